@@ -1,0 +1,1 @@
+"""The catalog language: schema, YAML loading, importers and the bundled sample products."""

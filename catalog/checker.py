@@ -1,0 +1,228 @@
+"""Checks a validated product beyond its shape: ids, domains, references, expressions and tables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from catalog.document import Document, Loc
+from catalog.errors import CatalogError
+from catalog.expressions import ExpressionError, parse_expression
+from catalog.schema import (
+    Adjustment,
+    AnyOption,
+    BooleanOption,
+    ConstraintRule,
+    DefaultRule,
+    ExcludesRule,
+    Formula,
+    MultiOption,
+    NumberOption,
+    Product,
+    QuantityOption,
+    RequiresRule,
+    SingleOption,
+    TableRule,
+    TextOption,
+    Tiers,
+)
+from catalog.typecheck import Checker, suggest
+
+MAX_NUMBER_VALUES = 100_000
+
+
+def number_domain(option: NumberOption | QuantityOption) -> list[Decimal]:
+    """The finite list of values a number or quantity option can take."""
+    low, high, step = Decimal(option.min), Decimal(option.max), Decimal(option.step)
+    if step <= 0 or low > high:
+        return []
+    count = int((high - low) / step) + 1
+    return [low + i * step for i in range(min(count, MAX_NUMBER_VALUES + 1))]
+
+
+def cell_matches(option: AnyOption, cell: Any) -> bool:
+    """Whether a table cell or default is a value of the option."""
+    if isinstance(option, (SingleOption, MultiOption)):
+        return not isinstance(cell, bool) and str(cell) in {value.id for value in option.values}
+    if isinstance(option, BooleanOption):
+        return isinstance(cell, bool)
+    if isinstance(option, (NumberOption, QuantityOption)):
+        if isinstance(cell, bool) or not isinstance(cell, (int, Decimal)):
+            return False
+        return Decimal(cell) in set(number_domain(option))
+    return False
+
+
+class ProductChecker:
+    """Collects every semantic error of one product, with positions from its document."""
+
+    def __init__(self, product: Product, doc: Document) -> None:
+        self.product = product
+        self.doc = doc
+        self.errors: list[CatalogError] = []
+        self.options: dict[str, AnyOption] = {}
+        self.types = Checker(self.options)
+
+    def fail(self, loc: Loc, message: str, *, key: bool = False) -> None:
+        self.errors.append(self.doc.error(loc, message, key=key))
+
+    def run(self) -> list[CatalogError]:
+        """Check everything; return the errors found."""
+        self.check_ids([(("steps", i, "id"), step.id) for i, step in enumerate(self.product.steps)], "step")
+        located = [
+            (("steps", s, "options", o), option)
+            for s, step in enumerate(self.product.steps)
+            for o, option in enumerate(step.options)
+        ]
+        self.check_ids([((*loc, "id"), option.id) for loc, option in located], "option")
+        for loc, option in located:
+            self.options.setdefault(option.id, option)
+        for loc, option in located:
+            self.check_option(loc, option)
+        self.check_ids([(("rules", i, "id"), rule.id) for i, rule in enumerate(self.product.rules)], "rule")
+        for i, rule in enumerate(self.product.rules):
+            self.check_rule(("rules", i), rule)
+        pricing = self.product.pricing
+        self.check_ids([(("pricing", i, "id"), price.id) for i, price in enumerate(pricing)], "price rule")
+        for i, price in enumerate(pricing):
+            self.check_price(("pricing", i), price)
+        return self.errors
+
+    def check_ids(self, items: Iterable[tuple[Loc, str]], what: str) -> None:
+        seen: set[str] = set()
+        for loc, ident in items:
+            if ident in seen:
+                self.fail(loc, f"duplicate {what} id '{ident}'")
+            seen.add(ident)
+
+    def check_option(self, loc: Loc, option: AnyOption) -> None:
+        if isinstance(option, (SingleOption, MultiOption)):
+            self.check_ids([((*loc, "values", i, "id"), v.id) for i, v in enumerate(option.values)], "value")
+            ids = [value.id for value in option.values]
+            marked = [i for i, value in enumerate(option.values) if value.default]
+            defaults = [option.default] if isinstance(option, SingleOption) else list(option.default)
+            for d, default in enumerate(defaults):
+                if default is not None and default not in ids:
+                    where = (*loc, "default") if isinstance(option, SingleOption) else (*loc, "default", d)
+                    self.fail(where, f"default '{default}' is not a value of '{option.id}'{suggest(default, ids)}")
+            if isinstance(option, SingleOption) and len(marked) + (option.default is not None) > 1:
+                self.fail((*loc, "values", marked[-1], "default"), f"'{option.id}' has more than one default")
+        if isinstance(option, MultiOption):
+            if option.max is not None and option.min > option.max:
+                self.fail((*loc, "min"), f"min ({option.min}) is greater than max ({option.max})")
+            elif option.min > len(option.values):
+                self.fail((*loc, "min"), f"min ({option.min}) is more than the {len(option.values)} values")
+        if isinstance(option, (NumberOption, QuantityOption)):
+            self.check_range(loc, option)
+        if isinstance(option, TextOption):
+            self.check_text(loc, option)
+
+    def check_range(self, loc: Loc, option: NumberOption | QuantityOption) -> None:
+        if option.min > option.max:
+            self.fail((*loc, "min"), f"min ({option.min}) is greater than max ({option.max})")
+            return
+        if option.step <= 0:
+            self.fail((*loc, "step"), "step must be positive")
+            return
+        if (Decimal(option.max) - Decimal(option.min)) / Decimal(option.step) >= MAX_NUMBER_VALUES:
+            self.fail((*loc, "step"), f"'{option.id}' would have more than {MAX_NUMBER_VALUES} values; use a coarser step")
+            return
+        if option.default is not None and not cell_matches(option, option.default):
+            self.fail(
+                (*loc, "default"),
+                f"default {option.default} is outside {option.min}..{option.max} in steps of {option.step}",
+            )
+
+    def check_text(self, loc: Loc, option: TextOption) -> None:
+        try:
+            pattern = re.compile(option.pattern) if option.pattern is not None else None
+        except re.error as exc:
+            self.fail((*loc, "pattern"), f"invalid pattern: {exc}")
+            return
+        if len(option.default) > option.max_length:
+            self.fail((*loc, "default"), f"default is longer than max_length ({option.max_length})")
+        elif pattern is not None and option.default and not pattern.fullmatch(option.default):
+            self.fail((*loc, "default"), "default does not match the pattern")
+
+    def expression(self, loc: Loc, text: str | None, *, formula: bool = False) -> None:
+        if text is None:
+            return
+        try:
+            expr = parse_expression(text)
+            if formula:
+                self.types.number(expr)
+            else:
+                self.types.condition(expr)
+        except ExpressionError as exc:
+            self.errors.append(self.doc.error_in_text(loc, exc.message, exc.offset))
+
+    def check_rule(self, loc: Loc, rule: Any) -> None:
+        if isinstance(rule, (RequiresRule, ExcludesRule)):
+            self.expression((*loc, "if"), rule.when)
+            self.expression((*loc, "then"), rule.then)
+        elif isinstance(rule, ConstraintRule):
+            self.expression((*loc, "if"), rule.when)
+            self.expression((*loc, "expr"), rule.expr)
+        elif isinstance(rule, DefaultRule):
+            self.expression((*loc, "if"), rule.when)
+            option = self.option_ref((*loc, "option"), rule.option)
+            if option is not None:
+                values = rule.value if isinstance(rule.value, list) else [rule.value]
+                if isinstance(option, TextOption) or not all(cell_matches(option, v) for v in values):
+                    self.fail((*loc, "value"), f"{_show(rule.value)} is not a value of '{option.id}'")
+        elif isinstance(rule, TableRule):
+            self.check_table(loc, rule)
+
+    def option_ref(self, loc: Loc, ident: str) -> AnyOption | None:
+        option = self.options.get(ident)
+        if option is None:
+            self.fail(loc, f"unknown option '{ident}'{suggest(ident, list(self.options))}")
+        return option
+
+    def check_table(self, loc: Loc, rule: TableRule) -> None:
+        columns = [self.option_ref((*loc, "columns", i), c) for i, c in enumerate(rule.columns)]
+        for i, option in enumerate(columns):
+            if isinstance(option, (TextOption, MultiOption)):
+                self.fail((*loc, "columns", i), f"'{option.id}' is a {option.type} option; tables take single, boolean or number options")
+                columns[i] = None
+        if (rule.rows is None) == (rule.rows_file is None):
+            self.fail(loc, f"table '{rule.id}' needs exactly one of 'rows' or 'rows_file'")
+            return
+        self.check_rows([(*loc, "rows", r) for r in range(len(rule.rows or []))], rule.rows or [], columns)
+
+    def check_rows(self, locs: Sequence[Loc], rows: Sequence[Sequence[Any]], columns: Sequence[AnyOption | None]) -> None:
+        for loc, row in zip(locs, rows):
+            if len(row) != len(columns):
+                self.fail(loc, f"row has {len(row)} cells but the table has {len(columns)} columns")
+                continue
+            for c, (cell, option) in enumerate(zip(row, columns)):
+                if option is not None and not cell_matches(option, cell):
+                    self.fail((*loc, c), f"{_show(cell)} is not a value of '{option.id}'")
+
+    def check_price(self, loc: Loc, price: Any) -> None:
+        if isinstance(price, (Adjustment, Formula)):
+            self.expression((*loc, "if"), price.when)
+        if isinstance(price, Formula):
+            self.expression((*loc, "expr"), price.expr, formula=True)
+        if isinstance(price, Adjustment) and (price.amount is None) == (price.percent is None):
+            self.fail(loc, f"{price.type} '{price.id}' needs exactly one of 'amount' or 'percent'")
+        if isinstance(price, Tiers):
+            previous = 0
+            for i, tier in enumerate(price.tiers):
+                if tier.max is not None and tier.min > tier.max:
+                    self.fail((*loc, "tiers", i, "min"), f"min ({tier.min}) is greater than max ({tier.max})")
+                elif tier.min <= previous:
+                    self.fail((*loc, "tiers", i, "min"), f"tier starting at {tier.min} overlaps the tier before it")
+                if (tier.amount is None) == (tier.percent is None):
+                    self.fail((*loc, "tiers", i), "a tier needs exactly one of 'amount' or 'percent'")
+                previous = tier.max if tier.max is not None else 10**12
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)

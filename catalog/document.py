@@ -1,0 +1,170 @@
+"""Safe YAML reading that keeps every node's position (ruamel.yaml's composer, our own constructor)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from catalog.errors import CatalogError, CatalogErrors
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+# Aliases may repeat a subtree; this bounds the expanded size so a "billion laughs" file fails fast.
+MAX_NODES = 400_000
+
+_STD = "tag:yaml.org,2002:"
+Loc = tuple[int | str, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column, plus the quoting style of a scalar (None, "'", '"', "|", ">")."""
+
+    line: int
+    col: int
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """Plain data read from YAML, with the node tree kept to locate any path in it."""
+
+    file: str
+    data: Any
+    root: Node | None
+
+    def position(self, loc: Sequence[int | str], *, key: bool = False) -> Position:
+        """The position of the deepest node on `loc` (of its key, if `key` and it is a mapping entry)."""
+        node = self.root
+        if node is None:
+            return Position(1, 1)
+        found = _mark(node)
+        for part in loc:
+            if isinstance(node, MappingNode):
+                entry = next((kv for kv in node.value if isinstance(kv[0], ScalarNode) and kv[0].value == part), None)
+                if entry is None:
+                    continue  # a union tag or a missing field: stay on the enclosing node
+                knode, node = entry
+                found = _mark(knode) if key and part == loc[-1] else _mark(node)
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                found = _mark(node)
+        return found
+
+    def error(self, loc: Sequence[int | str], message: str, *, key: bool = False) -> CatalogError:
+        """A CatalogError at the node on `loc`."""
+        pos = self.position(loc, key=key)
+        return CatalogError(self.file, pos.line, pos.col, message)
+
+    def error_in_text(self, loc: Sequence[int | str], message: str, offset: int) -> CatalogError:
+        """A CatalogError `offset` characters into the text of the scalar on `loc`."""
+        pos = self.position(loc)
+        if pos.style in ("|", ">"):
+            return CatalogError(self.file, pos.line + 1, offset + 1, message)
+        quote = 1 if pos.style in ("'", '"') else 0
+        return CatalogError(self.file, pos.line, pos.col + quote + offset, message)
+
+
+def _mark(node: Node) -> Position:
+    style = node.style if isinstance(node, ScalarNode) else None
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1, style)
+
+
+def parse_document(text: str, file: str) -> Document:
+    """Read one YAML document safely; raise CatalogErrors with positions for anything unsafe or malformed."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise CatalogErrors([CatalogError(file, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")])
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        root = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise CatalogErrors([CatalogError(file, line, col, f"YAML syntax error: {problem}")]) from None
+    except (YAMLError, ValueError, RecursionError) as exc:
+        raise CatalogErrors([CatalogError(file, 1, 1, f"YAML syntax error: {exc}")]) from None
+    builder = _Builder(file)
+    data = builder.build(root) if root is not None else None
+    if builder.errors:
+        raise CatalogErrors(builder.errors)
+    return Document(file, data, root)
+
+
+class _Builder:
+    """Turns composed nodes into plain data; never expands past MAX_NODES, never uses floats."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.count = 0
+        self.errors: list[CatalogError] = []
+
+    def fail(self, node: Node, message: str) -> None:
+        pos = _mark(node)
+        self.errors.append(CatalogError(self.file, pos.line, pos.col, message))
+
+    def build(self, node: Node, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise CatalogErrors(
+                [CatalogError(self.file, *_line_col(node), f"document expands to more than {MAX_NODES} nodes")]
+            )
+        if depth > 64:
+            raise CatalogErrors([CatalogError(self.file, *_line_col(node), "document is nested too deeply")])
+        if isinstance(node, MappingNode):
+            return self.mapping(node, depth)
+        if isinstance(node, SequenceNode):
+            if node.tag != _STD + "seq":
+                self.fail(node, f"tag {node.tag} is not allowed")
+            return [self.build(item, depth + 1) for item in node.value]
+        return self.scalar(node)
+
+    def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        if node.tag != _STD + "map":
+            self.fail(node, f"tag {node.tag} is not allowed")
+        out: dict[str, Any] = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, ScalarNode) or knode.tag not in (_STD + "str", _STD + "int", _STD + "bool"):
+                self.fail(knode, "mapping keys must be plain names")
+                continue
+            name = knode.value
+            if name in out:
+                self.fail(knode, f"duplicate key '{name}'")
+                continue
+            out[name] = self.build(vnode, depth + 1)
+        return out
+
+    def scalar(self, node: Node) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _STD + "str":
+            return text
+        if tag == _STD + "int":
+            try:
+                return int(text.replace("_", ""), 0)
+            except ValueError:
+                return int(text.replace("_", ""))
+        if tag == _STD + "float":
+            # Keep the written digits exactly: prices must never pass through a binary float.
+            try:
+                value = Decimal(text.replace("_", ""))
+            except InvalidOperation:
+                value = Decimal("NaN")
+            if not value.is_finite():
+                self.fail(node, f"'{text}' is not a finite number")
+                return None
+            return value
+        if tag == _STD + "bool":
+            return text.lower() == "true"
+        if tag == _STD + "null":
+            return None
+        self.fail(node, f"tag {tag} is not allowed")
+        return None
+
+
+def _line_col(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1

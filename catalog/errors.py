@@ -1,0 +1,41 @@
+"""The one error hierarchy of the configurator, from the catalog layer up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+
+class ConfiguratorError(Exception):
+    """Base of every domain error the configurator raises."""
+
+
+@dataclass(frozen=True, order=True)
+class CatalogError(ConfiguratorError):
+    """One problem in a catalog file, at a 1-based line and column."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+    def as_dict(self) -> dict[str, str | int]:
+        """The error as plain JSON-ready data."""
+        return {"file": self.file, "line": self.line, "col": self.col, "message": self.message}
+
+
+class CatalogErrors(ConfiguratorError):
+    """All the problems found in one load, sorted by position."""
+
+    def __init__(self, errors: Iterable[CatalogError]) -> None:
+        self.errors = sorted(set(errors))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __iter__(self) -> Iterator[CatalogError]:
+        return iter(self.errors)
+
+    def __len__(self) -> int:
+        return len(self.errors)

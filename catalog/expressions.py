@@ -1,0 +1,311 @@
+"""The catalog's small expression language: a tokenizer and a recursive-descent parser to a frozen AST."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Union
+
+from catalog.errors import ConfiguratorError
+
+
+class ExpressionError(ConfiguratorError):
+    """A syntax error at a 0-based offset inside the expression text."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class Name:
+    """A reference to an option by id."""
+
+    name: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A string, number or boolean constant."""
+
+    value: str | int | Decimal | bool
+    pos: int
+
+
+@dataclass(frozen=True)
+class ListExpr:
+    """A bracketed list of expressions, the right side of `in`."""
+
+    items: tuple[Expr, ...]
+    pos: int
+
+
+@dataclass(frozen=True)
+class Not:
+    """Logical negation."""
+
+    operand: Expr
+    pos: int
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    """`and` / `or` over two or more operands."""
+
+    op: str
+    operands: tuple[Expr, ...]
+    pos: int
+
+
+@dataclass(frozen=True)
+class Compare:
+    """One comparison: == != < <= > >=."""
+
+    op: str
+    left: Expr
+    right: Expr
+    pos: int
+
+
+@dataclass(frozen=True)
+class Membership:
+    """`item in container` or `item not in container`."""
+
+    item: Expr
+    container: Expr
+    negated: bool
+    pos: int
+
+
+@dataclass(frozen=True)
+class Arith:
+    """Binary arithmetic: + - * /."""
+
+    op: str
+    left: Expr
+    right: Expr
+    pos: int
+
+
+@dataclass(frozen=True)
+class Negate:
+    """Unary minus."""
+
+    operand: Expr
+    pos: int
+
+
+Expr = Union[Name, Literal, ListExpr, Not, BoolOp, Compare, Membership, Arith, Negate]
+
+KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
+COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<quoted_name>`[^`\n]+`)
+  | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|\[|\]|,)
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+    pos: int
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            raise ExpressionError(f"unexpected character {text[pos]!r}", pos)
+        kind = match.lastgroup or ""
+        if kind != "space":
+            tokens.append(_Token(kind, match.group(), pos))
+        pos = match.end()
+    tokens.append(_Token("end", "", len(text)))
+    return tokens
+
+
+def _unescape(literal: str) -> str:
+    return re.sub(r"\\(.)", r"\1", literal[1:-1])
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = _tokenize(text)
+        self.index = 0
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.index]
+
+    def at(self, *texts: str) -> bool:
+        tok = self.current
+        return tok.kind in ("op", "name") and tok.text in texts
+
+    def advance(self) -> _Token:
+        tok = self.current
+        self.index += 1
+        return tok
+
+    def expect(self, text: str) -> _Token:
+        if not self.at(text):
+            raise ExpressionError(f"expected '{text}' but found {self.describe()}", self.current.pos)
+        return self.advance()
+
+    def describe(self) -> str:
+        tok = self.current
+        return "the end of the expression" if tok.kind == "end" else f"'{tok.text}'"
+
+    def parse(self) -> Expr:
+        if self.current.kind == "end":
+            raise ExpressionError("empty expression", 0)
+        expr = self.disjunction()
+        if self.current.kind != "end":
+            raise ExpressionError(f"unexpected {self.describe()}", self.current.pos)
+        return expr
+
+    def disjunction(self) -> Expr:
+        return self.chain("or", self.conjunction)
+
+    def conjunction(self) -> Expr:
+        return self.chain("and", self.negation)
+
+    def chain(self, word: str, operand: Callable[[], Expr]) -> Expr:
+        first = operand()
+        items = [first]
+        while self.at(word):
+            self.advance()
+            items.append(operand())
+        return first if len(items) == 1 else BoolOp(word, tuple(items), _pos(first))
+
+    def negation(self) -> Expr:
+        if self.at("not"):
+            tok = self.advance()
+            return Not(self.negation(), tok.pos)
+        return self.comparison()
+
+    def comparison(self) -> Expr:
+        left = self.sum()
+        tok = self.current
+        if tok.kind == "op" and tok.text in COMPARISONS:
+            self.advance()
+            return Compare(tok.text, left, self.sum(), tok.pos)
+        if self.at("in"):
+            self.advance()
+            return Membership(left, self.sum(), False, tok.pos)
+        if self.at("not") and self.tokens[self.index + 1].text == "in":
+            self.advance()
+            self.advance()
+            return Membership(left, self.sum(), True, tok.pos)
+        return left
+
+    def sum(self) -> Expr:
+        left = self.term()
+        while self.at("+", "-") and self.current.kind == "op":
+            tok = self.advance()
+            left = Arith(tok.text, left, self.term(), tok.pos)
+        return left
+
+    def term(self) -> Expr:
+        left = self.unary()
+        while self.at("*", "/") and self.current.kind == "op":
+            tok = self.advance()
+            left = Arith(tok.text, left, self.unary(), tok.pos)
+        return left
+
+    def unary(self) -> Expr:
+        if self.current.kind == "op" and self.current.text == "-":
+            tok = self.advance()
+            return Negate(self.unary(), tok.pos)
+        return self.atom()
+
+    def atom(self) -> Expr:
+        tok = self.current
+        if tok.kind == "number":
+            self.advance()
+            return Literal(Decimal(tok.text) if "." in tok.text else int(tok.text), tok.pos)
+        if tok.kind == "string":
+            self.advance()
+            return Literal(_unescape(tok.text), tok.pos)
+        if tok.kind == "quoted_name":
+            self.advance()
+            return Name(tok.text[1:-1], tok.pos)
+        if tok.kind == "name":
+            if tok.text in ("true", "false"):
+                self.advance()
+                return Literal(tok.text == "true", tok.pos)
+            if tok.text in KEYWORDS:
+                raise ExpressionError(f"unexpected '{tok.text}'", tok.pos)
+            self.advance()
+            return Name(tok.text, tok.pos)
+        if self.at("("):
+            self.advance()
+            inner = self.disjunction()
+            self.expect(")")
+            return inner
+        if self.at("["):
+            self.advance()
+            items: list[Expr] = []
+            while not self.at("]"):
+                items.append(self.disjunction())
+                if not self.at(","):
+                    break
+                self.advance()
+            self.expect("]")
+            return ListExpr(tuple(items), tok.pos)
+        raise ExpressionError(f"expected a value but found {self.describe()}", tok.pos)
+
+
+def _pos(expr: Expr) -> int:
+    if isinstance(expr, (Compare, Membership, Arith)):
+        return _pos(expr.left if not isinstance(expr, Membership) else expr.item)
+    if isinstance(expr, BoolOp):
+        return _pos(expr.operands[0])
+    return expr.pos
+
+
+def parse_expression(text: str) -> Expr:
+    """Parse one expression; raise ExpressionError with the offending offset."""
+    return _Parser(text).parse()
+
+
+def names(expr: Expr) -> frozenset[str]:
+    """The option ids an expression refers to."""
+    if isinstance(expr, Name):
+        return frozenset({expr.name})
+    if isinstance(expr, Literal):
+        return frozenset()
+    return frozenset().union(*(names(child) for child in children(expr)))
+
+
+def children(expr: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions."""
+    if isinstance(expr, ListExpr):
+        return expr.items
+    if isinstance(expr, (Not, Negate)):
+        return (expr.operand,)
+    if isinstance(expr, BoolOp):
+        return expr.operands
+    if isinstance(expr, (Compare, Arith)):
+        return (expr.left, expr.right)
+    if isinstance(expr, Membership):
+        return (expr.item, expr.container)
+    return ()
+
+
+def start(expr: Expr) -> int:
+    """The offset where an expression's text begins."""
+    return _pos(expr)

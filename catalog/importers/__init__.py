@@ -1,0 +1,1 @@
+"""Importers from third-party model formats into catalog YAML."""

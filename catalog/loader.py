@@ -1,0 +1,264 @@
+"""Loads catalog files into validated products, reporting every error of a file as file:line:col: message."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from catalog.checker import ProductChecker, cell_matches
+from catalog.document import MAX_FILE_BYTES, Document, Loc, parse_document
+from catalog.errors import CatalogError, CatalogErrors
+from catalog.schema import AnyOption, BooleanOption, NumberOption, Product, QuantityOption, TableRule
+from catalog.typecheck import suggest
+
+CATALOG_SUFFIXES = (".yaml", ".yml")
+MAX_TABLE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LoadedProduct:
+    """A valid product with where it came from and a hash of everything it was read from."""
+
+    product: Product
+    file: str
+    content_hash: str
+
+
+@dataclass
+class Catalog:
+    """The products read from a set of files, and the errors of the files that failed."""
+
+    products: dict[str, LoadedProduct] = field(default_factory=dict)
+    errors: list[CatalogError] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def catalog_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into the catalog files they hold, sorted."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in CATALOG_SUFFIXES and p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def load_catalog(paths: Iterable[str | Path]) -> Catalog:
+    """Load every product file under `paths`; a bad file adds errors, never stops the others."""
+    catalog = Catalog()
+    for path in catalog_files(paths):
+        catalog.files.append(str(path))
+        try:
+            loaded = load_product(path)
+        except CatalogErrors as exc:
+            catalog.errors.extend(exc.errors)
+            continue
+        other = catalog.products.get(loaded.product.id)
+        if other is not None:
+            catalog.errors.append(CatalogError(str(path), 1, 1, f"product id '{loaded.product.id}' is also used by {other.file}"))
+            continue
+        catalog.products[loaded.product.id] = loaded
+    return catalog
+
+
+def load_product(path: str | Path) -> LoadedProduct:
+    """Load one product file; raise CatalogErrors listing all its problems."""
+    file = str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CatalogErrors([CatalogError(file, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")])
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogErrors([CatalogError(file, 1, 1, f"cannot read file: {exc.strerror or exc}")]) from None
+    return parse_product(raw, file, base=Path(path).parent)
+
+
+def parse_product(raw: bytes, file: str, base: Path | None = None) -> LoadedProduct:
+    """Validate the bytes of one product file."""
+    text = _decode(raw, file)
+    doc = parse_document(text, file)
+    if not isinstance(doc.data, dict):
+        raise CatalogErrors([doc.error((), "a product file must be a mapping of keys such as id, name, steps")])
+    try:
+        product = Product.model_validate(doc.data)
+    except ValidationError as exc:
+        raise CatalogErrors(_translate(exc, doc)) from None
+    errors = ProductChecker(product, doc).run()
+    digest = hashlib.sha256(raw)
+    if not errors:
+        product, table_errors = _read_table_files(product, doc, base or Path("."), digest)
+        errors.extend(table_errors)
+    if errors:
+        raise CatalogErrors(errors)
+    return LoadedProduct(product, file, digest.hexdigest())
+
+
+def _decode(raw: bytes, file: str) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise CatalogErrors([CatalogError(file, line, col, "file is not valid UTF-8")]) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise CatalogErrors([CatalogError(file, line, 1, "file contains a NUL character")])
+    return text.removeprefix("\ufeff")
+
+
+def _translate(exc: ValidationError, doc: Document) -> list[CatalogError]:
+    errors: list[CatalogError] = []
+    for err in exc.errors():
+        loc = _strip_tags(err["loc"], doc.data)
+        kind, name = err["type"], str(loc[-1]) if loc else "document"
+        if kind == "missing":
+            errors.append(doc.error(loc[:-1], f"missing required key '{name}'"))
+        elif kind == "extra_forbidden":
+            allowed = _allowed_keys(loc[:-1], doc.data)
+            errors.append(doc.error(loc, f"unknown key '{name}'{suggest(name, allowed)}", key=True))
+        elif kind == "union_tag_invalid":
+            tags = err.get("ctx", {}).get("expected_tags", "")
+            errors.append(doc.error((*loc, "type"), f"unknown type '{err['ctx']['tag']}' (expected one of {tags})"))
+        elif kind == "union_tag_not_found":
+            errors.append(doc.error(loc, "missing required key 'type'"))
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+            errors.append(doc.error(loc, f"{name}: {message[0].lower()}{message[1:]}"))
+    return errors
+
+
+def _strip_tags(loc: Sequence[int | str], data: Any) -> Loc:
+    """Drop the discriminator tags pydantic puts in the paths of union members."""
+    out: list[int | str] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str) and part not in node and node.get("type") == part:
+            continue
+        out.append(part)
+        if isinstance(node, dict):
+            node = node.get(part) if isinstance(part, str) else None
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return tuple(out)
+
+
+def _allowed_keys(loc: Sequence[int | str], data: Any) -> list[str]:
+    """The keys the model at `loc` accepts, found by walking the schema alongside the data."""
+    annotation: Any = Product
+    node = data
+    for part in (*loc, None):
+        annotation = _concrete(annotation, node)
+        if part is None:
+            break
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(part, str):
+            fields = {f.alias or n: f for n, f in annotation.model_fields.items()}
+            if part not in fields:
+                return []
+            annotation = fields[part].annotation
+            node = node.get(part) if isinstance(node, dict) else None
+        elif get_origin(annotation) is list and isinstance(part, int):
+            annotation = get_args(annotation)[0]
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+        else:
+            return []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [f.alias or n for n, f in annotation.model_fields.items()]
+    return []
+
+
+def _concrete(annotation: Any, node: Any) -> Any:
+    """Unwrap Annotated, Optional and tagged unions down to one type."""
+    while True:
+        args = get_args(annotation)
+        if hasattr(annotation, "__metadata__"):
+            annotation = args[0]
+        elif get_origin(annotation) is Union:
+            members = [a for a in args if a is not type(None)]
+            tagged = [
+                m for m in members
+                if isinstance(m, type) and issubclass(m, BaseModel) and isinstance(node, dict)
+                and node.get("type") in get_args(m.model_fields["type"].annotation if "type" in m.model_fields else None)
+            ]
+            annotation = tagged[0] if tagged else members[0]
+        else:
+            return annotation
+
+
+def _read_table_files(product: Product, doc: Document, base: Path, digest: Any) -> tuple[Product, list[CatalogError]]:
+    """Fill the rows of tables that keep them in CSV files beside the catalog file."""
+    options = {option.id: option for option in product.options()}
+    rules = list(product.rules)
+    errors: list[CatalogError] = []
+    for i, rule in enumerate(rules):
+        if not isinstance(rule, TableRule) or rule.rows_file is None:
+            continue
+        target = (base / rule.rows_file).resolve()
+        if base.resolve() not in target.parents:
+            errors.append(doc.error(("rules", i, "rows_file"), "rows_file must be a file beside or below the catalog file"))
+            continue
+        try:
+            if target.stat().st_size > MAX_TABLE_BYTES:
+                errors.append(doc.error(("rules", i, "rows_file"), "rows_file is larger than 64 MiB"))
+                continue
+            raw = target.read_bytes()
+        except OSError as exc:
+            errors.append(doc.error(("rules", i, "rows_file"), f"cannot read rows_file: {exc.strerror or exc}"))
+            continue
+        digest.update(raw)
+        columns = [options[c] for c in rule.columns]
+        rows, row_errors = parse_rows(raw, str(target), columns)
+        errors.extend(row_errors)
+        rules[i] = rule.model_copy(update={"rows": rows})
+    return product.model_copy(update={"rules": rules}), errors
+
+
+def parse_rows(raw: bytes, file: str, columns: Sequence[AnyOption]) -> tuple[list[list[Any]], list[CatalogError]]:
+    """Parse CSV table rows (no header) into cells typed by their columns' options."""
+    errors: list[CatalogError] = []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return [], [CatalogError(file, 1, 1, "file is not valid UTF-8")]
+    rows: list[list[Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = next(csv.reader(io.StringIO(line)))
+        if len(cells) != len(columns):
+            errors.append(CatalogError(file, number, 1, f"row has {len(cells)} cells but the table has {len(columns)} columns"))
+            continue
+        row: list[Any] = []
+        col = 1
+        for cell, option in zip(cells, columns):
+            value = _typed(cell.strip(), option)
+            if not cell_matches(option, value):
+                errors.append(CatalogError(file, number, col, f"'{cell.strip()}' is not a value of '{option.id}'"))
+            row.append(value)
+            col += len(cell) + 1
+        rows.append(row)
+    return rows, errors
+
+
+def _typed(cell: str, option: AnyOption) -> Any:
+    if isinstance(option, BooleanOption):
+        return {"true": True, "false": False}.get(cell, cell)
+    if isinstance(option, (NumberOption, QuantityOption)):
+        try:
+            return Decimal(cell)
+        except InvalidOperation:
+            return cell
+    return cell

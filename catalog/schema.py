@@ -1,0 +1,262 @@
+"""The catalog language, v1: pydantic models of a product, its options, rules and prices."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+
+SCHEMA_VERSION = 1
+
+_DECIMAL_JSON = {
+    "anyOf": [{"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}, {"type": "number"}],
+}
+
+
+def _no_float(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError("write amounts as decimal strings, e.g. \"12.50\"")
+    return value
+
+
+def _as_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Amount = Annotated[Decimal, BeforeValidator(_no_float), WithJsonSchema(_DECIMAL_JSON)]
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^`\n\r\t]+$")]
+ValueId = Annotated[
+    str,
+    BeforeValidator(_as_text),
+    StringConstraints(min_length=1, max_length=200, pattern=r"^[^`\n\r\t]+$"),
+]
+Expression = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Face = Literal["collaborative", "transparent", "cosmetic", "adaptive"]
+Scalar = Union[bool, int, Amount, str]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Customization(_Strict):
+    """What choosing an option customizes, for the four-faces classification."""
+
+    changes_product: bool = Field(False, description="Choosing it changes the product itself.")
+    changes_representation: bool = Field(
+        False, description="Choosing it changes the representation: packaging, labelling, presentation."
+    )
+    timing: Literal["order", "use"] = Field(
+        "order", description="'order': the shopper sets it now; 'use': the customer adapts it in use."
+    )
+    inferred_from: str | None = Field(
+        None, description="Profile field the firm infers this option from, instead of asking."
+    )
+
+
+class Value(_Strict):
+    """One value of a choice option."""
+
+    id: ValueId
+    label: str | None = None
+    description: str = ""
+    price: Amount = Decimal(0)
+    price_percent: Amount | None = Field(None, description="Delta as a percent of the base price.")
+    image: str | None = None
+    swatch: str | None = Field(None, description="A colour swatch, e.g. '#1e5aa8'.")
+    default: bool = False
+
+
+class _Option(_Strict):
+    id: Identifier
+    label: str | None = None
+    description: str = ""
+    customization: Customization = Customization()
+
+
+class SingleOption(_Option):
+    """Exactly one value out of a list."""
+
+    type: Literal["single"]
+    values: list[Value] = Field(min_length=1)
+    default: ValueId | None = None
+
+
+class MultiOption(_Option):
+    """Any subset of a list of values, between min and max of them."""
+
+    type: Literal["multi"]
+    values: list[Value] = Field(min_length=1)
+    min: int = Field(0, ge=0)
+    max: int | None = Field(None, ge=0)
+    default: list[ValueId] = []
+
+
+class BooleanOption(_Option):
+    """Yes or no."""
+
+    type: Literal["boolean"]
+    default: bool = False
+    price: Amount = Field(Decimal(0), description="Price delta when chosen.")
+
+
+class NumberOption(_Option):
+    """A number from min to max in steps of step."""
+
+    type: Literal["number"]
+    min: Amount
+    max: Amount
+    step: Amount = Decimal(1)
+    unit: str | None = None
+    default: Amount | None = None
+
+
+class TextOption(_Option):
+    """Free text, such as an engraving."""
+
+    type: Literal["text"]
+    max_length: int = Field(100, ge=1, le=10_000)
+    pattern: str | None = Field(None, description="A regular expression the whole text must match.")
+    required: bool = False
+    default: str = ""
+    price: Amount = Field(Decimal(0), description="Price delta when the text is not empty.")
+
+
+class QuantityOption(_Option):
+    """How many units are ordered."""
+
+    type: Literal["quantity"]
+    min: int = Field(1, ge=0)
+    max: int = Field(10_000, ge=0)
+    step: int = Field(1, ge=1)
+    default: int | None = None
+
+
+AnyOption = Union[SingleOption, MultiOption, BooleanOption, NumberOption, TextOption, QuantityOption]
+ChoiceOption = Union[SingleOption, MultiOption]
+Option = Annotated[AnyOption, Field(discriminator="type")]
+
+
+class Step(_Strict):
+    """A group of options shown together, in order."""
+
+    id: Identifier
+    label: str
+    description: str = ""
+    options: list[Option] = Field(min_length=1)
+
+
+class _Rule(_Strict):
+    id: Identifier
+    message: str = Field(min_length=1, description="Shown to shoppers when the rule rules a value out.")
+
+
+class RequiresRule(_Rule):
+    """When `if` holds, `then` must hold."""
+
+    type: Literal["requires"]
+    when: Expression = Field(alias="if")
+    then: Expression
+
+
+class ExcludesRule(_Rule):
+    """When `if` holds, `then` must not hold."""
+
+    type: Literal["excludes"]
+    when: Expression = Field(alias="if")
+    then: Expression
+
+
+class TableRule(_Rule):
+    """A compatibility table over several options: the allowed (or forbidden) value combinations."""
+
+    type: Literal["table"]
+    mode: Literal["allowed", "forbidden"] = "allowed"
+    columns: list[Identifier] = Field(min_length=1)
+    rows: list[list[Scalar]] | None = None
+    rows_file: str | None = Field(None, description="A CSV file of rows, relative to this file.")
+
+
+class DefaultRule(_Rule):
+    """When `if` holds (or always), suggest `value` for `option` while it stays possible."""
+
+    type: Literal["default"]
+    when: Expression | None = Field(None, alias="if")
+    option: Identifier
+    value: Scalar | list[Scalar]
+
+
+class ConstraintRule(_Rule):
+    """A condition that must hold, such as `width * height <= 40000`."""
+
+    type: Literal["constraint"]
+    when: Expression | None = Field(None, alias="if")
+    expr: Expression
+
+
+AnyRule = Union[RequiresRule, ExcludesRule, TableRule, DefaultRule, ConstraintRule]
+Rule = Annotated[AnyRule, Field(discriminator="type")]
+
+
+class _PriceRule(_Strict):
+    id: Identifier
+    label: str
+
+
+class Adjustment(_PriceRule):
+    """A conditional surcharge or discount, absolute or percent of the running subtotal."""
+
+    type: Literal["surcharge", "discount"]
+    when: Expression | None = Field(None, alias="if")
+    amount: Amount | None = None
+    percent: Amount | None = None
+
+
+class Formula(_PriceRule):
+    """A price computed from number options, e.g. `width * height / 10000 * 45`."""
+
+    type: Literal["formula"]
+    when: Expression | None = Field(None, alias="if")
+    expr: Expression
+
+
+class Tier(_Strict):
+    """A quantity band and its per-unit adjustment."""
+
+    min: int = Field(ge=1)
+    max: int | None = Field(None, ge=1)
+    amount: Amount | None = Field(None, description="Per-unit adjustment, negative for a discount.")
+    percent: Amount | None = Field(None, description="Per-unit adjustment as a percent of the unit price.")
+
+
+class Tiers(_PriceRule):
+    """Quantity tiers: 'range' prices all units at the tier of the quantity, 'slab' band by band."""
+
+    type: Literal["tiers"]
+    mode: Literal["range", "slab"] = "range"
+    tiers: list[Tier] = Field(min_length=1)
+
+
+AnyPriceRule = Union[Adjustment, Formula, Tiers]
+PriceRule = Annotated[AnyPriceRule, Field(discriminator="type")]
+
+
+class Product(_Strict):
+    """A customizable product: the top level of a catalog file."""
+
+    id: Identifier
+    name: str
+    description: str = ""
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    base_price: Amount
+    image: str | None = None
+    face: Face | None = Field(None, description="Overrides the face derived from the options' customization.")
+    face_reason: str | None = None
+    steps: list[Step] = Field(min_length=1)
+    rules: list[Rule] = []
+    pricing: list[PriceRule] = []
+
+    def options(self) -> list[AnyOption]:
+        """Every option, in step order."""
+        return [option for step in self.steps for option in step.options]

@@ -1,0 +1,1 @@
+"""The application: settings, persistence, JSON API, HTML routes and CLI."""

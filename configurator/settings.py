@@ -1,0 +1,29 @@
+"""Application settings, read from the environment once at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import catalog
+
+BUNDLED_CATALOG = Path(catalog.__file__).parent / "products"
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the catalog and the database are."""
+
+    catalog_dir: Path = BUNDLED_CATALOG
+    database_url: str = "sqlite:///configurator.db"
+
+
+def load_settings(catalog_dir: str | Path | None = None) -> Settings:
+    """Settings from the environment (CONFIGURATOR_CATALOG, DATABASE_URL), overridden by arguments."""
+    chosen = catalog_dir or os.environ.get("CONFIGURATOR_CATALOG") or BUNDLED_CATALOG
+    return Settings(
+        catalog_dir=Path(chosen),
+        database_url=os.environ.get("DATABASE_URL", "sqlite:///configurator.db"),
+    )
