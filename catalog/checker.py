@@ -77,7 +77,7 @@ class ProductChecker:
             for o, option in enumerate(step.options)
         ]
         self.check_ids([((*loc, "id"), option.id) for loc, option in located], "option")
-        for loc, option in located:
+        for _, option in located:
             self.options.setdefault(option.id, option)
         for loc, option in located:
             self.check_option(loc, option)
@@ -127,7 +127,9 @@ class ProductChecker:
             self.fail((*loc, "step"), "step must be positive")
             return
         if (Decimal(option.max) - Decimal(option.min)) / Decimal(option.step) >= MAX_NUMBER_VALUES:
-            self.fail((*loc, "step"), f"'{option.id}' would have more than {MAX_NUMBER_VALUES} values; use a coarser step")
+            self.fail(
+                (*loc, "step"), f"'{option.id}' would have more than {MAX_NUMBER_VALUES} values; use a coarser step"
+            )
             return
         if option.default is not None and not cell_matches(option, option.default):
             self.fail(
@@ -171,7 +173,10 @@ class ProductChecker:
             if option is not None:
                 values = rule.value if isinstance(rule.value, list) else [rule.value]
                 if isinstance(option, TextOption) or not all(cell_matches(option, v) for v in values):
-                    self.fail((*loc, "value"), f"{_show(rule.value)} is not a value of '{option.id}'")
+                    self.fail(
+                        (*loc, "value"),
+                        f"{_show(rule.value)} is not a value of '{option.id}'{guess_value(rule.value, option)}",
+                    )
         elif isinstance(rule, TableRule):
             self.check_table(loc, rule)
 
@@ -185,21 +190,26 @@ class ProductChecker:
         columns = [self.option_ref((*loc, "columns", i), c) for i, c in enumerate(rule.columns)]
         for i, option in enumerate(columns):
             if isinstance(option, (TextOption, MultiOption)):
-                self.fail((*loc, "columns", i), f"'{option.id}' is a {option.type} option; tables take single, boolean or number options")
+                self.fail(
+                    (*loc, "columns", i),
+                    f"'{option.id}' is a {option.type} option; tables take single, boolean or number options",
+                )
                 columns[i] = None
         if (rule.rows is None) == (rule.rows_file is None):
             self.fail(loc, f"table '{rule.id}' needs exactly one of 'rows' or 'rows_file'")
             return
         self.check_rows([(*loc, "rows", r) for r in range(len(rule.rows or []))], rule.rows or [], columns)
 
-    def check_rows(self, locs: Sequence[Loc], rows: Sequence[Sequence[Any]], columns: Sequence[AnyOption | None]) -> None:
-        for loc, row in zip(locs, rows):
+    def check_rows(
+        self, locs: Sequence[Loc], rows: Sequence[Sequence[Any]], columns: Sequence[AnyOption | None]
+    ) -> None:
+        for loc, row in zip(locs, rows, strict=False):
             if len(row) != len(columns):
                 self.fail(loc, f"row has {len(row)} cells but the table has {len(columns)} columns")
                 continue
-            for c, (cell, option) in enumerate(zip(row, columns)):
+            for c, (cell, option) in enumerate(zip(row, columns, strict=False)):
                 if option is not None and not cell_matches(option, cell):
-                    self.fail((*loc, c), f"{_show(cell)} is not a value of '{option.id}'")
+                    self.fail((*loc, c), f"{_show(cell)} is not a value of '{option.id}'{guess_value(cell, option)}")
 
     def check_price(self, loc: Loc, price: Any) -> None:
         if isinstance(price, (Adjustment, Formula)):
@@ -226,3 +236,10 @@ def _show(value: Any) -> str:
     if isinstance(value, str):
         return f"'{value}'"
     return str(value)
+
+
+def guess_value(cell: Any, option: AnyOption) -> str:
+    """A did-you-mean suffix for a cell that is not a value of a choice option."""
+    if isinstance(cell, str) and isinstance(option, (SingleOption, MultiOption)):
+        return suggest(cell, [value.id for value in option.values])
+    return ""

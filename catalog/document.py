@@ -120,13 +120,13 @@ class _Builder:
             return self.mapping(node, depth)
         if isinstance(node, SequenceNode):
             if node.tag != _STD + "seq":
-                self.fail(node, f"tag {node.tag} is not allowed")
+                self.fail(node, f"tag {_show_tag(node.tag)} is not allowed: catalog files use plain YAML")
             return [self.build(item, depth + 1) for item in node.value]
         return self.scalar(node)
 
     def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         if node.tag != _STD + "map":
-            self.fail(node, f"tag {node.tag} is not allowed")
+            self.fail(node, f"tag {_show_tag(node.tag)} is not allowed: catalog files use plain YAML")
         out: dict[str, Any] = {}
         for knode, vnode in node.value:
             if not isinstance(knode, ScalarNode) or knode.tag not in (_STD + "str", _STD + "int", _STD + "bool"):
@@ -162,9 +162,14 @@ class _Builder:
             return text.lower() == "true"
         if tag == _STD + "null":
             return None
-        self.fail(node, f"tag {tag} is not allowed")
+        self.fail(node, f"tag {_show_tag(tag)} is not allowed: catalog files use plain YAML")
         return None
 
 
 def _line_col(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _show_tag(tag: str | None) -> str:
+    tag = tag or "?"
+    return "!!" + tag.removeprefix(_STD) if tag.startswith(_STD) else tag

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Union
 
 from catalog.errors import ConfiguratorError
 
@@ -99,7 +98,7 @@ class Negate:
     pos: int
 
 
-Expr = Union[Name, Literal, ListExpr, Not, BoolOp, Compare, Membership, Arith, Negate]
+Expr = Name | Literal | ListExpr | Not | BoolOp | Compare | Membership | Arith | Negate
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import csv
+import difflib
 import hashlib
 import io
+import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -14,6 +17,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from catalog.checker import ProductChecker, cell_matches
+from catalog.checker import guess_value as _guess
 from catalog.document import MAX_FILE_BYTES, Document, Loc, parse_document
 from catalog.errors import CatalogError, CatalogErrors
 from catalog.schema import AnyOption, BooleanOption, NumberOption, Product, QuantityOption, TableRule
@@ -65,7 +69,9 @@ def load_catalog(paths: Iterable[str | Path]) -> Catalog:
             continue
         other = catalog.products.get(loaded.product.id)
         if other is not None:
-            catalog.errors.append(CatalogError(str(path), 1, 1, f"product id '{loaded.product.id}' is also used by {other.file}"))
+            catalog.errors.append(
+                CatalogError(str(path), 1, 1, f"product id '{loaded.product.id}' is also used by {other.file}")
+            )
             continue
         catalog.products[loaded.product.id] = loaded
     return catalog
@@ -77,7 +83,9 @@ def load_product(path: str | Path) -> LoadedProduct:
     try:
         size = Path(path).stat().st_size
         if size > MAX_FILE_BYTES:
-            raise CatalogErrors([CatalogError(file, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")])
+            raise CatalogErrors(
+                [CatalogError(file, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")]
+            )
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise CatalogErrors([CatalogError(file, 1, 1, f"cannot read file: {exc.strerror or exc}")]) from None
@@ -93,7 +101,11 @@ def parse_product(raw: bytes, file: str, base: Path | None = None) -> LoadedProd
     try:
         product = Product.model_validate(doc.data)
     except ValidationError as exc:
-        raise CatalogErrors(_translate(exc, doc)) from None
+        errors = _translate(exc, doc)
+        salvaged = _salvage(exc, doc.data)
+        if salvaged is not None:
+            errors.extend(ProductChecker(salvaged, doc).run())
+        raise CatalogErrors(errors) from None
     errors = ProductChecker(product, doc).run()
     digest = hashlib.sha256(raw)
     if not errors:
@@ -120,9 +132,18 @@ def _decode(raw: bytes, file: str) -> str:
 
 def _translate(exc: ValidationError, doc: Document) -> list[CatalogError]:
     errors: list[CatalogError] = []
+    # A misspelt key also shows as a missing one; say only "unknown key ... did you mean" for it.
+    misspelt = set()
+    for err in exc.errors():
+        loc = _strip_tags(err["loc"], doc.data)
+        if err["type"] == "extra_forbidden":
+            for guess in difflib.get_close_matches(str(loc[-1]), _allowed_keys(loc[:-1], doc.data), n=1, cutoff=0.6):
+                misspelt.add((*loc[:-1], guess))
     for err in exc.errors():
         loc = _strip_tags(err["loc"], doc.data)
         kind, name = err["type"], str(loc[-1]) if loc else "document"
+        if kind == "missing" and loc in misspelt:
+            continue
         if kind == "missing":
             errors.append(doc.error(loc[:-1], f"missing required key '{name}'"))
         elif kind == "extra_forbidden":
@@ -137,6 +158,40 @@ def _translate(exc: ValidationError, doc: Document) -> list[CatalogError]:
             message = err["msg"].removeprefix("Value error, ")
             errors.append(doc.error(loc, f"{name}: {message[0].lower()}{message[1:]}"))
     return errors
+
+
+def _salvage(exc: ValidationError, data: Any) -> Product | None:
+    """The product without its unknown keys and broken rules, so the deeper checks can run as well."""
+    data = copy.deepcopy(data)
+    dropped: dict[str, set[int]] = {"rules": set(), "pricing": set()}
+    for err in exc.errors():
+        loc = _strip_tags(err["loc"], data)
+        if err["type"] == "extra_forbidden":
+            parent = _follow(data, loc[:-1])
+            if isinstance(parent, dict):
+                parent.pop(str(loc[-1]), None)
+        elif len(loc) >= 2 and loc[0] in dropped and isinstance(loc[1], int):
+            dropped[str(loc[0])].add(loc[1])
+        else:
+            return None
+    for key, indices in dropped.items():
+        if indices and isinstance(data.get(key), list):
+            data[key] = [item for i, item in enumerate(data[key]) if i not in indices]
+    try:
+        return Product.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def _follow(data: Any, loc: Sequence[int | str]) -> Any:
+    for part in loc:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 def _strip_tags(loc: Sequence[int | str], data: Any) -> Loc:
@@ -186,12 +241,16 @@ def _concrete(annotation: Any, node: Any) -> Any:
         args = get_args(annotation)
         if hasattr(annotation, "__metadata__"):
             annotation = args[0]
-        elif get_origin(annotation) is Union:
+        elif get_origin(annotation) in (Union, types.UnionType):
             members = [a for a in args if a is not type(None)]
             tagged = [
-                m for m in members
-                if isinstance(m, type) and issubclass(m, BaseModel) and isinstance(node, dict)
-                and node.get("type") in get_args(m.model_fields["type"].annotation if "type" in m.model_fields else None)
+                m
+                for m in members
+                if isinstance(m, type)
+                and issubclass(m, BaseModel)
+                and isinstance(node, dict)
+                and node.get("type")
+                in get_args(m.model_fields["type"].annotation if "type" in m.model_fields else None)
             ]
             annotation = tagged[0] if tagged else members[0]
         else:
@@ -208,7 +267,9 @@ def _read_table_files(product: Product, doc: Document, base: Path, digest: Any) 
             continue
         target = (base / rule.rows_file).resolve()
         if base.resolve() not in target.parents:
-            errors.append(doc.error(("rules", i, "rows_file"), "rows_file must be a file beside or below the catalog file"))
+            errors.append(
+                doc.error(("rules", i, "rows_file"), "rows_file must be a file beside or below the catalog file")
+            )
             continue
         try:
             if target.stat().st_size > MAX_TABLE_BYTES:
@@ -220,7 +281,7 @@ def _read_table_files(product: Product, doc: Document, base: Path, digest: Any) 
             continue
         digest.update(raw)
         columns = [options[c] for c in rule.columns]
-        rows, row_errors = parse_rows(raw, str(target), columns)
+        rows, row_errors = parse_rows(raw, str(base / rule.rows_file), columns)
         errors.extend(row_errors)
         rules[i] = rule.model_copy(update={"rows": rows})
     return product.model_copy(update={"rules": rules}), errors
@@ -239,14 +300,17 @@ def parse_rows(raw: bytes, file: str, columns: Sequence[AnyOption]) -> tuple[lis
             continue
         cells = next(csv.reader(io.StringIO(line)))
         if len(cells) != len(columns):
-            errors.append(CatalogError(file, number, 1, f"row has {len(cells)} cells but the table has {len(columns)} columns"))
+            errors.append(
+                CatalogError(file, number, 1, f"row has {len(cells)} cells but the table has {len(columns)} columns")
+            )
             continue
         row: list[Any] = []
         col = 1
-        for cell, option in zip(cells, columns):
+        for cell, option in zip(cells, columns, strict=False):
             value = _typed(cell.strip(), option)
             if not cell_matches(option, value):
-                errors.append(CatalogError(file, number, col, f"'{cell.strip()}' is not a value of '{option.id}'"))
+                message = f"'{cell.strip()}' is not a value of '{option.id}'{_guess(cell.strip(), option)}"
+                errors.append(CatalogError(file, number, col, message))
             row.append(value)
             col += len(cell) + 1
         rows.append(row)

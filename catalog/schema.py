@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
@@ -16,7 +16,7 @@ _DECIMAL_JSON = {
 
 def _no_float(value: Any) -> Any:
     if isinstance(value, float):
-        raise ValueError("write amounts as decimal strings, e.g. \"12.50\"")
+        raise ValueError('write amounts as decimal strings, e.g. "12.50"')
     return value
 
 
@@ -33,7 +33,7 @@ ValueId = Annotated[
 ]
 Expression = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 Face = Literal["collaborative", "transparent", "cosmetic", "adaptive"]
-Scalar = Union[bool, int, Amount, str]
+Scalar = bool | int | Amount | str
 
 
 class _Strict(BaseModel):
@@ -133,8 +133,8 @@ class QuantityOption(_Option):
     default: int | None = None
 
 
-AnyOption = Union[SingleOption, MultiOption, BooleanOption, NumberOption, TextOption, QuantityOption]
-ChoiceOption = Union[SingleOption, MultiOption]
+AnyOption = SingleOption | MultiOption | BooleanOption | NumberOption | TextOption | QuantityOption
+ChoiceOption = SingleOption | MultiOption
 Option = Annotated[AnyOption, Field(discriminator="type")]
 
 
@@ -195,7 +195,7 @@ class ConstraintRule(_Rule):
     expr: Expression
 
 
-AnyRule = Union[RequiresRule, ExcludesRule, TableRule, DefaultRule, ConstraintRule]
+AnyRule = RequiresRule | ExcludesRule | TableRule | DefaultRule | ConstraintRule
 Rule = Annotated[AnyRule, Field(discriminator="type")]
 
 
@@ -238,7 +238,7 @@ class Tiers(_PriceRule):
     tiers: list[Tier] = Field(min_length=1)
 
 
-AnyPriceRule = Union[Adjustment, Formula, Tiers]
+AnyPriceRule = Adjustment | Formula | Tiers
 PriceRule = Annotated[AnyPriceRule, Field(discriminator="type")]
 
 

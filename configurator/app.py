@@ -25,16 +25,18 @@ def create_app(catalog_dir: str | Path | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
         products = [loaded.product for loaded in catalog.products.values()]
-        return templates.TemplateResponse(
-            request, "pages/index.html", {"products": products, "errors": catalog.errors}
-        )
+        return templates.TemplateResponse(request, "pages/index.html", {"products": products, "errors": catalog.errors})
 
     @app.get("/api/v1/products")
     def products() -> list[dict[str, str]]:
         """The products on offer."""
         return [
-            {"id": p.product.id, "name": p.product.name, "currency": p.product.currency,
-             "base_price": str(p.product.base_price)}
+            {
+                "id": p.product.id,
+                "name": p.product.name,
+                "currency": p.product.currency,
+                "base_price": str(p.product.base_price),
+            }
             for p in catalog.products.values()
         ]
 
