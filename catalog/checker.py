@@ -42,17 +42,25 @@ def number_domain(option: NumberOption | QuantityOption) -> list[Decimal]:
     return [low + i * step for i in range(min(count, MAX_NUMBER_VALUES + 1))]
 
 
-def cell_matches(option: AnyOption, cell: Any) -> bool:
-    """Whether a table cell or default is a value of the option."""
-    if isinstance(option, (SingleOption, MultiOption)):
-        return not isinstance(cell, bool) and str(cell) in {value.id for value in option.values}
+def cell_matches(option: AnyOption, cell: Any, values: frozenset[Any] | None = None) -> bool:
+    """Whether a table cell or default is a value of the option (`values`: its value_set, if at hand)."""
     if isinstance(option, BooleanOption):
         return isinstance(cell, bool)
+    if isinstance(cell, bool):
+        return False
+    if isinstance(option, (NumberOption, QuantityOption)) and not isinstance(cell, (int, Decimal)):
+        return False
+    known = value_set(option) if values is None else values
+    return (str(cell) if isinstance(option, (SingleOption, MultiOption)) else Decimal(cell)) in known
+
+
+def value_set(option: AnyOption) -> frozenset[Any]:
+    """The values of a choice (ids) or number option (Decimals), for fast membership tests."""
+    if isinstance(option, (SingleOption, MultiOption)):
+        return frozenset(value.id for value in option.values)
     if isinstance(option, (NumberOption, QuantityOption)):
-        if isinstance(cell, bool) or not isinstance(cell, (int, Decimal)):
-            return False
-        return Decimal(cell) in set(number_domain(option))
-    return False
+        return frozenset(number_domain(option))
+    return frozenset()
 
 
 class ProductChecker:

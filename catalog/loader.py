@@ -16,7 +16,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from catalog.checker import ProductChecker, cell_matches
+from catalog.checker import ProductChecker, cell_matches, value_set
 from catalog.checker import guess_value as _guess
 from catalog.document import MAX_FILE_BYTES, Document, Loc, parse_document
 from catalog.errors import CatalogError, CatalogErrors
@@ -294,27 +294,36 @@ def parse_rows(raw: bytes, file: str, columns: Sequence[AnyOption]) -> tuple[lis
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return [], [CatalogError(file, 1, 1, "file is not valid UTF-8")]
+    # Each column's valid cell texts, typed once: tables can hold hundreds of thousands of cells.
+    lookups: list[dict[str, Any]] = [{} for _ in columns]
+    known = [value_set(option) for option in columns]
     rows: list[list[Any]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        cells = next(csv.reader(io.StringIO(line)))
+        cells = line.split(",") if '"' not in line else next(csv.reader(io.StringIO(line)))
         if len(cells) != len(columns):
-            errors.append(
-                CatalogError(file, number, 1, f"row has {len(cells)} cells but the table has {len(columns)} columns")
-            )
+            message = f"row has {len(cells)} cells but the table has {len(columns)} columns"
+            errors.append(CatalogError(file, number, 1, message))
             continue
         row: list[Any] = []
         col = 1
-        for cell, option in zip(cells, columns, strict=False):
-            value = _typed(cell.strip(), option)
-            if not cell_matches(option, value):
-                message = f"'{cell.strip()}' is not a value of '{option.id}'{_guess(cell.strip(), option)}"
-                errors.append(CatalogError(file, number, col, message))
+        for cell, option, lookup, values in zip(cells, columns, lookups, known):
+            value = lookup.get(cell, _MISSING)
+            if value is _MISSING:
+                value = _typed(cell.strip(), option)
+                if cell_matches(option, value, values):
+                    lookup[cell] = value
+                else:
+                    message = f"'{cell.strip()}' is not a value of '{option.id}'{_guess(cell.strip(), option)}"
+                    errors.append(CatalogError(file, number, col, message))
             row.append(value)
             col += len(cell) + 1
         rows.append(row)
     return rows, errors
+
+
+_MISSING = object()
 
 
 def _typed(cell: str, option: AnyOption) -> Any:

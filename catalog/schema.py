@@ -68,6 +68,16 @@ class Value(_Strict):
     default: bool = False
 
 
+def _value_shorthand(values: Any) -> Any:
+    """`values: [S, M, L]` is short for `values: [{id: S}, {id: M}, {id: L}]`."""
+    if isinstance(values, list):
+        return [{"id": v} if isinstance(v, (str, int)) and not isinstance(v, bool) else v for v in values]
+    return values
+
+
+Values = Annotated[list[Value], BeforeValidator(_value_shorthand), Field(min_length=1)]
+
+
 class _Option(_Strict):
     id: Identifier
     label: str | None = None
@@ -79,7 +89,7 @@ class SingleOption(_Option):
     """Exactly one value out of a list."""
 
     type: Literal["single"]
-    values: list[Value] = Field(min_length=1)
+    values: Values
     default: ValueId | None = None
 
 
@@ -87,7 +97,7 @@ class MultiOption(_Option):
     """Any subset of a list of values, between min and max of them."""
 
     type: Literal["multi"]
-    values: list[Value] = Field(min_length=1)
+    values: Values
     min: int = Field(0, ge=0)
     max: int | None = Field(None, ge=0)
     default: list[ValueId] = []

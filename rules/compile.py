@@ -1,0 +1,242 @@
+"""Compilation of a catalog product into a frozen constraint model: finite-domain variables and allowed-tuple tables."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from catalog.checker import number_domain
+from catalog.expressions import Expr, names, parse_expression
+from catalog.schema import (
+    AnyOption,
+    BooleanOption,
+    ConstraintRule,
+    DefaultRule,
+    ExcludesRule,
+    MultiOption,
+    NumberOption,
+    Product,
+    QuantityOption,
+    RequiresRule,
+    SingleOption,
+    TableRule,
+    TextOption,
+)
+from rules.errors import RuleError
+from rules.tables import MAX_GRID, Array, Tabulator, VarRef
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A finite-domain engine variable: an option, one value of a multi option, or whether a text is filled."""
+
+    name: str
+    option: str
+    kind: str  # choice, boolean, number, member, filled
+    values: tuple[Any, ...]
+    member: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """The value-index combinations a rule allows over its scope of variables."""
+
+    rule_id: str
+    scope: tuple[int, ...]
+    rows: Array
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A compiled conditional default: when `when` holds, prefer `value` for `option`."""
+
+    rule_id: str
+    when: Expr | None
+    option: str
+    value: Any
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledModel:
+    """Everything the engine needs about one product, computed once and never changed."""
+
+    product: Product
+    content_hash: str
+    variables: tuple[Variable, ...]
+    option_vars: Mapping[str, tuple[int, ...]]
+    tables: tuple[Table, ...]
+    messages: Mapping[str, str]
+    suggestions: tuple[Suggestion, ...]
+    options: Mapping[str, AnyOption] = field(default_factory=dict)
+
+    def domain_size(self, var: int) -> int:
+        """How many values a variable has."""
+        return len(self.variables[var].values)
+
+
+def compile_product(product: Product, content_hash: str = "") -> CompiledModel:
+    """Compile a product's options and rules into variables and tables; raise RuleError for a rule it cannot."""
+    return _Compiler(product).run(content_hash)
+
+
+def _referenced(product: Product) -> set[str]:
+    found: set[str] = set()
+    for rule in product.rules:
+        if isinstance(rule, TableRule):
+            found.update(rule.columns)
+        elif isinstance(rule, DefaultRule):
+            found.add(rule.option)
+        for text in _rule_exprs(rule):
+            found.update(names(parse_expression(text)))
+    return found
+
+
+def _rule_exprs(rule: Any) -> list[str]:
+    exprs = [getattr(rule, key, None) for key in ("when", "then", "expr")]
+    return [e for e in exprs if isinstance(e, str)]
+
+
+class _Compiler:
+    def __init__(self, product: Product) -> None:
+        self.product = product
+        self.options = {option.id: option for option in product.options()}
+        self.variables: list[Variable] = []
+        self.option_vars: dict[str, tuple[int, ...]] = {}
+        self.refs: dict[str, VarRef] = {}
+        self.tables: list[Table] = []
+        self.messages: dict[str, str] = {}
+
+    def add(self, variable: Variable) -> int:
+        self.variables.append(variable)
+        return len(self.variables) - 1
+
+    def run(self, content_hash: str) -> CompiledModel:
+        referenced = _referenced(self.product)
+        for option in self.options.values():
+            self.declare(option, option.id in referenced)
+        tabulator = Tabulator(self.resolve, lambda v: len(self.variables[v].values))
+        suggestions: list[Suggestion] = []
+        for option in self.options.values():
+            if isinstance(option, MultiOption):
+                self.cardinality(option, tabulator)
+        for rule in self.product.rules:
+            self.messages[rule.id] = rule.message
+            if isinstance(rule, DefaultRule):
+                when = parse_expression(rule.when) if rule.when else None
+                suggestions.append(Suggestion(rule.id, when, rule.option, rule.value))
+            elif isinstance(rule, TableRule):
+                self.table(rule)
+            else:
+                self.expression_rule(rule, tabulator)
+        return CompiledModel(
+            product=self.product,
+            content_hash=content_hash,
+            variables=tuple(self.variables),
+            option_vars=MappingProxyType(self.option_vars),
+            tables=tuple(self.tables),
+            messages=MappingProxyType(self.messages),
+            suggestions=tuple(suggestions),
+            options=MappingProxyType(self.options),
+        )
+
+    def declare(self, option: AnyOption, referenced: bool) -> None:
+        if isinstance(option, SingleOption):
+            var = self.add(Variable(option.id, option.id, "choice", tuple(v.id for v in option.values)))
+            self.refs[option.id] = VarRef("choice", var, self.variables[var].values)
+        elif isinstance(option, BooleanOption):
+            var = self.add(Variable(option.id, option.id, "boolean", (False, True)))
+            self.refs[option.id] = VarRef("boolean", var, (False, True))
+        elif isinstance(option, MultiOption):
+            members = {
+                v.id: self.add(Variable(f"{option.id}[{v.id}]", option.id, "member", (False, True), v.id))
+                for v in option.values
+            }
+            self.option_vars[option.id] = tuple(members.values())
+            self.refs[option.id] = VarRef("multi", members=MappingProxyType(members))
+            return
+        elif isinstance(option, NumberOption) or (isinstance(option, QuantityOption) and referenced):
+            values = tuple(number_domain(option))
+            var = self.add(Variable(option.id, option.id, "number", values))
+            self.refs[option.id] = VarRef("number", var, values)
+        elif isinstance(option, TextOption) and referenced:
+            var = self.add(Variable(f"{option.id}?", option.id, "filled", (False, True)))
+            self.refs[option.id] = VarRef("filled", var, (False, True))
+        else:
+            self.option_vars[option.id] = ()
+            return
+        self.option_vars[option.id] = (var,)
+
+    def resolve(self, name: str) -> VarRef:
+        return self.refs[name]
+
+    def emit(self, rule_id: str, scope: list[int], rows: Array) -> None:
+        if scope:
+            rows = np.unique(rows.astype(np.int32), axis=0) if len(rows) else rows.astype(np.int32)
+        rows.setflags(write=False)
+        self.tables.append(Table(rule_id, tuple(scope), rows))
+
+    def cardinality(self, option: MultiOption, tabulator: Tabulator) -> None:
+        members = self.option_vars[option.id]
+        high = len(members) if option.max is None else option.max
+        if option.min == 0 and high >= len(members):
+            return
+        rule_id = f"{option.id}:count"
+        self.messages[rule_id] = _count_message(option, high)
+        if 2 ** len(members) > MAX_GRID:
+            raise RuleError(rule_id, f"multi option '{option.id}' has too many values for a count limit")
+        grid = np.indices([2] * len(members), dtype=np.int32).reshape(len(members), -1)
+        count = grid.sum(axis=0)
+        self.emit(rule_id, list(members), grid[:, (count >= option.min) & (count <= high)].T)
+
+    def table(self, rule: TableRule) -> None:
+        scope = [self.option_vars[column][0] for column in rule.columns]
+        index = [{_cell_key(v): i for i, v in enumerate(self.variables[var].values)} for var in scope]
+        cells = [[index[c][_cell_key(cell)] for c, cell in enumerate(row)] for row in rule.rows or []]
+        rows = np.array(cells, dtype=np.int32).reshape(len(cells), len(scope))
+        if rule.mode == "forbidden":
+            sizes = [len(self.variables[var].values) for var in scope]
+            if math.prod(sizes) > MAX_GRID:
+                raise RuleError(rule.id, "a forbidden table over this many combinations cannot be compiled")
+            grid = np.indices(sizes, dtype=np.int32).reshape(len(sizes), -1).T
+            flat = np.ravel_multi_index(rows.T, sizes) if len(rows) else np.zeros(0, np.int64)
+            keep = np.ones(len(grid), dtype=bool)
+            keep[flat] = False
+            rows = grid[keep]
+        self.emit(rule.id, scope, rows)
+
+    def expression_rule(self, rule: RequiresRule | ExcludesRule | ConstraintRule, tabulator: Tabulator) -> None:
+        if isinstance(rule, ConstraintRule):
+            expr = parse_expression(rule.expr)
+            if rule.when is None:
+                scope, rows = tabulator.allowed(rule.id, [expr], lambda e: e)
+            else:
+                when = parse_expression(rule.when)
+                scope, rows = tabulator.allowed(rule.id, [when, expr], lambda w, e: ~w | e)
+        else:
+            when, then = parse_expression(rule.when), parse_expression(rule.then)
+            if isinstance(rule, RequiresRule):
+                scope, rows = tabulator.allowed(rule.id, [when, then], lambda w, t: ~w | t)
+            else:
+                scope, rows = tabulator.allowed(rule.id, [when, then], lambda w, t: ~(w & t))
+        self.emit(rule.id, scope, rows)
+
+
+def _cell_key(cell: Any) -> str:
+    if isinstance(cell, (int, Decimal)) and not isinstance(cell, bool):
+        return format(Decimal(cell).normalize(), "f")
+    return str(cell)
+
+
+def _count_message(option: MultiOption, high: int) -> str:
+    label = option.label or option.id
+    if option.min == high:
+        return f"Choose exactly {high} for {label}."
+    if option.min == 0:
+        return f"Choose at most {high} for {label}."
+    return f"Choose between {option.min} and {high} for {label}."

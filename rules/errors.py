@@ -1,0 +1,27 @@
+"""Errors of the rules engine, in the hierarchy rooted at catalog.errors.ConfiguratorError."""
+
+from __future__ import annotations
+
+from catalog.errors import ConfiguratorError
+
+
+class RuleError(ConfiguratorError):
+    """A rule that cannot be compiled (too large, or using something the engine cannot represent)."""
+
+    def __init__(self, rule_id: str, message: str) -> None:
+        super().__init__(f"rule '{rule_id}': {message}")
+        self.rule_id = rule_id
+        self.message = message
+
+
+class SelectionError(ConfiguratorError):
+    """A selection that names an unknown option or gives a value of the wrong kind."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"{option}: {message}")
+        self.option = option
+        self.message = message
+
+
+class EngineLimitError(ConfiguratorError):
+    """An operation this model is too large for (such as exact counting without a compiled tree)."""

@@ -1,0 +1,305 @@
+"""Tree clustering: the model compiled into a join tree of bag relations, reduced by semi-join message passing.
+
+After the two passes every bag holds exactly the projection of the solutions that extend the current choices, so
+valid domains are sound and complete (backtrack-free), and solutions can be counted exactly by sum-product.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rules.compile import CompiledModel
+from rules.errors import EngineLimitError
+from rules.tables import Array
+
+MAX_BAG_ROWS = 2_000_000
+MAX_TOTAL_ROWS = 8_000_000
+MAX_WIDTH = 24
+
+
+@dataclass
+class _Relation:
+    vars: list[int]
+    rows: Array  # (n, len(vars)) int32
+
+
+@dataclass(frozen=True, eq=False)
+class Bag:
+    """One cluster of the tree: its variables, its rows, and how it joins its parent."""
+
+    vars: tuple[int, ...]
+    columns: tuple[Array, ...]  # one int32 array of value indices per variable
+    size: int
+    parent: int  # -1 for a root
+    up_ids: Array  # dense separator id of each row, towards the parent
+    down_ids: Array  # dense separator id of each parent row
+    separators: int  # how many distinct separator ids
+
+
+class JoinTree:
+    """A compiled join tree over a model's variables."""
+
+    def __init__(self, model: CompiledModel) -> None:
+        self.sizes = [len(v.values) for v in model.variables]
+        bag_vars, parents = _decompose(len(self.sizes), [t.scope for t in model.tables])
+        relations = [_bag_relation(vars_, model, self.sizes) for vars_ in bag_vars]
+        if sum(len(r.rows) for r in relations) > MAX_TOTAL_ROWS:
+            raise EngineLimitError("the join tree would hold too many rows")
+        self.order = _postorder(parents)
+        self.bags = _link(relations, parents, self.sizes)
+        self.home = _homes(self.bags, len(self.sizes))
+        # Remove rows that take part in no solution at all, once, so every later step works on less.
+        alive = self._reduce(self._masks({}))
+        if alive is not None:
+            keep = [np.flatnonzero(mask) for mask in alive]
+            relations = [_Relation(r.vars, r.rows[k]) for r, k in zip(relations, keep)]
+            self.bags = _link(relations, parents, self.sizes)
+            self.home = _homes(self.bags, len(self.sizes))
+
+    def _masks(self, fixed: Mapping[int, int]) -> list[Array]:
+        # Restricting each variable in one bag is enough: the two passes carry it to every other bag.
+        masks = [np.ones(bag.size, dtype=bool) for bag in self.bags]
+        for var, value in fixed.items():
+            b, c = self.home[var]
+            masks[b] &= self.bags[b].columns[c] == value
+        return masks
+
+    def _reduce(self, alive: list[Array]) -> list[Array] | None:
+        bags = self.bags
+        for b in self.order:
+            bag = bags[b]
+            if bag.parent < 0:
+                if not alive[b].any():
+                    return None
+                continue
+            message = np.zeros(bag.separators, dtype=bool)
+            message[bag.up_ids[alive[b]]] = True
+            alive[bag.parent] &= message[bag.down_ids]
+        for b in reversed(self.order):
+            bag = bags[b]
+            if bag.parent < 0:
+                continue
+            message = np.zeros(bag.separators, dtype=bool)
+            message[bag.down_ids[alive[bag.parent]]] = True
+            alive[b] &= message[bag.up_ids]
+        return alive
+
+    def propagate(self, fixed: Mapping[int, int]) -> list[Array] | None:
+        """Rows of each bag that extend to a solution with the fixed values, or None if there is none."""
+        return self._reduce(self._masks(fixed))
+
+    def domains(self, alive: Sequence[Array]) -> list[Array]:
+        """For each variable, a boolean array over its values: still possible or not."""
+        out = []
+        for var, (b, c) in enumerate(self.home):
+            possible = np.zeros(self.sizes[var], dtype=bool)
+            possible[self.bags[b].columns[c][alive[b]]] = True
+            out.append(possible)
+        return out
+
+    def count(self, fixed: Mapping[int, int]) -> int:
+        """The exact number of solutions extending the fixed values."""
+        alive = self._masks(fixed)
+        weights: list[Array] = [np.where(mask, 1, 0).astype(object) for mask in alive]
+        total = 1
+        for b in self.order:
+            bag = self.bags[b]
+            if bag.parent < 0:
+                total *= int(weights[b].sum())
+                continue
+            sums = np.zeros(bag.separators, dtype=object)
+            np.add.at(sums, bag.up_ids, weights[b])
+            weights[bag.parent] = weights[bag.parent] * sums[bag.down_ids]
+        return total
+
+    def row_count(self) -> int:
+        """How many rows the bags hold in all."""
+        return sum(bag.size for bag in self.bags)
+
+
+def _homes(bags: Sequence[Bag], count: int) -> list[tuple[int, int]]:
+    """For each variable, the smallest bag holding it, and its column there."""
+    best: list[tuple[int, int, int]] = [(-1, -1, -1)] * count
+    for b, bag in enumerate(bags):
+        for c, var in enumerate(bag.vars):
+            if best[var][0] < 0 or bag.size < best[var][2]:
+                best[var] = (b, c, bag.size)
+    return [(b, c) for b, c, _ in best]
+
+
+def _decompose(count: int, scopes: Sequence[tuple[int, ...]]) -> tuple[list[list[int]], list[int]]:
+    """Bags and parents of a tree decomposition of the primal graph, by min-fill elimination."""
+    graph: list[set[int]] = [set() for _ in range(count)]
+    for scope in scopes:
+        for a in scope:
+            graph[a].update(scope)
+            graph[a].discard(a)
+    remaining = set(range(count))
+    eliminated: list[int] = []
+    raw_bags: dict[int, list[int]] = {}
+
+    def fill(v: int) -> int:
+        around = list(graph[v])
+        return sum(1 for i, a in enumerate(around) for b in around[i + 1 :] if b not in graph[a])
+
+    while remaining:
+        v = min(remaining, key=lambda x: (fill(x), len(graph[x]), x))
+        around = graph[v]
+        if len(around) > MAX_WIDTH:
+            raise EngineLimitError("the model's constraint graph is too wide for a join tree")
+        raw_bags[v] = [v, *sorted(around)]
+        for a in around:
+            graph[a].update(around)
+            graph[a].discard(a)
+            graph[a].discard(v)
+        remaining.discard(v)
+        eliminated.append(v)
+    position = {v: i for i, v in enumerate(eliminated)}
+    parent_of = {
+        v: min((a for a in raw_bags[v][1:]), key=position.__getitem__) if len(raw_bags[v]) > 1 else -1
+        for v in eliminated
+    }
+    # Merge every bag that is a subset of its parent into that parent.
+    alias = {v: v for v in eliminated}
+
+    def root(v: int) -> int:
+        while alias[v] != v:
+            v = alias[v]
+        return v
+
+    members = {v: set(raw_bags[v]) for v in eliminated}
+    for v in eliminated:
+        p = parent_of[v]
+        if p >= 0 and members[v] <= members[root(p)]:
+            alias[v] = root(p)
+    kept = [v for v in eliminated if alias[v] == v]
+    index = {v: i for i, v in enumerate(kept)}
+    bags = [sorted(members[v]) for v in kept]
+    parents = []
+    for v in kept:
+        p = parent_of[v]
+        parents.append(index[root(p)] if p >= 0 else -1)
+    return bags, parents
+
+
+def _postorder(parents: Sequence[int]) -> list[int]:
+    children: list[list[int]] = [[] for _ in parents]
+    roots = []
+    for b, p in enumerate(parents):
+        (children[p] if p >= 0 else roots).append(b)
+    order: list[int] = []
+    stack = [(r, False) for r in roots]
+    while stack:
+        b, done = stack.pop()
+        if done:
+            order.append(b)
+            continue
+        stack.append((b, True))
+        stack.extend((c, False) for c in children[b])
+    return order
+
+
+def _keys(rows: Array, columns: Sequence[int], sizes: Sequence[int]) -> Array:
+    """One int64 key per row for the values in `columns` (mixed radix)."""
+    key = np.zeros(len(rows), dtype=np.int64)
+    for column, size in zip(columns, sizes):
+        key = key * size + rows[:, column]
+    return key
+
+
+def _join(left: _Relation, right: _Relation, sizes: Sequence[int]) -> _Relation:
+    common = [v for v in left.vars if v in right.vars]
+    lk = _keys(left.rows, [left.vars.index(v) for v in common], [sizes[v] for v in common])
+    rk = _keys(right.rows, [right.vars.index(v) for v in common], [sizes[v] for v in common])
+    extra = [i for i, v in enumerate(right.vars) if v not in left.vars]
+    if not extra:
+        return _Relation(left.vars, left.rows[np.isin(lk, rk)])
+    order = np.argsort(rk, kind="stable")
+    rk, rrows = rk[order], right.rows[order]
+    low, high = np.searchsorted(rk, lk, "left"), np.searchsorted(rk, lk, "right")
+    counts = high - low
+    total = int(counts.sum())
+    if total > MAX_BAG_ROWS:
+        raise EngineLimitError("a join tree bag would hold too many rows")
+    left_index = np.repeat(np.arange(len(lk)), counts)
+    right_index = np.repeat(low - np.cumsum(counts) + counts, counts) + np.arange(total)
+    rows = np.concatenate([left.rows[left_index], rrows[right_index][:, extra]], axis=1)
+    return _Relation(left.vars + [right.vars[i] for i in extra], rows.astype(np.int32, copy=False))
+
+
+def _project(relation: _Relation, keep: Sequence[int], sizes: Sequence[int]) -> _Relation:
+    columns = [relation.vars.index(v) for v in keep]
+    radix = [sizes[v] for v in keep]
+    if math.prod(radix) >= 2**62:
+        return _Relation(list(keep), np.unique(relation.rows[:, columns], axis=0))
+    # Sorting int64 keys is far faster than numpy's row-wise unique.
+    keys = np.unique(_keys(relation.rows, columns, radix))
+    rows = np.stack(np.unravel_index(keys, radix), axis=1).astype(np.int32)
+    return _Relation(list(keep), rows.reshape(len(keys), len(keep)))
+
+
+def _bag_relation(bag: Sequence[int], model: CompiledModel, sizes: Sequence[int]) -> _Relation:
+    """The join of the tables inside a bag, narrowed by the projections of the tables that overlap it."""
+    members = set(bag)
+    inside, overlapping = [], []
+    for table in model.tables:
+        shared = [v for v in table.scope if v in members]
+        if not shared:
+            continue
+        relation = _Relation(list(table.scope), table.rows)
+        if len(shared) == len(table.scope):
+            inside.append(relation)
+        else:
+            overlapping.append(_project(relation, shared, sizes))
+    candidates = sorted(inside, key=lambda r: len(r.rows)) + sorted(overlapping, key=lambda r: len(r.rows))
+    current: _Relation | None = None
+    while candidates:
+        if current is None:
+            current = candidates.pop(0)
+            continue
+        have = set(current.vars)
+        # Filters first (no new variables), then the join that adds the fewest combinations.
+        best = min(
+            range(len(candidates)),
+            key=lambda i: (not set(candidates[i].vars) <= have, -len(have & set(candidates[i].vars)), len(candidates[i].rows)),
+        )
+        current = _join(current, candidates.pop(best), sizes)
+    for var in bag:
+        if current is None or var not in current.vars:
+            domain = _Relation([var], np.arange(sizes[var], dtype=np.int32).reshape(-1, 1))
+            current = domain if current is None else _join(current, domain, sizes)
+    assert current is not None
+    order = [current.vars.index(v) for v in bag]
+    return _Relation(list(bag), np.ascontiguousarray(current.rows[:, order]))
+
+
+def _link(relations: Sequence[_Relation], parents: Sequence[int], sizes: Sequence[int]) -> list[Bag]:
+    """Bags with the dense separator ids that connect each to its parent."""
+    bags = []
+    for b, relation in enumerate(relations):
+        p = parents[b]
+        columns = tuple(np.ascontiguousarray(relation.rows[:, c]) for c in range(len(relation.vars)))
+        if p < 0:
+            empty = np.zeros(0, dtype=np.int64)
+            bags.append(Bag(tuple(relation.vars), columns, len(relation.rows), -1, empty, empty, 0))
+            continue
+        parent = relations[p]
+        shared = [v for v in relation.vars if v in parent.vars]
+        radix = [sizes[v] for v in shared]
+        if math.prod(radix) < 2**62:
+            up = _keys(relation.rows, [relation.vars.index(v) for v in shared], radix)
+            down = _keys(parent.rows, [parent.vars.index(v) for v in shared], radix)
+            ids, inverse = np.unique(np.concatenate([up, down]), return_inverse=True)
+        else:
+            both = np.concatenate(
+                [relation.rows[:, [relation.vars.index(v) for v in shared]], parent.rows[:, [parent.vars.index(v) for v in shared]]]
+            )
+            ids, inverse = np.unique(both, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        n = len(relation.rows)
+        bags.append(Bag(tuple(relation.vars), columns, n, p, inverse[:n], inverse[n:], len(ids)))
+    return bags
