@@ -312,9 +312,7 @@ class Engine:
                 continue
             option = self.model.options[option_id]
             if isinstance(option, MultiOption):
-                out[option_id] = frozenset(
-                    str(self.model.variables[v].member) for v in variables if fixed[v] == 1
-                )
+                out[option_id] = frozenset(str(self.model.variables[v].member) for v in variables if fixed[v] == 1)
             elif not isinstance(option, TextOption):
                 out[option_id] = self.model.variables[variables[0]].values[fixed[variables[0]]]
         return out

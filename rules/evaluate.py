@@ -20,7 +20,7 @@ from catalog.expressions import (
 )
 
 
-class Undecided(Exception):  # noqa: N818 - a control-flow signal, not an error
+class Undecided(Exception):
     """An expression mentions an option that has no value yet."""
 
     def __init__(self, name: str) -> None:

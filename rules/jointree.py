@@ -188,7 +188,7 @@ def _decompose(count: int, scopes: Sequence[tuple[int, ...]]) -> tuple[list[list
 
 def _postorder(parents: Sequence[int]) -> list[int]:
     children: list[list[int]] = [[] for _ in parents]
-    roots = []
+    roots: list[int] = []
     for b, p in enumerate(parents):
         (children[p] if p >= 0 else roots).append(b)
     order: list[int] = []
@@ -265,7 +265,11 @@ def _bag_relation(bag: Sequence[int], model: CompiledModel, sizes: Sequence[int]
         # Filters first (no new variables), then the join that adds the fewest combinations.
         best = min(
             range(len(candidates)),
-            key=lambda i: (not set(candidates[i].vars) <= have, -len(have & set(candidates[i].vars)), len(candidates[i].rows)),
+            key=lambda i: (
+                not set(candidates[i].vars) <= have,
+                -len(have & set(candidates[i].vars)),
+                len(candidates[i].rows),
+            ),
         )
         current = _join(current, candidates.pop(best), sizes)
     for var in bag:
@@ -295,9 +299,9 @@ def _link(relations: Sequence[_Relation], parents: Sequence[int], sizes: Sequenc
             down = _keys(parent.rows, [parent.vars.index(v) for v in shared], radix)
             ids, inverse = np.unique(np.concatenate([up, down]), return_inverse=True)
         else:
-            both = np.concatenate(
-                [relation.rows[:, [relation.vars.index(v) for v in shared]], parent.rows[:, [parent.vars.index(v) for v in shared]]]
-            )
+            mine = relation.rows[:, [relation.vars.index(v) for v in shared]]
+            theirs = parent.rows[:, [parent.vars.index(v) for v in shared]]
+            both = np.concatenate([mine, theirs])
             ids, inverse = np.unique(both, axis=0, return_inverse=True)
         inverse = inverse.reshape(-1)
         n = len(relation.rows)

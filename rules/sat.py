@@ -104,7 +104,7 @@ class SatModel:
         return core
 
     def correction(self, elements: Sequence[int], background: Sequence[int]) -> list[int] | None:
-        """A smallest subset of `elements` to drop so the rest is consistent with `background` (implicit hitting sets)."""
+        """A smallest subset of `elements` to drop so the rest fits `background` (implicit hitting sets)."""
         if not self.solve(background):
             return None
         cores: list[set[int]] = []

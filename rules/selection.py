@@ -81,9 +81,9 @@ def _coerce(option: Any, raw: Any) -> Any:
     if isinstance(option, MultiOption):
         if not isinstance(raw, (list, tuple, set, frozenset)):
             raise ValueError("expected a list of values")
-        ids = {v.id for v in option.values}
+        known = {v.id for v in option.values}
         chosen = frozenset(str(item) for item in raw)
-        unknown = sorted(chosen - ids)
+        unknown = sorted(chosen - known)
         if unknown:
             raise ValueError(f"{', '.join(unknown)} not among the values")
         return chosen

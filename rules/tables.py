@@ -111,10 +111,11 @@ class _Evaluator:
         if isinstance(expr, Name):
             ref = self.resolve(expr.name)
             if ref.kind in ("boolean", "filled"):
-                return self.columns[ref.var] == 1
+                return np.asarray(self.columns[ref.var] == 1)
             if ref.kind == "multi":
                 assert ref.members is not None
-                return np.logical_or.reduce([self.columns[v] == 1 for v in ref.members.values()] + [self._false()])
+                members = [self.columns[v] == 1 for v in ref.members.values()]
+                return np.asarray(np.logical_or.reduce([*members, self._false()]))
             raise self.fail(f"'{expr.name}' is not a condition")
         if isinstance(expr, Literal) and isinstance(expr.value, bool):
             return np.full(self.size, expr.value)
@@ -122,7 +123,7 @@ class _Evaluator:
             return ~self.truth(expr.operand)
         if isinstance(expr, BoolOp):
             parts = [self.truth(o) for o in expr.operands]
-            return (np.logical_and if expr.op == "and" else np.logical_or).reduce(parts)
+            return np.asarray((np.logical_and if expr.op == "and" else np.logical_or).reduce(parts))
         if isinstance(expr, Compare):
             return self.compare(expr)
         if isinstance(expr, Membership):
@@ -167,12 +168,12 @@ class _Evaluator:
             ref = self.resolve(container.name)
             if ref.kind == "multi" and isinstance(item, Literal):
                 assert ref.members is not None
-                return self.columns[ref.members[str(item.value)]] == 1
+                return np.asarray(self.columns[ref.members[str(item.value)]] == 1)
             raise self.fail(f"'in {container.name}' needs a multi choice option")
         if not isinstance(container, ListExpr):
             raise self.fail("'in' needs a list")
         parts = [self.compare(Compare("==", item, element, expr.pos)) for element in container.items]
-        return np.logical_or.reduce([*parts, self._false()])
+        return np.asarray(np.logical_or.reduce([*parts, self._false()]))
 
     def number(self, expr: Expr) -> _Num:
         if isinstance(expr, Literal) and not isinstance(expr.value, (bool, str)):
@@ -233,4 +234,3 @@ def _scaled_values(values: Sequence[Any]) -> _Num:
         if isinstance(exponent, int):
             scale = max(scale, -exponent)
     return _Num(np.array([int(Decimal(v).scaleb(scale)) for v in values], dtype=np.int64), scale)
-

@@ -6,7 +6,7 @@ import gzip
 import re
 from pathlib import Path
 
-from catalog.importers.result import ImportError_, ImportResult, option_label
+from catalog.importers.result import ImportResult, SourceError, option_label
 
 _DOMAIN = re.compile(r"^\s*(?P<name>[^=\s]+)\s*=\s*\[(?P<values>.*)\]\s*$")
 
@@ -15,13 +15,11 @@ def import_clib(source: Path, product_id: str | None = None) -> ImportResult:
     """Read a CLib model folder into a product with one single-choice option per variable."""
     domains_file = source / "domains.txt"
     if not domains_file.is_file():
-        raise ImportError_(str(source), 0, "a CLib model folder needs a domains.txt file")
+        raise SourceError(str(source), 0, "a CLib model folder needs a domains.txt file")
     domains = _domains(domains_file)
-    rule_files = sorted(
-        p for p in (source / "rules").glob("*") if p.name.endswith(".pm") or p.name.endswith(".pm.gz")
-    )
+    rule_files = sorted(p for p in (source / "rules").glob("*") if p.name.endswith(".pm") or p.name.endswith(".pm.gz"))
     if not rule_files:
-        raise ImportError_(str(source), 0, "no rules/*.pm files found")
+        raise SourceError(str(source), 0, "no rules/*.pm files found")
     ident = product_id or source.name
     rules, tables = [], {}
     for path in rule_files:
@@ -66,10 +64,10 @@ def _domains(path: Path) -> dict[str, list[str]]:
             continue
         match = _DOMAIN.match(line)
         if match is None:
-            raise ImportError_(str(path), number, "expected 'Name = [ v1, v2, ... ]'")
+            raise SourceError(str(path), number, "expected 'Name = [ v1, v2, ... ]'")
         values = [v.strip() for v in match["values"].split(",") if v.strip()]
         if not values:
-            raise ImportError_(str(path), number, f"variable {match['name']} has no values")
+            raise SourceError(str(path), number, f"variable {match['name']} has no values")
         domains[match["name"]] = values
     return domains
 
@@ -87,19 +85,19 @@ def _table(path: Path, domains: dict[str, list[str]]) -> tuple[list[str], list[l
                 continue
             pairs = [part.split(" = ") for part in line.split(" and ")]
             if any(len(pair) != 2 for pair in pairs):
-                raise ImportError_(str(path), number, "expected 'Var = VALUE  and Var = VALUE ...'")
+                raise SourceError(str(path), number, "expected 'Var = VALUE  and Var = VALUE ...'")
             names = [pair[0].strip() for pair in pairs]
             values = [pair[1].strip() for pair in pairs]
             if scope is None:
                 scope = names
             elif names != scope:
-                raise ImportError_(str(path), number, "every tuple of a table must name the same variables in order")
+                raise SourceError(str(path), number, "every tuple of a table must name the same variables in order")
             for name, value in zip(names, values):
                 if name not in known:
-                    raise ImportError_(str(path), number, f"unknown variable {name}")
+                    raise SourceError(str(path), number, f"unknown variable {name}")
                 if value not in known[name]:
-                    raise ImportError_(str(path), number, f"{value} is not in the domain of {name}")
+                    raise SourceError(str(path), number, f"{value} is not in the domain of {name}")
             rows.append(values)
     if scope is None:
-        raise ImportError_(str(path), 0, "table has no tuples")
+        raise SourceError(str(path), 0, "table has no tuples")
     return scope, rows

@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 from catalog.errors import ConfiguratorError
 
 
-class ImportError_(ConfiguratorError):
+class SourceError(ConfiguratorError):
     """A source model that cannot be imported, with where in it (line 0 when unknown)."""
 
     def __init__(self, file: str, line: int, message: str) -> None:

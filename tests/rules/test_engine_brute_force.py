@@ -1,0 +1,263 @@
+"""The engine against brute-force enumeration on small random catalogs that use every rule kind.
+
+The oracle enumerates every complete configuration and checks each rule with the scalar evaluator
+(rules/evaluate.py) and plain set membership for tables: a path independent of the engine's vectorized
+tabulation, join tree and SAT encoding.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalog.expressions import parse_expression
+from catalog.schema import (
+    BooleanOption,
+    ConstraintRule,
+    ExcludesRule,
+    MultiOption,
+    NumberOption,
+    Product,
+    RequiresRule,
+    SingleOption,
+    TableRule,
+)
+from rules.compile import compile_product
+from rules.engine import Engine
+from rules.evaluate import evaluate
+
+Config = dict[str, Any]
+
+
+@st.composite
+def catalogs(draw: st.DrawFn) -> Product:
+    """A small random product over single, boolean, number and multi options with random rules."""
+    options: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(2, 3))):
+        size = draw(st.integers(2, 3))
+        options.append({"id": f"s{i}", "type": "single", "values": [f"v{j}" for j in range(size)]})
+    for i in range(draw(st.integers(0, 2))):
+        options.append({"id": f"b{i}", "type": "boolean"})
+    if draw(st.booleans()):
+        options.append({"id": "n0", "type": "number", "min": 0, "max": draw(st.integers(1, 3))})
+    if draw(st.booleans()):
+        low = draw(st.integers(0, 1))
+        options.append(
+            {"id": "m0", "type": "multi", "values": ["x", "y", "z"], "min": low, "max": draw(st.integers(low, 3))}
+        )
+    atoms = [_atom(draw, o) for o in options for _ in range(2)]
+    rules: list[dict[str, Any]] = []
+    for r in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(["requires", "excludes", "table", "constraint"]))
+        rule: dict[str, Any] = {"id": f"r{r}", "type": kind, "message": f"rule {r}"}
+        if kind in ("requires", "excludes"):
+            rule["if"], rule["then"] = draw(st.sampled_from(atoms)), draw(st.sampled_from(atoms))
+        elif kind == "constraint":
+            numeric = [o for o in options if o["type"] == "number"]
+            if numeric and draw(st.booleans()):
+                rule["expr"] = f"n0 * 2 + {draw(st.integers(-2, 2))} <= {draw(st.integers(0, 6))}"
+            else:
+                rule["expr"] = f"{draw(st.sampled_from(atoms))} or {draw(st.sampled_from(atoms))}"
+            if draw(st.booleans()):
+                rule["if"] = draw(st.sampled_from(atoms))
+        else:
+            tabled = [o for o in options if o["type"] in ("single", "boolean", "number")]
+            columns = draw(st.lists(st.sampled_from(tabled), min_size=1, max_size=2, unique_by=lambda o: o["id"]))
+            grid = list(itertools.product(*(_values(o) for o in columns)))
+            rows = draw(st.lists(st.sampled_from(grid), min_size=1, max_size=len(grid), unique=True))
+            rule.update(columns=[c["id"] for c in columns], rows=[list(r) for r in rows])
+            rule["mode"] = draw(st.sampled_from(["allowed", "forbidden"]))
+        rules.append(rule)
+    data = {
+        "id": "random",
+        "name": "Random",
+        "currency": "EUR",
+        "base_price": "1.00",
+        "steps": [{"id": "all", "label": "All", "options": options}],
+        "rules": rules,
+    }
+    return Product.model_validate(data)
+
+
+def _values(option: Mapping[str, Any]) -> list[Any]:
+    if option["type"] == "single":
+        return list(option["values"])
+    if option["type"] == "boolean":
+        return [False, True]
+    return list(range(option["min"], option["max"] + 1))
+
+
+def _atom(draw: st.DrawFn, option: Mapping[str, Any]) -> str:
+    name = option["id"]
+    if option["type"] == "single":
+        value = draw(st.sampled_from(option["values"]))
+        return draw(st.sampled_from([f'{name} == "{value}"', f'{name} != "{value}"', f'{name} in ["{value}", "v0"]']))
+    if option["type"] == "boolean":
+        return draw(st.sampled_from([name, f"not {name}"]))
+    if option["type"] == "number":
+        return f"{name} {draw(st.sampled_from(['<=', '>', '==']))} {draw(st.integers(0, 3))}"
+    value = draw(st.sampled_from(option["values"]))
+    return draw(st.sampled_from([f'"{value}" in {name}', f'"{value}" not in {name}']))
+
+
+def _domain(option: Any) -> list[Any]:
+    if isinstance(option, SingleOption):
+        return [v.id for v in option.values]
+    if isinstance(option, BooleanOption):
+        return [False, True]
+    if isinstance(option, NumberOption):
+        return [Decimal(v) for v in range(int(option.min), int(option.max) + 1)]
+    assert isinstance(option, MultiOption)
+    ids = [v.id for v in option.values]
+    return [frozenset(c) for k in range(len(ids) + 1) for c in itertools.combinations(ids, k)]
+
+
+def _holds(product: Product, config: Config, rule: Any) -> bool:
+    def ev(text: str) -> bool:
+        return bool(evaluate(parse_expression(text), config))
+
+    if isinstance(rule, RequiresRule):
+        return not ev(rule.when) or ev(rule.then)
+    if isinstance(rule, ExcludesRule):
+        return not (ev(rule.when) and ev(rule.then))
+    if isinstance(rule, ConstraintRule):
+        return (rule.when is not None and not ev(rule.when)) or ev(rule.expr)
+    assert isinstance(rule, TableRule)
+    cell = tuple(str(config[c]) if not isinstance(config[c], bool) else config[c] for c in rule.columns)
+    rows = {tuple(str(v) if not isinstance(v, bool) else v for v in row) for row in rule.rows or []}
+    return (cell in rows) == (rule.mode == "allowed")
+
+
+def _cardinality_ok(product: Product, config: Config) -> bool:
+    for option in product.options():
+        if isinstance(option, MultiOption):
+            high = len(option.values) if option.max is None else option.max
+            if not option.min <= len(config[option.id]) <= high:
+                return False
+    return True
+
+
+def solutions(product: Product, rules: list[Any] | None = None, counts: bool = True) -> Iterator[Config]:
+    """Every complete configuration satisfying `rules` (all by default) and, if `counts`, the multi min/max."""
+    options = product.options()
+    active = product.rules if rules is None else rules
+    for combo in itertools.product(*(_domain(o) for o in options)):
+        config = dict(zip((o.id for o in options), combo))
+        if (not counts or _cardinality_ok(product, config)) and all(_holds(product, config, r) for r in active):
+            yield config
+
+
+def _key(config: Config) -> frozenset[tuple[str, str]]:
+    return frozenset((k, str(sorted(v) if isinstance(v, frozenset) else v)) for k, v in config.items())
+
+
+def _extends(config: Config, selection: Mapping[str, Any]) -> bool:
+    return all(_same(config[k], v) for k, v in selection.items())
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, frozenset):
+        return a == frozenset(b)
+    if isinstance(a, Decimal):
+        return a == Decimal(b)
+    return bool(a == b)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[Product, Config]:
+    product = draw(catalogs())
+    selection: Config = {}
+    for option in product.options():
+        if draw(st.integers(0, 2)) == 0:
+            value = draw(st.sampled_from(_domain(option)))
+            selection[option.id] = sorted(value) if isinstance(value, frozenset) else value
+    return product, selection
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(cases())
+def test_domains_count_and_consistency_match_brute_force(case: tuple[Product, Config]) -> None:
+    product, selection = case
+    engine = Engine(compile_product(product))
+    matching = [c for c in solutions(product) if _extends(c, selection)]
+    state = engine.valid_domains(selection)
+    assert state.consistent == bool(matching)
+    assert engine.count(selection) == len(matching)
+    for option in product.options():
+        got = state.domains[option.id]
+        if isinstance(option, MultiOption):
+            can_in = {v.id for v in option.values if any(v.id in c[option.id] for c in matching)}
+            can_out = {v.id for v in option.values if any(v.id not in c[option.id] for c in matching)}
+            assert (set(got.values), set(got.excludable)) == (can_in, can_out)
+        else:
+            assert sorted(map(str, got.values)) == sorted({str(c[option.id]) for c in matching})
+
+
+@SETTINGS
+@given(cases())
+def test_sat_domains_match_the_join_tree(case: tuple[Product, Config]) -> None:
+    product, selection = case
+    engine = Engine(compile_product(product))
+    tree_state = engine.valid_domains(selection)
+    engine.tree = None  # the SAT fallback must give the same answer
+    assert engine.valid_domains(selection) == tree_state
+
+
+@SETTINGS
+@given(cases())
+def test_complete_extends_to_a_solution(case: tuple[Product, Config]) -> None:
+    product, selection = case
+    engine = Engine(compile_product(product))
+    done = engine.complete(selection)
+    valid = {_key(c) for c in solutions(product)}
+    consistent = any(_extends(c, selection) for c in solutions(product))
+    if not consistent:
+        assert done is None
+        return
+    assert done is not None and _extends(done, selection)
+    assert _key(done) in valid
+
+
+@SETTINGS
+@given(cases(), st.data())
+def test_explain_is_a_minimal_conflict_and_repair_is_smallest(
+    case: tuple[Product, Config], data: st.DataObject
+) -> None:
+    product, selection = case
+    engine = Engine(compile_product(product))
+    option = data.draw(st.sampled_from([o for o in product.options() if not isinstance(o, MultiOption)]))
+    value = data.draw(st.sampled_from(_domain(option)))
+    others = {k: v for k, v in selection.items() if k != option.id}
+    target = {option.id: value}
+
+    def possible(choices: Config, rules: list[Any] | None = None, counts: bool = True) -> bool:
+        return any(_extends(c, {**choices, **target}) for c in solutions(product, rules, counts))
+
+    explanation = engine.explain(others, option.id, value)
+    assert explanation.possible == possible(others)
+    if not explanation.possible:
+        chosen = dict(explanation.choices)
+        rules = [r for r in product.rules if r.id in explanation.rules]
+        counts = "m0:count" in explanation.rules
+        assert not possible(chosen, rules, counts)
+        for name in chosen:
+            assert possible({k: v for k, v in chosen.items() if k != name}, rules, counts)
+        for rule in rules:
+            assert possible(chosen, [r for r in rules if r is not rule], counts)
+        if counts:
+            assert possible(chosen, rules, counts=False)
+    repair = engine.repair(others, option.id, value)
+    assert repair.possible == any(_extends(c, target) for c in solutions(product))
+    if repair.possible:
+        assert possible({k: v for k, v in others.items() if k not in repair.drop})
+        for size in range(len(repair.drop)):
+            for smaller in itertools.combinations(others, size):
+                assert not possible({k: v for k, v in others.items() if k not in smaller})
