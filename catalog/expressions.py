@@ -98,7 +98,18 @@ class Negate:
     pos: int
 
 
-Expr = Name | Literal | ListExpr | Not | BoolOp | Compare | Membership | Arith | Negate
+@dataclass(frozen=True)
+class Call:
+    """A function call; `count(c1, c2, ...)` is the number of its conditions that hold."""
+
+    func: str
+    args: tuple[Expr, ...]
+    pos: int
+
+
+FUNCTIONS = frozenset({"count"})
+
+Expr = Call | Name | Literal | ListExpr | Not | BoolOp | Compare | Membership | Arith | Negate
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
@@ -231,6 +242,23 @@ class _Parser:
             return Negate(self.unary(), tok.pos)
         return self.atom()
 
+    def call(self, name: _Token) -> Expr:
+        if name.text not in FUNCTIONS:
+            raise ExpressionError(
+                f"unknown function '{name.text}' (functions: {', '.join(sorted(FUNCTIONS))})", name.pos
+            )
+        self.advance()
+        args: list[Expr] = []
+        while not self.at(")"):
+            args.append(self.disjunction())
+            if not self.at(","):
+                break
+            self.advance()
+        self.expect(")")
+        if not args:
+            raise ExpressionError(f"{name.text}() needs at least one argument", name.pos)
+        return Call(name.text, tuple(args), name.pos)
+
     def atom(self) -> Expr:
         tok = self.current
         if tok.kind == "number":
@@ -249,6 +277,8 @@ class _Parser:
             if tok.text in KEYWORDS:
                 raise ExpressionError(f"unexpected '{tok.text}'", tok.pos)
             self.advance()
+            if self.at("(") and self.current.kind == "op":
+                return self.call(tok)
             return Name(tok.text, tok.pos)
         if self.at("("):
             self.advance()
@@ -292,8 +322,8 @@ def names(expr: Expr) -> frozenset[str]:
 
 def children(expr: Expr) -> tuple[Expr, ...]:
     """The direct sub-expressions."""
-    if isinstance(expr, ListExpr):
-        return expr.items
+    if isinstance(expr, (ListExpr, Call)):
+        return expr.items if isinstance(expr, ListExpr) else expr.args
     if isinstance(expr, (Not, Negate)):
         return (expr.operand,)
     if isinstance(expr, BoolOp):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from catalog.expressions import (
     Arith,
     BoolOp,
+    Call,
     Compare,
     Expr,
     ExpressionError,
@@ -101,6 +102,10 @@ class Checker:
         if isinstance(expr, Membership):
             self.membership(expr)
             return BOOL
+        if isinstance(expr, Call):
+            for arg in expr.args:
+                self.truthy(arg)
+            return NUMBER
         if isinstance(expr, (Arith, Negate)):
             for child in (expr.left, expr.right) if isinstance(expr, Arith) else (expr.operand,):
                 if self.infer(child).kind != "number":

@@ -3,15 +3,68 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 
-from catalog.loader import load_catalog
+from catalog.errors import ConfiguratorError
+from catalog.importers.clib import import_clib
+from catalog.importers.result import ImportResult, write_import
+from catalog.importers.uvl import import_uvl
+from catalog.importers.xcsp import import_xcsp
+from catalog.loader import LoadedProduct, load_catalog
+from catalog.schema import MultiOption
 from catalog.schema_export import schema_text
+from configurator.bench import bench as run_bench
+from rules.engine import Engine, engine_for, plain
 
 app = typer.Typer(help="Mass-customization product configurator.", no_args_is_help=True, add_completion=False)
+
+SelectArg = Annotated[
+    list[str] | None, typer.Option("--select", help="OPTION=VALUE; repeat it, and repeat a multi option per value.")
+]
+IMPORTERS: dict[str, Callable[[Path, str | None], ImportResult]] = {
+    "clib": import_clib,
+    "uvl": import_uvl,
+    "xcsp": import_xcsp,
+}
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+def _product(catalog_path: Path, product_id: str) -> LoadedProduct:
+    catalog = load_catalog([catalog_path])
+    if product_id in catalog.products:
+        return catalog.products[product_id]
+    for error in catalog.errors:
+        typer.echo(str(error), err=True)
+    _fail(f"no valid product '{product_id}' in {catalog_path} (products: {', '.join(sorted(catalog.products))})")
+
+
+def _engine(catalog_path: Path, product_id: str) -> Engine:
+    loaded = _product(catalog_path, product_id)
+    return engine_for(loaded.product, loaded.content_hash)
+
+
+def _selections(engine: Engine, pairs: list[str] | None) -> dict[str, Any]:
+    chosen: dict[str, Any] = {}
+    for pair in pairs or []:
+        option_id, sep, value = pair.partition("=")
+        if not sep:
+            _fail(f"--select takes OPTION=VALUE, not '{pair}'")
+        option = engine.model.options.get(option_id)
+        if isinstance(option, MultiOption):
+            chosen.setdefault(option_id, [])
+            if value:
+                chosen[option_id].append(value)
+        else:
+            chosen[option_id] = value
+    return chosen
 
 
 @app.command()
@@ -69,3 +122,125 @@ def serve(
 
     typer.echo(f"Serving the configurator on http://{host}:{port}/", err=True)
     uvicorn.run(create_app(catalog), host=host, port=port, log_level="info")
+
+
+@app.command("import")
+def import_model(
+    kind: Annotated[str, typer.Argument(help="Source format: uvl, clib or xcsp.")],
+    source: Annotated[Path, typer.Argument(help="The model file (uvl, xcsp) or folder (clib).")],
+    out: Annotated[Path, typer.Option(help="Folder to write the catalog file and its tables into.")],
+    product_id: Annotated[str | None, typer.Option("--id", help="Product id (default: the source's name).")] = None,
+) -> None:
+    """Import a third-party model as a catalog file that `configurator check` accepts."""
+    importer = IMPORTERS.get(kind)
+    if importer is None:
+        _fail(f"unknown format '{kind}' (choose from {', '.join(IMPORTERS)})")
+    try:
+        path = write_import(importer(source, product_id), out)
+    except ConfiguratorError as exc:
+        _fail(f"import failed: {exc}")
+    typer.echo(str(path))
+
+
+@app.command()
+def explore(
+    catalog: Annotated[Path, typer.Argument(help="Catalog file or folder.")],
+    product: Annotated[str, typer.Argument(help="Product id.")],
+    select: SelectArg = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show which values every option can still take, given the selections."""
+    engine = _engine(catalog, product)
+    state = engine.validate(_selections(engine, select))
+    domains = {k: [plain(v) for v in d.values] for k, d in state.domains.items()}
+    report = {
+        "consistent": state.consistent,
+        "complete": state.complete,
+        "domains": domains,
+        "excludable": {k: list(d.excludable) for k, d in state.domains.items() if d.type == "multi"},
+        "violations": [{"rule": v.rule_id, "option": v.option, "message": v.message} for v in state.violations],
+    }
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    typer.echo(f"consistent: {str(state.consistent).lower()}, complete: {str(state.complete).lower()}")
+    for option_id, values in domains.items():
+        typer.echo(f"  {option_id}: {', '.join(json.dumps(v) for v in values)}")
+    for violation in state.violations:
+        typer.echo(f"  violation: {violation.message}")
+
+
+@app.command()
+def count(
+    catalog: Annotated[Path, typer.Argument(help="Catalog file or folder.")],
+    product: Annotated[str, typer.Argument(help="Product id.")],
+    select: SelectArg = None,
+) -> None:
+    """Print the exact number of complete valid configurations extending the selections."""
+    engine = _engine(catalog, product)
+    try:
+        typer.echo(str(engine.count(_selections(engine, select))))
+    except ConfiguratorError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def explain(
+    catalog: Annotated[Path, typer.Argument(help="Catalog file or folder.")],
+    product: Annotated[str, typer.Argument(help="Product id.")],
+    option: Annotated[str, typer.Option(help="The option whose value is in question.")],
+    value: Annotated[str, typer.Option(help="The value in question.")],
+    select: SelectArg = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Say which choices and rules rule a value out, and the fewest choices to drop to allow it."""
+    engine = _engine(catalog, product)
+    chosen = _selections(engine, select)
+    try:
+        why = engine.explain(chosen, option, value)
+        fix = engine.repair(chosen, option, value)
+    except ConfiguratorError as exc:
+        _fail(str(exc))
+    if as_json:
+        report = {
+            "option": option,
+            "value": value,
+            "possible": why.possible,
+            "choices": {name: plain(v) for name, v in why.choices},
+            "rules": list(why.rules),
+            "messages": list(why.messages),
+            "drop": list(fix.drop) if fix.possible else None,
+        }
+        typer.echo(json.dumps(report, indent=2))
+        return
+    if why.possible:
+        typer.echo(f"{option} = {value} is possible with these selections.")
+        return
+    typer.echo(f"{option} = {value} is ruled out by:")
+    for name, chosen_value in why.choices:
+        typer.echo(f"  your choice {name} = {json.dumps(plain(chosen_value))}")
+    for rule, message in zip(why.rules, why.messages):
+        typer.echo(f"  rule {rule}: {message}")
+    if fix.possible:
+        typer.echo(f"To allow it, drop: {', '.join(fix.drop)}")
+    else:
+        typer.echo("No choice can be dropped to allow it: the catalog's rules forbid it.")
+
+
+@app.command("bench")
+def bench_command(
+    catalog: Annotated[Path, typer.Argument(help="Catalog file or folder.")],
+    product: Annotated[str, typer.Argument(help="Product id.")],
+    sessions: Annotated[int, typer.Option(help="Random sessions to run.")] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    baseline_steps: Annotated[int, typer.Option(help="Steps the baseline is measured on.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Benchmark interactive sessions against the straightforward SAT method, in the same run."""
+    loaded = _product(catalog, product)
+    result = run_bench(loaded.product, sessions=sessions, seed=seed, baseline_steps=baseline_steps)
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    for key, figure in result.as_dict().items():
+        typer.echo(f"{key}: {figure}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -29,7 +29,13 @@ from catalog.schema import (
     TextOption,
 )
 from rules.errors import RuleError
+from rules.formula import Atom, Gate, Node, lower
 from rules.tables import MAX_GRID, Array, Tabulator, VarRef
+
+# Rules over more value combinations than this become formulas only (when they can), not tables.
+TABLE_GRID = 65_536
+# Rules over more value combinations than this are also kept as formulas, for SAT.
+FORMULA_GRID = 256
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,16 @@ class Table:
     rule_id: str
     scope: tuple[int, ...]
     rows: Array
+
+
+@dataclass(frozen=True)
+class FormulaRule:
+    """A rule kept as a boolean formula because its scope is too wide to tabulate."""
+
+    rule_id: str
+    scope: tuple[int, ...]
+    node: Node
+    tabulated: bool = False  # also present as a table (for the join tree)
 
 
 @dataclass(frozen=True)
@@ -74,15 +90,22 @@ class CompiledModel:
     messages: Mapping[str, str]
     suggestions: tuple[Suggestion, ...]
     options: Mapping[str, AnyOption] = field(default_factory=dict)
+    formulas: tuple[FormulaRule, ...] = ()
 
     def domain_size(self, var: int) -> int:
         """How many values a variable has."""
         return len(self.variables[var].values)
 
 
-def compile_product(product: Product, content_hash: str = "") -> CompiledModel:
-    """Compile a product's options and rules into variables and tables; raise RuleError for a rule it cannot."""
-    return _Compiler(product).run(content_hash)
+def compile_product(
+    product: Product, content_hash: str = "", table_grid: int = TABLE_GRID, formula_grid: int = FORMULA_GRID
+) -> CompiledModel:
+    """Compile a product's options and rules into variables and tables; raise RuleError for a rule it cannot.
+
+    A rule over more than `formula_grid` value combinations is also kept as a formula (for SAT), and over more
+    than `table_grid` only as a formula, when it can be written as one.
+    """
+    return _Compiler(product, table_grid, formula_grid).run(content_hash)
 
 
 def _referenced(product: Product) -> set[str]:
@@ -103,8 +126,11 @@ def _rule_exprs(rule: Any) -> list[str]:
 
 
 class _Compiler:
-    def __init__(self, product: Product) -> None:
+    def __init__(self, product: Product, table_grid: int, formula_grid: int) -> None:
         self.product = product
+        self.table_grid = table_grid
+        self.formula_grid = formula_grid
+        self.formulas: list[FormulaRule] = []
         self.options = {option.id: option for option in product.options()}
         self.variables: list[Variable] = []
         self.option_vars: dict[str, tuple[int, ...]] = {}
@@ -143,6 +169,7 @@ class _Compiler:
             messages=MappingProxyType(self.messages),
             suggestions=tuple(suggestions),
             options=MappingProxyType(self.options),
+            formulas=tuple(self.formulas),
         )
 
     def declare(self, option: AnyOption, referenced: bool) -> None:
@@ -212,19 +239,52 @@ class _Compiler:
 
     def expression_rule(self, rule: RequiresRule | ExcludesRule | ConstraintRule, tabulator: Tabulator) -> None:
         if isinstance(rule, ConstraintRule):
-            expr = parse_expression(rule.expr)
-            if rule.when is None:
-                scope, rows = tabulator.allowed(rule.id, [expr], lambda e: e)
-            else:
-                when = parse_expression(rule.when)
-                scope, rows = tabulator.allowed(rule.id, [when, expr], lambda w, e: ~w | e)
+            exprs = [parse_expression(rule.expr)]
+            if rule.when is not None:
+                exprs.insert(0, parse_expression(rule.when))
         else:
-            when, then = parse_expression(rule.when), parse_expression(rule.then)
-            if isinstance(rule, RequiresRule):
-                scope, rows = tabulator.allowed(rule.id, [when, then], lambda w, t: ~w | t)
-            else:
-                scope, rows = tabulator.allowed(rule.id, [when, then], lambda w, t: ~(w & t))
-        self.emit(rule.id, scope, rows)
+            exprs = [parse_expression(rule.when), parse_expression(rule.then)]
+        combine = _COMBINE[(rule.type, len(exprs))]
+        scope: dict[int, None] = {}
+        for expr in exprs:
+            scope.update(dict.fromkeys(tabulator.scope(expr)))
+        grid = math.prod(len(self.variables[v].values) for v in scope)
+        # Wide rules are kept as formulas too: far smaller in SAT than a table of their allowed combinations.
+        node = self.formula(rule.id, rule.type, exprs, tabulator) if grid > self.formula_grid else None
+        if grid <= self.table_grid or node is None:
+            variables, rows = tabulator.allowed(rule.id, exprs, combine)
+            self.emit(rule.id, variables, rows)
+        if node is not None:
+            self.formulas.append(FormulaRule(rule.id, tuple(scope), node, grid <= self.table_grid))
+
+    def formula(self, rule_id: str, kind: str, exprs: list[Expr], tabulator: Tabulator) -> Node | None:
+        def atom(expr: Expr) -> Atom | None:
+            mentioned = tabulator.scope(expr)
+            if len(mentioned) != 1 or len(self.variables[mentioned[0]].values) > MAX_GRID:
+                return None
+            try:
+                _, rows = tabulator.allowed(rule_id, [expr], lambda e: e)
+            except RuleError:
+                return None
+            return Atom(mentioned[0], frozenset(int(r) for r in rows[:, 0]))
+
+        try:
+            parts = [lower(expr, rule_id, atom) for expr in exprs]
+        except RuleError:
+            return None
+        if kind == "excludes":
+            return Gate("not", (Gate("and", tuple(parts)),))
+        if len(parts) == 2:
+            return Gate("or", (Gate("not", (parts[0],)), parts[1]))
+        return parts[0]
+
+
+_COMBINE: dict[tuple[str, int], Callable[..., Array]] = {
+    ("constraint", 1): lambda e: e,
+    ("constraint", 2): lambda w, e: ~w | e,
+    ("requires", 2): lambda w, t: ~w | t,
+    ("excludes", 2): lambda w, t: ~(w & t),
+}
 
 
 def _cell_key(cell: Any) -> str:

@@ -87,15 +87,28 @@ class Engine:
         except EngineLimitError:
             self.tree = None
         self._sat: SatModel | None = None
+        self._domain_sat: SatModel | None = None
         self._guards: dict[tuple[int, ...], int] = {}
         self._lock = threading.Lock()
 
     @property
     def sat(self) -> SatModel:
-        """The SAT model, built on first use (explanations do not need it on every request)."""
+        """The SAT model with rule selectors, for explanations and repairs; built on first use."""
         if self._sat is None:
             self._sat = SatModel(self.model)
         return self._sat
+
+    @property
+    def domain_sat(self) -> SatModel:
+        """The SAT model with every rule always on (fewer assumptions per call), for domains and completion."""
+        if self._domain_sat is None:
+            self._domain_sat = SatModel(self.model, guarded=False)
+        return self._domain_sat
+
+    def split(self, flat: np.ndarray) -> list[np.ndarray]:
+        """A flat array over all values, cut into one array per variable."""
+        sizes = [len(v.values) for v in self.model.variables]
+        return np.split(flat, np.cumsum(sizes)[:-1]) if sizes else []
 
     def valid_domains(self, selections: Mapping[str, Any]) -> Domains:
         """For every option, exactly the values that still extend to a complete valid configuration."""
@@ -119,8 +132,8 @@ class Engine:
             alive = self.tree.propagate(fixed)
             return None if alive is None else self.tree.domains(alive)
         with self._lock:
-            found = self.sat.domains(fixed)
-        return None if found is None else [np.array(row, dtype=bool) for row in found]
+            found = self.domain_sat.fast_domains(fixed)
+        return None if found is None else self.split(found)
 
     def _state(self, parsed: Parsed, possible: list[np.ndarray] | None) -> Domains:
         domains: dict[str, OptionDomain] = {}
@@ -189,7 +202,7 @@ class Engine:
     def _guard(self, lits: tuple[int, ...]) -> int:
         if lits not in self._guards:
             sat = self.sat
-            guard = max(sat.solver.nof_vars(), max(self._guards.values(), default=0)) + 1
+            guard = sat.fresh()
             sat.solver.append_formula([[-guard, lit] for lit in lits])
             self._guards[lits] = guard
         return self._guards[lits]
@@ -251,7 +264,7 @@ class Engine:
         fixed = dict(parsed.fixed)
         if self.tree is None:
             with self._lock:
-                assignment = self.sat.complete(fixed, self._preferred(values))
+                assignment = self.domain_sat.complete(fixed, self._preferred(values))
             if assignment is None:
                 return None
             fixed = dict(enumerate(assignment))

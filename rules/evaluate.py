@@ -9,6 +9,7 @@ from typing import Any
 from catalog.expressions import (
     Arith,
     BoolOp,
+    Call,
     Compare,
     Expr,
     ListExpr,
@@ -53,6 +54,8 @@ def evaluate(expr: Expr, values: Mapping[str, Any]) -> Any:
         return not found if expr.negated else found
     if isinstance(expr, Negate):
         return -Decimal(evaluate(expr.operand, values))
+    if isinstance(expr, Call):
+        return Decimal(sum(1 for arg in expr.args if truth(evaluate(arg, values))))
     assert isinstance(expr, Arith)
     left, right = Decimal(evaluate(expr.left, values)), Decimal(evaluate(expr.right, values))
     if expr.op == "+":

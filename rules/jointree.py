@@ -44,9 +44,10 @@ class JoinTree:
     """A compiled join tree over a model's variables."""
 
     def __init__(self, model: CompiledModel) -> None:
+        if any(not f.tabulated for f in model.formulas):
+            raise EngineLimitError("rules kept as formulas are solved with SAT, not in a join tree")
         self.sizes = [len(v.values) for v in model.variables]
-        bag_vars, parents = _decompose(len(self.sizes), [t.scope for t in model.tables])
-        relations = [_bag_relation(vars_, model, self.sizes) for vars_ in bag_vars]
+        relations, parents = _buckets(model, self.sizes)
         if sum(len(r.rows) for r in relations) > MAX_TOTAL_ROWS:
             raise EngineLimitError("the join tree would hold too many rows")
         self.order = _postorder(parents)
@@ -131,16 +132,15 @@ def _homes(bags: Sequence[Bag], count: int) -> list[tuple[int, int]]:
     return [(b, c) for b, c, _ in best]
 
 
-def _decompose(count: int, scopes: Sequence[tuple[int, ...]]) -> tuple[list[list[int]], list[int]]:
-    """Bags and parents of a tree decomposition of the primal graph, by min-fill elimination."""
+def _elimination_order(count: int, scopes: Sequence[tuple[int, ...]]) -> list[int]:
+    """A min-fill elimination order of the primal graph."""
     graph: list[set[int]] = [set() for _ in range(count)]
     for scope in scopes:
         for a in scope:
             graph[a].update(scope)
             graph[a].discard(a)
     remaining = set(range(count))
-    eliminated: list[int] = []
-    raw_bags: dict[int, list[int]] = {}
+    order: list[int] = []
 
     def fill(v: int) -> int:
         around = list(graph[v])
@@ -151,39 +151,67 @@ def _decompose(count: int, scopes: Sequence[tuple[int, ...]]) -> tuple[list[list
         around = graph[v]
         if len(around) > MAX_WIDTH:
             raise EngineLimitError("the model's constraint graph is too wide for a join tree")
-        raw_bags[v] = [v, *sorted(around)]
         for a in around:
             graph[a].update(around)
             graph[a].discard(a)
             graph[a].discard(v)
         remaining.discard(v)
-        eliminated.append(v)
-    position = {v: i for i, v in enumerate(eliminated)}
-    parent_of = {
-        v: min((a for a in raw_bags[v][1:]), key=position.__getitem__) if len(raw_bags[v]) > 1 else -1
-        for v in eliminated
-    }
-    # Merge every bag that is a subset of its parent into that parent.
-    alias = {v: v for v in eliminated}
+        order.append(v)
+    return order
 
-    def root(v: int) -> int:
-        while alias[v] != v:
-            v = alias[v]
-        return v
 
-    members = {v: set(raw_bags[v]) for v in eliminated}
-    for v in eliminated:
-        p = parent_of[v]
-        if p >= 0 and members[v] <= members[root(p)]:
-            alias[v] = root(p)
-    kept = [v for v in eliminated if alias[v] == v]
-    index = {v: i for i, v in enumerate(kept)}
-    bags = [sorted(members[v]) for v in kept]
-    parents = []
-    for v in kept:
-        p = parent_of[v]
-        parents.append(index[root(p)] if p >= 0 else -1)
+def _buckets(model: CompiledModel, sizes: Sequence[int]) -> tuple[list[_Relation], list[int]]:
+    """Bucket elimination: each variable's bucket joins its tables and its children's messages.
+
+    A message is the projection of a bucket's relation without the eliminated variable: an implied constraint, so
+    the buckets form a join tree whose relations are already consistent with everything below them.
+    """
+    order = _elimination_order(len(sizes), [t.scope for t in model.tables])
+    position = {v: i for i, v in enumerate(order)}
+    pending: list[list[_Relation]] = [[] for _ in sizes]
+    children: list[list[int]] = [[] for _ in sizes]
+    for table in model.tables:
+        if table.scope:
+            first = min(table.scope, key=position.__getitem__)
+            pending[first].append(_Relation(list(table.scope), table.rows))
+    relations: dict[int, _Relation] = {}
+    parent_var: dict[int, int] = {}
+    for v in order:
+        current = _join_all(pending[v], sizes)
+        if current is None or v not in current.vars:
+            domain = _Relation([v], np.arange(sizes[v], dtype=np.int32).reshape(-1, 1))
+            current = domain if current is None else _join(current, domain, sizes)
+        relations[v] = current
+        rest = [u for u in current.vars if u != v]
+        if rest:
+            target = min(rest, key=position.__getitem__)
+            pending[target].append(_project(current, rest, sizes))
+            parent_var[v] = target
+            children[target].append(v)
+    index = {v: i for i, v in enumerate(order)}
+    bags = [relations[v] for v in order]
+    parents = [index[parent_var[v]] if v in parent_var else -1 for v in order]
     return bags, parents
+
+
+def _join_all(relations: list[_Relation], sizes: Sequence[int]) -> _Relation | None:
+    """Join relations greedily: filters first, then the join sharing the most variables, smallest first."""
+    candidates = sorted(relations, key=lambda r: len(r.rows))
+    if not candidates:
+        return None
+    current = candidates.pop(0)
+    while candidates:
+        have = set(current.vars)
+        best = min(
+            range(len(candidates)),
+            key=lambda i: (
+                not set(candidates[i].vars) <= have,
+                -len(have & set(candidates[i].vars)),
+                len(candidates[i].rows),
+            ),
+        )
+        current = _join(current, candidates.pop(best), sizes)
+    return current
 
 
 def _postorder(parents: Sequence[int]) -> list[int]:
@@ -240,45 +268,6 @@ def _project(relation: _Relation, keep: Sequence[int], sizes: Sequence[int]) -> 
     keys = np.unique(_keys(relation.rows, columns, radix))
     rows = np.stack(np.unravel_index(keys, radix), axis=1).astype(np.int32)
     return _Relation(list(keep), rows.reshape(len(keys), len(keep)))
-
-
-def _bag_relation(bag: Sequence[int], model: CompiledModel, sizes: Sequence[int]) -> _Relation:
-    """The join of the tables inside a bag, narrowed by the projections of the tables that overlap it."""
-    members = set(bag)
-    inside, overlapping = [], []
-    for table in model.tables:
-        shared = [v for v in table.scope if v in members]
-        if not shared:
-            continue
-        relation = _Relation(list(table.scope), table.rows)
-        if len(shared) == len(table.scope):
-            inside.append(relation)
-        else:
-            overlapping.append(_project(relation, shared, sizes))
-    candidates = sorted(inside, key=lambda r: len(r.rows)) + sorted(overlapping, key=lambda r: len(r.rows))
-    current: _Relation | None = None
-    while candidates:
-        if current is None:
-            current = candidates.pop(0)
-            continue
-        have = set(current.vars)
-        # Filters first (no new variables), then the join that adds the fewest combinations.
-        best = min(
-            range(len(candidates)),
-            key=lambda i: (
-                not set(candidates[i].vars) <= have,
-                -len(have & set(candidates[i].vars)),
-                len(candidates[i].rows),
-            ),
-        )
-        current = _join(current, candidates.pop(best), sizes)
-    for var in bag:
-        if current is None or var not in current.vars:
-            domain = _Relation([var], np.arange(sizes[var], dtype=np.int32).reshape(-1, 1))
-            current = domain if current is None else _join(current, domain, sizes)
-    assert current is not None
-    order = [current.vars.index(v) for v in bag]
-    return _Relation(list(bag), np.ascontiguousarray(current.rows[:, order]))
 
 
 def _link(relations: Sequence[_Relation], parents: Sequence[int], sizes: Sequence[int]) -> list[Bag]:

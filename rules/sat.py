@@ -7,25 +7,37 @@ selector unassumed: minimal conflicts over choices *and* rules come out of assum
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
 from pysat.card import CardEnc, EncType
 from pysat.formula import IDPool
 from pysat.solvers import Solver
 
 from rules.compile import CompiledModel
+from rules.formula import encode
+from rules.tables import Array
 
 SOLVER = "g4"
+# Models kept as witnesses: a stored model that agrees with a later selection proves its values possible.
+POOL_SIZE = 1024
+# Tables over at most this many combinations are encoded as clauses forbidding the missing ones.
+DIRECT_GRID = 256
 
 
 class SatModel:
-    """One incremental solver over the whole model, every rule guarded by its selector."""
+    """One incremental solver over the whole model; if `guarded`, every rule is guarded by its selector."""
 
-    def __init__(self, model: CompiledModel) -> None:
+    def __init__(self, model: CompiledModel, guarded: bool = True) -> None:
         self.model = model
         pool = IDPool()
+        # The value literals come first and in order, so literal k is flat value index k - 1.
         self.lits = [[pool.id(("x", v, i)) for i in range(len(var.values))] for v, var in enumerate(model.variables)]
-        self.selectors = {rule: pool.id(("rule", rule)) for rule in {t.rule_id for t in model.tables}}
+        self.values = sum(len(lits) for lits in self.lits)
+        self.var_of = np.repeat(np.arange(len(self.lits)), [len(lits) for lits in self.lits])
+        rule_ids = [t.rule_id for t in model.tables] + [f.rule_id for f in model.formulas]
+        self.selectors = {rule: pool.id(("rule", rule)) for rule in dict.fromkeys(rule_ids)} if guarded else {}
         clauses: list[list[int]] = []
         for lits in self.lits:
             clauses.append(lits)
@@ -33,11 +45,24 @@ class SatModel:
                 clauses.extend([-a, -b] for a, b in itertools.combinations(lits, 2))
             else:
                 clauses.extend(CardEnc.atmost(lits, 1, vpool=pool, encoding=EncType.ladder).clauses)
+        as_formula = {f.rule_id for f in model.formulas}
         for table in model.tables:
-            guard = self.selectors[table.rule_id]
+            if table.rule_id in as_formula:
+                continue
+            guard = [-self.selectors[table.rule_id]] if guarded else []
+            sizes = [len(self.lits[var]) for var in table.scope]
+            if math.prod(sizes) <= DIRECT_GRID:
+                # Small tables: one clause per forbidden combination, no auxiliary variables.
+                allowed = np.zeros(math.prod(sizes), dtype=bool)
+                if len(table.rows):
+                    allowed[np.ravel_multi_index(table.rows.T, sizes)] = True
+                for flat in np.flatnonzero(~allowed).tolist():
+                    combo = np.unravel_index(flat, sizes)
+                    clauses.append([*guard, *(-self.lits[var][int(i)] for var, i in zip(table.scope, combo))])
+                continue
             rows = table.rows.tolist()
             tuples = [pool.id(("t", id(table), r)) for r in range(len(rows))]
-            clauses.append([-guard, *tuples])
+            clauses.append([*guard, *tuples])
             supports: dict[tuple[int, int], list[int]] = {}
             for t, row in zip(tuples, rows):
                 for var, value in zip(table.scope, row):
@@ -46,9 +71,19 @@ class SatModel:
             # Support clauses: a value is only possible with a tuple that has it (arc consistency by propagation).
             for var in table.scope:
                 for value, lit in enumerate(self.lits[var]):
-                    clauses.append([-guard, -lit, *supports.get((var, value), [])])
+                    clauses.append([*guard, -lit, *supports.get((var, value), [])])
+        for formula in model.formulas:
+            root = encode(formula.node, self.lits, pool, clauses)
+            clauses.append([-self.selectors[formula.rule_id], root] if guarded else [root])
         self.solver = Solver(name=SOLVER, bootstrap_with=clauses)
+        self.ids = pool
+        self.witnesses = np.zeros((POOL_SIZE, self.values), dtype=bool)
+        self.stored = 0
         self.all_rules = list(self.selectors.values())
+
+    def fresh(self) -> int:
+        """A new variable for clauses added later (such as choice guards)."""
+        return int(self.ids.id())
 
     def choice_lits(self, fixed: Mapping[int, int]) -> list[int]:
         """The literals of fixed variable values."""
@@ -58,28 +93,62 @@ class SatModel:
         """Whether the assumptions are satisfiable."""
         return bool(self.solver.solve(assumptions=list(assumptions)))
 
+    def _last_model(self) -> Array:
+        """The value literals of the last model, as a flat boolean array over all values."""
+        model = np.asarray(self.solver.get_model()[: self.values])
+        return np.asarray(model > 0)
+
     def model_values(self) -> list[int]:
         """The value index of every variable in the last model."""
-        model = self.solver.get_model() or []
-        true = {lit for lit in model if lit > 0}
-        return [next((i for i, lit in enumerate(lits) if lit in true), 0) for lits in self.lits]
+        true = np.flatnonzero(self._last_model())
+        index = {int(self.var_of[k]): int(k) - (self.lits[int(self.var_of[k])][0] - 1) for k in true}
+        return [index.get(var, 0) for var in range(len(self.lits))]
 
-    def domains(self, fixed: Mapping[int, int]) -> list[list[bool]] | None:
+    def domains(self, fixed: Mapping[int, int]) -> Array | None:
         """Valid domains by one SAT call per value not yet seen in a model (the straightforward method)."""
         base = self.choice_lits(fixed) + self.all_rules
         if not self.solve(base):
             return None
-        possible = [[False] * len(lits) for lits in self.lits]
-        self._mark(possible)
-        for var, lits in enumerate(self.lits):
-            for value, lit in enumerate(lits):
-                if not possible[var][value] and self.solve([*base, lit]):
-                    self._mark(possible)
+        possible = np.zeros(self.values, dtype=bool)
+        possible |= self._last_model()
+        for k in range(self.values):
+            if not possible[k] and self.solve([*base, k + 1]):
+                possible |= self._last_model()
         return possible
 
-    def _mark(self, possible: list[list[bool]]) -> None:
-        for var, value in enumerate(self.model_values()):
-            possible[var][value] = True
+    def fast_domains(self, fixed: Mapping[int, int]) -> Array | None:
+        """Valid domains: unit propagation prunes, stored models witness, covering SAT calls settle the rest."""
+        base = self.choice_lits(fixed) + self.all_rules
+        ok, implied = self.solver.propagate(assumptions=base)
+        if not ok:
+            return None
+        possible = np.zeros(self.values, dtype=bool)
+        chosen = np.array([lit - 1 for lit in self.choice_lits(fixed)], dtype=np.int64)
+        pool = self.witnesses[: min(self.stored, POOL_SIZE)]
+        agreeing = pool[:, chosen].all(axis=1)
+        if agreeing.any():
+            possible |= pool[agreeing].any(axis=0)
+        candidates = np.ones(self.values, dtype=bool)
+        dead = np.array([-lit - 1 for lit in implied or [] if lit < 0 and -lit <= self.values], dtype=np.int64)
+        candidates[dead] = False
+        open_values = np.flatnonzero(candidates & ~possible)
+        while len(open_values):
+            # One call asks for a model with at least one value still unproven; leaning towards those values,
+            # each model settles many at once. Unsatisfiable: none of them extends, and we are done.
+            lits = (open_values + 1).tolist()
+            trigger = self.fresh()
+            self.solver.add_clause([-trigger, *lits])
+            self.solver.set_phases(lits)
+            found = self.solve([*base, trigger])
+            self.solver.add_clause([-trigger])
+            if not found:
+                break
+            model = self._last_model()
+            self.witnesses[self.stored % POOL_SIZE] = model
+            self.stored += 1
+            possible |= model
+            open_values = open_values[~possible[open_values]]
+        return possible if possible.any() else None
 
     def complete(self, fixed: Mapping[int, int], preferred: Mapping[int, int]) -> list[int] | None:
         """A full assignment extending `fixed`, leaning towards `preferred` values."""

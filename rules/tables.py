@@ -14,6 +14,7 @@ import numpy.typing as npt
 from catalog.expressions import (
     Arith,
     BoolOp,
+    Call,
     Compare,
     Expr,
     ListExpr,
@@ -187,6 +188,11 @@ class _Evaluator:
         if isinstance(expr, Negate):
             inner = self.number(expr.operand)
             return _Num(-inner.ints, inner.scale)
+        if isinstance(expr, Call):
+            total = np.zeros(self.size, dtype=np.int64)
+            for arg in expr.args:
+                total += self.truth(arg)
+            return _Num(total, 0)
         if isinstance(expr, Arith):
             a, b = self.number(expr.left), self.number(expr.right)
             if expr.op == "*":

@@ -61,6 +61,11 @@ def catalogs(draw: st.DrawFn) -> Product:
             numeric = [o for o in options if o["type"] == "number"]
             if numeric and draw(st.booleans()):
                 rule["expr"] = f"n0 * 2 + {draw(st.integers(-2, 2))} <= {draw(st.integers(0, 6))}"
+            elif draw(st.booleans()):
+                picked = draw(st.lists(st.sampled_from(atoms), min_size=2, max_size=4))
+                rule["expr"] = (
+                    f"count({', '.join(picked)}) {draw(st.sampled_from(['==', '<=', '>=', '!=', '<', '>']))} 1"
+                )
             else:
                 rule["expr"] = f"{draw(st.sampled_from(atoms))} or {draw(st.sampled_from(atoms))}"
             if draw(st.booleans()):
@@ -209,6 +214,27 @@ def test_sat_domains_match_the_join_tree(case: tuple[Product, Config]) -> None:
     tree_state = engine.valid_domains(selection)
     engine.tree = None  # the SAT fallback must give the same answer
     assert engine.valid_domains(selection) == tree_state
+    # ... and so must rules compiled as formulas instead of tables.
+    formulas = Engine(compile_product(product, table_grid=1, formula_grid=1))
+    assert formulas.valid_domains(selection) == tree_state
+    # Both forms at once: the join tree reads the tables while SAT reads the formulas.
+    both = Engine(compile_product(product, formula_grid=1))
+    assert both.valid_domains(selection) == tree_state
+    both.tree = None
+    assert both.valid_domains(selection) == tree_state
+
+
+@SETTINGS
+@given(cases(), st.data())
+def test_formula_explanations_are_minimal(case: tuple[Product, Config], data: st.DataObject) -> None:
+    product, selection = case
+    engine = Engine(compile_product(product, table_grid=1, formula_grid=1))
+    option = data.draw(st.sampled_from([o for o in product.options() if not isinstance(o, MultiOption)]))
+    value = data.draw(st.sampled_from(_domain(option)))
+    others = {k: v for k, v in selection.items() if k != option.id}
+    explanation = engine.explain(others, option.id, value)
+    possible = any(_extends(c, {**others, option.id: value}) for c in solutions(product))
+    assert explanation.possible == possible
 
 
 @SETTINGS

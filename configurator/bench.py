@@ -1,0 +1,110 @@
+"""Interactive-session benchmark of the engine against the straightforward SAT method, measured in one run."""
+
+from __future__ import annotations
+
+import random
+import resource
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from catalog.schema import MultiOption, Product
+from rules.compile import compile_product
+from rules.engine import Engine
+from rules.selection import parse_selection
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    """Medians and tails of one benchmark run, with the baseline measured on the same selections."""
+
+    compile_s: float
+    step_ms_p50: float
+    step_ms_p99: float
+    peak_mb: float
+    baseline_step_ms_p50: float
+    speedup: float
+    backend: str
+    sessions: int
+    steps: int
+    baseline_steps: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return {k: round(v, 3) if isinstance(v, float) else v for k, v in asdict(self).items()}
+
+
+def bench(product: Product, sessions: int = 5, seed: int = 0, baseline_steps: int = 20) -> BenchResult:
+    """Run random sessions: pick a random still-valid value of a random open option, recompute, until complete."""
+    started = time.perf_counter()
+    engine = Engine(compile_product(product))
+    compile_s = time.perf_counter() - started
+    rng = random.Random(seed)
+    timings: list[float] = []
+    selections: list[dict[str, Any]] = []
+    for _ in range(sessions):
+        selection: dict[str, Any] = {}
+        state = engine.valid_domains(selection)
+        while True:
+            open_options = [o for o in product.options() if o.id not in selection and engine.model.option_vars[o.id]]
+            if not open_options:
+                break
+            option = rng.choice(open_options)
+            selection[option.id] = _pick(engine, state, option, selection, rng)
+            began = time.perf_counter()
+            state = engine.valid_domains(selection)
+            timings.append(time.perf_counter() - began)
+            selections.append(dict(selection))
+            assert state.consistent, "a value from a valid domain must keep the selection consistent"
+    sample = _spread(len(selections), baseline_steps)
+    baseline, same_steps = [], []
+    sat = engine.domain_sat
+    for index in sample:
+        fixed = parse_selection(engine.model, selections[index]).fixed
+        began = time.perf_counter()
+        sat.domains(fixed)
+        baseline.append(time.perf_counter() - began)
+        same_steps.append(timings[index])
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    base_p50 = statistics.median(baseline) if baseline else 0.0
+    mine_p50 = statistics.median(same_steps) if same_steps else 0.0
+    return BenchResult(
+        compile_s=compile_s,
+        step_ms_p50=_percentile(timings, 50) * 1000,
+        step_ms_p99=_percentile(timings, 99) * 1000,
+        peak_mb=peak_mb,
+        baseline_step_ms_p50=base_p50 * 1000,
+        speedup=base_p50 / mine_p50 if mine_p50 else 0.0,
+        backend="jointree" if engine.tree is not None else "sat",
+        sessions=sessions,
+        steps=len(timings),
+        baseline_steps=len(baseline),
+    )
+
+
+def _pick(engine: Engine, state: Any, option: Any, selection: dict[str, Any], rng: random.Random) -> Any:
+    domain = state.domains[option.id]
+    if isinstance(option, MultiOption):
+        # Draw a random subset, then let the engine settle it if that subset is not possible.
+        subset = sorted(v for v in domain.values if rng.random() < 0.5)
+        if engine.valid_domains({**selection, option.id: subset}).consistent:
+            return subset
+        done = engine.complete(selection)
+        assert done is not None
+        return sorted(done[option.id])
+    return rng.choice(domain.values)
+
+
+def _spread(total: int, wanted: int) -> list[int]:
+    if total <= wanted:
+        return list(range(total))
+    return sorted({round(i * (total - 1) / (wanted - 1)) for i in range(wanted)})
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[rank]
