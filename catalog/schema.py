@@ -75,7 +75,13 @@ def _value_shorthand(values: Any) -> Any:
     return values
 
 
-Values = Annotated[list[Value], BeforeValidator(_value_shorthand), Field(min_length=1)]
+def _shorthand_schema(schema: dict[str, Any]) -> None:
+    schema["items"] = {"anyOf": [schema["items"], {"type": "string"}, {"type": "integer"}]}
+
+
+Values = Annotated[
+    list[Value], BeforeValidator(_value_shorthand), Field(min_length=1, json_schema_extra=_shorthand_schema)
+]
 
 
 class _Option(_Strict):

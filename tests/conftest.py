@@ -11,7 +11,7 @@ BUNDLED = ROOT / "catalog" / "products"
 BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def benchmarks() -> Path:
     """The shared real-model folder, or a skip saying why it is missing."""
     if not BENCHMARKS.is_dir():

@@ -48,3 +48,102 @@ def test_schema_command_writes_the_schema(tmp_path: Path) -> None:
     out = tmp_path / "s.json"
     assert runner.invoke(app, ["schema", "--out", str(out)]).exit_code == 0
     assert out.read_text() == schema_text()
+
+
+def test_explore_json_contract() -> None:
+    result = runner.invoke(
+        app,
+        ["explore", str(BUNDLED), "city-bike", "--select", "belt_drive=true", "--select", "accessories=rack", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["consistent"], report["complete"]) == (True, False)
+    assert report["domains"]["gears"] == ["hub8", "hub11"]
+    assert report["domains"]["belt_drive"] == [True]
+    assert report["domains"]["rider_height"][:2] == [150, 155]
+    assert report["domains"]["accessories"] == ["rack"]
+
+
+def test_explore_reports_violations() -> None:
+    result = runner.invoke(
+        app, ["explore", str(BUNDLED), "city-bike", "--select", "belt_drive=true", "--select", "gears=single", "--json"]
+    )
+    report = json.loads(result.stdout)
+    assert report["consistent"] is False
+    assert [v["rule"] for v in report["violations"]] == ["belt-needs-hub"]
+
+
+def test_count_prints_the_integer() -> None:
+    whole = runner.invoke(app, ["count", str(BUNDLED), "city-bike"])
+    belt = runner.invoke(app, ["count", str(BUNDLED), "city-bike", "--select", "belt_drive=true"])
+    assert whole.exit_code == 0 and belt.exit_code == 0
+    assert 0 < int(belt.stdout) < int(whole.stdout)
+
+
+def test_explain_words_the_reason() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "explain",
+            str(BUNDLED),
+            "city-bike",
+            "--option",
+            "material",
+            "--value",
+            "aluminium",
+            "--select",
+            "belt_drive=true",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "rule belt-frame: Belt drives need a steel frame with a split dropout." in result.stdout
+    assert "To allow it, drop: belt_drive" in result.stdout
+
+
+def test_unknown_product_fails_cleanly() -> None:
+    result = runner.invoke(app, ["count", str(BUNDLED), "no-such-product"])
+    assert result.exit_code == 1
+    assert "no valid product 'no-such-product'" in result.stderr
+
+
+def test_bench_prints_the_contract_keys() -> None:
+    result = runner.invoke(app, ["bench", str(BUNDLED), "city-bike", "--sessions", "1", "--seed", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    keys = {"compile_s", "step_ms_p50", "step_ms_p99", "peak_mb", "baseline_step_ms_p50", "speedup"}
+    assert keys <= set(report)
+    assert report["steps"] >= 7
+
+
+def test_import_clib_xcsp_and_uvl(tmp_path: Path) -> None:
+    clib = tmp_path / "tiny"
+    (clib / "rules").mkdir(parents=True)
+    (clib / "domains.txt").write_text("A = [ x, y ]\nB = [ p, q, r ]\n")
+    (clib / "rules" / "t1.pm").write_text("or(\nA = x  and B = p\nA = y  and B = q\nor)\n")
+    xcsp = tmp_path / "tiny.xml"
+    xcsp.write_text(
+        '<instance><domains><domain name="D" nbValues="2">0..1</domain></domains>'
+        '<variables><variable name="u" domain="D"/><variable name="w" domain="D"/></variables>'
+        '<relations><relation name="r" arity="2" nbTuples="1" semantics="conflicts">0 0</relation></relations>'
+        '<constraints><constraint name="c" arity="2" scope="u w" reference="r"/></constraints></instance>'
+    )
+    uvl = tmp_path / "tiny.uvl"
+    uvl.write_text(
+        'features\n    Car\n        alternative\n            Petrol\n            "E V"\n'
+        'constraints\n    Petrol => !"E V"\n'
+    )
+    out = tmp_path / "out"
+    expected_counts = {"clib": (clib, "2"), "xcsp": (xcsp, "3"), "uvl": (uvl, "2")}
+    for kind, (source, solutions) in expected_counts.items():
+        result = runner.invoke(app, ["import", kind, str(source), "--out", str(out), "--id", f"t-{kind}"])
+        assert result.exit_code == 0, result.output
+        assert runner.invoke(app, ["check", result.stdout.strip()]).exit_code == 0
+        assert runner.invoke(app, ["count", str(out), f"t-{kind}"]).stdout.strip() == solutions
+
+
+def test_import_errors_are_clean(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.uvl"
+    bad.write_text("features\n    Car\n        mandatory\n            Integer Doors\n")
+    result = runner.invoke(app, ["import", "uvl", str(bad), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{bad}:4: Integer features are not supported" in result.stderr

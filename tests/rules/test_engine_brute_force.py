@@ -207,6 +207,22 @@ def test_domains_count_and_consistency_match_brute_force(case: tuple[Product, Co
 
 
 @SETTINGS
+@given(cases(), st.data())
+def test_validate_names_broken_rules(case: tuple[Product, Config], data: st.DataObject) -> None:
+    product, _ = case
+    engine = Engine(compile_product(product))
+    full = {o.id: data.draw(st.sampled_from(_domain(o))) for o in product.options()}
+    selection = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in full.items()}
+    state = engine.validate(selection)
+    broken = {r.id for r in product.rules if not _holds(product, full, r)}
+    if not _cardinality_ok(product, full):
+        broken.add("m0:count")
+    assert state.consistent == (not broken)
+    assert state.complete == (not broken)
+    assert {v.rule_id for v in state.violations} == broken
+
+
+@SETTINGS
 @given(cases())
 def test_sat_domains_match_the_join_tree(case: tuple[Product, Config]) -> None:
     product, selection = case

@@ -1,0 +1,170 @@
+"""The engine on the real third-party models in ../shared/benchmarks, against their known facts.
+
+Counts are those in each SOURCE.md; domains are compared with an independent SAT check (tests/rules/oracle.py).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from catalog.importers.clib import import_clib
+from catalog.importers.result import SourceError, write_import
+from catalog.importers.uvl import import_uvl
+from catalog.importers.xcsp import import_xcsp
+from catalog.loader import LoadedProduct, load_product
+from catalog.schema import SingleOption, TableRule
+from rules.engine import Engine, engine_for, plain
+from rules.selection import parse_selection
+from tests.conftest import BUNDLED
+from tests.rules.oracle import Oracle, read_clib, read_xcsp
+
+BR4CP = {"small": (139, 147, 8, 172_056), "medium": (148, 174, 10, 278_744)}
+UVL = {"berkeleydb": (76, 20), "busybox_2010-05-02_14-17-07": (631, 681), "automotive01": (2513, 2833)}
+
+
+@pytest.fixture(scope="module")
+def imported(benchmarks: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, LoadedProduct]:
+    out = tmp_path_factory.mktemp("imported")
+    paths = {"megane": write_import(import_clib(benchmarks / "renault-megane-clib", "megane"), out)}
+    for size in ("small", "medium"):
+        paths[size] = write_import(import_xcsp(benchmarks / "renault-br4cp" / size / "contraintes.xml"), out)
+    paths["big"] = write_import(import_xcsp(benchmarks / "renault-br4cp" / "big" / "contraintes.xml.gz"), out)
+    for name in UVL:
+        paths[name] = write_import(import_uvl(benchmarks / "uvl-models" / f"{name}.uvl"), out)
+    return {name: load_product(path) for name, path in paths.items()}
+
+
+def _engine(loaded: LoadedProduct) -> Engine:
+    return engine_for(loaded.product, loaded.content_hash)
+
+
+def test_megane_import_matches_the_source_facts(imported: dict[str, LoadedProduct]) -> None:
+    product = imported["megane"].product
+    tables = [r for r in product.rules if isinstance(r, TableRule)]
+    assert len(product.options()) == 99
+    assert len(tables) == 111
+    assert sum(len(t.rows or []) for t in tables) == 112_680
+    sizes = sorted(len(o.values) for o in product.options() if hasattr(o, "values"))
+    assert (sizes[0], sizes[-1]) == (1, 42)
+
+
+def test_megane_count(imported: dict[str, LoadedProduct]) -> None:
+    assert _engine(imported["megane"]).count({}) == 7_445_949_334_016
+
+
+def test_bundled_megane_is_the_import(imported: dict[str, LoadedProduct]) -> None:
+    bundled = load_product(BUNDLED / "renault-megane.yaml").product
+    fresh = imported["megane"].product
+    assert [o.model_dump() for o in bundled.options()] == [o.model_dump() for o in fresh.options()]
+    assert [r.rows for r in bundled.rules] == [r.rows for r in fresh.rules]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("size", sorted(BR4CP))
+def test_br4cp_counts_and_shape(imported: dict[str, LoadedProduct], size: str) -> None:
+    variables, constraints, arity, solutions = BR4CP[size]
+    product = imported[size].product
+    assert len(product.options()) == variables
+    assert len(product.rules) == constraints
+    assert max(len(r.columns) for r in product.rules if isinstance(r, TableRule)) == arity
+    assert _engine(imported[size]).count({}) == solutions
+
+
+def test_br4cp_big_shape(imported: dict[str, LoadedProduct]) -> None:
+    product = imported["big"].product
+    assert (len(product.options()), len(product.rules)) == (268, 332)
+    assert max(len(r.columns) for r in product.rules if isinstance(r, TableRule)) == 12
+
+
+def _agree(engine: Engine, oracle: Oracle, rng: random.Random, picks: int) -> None:
+    """Build a random consistent selection with the oracle's own domains, checking the engine at each step."""
+    choices: dict[str, str] = {}
+    for _ in range(picks):
+        expected = oracle.domains_given(choices)
+        assert expected is not None
+        state = engine.valid_domains(choices)
+        assert state.consistent
+        assert {k: [str(v) for v in d.values] for k, d in state.domains.items()} == expected
+        option = rng.choice(sorted(expected))
+        choices[option] = rng.choice(expected[option])
+
+
+def test_megane_domains_agree_with_an_independent_check(benchmarks: Path, imported: dict[str, LoadedProduct]) -> None:
+    oracle = Oracle(*read_clib(benchmarks / "renault-megane-clib"))
+    _agree(_engine(imported["megane"]), oracle, random.Random(7), picks=4)
+
+
+@pytest.mark.parametrize("size", ["small", "medium"])
+def test_br4cp_domains_agree_with_an_independent_check(
+    benchmarks: Path, imported: dict[str, LoadedProduct], size: str
+) -> None:
+    oracle = Oracle(*read_xcsp(benchmarks / "renault-br4cp" / size / "contraintes.xml"))
+    _agree(_engine(imported[size]), oracle, random.Random(11), picks=4)
+
+
+def test_br4cp_big_domains_agree_with_an_independent_check(
+    benchmarks: Path, imported: dict[str, LoadedProduct]
+) -> None:
+    engine = _engine(imported["big"])
+    assert engine.tree is None, "big is expected on the SAT path; this checks that path on a real model"
+    oracle = Oracle(*read_xcsp(benchmarks / "renault-br4cp" / "big" / "contraintes.xml.gz"))
+    _agree(engine, oracle, random.Random(3), picks=2)
+
+
+def test_inconsistent_choices_are_reported(imported: dict[str, LoadedProduct]) -> None:
+    engine = _engine(imported["megane"])
+    # Var5 (country) and Var33 share a table; find a pair of values the table does not allow.
+    table = next(
+        r for r in imported["megane"].product.rules if isinstance(r, TableRule) and r.columns == ["Var5", "Var33"]
+    )
+    allowed = {tuple(row) for row in table.rows or []}
+    options = {o.id: o for o in imported["megane"].product.options()}
+    countries, other = options["Var5"], options["Var33"]
+    assert isinstance(countries, SingleOption) and isinstance(other, SingleOption)
+    pair = next((a.id, b.id) for a in countries.values for b in other.values if (a.id, b.id) not in allowed)
+    state = engine.validate({"Var5": pair[0], "Var33": pair[1]})
+    assert not state.consistent
+    assert [v.rule_id for v in state.violations] == [table.id]
+
+
+@pytest.mark.parametrize("name", sorted(UVL))
+def test_uvl_import_matches_the_source_facts(imported: dict[str, LoadedProduct], name: str) -> None:
+    features, constraints = UVL[name]
+    product = imported[name].product
+    assert len(product.options()) == features
+    assert sum(1 for r in product.rules if r.id.startswith("constraint")) == constraints
+
+
+def test_uvl_join_tree_and_sat_agree(imported: dict[str, LoadedProduct]) -> None:
+    engine = Engine(_engine(imported["berkeleydb"]).model)
+    assert engine.tree is not None
+    rng = random.Random(5)
+    choices: dict[str, bool] = {}
+    for _ in range(6):
+        tree_state = engine.valid_domains(choices)
+        possible = engine.domain_sat.domains(parse_selection(engine.model, choices).fixed)
+        assert possible is not None
+        by_sat = {
+            var.name: [v for v, ok in zip(var.values, row) if ok]
+            for var, row in zip(engine.model.variables, engine.split(possible))
+        }
+        assert {k: list(d.values) for k, d in tree_state.domains.items()} == by_sat
+        option = rng.choice(sorted(tree_state.domains))
+        choices[option] = rng.choice(tree_state.domains[option].values)
+
+
+def test_automotive01_completes_to_a_valid_configuration(imported: dict[str, LoadedProduct]) -> None:
+    engine = _engine(imported["automotive01"])
+    state = engine.valid_domains({})
+    assert state.consistent
+    done = engine.complete({})
+    assert done is not None
+    assert engine.validate(done).consistent and engine.validate(done).complete
+    assert all(plain(v) in (True, False) for v in done.values())
+
+
+def test_uvl_arithmetic_is_a_clear_error(benchmarks: Path) -> None:
+    with pytest.raises(SourceError, match=r"bike.uvl:5: String features are not supported"):
+        import_uvl(benchmarks / "uvl-models" / "bike.uvl")
