@@ -244,3 +244,5 @@ def bench_command(
         return
     for key, figure in result.as_dict().items():
         typer.echo(f"{key}: {figure}")
+if __name__ == "__main__":
+    app()
