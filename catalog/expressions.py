@@ -248,13 +248,7 @@ class _Parser:
                 f"unknown function '{name.text}' (functions: {', '.join(sorted(FUNCTIONS))})", name.pos
             )
         self.advance()
-        args: list[Expr] = []
-        while not self.at(")"):
-            args.append(self.disjunction())
-            if not self.at(","):
-                break
-            self.advance()
-        self.expect(")")
+        args = self.items(")")
         if not args:
             raise ExpressionError(f"{name.text}() needs at least one argument", name.pos)
         return Call(name.text, tuple(args), name.pos)
@@ -287,15 +281,19 @@ class _Parser:
             return inner
         if self.at("["):
             self.advance()
-            items: list[Expr] = []
-            while not self.at("]"):
-                items.append(self.disjunction())
-                if not self.at(","):
-                    break
-                self.advance()
-            self.expect("]")
-            return ListExpr(tuple(items), tok.pos)
+            return ListExpr(tuple(self.items("]")), tok.pos)
         raise ExpressionError(f"expected a value but found {self.describe()}", tok.pos)
+
+    def items(self, close: str) -> list[Expr]:
+        """Comma-separated expressions up to and including `close`."""
+        found: list[Expr] = []
+        while not self.at(close):
+            found.append(self.disjunction())
+            if not self.at(","):
+                break
+            self.advance()
+        self.expect(close)
+        return found
 
 
 def _pos(expr: Expr) -> int:

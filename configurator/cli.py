@@ -158,6 +158,11 @@ def explore(
         "complete": state.complete,
         "domains": domains,
         "excludable": {k: list(d.excludable) for k, d in state.domains.items() if d.type == "multi"},
+        "ranges": {
+            k: {"min": plain(d.low), "max": plain(d.high), "step": plain(getattr(engine.model.options[k], "step", 1))}
+            for k, d in state.domains.items()
+            if d.type in ("number", "quantity") and d.values
+        },
         "violations": [{"rule": v.rule_id, "option": v.option, "message": v.message} for v in state.violations],
     }
     if as_json:
@@ -244,5 +249,7 @@ def bench_command(
         return
     for key, figure in result.as_dict().items():
         typer.echo(f"{key}: {figure}")
+
+
 if __name__ == "__main__":
     app()

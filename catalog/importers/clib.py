@@ -6,7 +6,7 @@ import gzip
 import re
 from pathlib import Path
 
-from catalog.importers.result import ImportResult, SourceError, option_label
+from catalog.importers.result import ImportResult, SourceError, single_choice_product
 
 _DOMAIN = re.compile(r"^\s*(?P<name>[^=\s]+)\s*=\s*\[(?P<values>.*)\]\s*$")
 
@@ -35,24 +35,12 @@ def import_clib(source: Path, product_id: str | None = None) -> ImportResult:
                 "rows_file": f"{ident}/{name}.csv",
             }
         )
-    product = {
-        "id": ident,
-        "name": ident.replace("-", " ").replace("_", " ").title(),
-        "description": f"Imported from the CLib model {source.name}: {len(domains)} variables, {len(rules)} tables.",
-        "currency": "EUR",
-        "base_price": "0.00",
-        "steps": [
-            {
-                "id": "configuration",
-                "label": "Configuration",
-                "options": [
-                    {"id": var, "type": "single", "label": option_label(var), "values": values}
-                    for var, values in domains.items()
-                ],
-            }
-        ],
-        "rules": rules,
-    }
+    product = single_choice_product(
+        ident,
+        f"Imported from the CLib model {source.name}: {len(domains)} variables, {len(rules)} tables.",
+        domains,
+        rules,
+    )
     header = [f"Imported from the CLib model {source.name} by `configurator import clib`."]
     return ImportResult(product, tables, header)
 

@@ -58,6 +58,30 @@ def _csv_cell(cell: str) -> str:
     return cell
 
 
+def single_choice_product(
+    ident: str, description: str, variables: dict[str, list[str]], rules: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Catalog data for an imported table model: one single-choice option per variable, in one step."""
+    return {
+        "id": ident,
+        "name": ident.replace("-", " ").replace("_", " ").title(),
+        "description": description,
+        "currency": "EUR",
+        "base_price": "0.00",
+        "steps": [
+            {
+                "id": "configuration",
+                "label": "Configuration",
+                "options": [
+                    {"id": var, "type": "single", "label": option_label(var), "values": values}
+                    for var, values in variables.items()
+                ],
+            }
+        ],
+        "rules": rules,
+    }
+
+
 def option_label(name: str) -> str:
     """A readable label for an imported variable name."""
     return name.replace("_", " ")

@@ -7,7 +7,7 @@ import lzma
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from catalog.importers.result import ImportResult, SourceError, option_label
+from catalog.importers.result import ImportResult, SourceError, single_choice_product
 
 
 def import_xcsp(source: Path, product_id: str | None = None) -> ImportResult:
@@ -57,24 +57,12 @@ def import_xcsp(source: Path, product_id: str | None = None) -> ImportResult:
                 "rows_file": f"{ident}/{ref}.csv",
             }
         )
-    product = {
-        "id": ident,
-        "name": ident.replace("-", " ").replace("_", " ").title(),
-        "description": f"Imported from XCSP 2.1 {source.name}: {len(variables)} variables, {len(rules)} tables.",
-        "currency": "EUR",
-        "base_price": "0.00",
-        "steps": [
-            {
-                "id": "configuration",
-                "label": "Configuration",
-                "options": [
-                    {"id": name, "type": "single", "label": option_label(name), "values": values}
-                    for name, values in variables.items()
-                ],
-            }
-        ],
-        "rules": rules,
-    }
+    product = single_choice_product(
+        ident,
+        f"Imported from XCSP 2.1 {source.name}: {len(variables)} variables, {len(rules)} tables.",
+        variables,
+        rules,
+    )
     return ImportResult(
         product, tables, [f"Imported from the XCSP 2.1 model {source.name} by `configurator import xcsp`."]
     )

@@ -62,6 +62,8 @@ def test_explore_json_contract() -> None:
     assert report["domains"]["belt_drive"] == [True]
     assert report["domains"]["rider_height"][:2] == [150, 155]
     assert report["domains"]["accessories"] == ["rack"]
+    assert report["excludable"]["accessories"] == ["fenders", "dynamo", "basket", "child_seat"]
+    assert report["ranges"]["rider_height"] == {"min": 150, "max": 200, "step": 5}
 
 
 def test_explore_reports_violations() -> None:
