@@ -10,6 +10,7 @@ from typing import Any
 from catalog.document import Document, Loc
 from catalog.errors import CatalogError
 from catalog.expressions import ExpressionError, parse_expression
+from catalog.pricelist import amount_keys, formula_keys
 from catalog.schema import (
     Adjustment,
     AnyOption,
@@ -20,6 +21,7 @@ from catalog.schema import (
     Formula,
     MultiOption,
     NumberOption,
+    PriceList,
     Product,
     QuantityOption,
     RequiresRule,
@@ -96,7 +98,41 @@ class ProductChecker:
         self.check_ids([(("pricing", i, "id"), price.id) for i, price in enumerate(pricing)], "price rule")
         for i, price in enumerate(pricing):
             self.check_price(("pricing", i), price)
+        lists = self.product.price_lists
+        self.check_ids([(("price_lists", i, "id"), p.id) for i, p in enumerate(lists)], "price list")
+        for i, price_list in enumerate(lists):
+            self.check_price_list(("price_lists", i), price_list)
         return self.errors
+
+    def check_price_list(self, loc: Loc, price_list: PriceList) -> None:
+        amounts, formulas = amount_keys(self.product), formula_keys(self.product)
+        for key in price_list.amounts:
+            if key not in amounts:
+                self.fail(
+                    (*loc, "amounts", key),
+                    f"'{key}' is not an amount of this product{suggest(key, list(amounts))}",
+                    key=True,
+                )
+        for key, text in price_list.formulas.items():
+            if key not in formulas:
+                self.fail(
+                    (*loc, "formulas", key),
+                    f"'{key}' is not a formula of this product{suggest(key, list(formulas))}",
+                    key=True,
+                )
+            else:
+                self.expression((*loc, "formulas", key), text, formula=True)
+        if price_list.currency == self.product.currency:
+            return
+        # Another currency: every amount must be given, since no exchange rate is ever invented.
+        missing = [k for k in amounts if k not in price_list.amounts] + [
+            k for k in formulas if k not in price_list.formulas
+        ]
+        if price_list.base_price is None:
+            missing.insert(0, "base_price")
+        if missing:
+            shown = ", ".join(missing[:6]) + (", ..." if len(missing) > 6 else "")
+            self.fail(loc, f"price list '{price_list.id}' in {price_list.currency} has no amount for {shown}")
 
     def check_ids(self, items: Iterable[tuple[Loc, str]], what: str) -> None:
         seen: set[str] = set()

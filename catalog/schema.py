@@ -258,13 +258,33 @@ AnyPriceRule = Adjustment | Formula | Tiers
 PriceRule = Annotated[AnyPriceRule, Field(discriminator="type")]
 
 
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class PriceList(_Strict):
+    """A price list: currency, rounding and tax; in another currency it gives its own amounts (no exchange rates)."""
+
+    id: Identifier
+    currency: Currency
+    precision: int = Field(2, ge=0, le=6, description="Decimal places amounts are rounded to.")
+    rounding: Literal["half_up", "half_even", "down", "up"] = "half_up"
+    tax_rate: Amount | None = Field(None, description="Tax in percent; prices are net, tax is added on top.")
+    base_price: Amount | None = Field(None, description="Required when the currency differs from the product's.")
+    amounts: dict[str, Amount] = Field(
+        {},
+        description="Amounts in this list's currency, keyed 'option.value', 'option' (boolean, text), a price "
+        "rule id (surcharge or discount), or 'tiers_id.N' (the N-th tier, from 1).",
+    )
+    formulas: dict[str, Expression] = Field({}, description="Formula expressions for this currency, by price rule id.")
+
+
 class Product(_Strict):
     """A customizable product: the top level of a catalog file."""
 
     id: Identifier
     name: str
     description: str = ""
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    currency: Currency
     base_price: Amount
     image: str | None = None
     face: Face | None = Field(None, description="Overrides the face derived from the options' customization.")
@@ -272,6 +292,9 @@ class Product(_Strict):
     steps: list[Step] = Field(min_length=1)
     rules: list[Rule] = []
     pricing: list[PriceRule] = []
+    price_lists: list[PriceList] = Field(
+        [], description="Extra price lists; the first one in the product's currency also sets its rounding and tax."
+    )
 
     def options(self) -> list[AnyOption]:
         """Every option, in step order."""

@@ -330,6 +330,10 @@ class Engine:
                 out[option_id] = self.model.variables[variables[0]].values[fixed[variables[0]]]
         return out
 
+    def selection_of(self, fixed: Mapping[int, int]) -> dict[str, Any]:
+        """Catalog selections (multi options as sorted lists) for fixed variable values."""
+        return {k: sorted(v) if isinstance(v, frozenset) else v for k, v in self._values_of(fixed).items()}
+
     def count(self, selections: Mapping[str, Any]) -> int:
         """The exact number of complete valid configurations extending the selection."""
         parsed = parse_selection(self.model, selections)

@@ -117,6 +117,33 @@ class JoinTree:
             weights[bag.parent] = weights[bag.parent] * sums[bag.down_ids]
         return total
 
+    def cheapest(self, fixed: Mapping[int, int], costs: Sequence[Array]) -> list[int] | None:
+        """A solution extending `fixed` with the least sum of per-value `costs` (min-sum over the tree)."""
+        alive = self.propagate(fixed)
+        if alive is None:
+            return None
+        totals = [np.zeros(bag.size) for bag in self.bags]
+        for var, (b, c) in enumerate(self.home):
+            totals[b] += costs[var][self.bags[b].columns[c]]
+        for b, mask in enumerate(alive):
+            totals[b][~mask] = np.inf
+        for b in self.order:
+            bag = self.bags[b]
+            if bag.parent >= 0:
+                best = np.full(bag.separators, np.inf)
+                np.minimum.at(best, bag.up_ids, totals[b])
+                totals[bag.parent] += best[bag.down_ids]
+        chosen = [-1] * len(self.bags)
+        for b in reversed(self.order):
+            bag = self.bags[b]
+            rows = (
+                np.arange(bag.size)
+                if bag.parent < 0
+                else np.flatnonzero(bag.up_ids == bag.down_ids[chosen[bag.parent]])
+            )
+            chosen[b] = int(rows[np.argmin(totals[b][rows])])
+        return [int(self.bags[b].columns[c][chosen[b]]) for b, c in self.home]
+
     def row_count(self) -> int:
         """How many rows the bags hold in all."""
         return sum(bag.size for bag in self.bags)

@@ -1,0 +1,102 @@
+"""Pricing: hand-computed breakdowns, slab tiers, from-prices and the lines-add-up property."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from catalog.loader import load_product, parse_product
+from catalog.pricelist import resolve
+from catalog.schema import Product
+from rules.engine import Engine, engine_for
+from rules.pricing import from_price, price, price_selection
+from tests.conftest import BUNDLED
+
+HERE = Path(__file__).parent
+CASES = YAML(typ="safe").load((HERE / "pricing_cases.yaml").read_text())
+
+
+def _engine() -> Engine:
+    loaded = load_product(HERE / "fixtures" / "priced.yaml")
+    return engine_for(loaded.product, loaded.content_hash)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c["name"])
+def test_hand_computed_prices(case: dict[str, Any]) -> None:
+    priced = price_selection(_engine(), case["select"], case["quantity"], case.get("price_list"))
+    assert priced.price is not None, priced.violations
+    got = priced.price
+    assert [[line.source, str(line.amount)] for line in got.lines] == case["lines"]
+    assert (str(got.net), str(got.total)) == (case["net"], case["total"])
+    assert got.total == sum(line.amount for line in got.lines)
+
+
+def test_slab_tiers_price_band_by_band() -> None:
+    loaded = load_product(BUNDLED / "lighting-kit.yaml")
+    product = loaded.product
+    values = {"scene_wake": True, "scene_evening": "warm", "brightness": Decimal(70), "away_mode": False}
+    list_ = resolve(product)
+    assert list_ is not None
+    got = price(product, values, 12, list_)
+    # 189.00 a unit x 12; bands: 1-2 at 0, 3-10 (8 units) at -3.00, 11-12 (2 units) at -5.00
+    tiers = [(line.label, line.amount) for line in got.lines if line.source == "tier:extra-bulbs"]
+    assert tiers == [
+        ("Extra bulbs (3-10: 8 x -3.00)", Decimal("-24.00")),
+        ("Extra bulbs (11+: 2 x -5.00)", Decimal("-10.00")),
+    ]
+    assert got.total == Decimal("189.00") * 12 - 34
+
+
+def test_incomplete_and_inconsistent_selections_get_reasons() -> None:
+    engine = _engine()
+    assert price_selection(engine, {"size": "S"}).violations[0].startswith("incomplete: no value for")
+    bad = price_selection(engine, {"size": "XL", "extras": ["a"], "gift": False, "width": 10})
+    assert bad.price is None and bad.violations == ("XL cannot have a.",)
+    assert price_selection(engine, {}, list_id="gbp").violations == ("unknown price list 'gbp'",)
+
+
+def test_from_price_is_the_cheapest_completion() -> None:
+    engine = _engine()
+    cheapest = from_price(engine, {"size": "XL"})
+    assert cheapest.price is not None and cheapest.selections is not None
+    assert cheapest.selections["extras"] == frozenset() and cheapest.selections["gift"] is False
+    assert cheapest.price.net == Decimal("130.00")
+
+
+def test_foreign_price_list_must_give_every_amount() -> None:
+    text = (HERE / "fixtures" / "priced.yaml").read_text().replace('extras.b: "8", ', "")
+    with pytest.raises(Exception, match=r"price list 'usd' in USD has no amount for extras.b"):
+        parse_product(text.encode(), "priced.yaml")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_total_is_the_sum_of_lines(data: st.DataObject) -> None:
+    engine = _engine()
+    product: Product = engine.model.product
+    selection: dict[str, Any] = {}
+    for option in product.options():
+        domain = engine.valid_domains(selection).domains[option.id]
+        if option.type == "multi":
+            must = [v for v in domain.values if v not in domain.excludable]
+            maybe = [v for v in domain.values if v in domain.excludable and data.draw(st.booleans())]
+            selection[option.id] = must + maybe
+        elif option.type == "text":
+            selection[option.id] = data.draw(st.sampled_from(["", "hello"]))
+        else:
+            selection[option.id] = data.draw(st.sampled_from(domain.values))
+    quantity = data.draw(st.integers(1, 120))
+    for list_id in ("eur", "usd"):
+        priced = price_selection(engine, selection, quantity, list_id)
+        assert priced.price is not None, priced.violations
+        assert priced.price.total == sum(line.amount for line in priced.price.lines)
+        assert all(
+            line.amount == line.amount.quantize(Decimal(1).scaleb(-(0 if list_id == "usd" else 2)))
+            for line in priced.price.lines
+        )
