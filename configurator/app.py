@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from catalog.loader import load_catalog
+from configurator import errors
+from configurator.api.routes import router
 from configurator.settings import FRONTEND, load_settings
+
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def create_app(catalog_dir: str | Path | None = None) -> FastAPI:
@@ -18,26 +23,28 @@ def create_app(catalog_dir: str | Path | None = None) -> FastAPI:
     settings = load_settings(catalog_dir)
     catalog = load_catalog([settings.catalog_dir])
     templates = Jinja2Templates(directory=FRONTEND / "templates")
-    app = FastAPI(title="Configurator", version="0.1.0", openapi_url="/api/v1/openapi.json")
+    app = FastAPI(
+        title="Configurator",
+        version="0.1.0",
+        description="Configure and price mass-customized products. Prices are always computed by the server.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+    )
     app.state.catalog = catalog
+    errors.install(app)
+    app.include_router(router)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            return errors.problem(413, "Request body too large", f"at most {MAX_BODY_BYTES} bytes")
+        return await call_next(request)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
         products = [loaded.product for loaded in catalog.products.values()]
         return templates.TemplateResponse(request, "pages/index.html", {"products": products, "errors": catalog.errors})
-
-    @app.get("/api/v1/products")
-    def products() -> list[dict[str, str]]:
-        """The products on offer."""
-        return [
-            {
-                "id": p.product.id,
-                "name": p.product.name,
-                "currency": p.product.currency,
-                "base_price": str(p.product.base_price),
-            }
-            for p in catalog.products.values()
-        ]
 
     return app

@@ -73,7 +73,13 @@ def single_choice_product(
                 "id": "configuration",
                 "label": "Configuration",
                 "options": [
-                    {"id": var, "type": "single", "label": option_label(var), "values": values}
+                    {
+                        "id": var,
+                        "type": "single",
+                        "label": option_label(var),
+                        "values": values,
+                        "customization": {"changes_product": True},
+                    }
                     for var, values in variables.items()
                 ],
             }

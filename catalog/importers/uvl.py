@@ -70,7 +70,15 @@ def import_uvl(source: Path, product_id: str | None = None) -> ImportResult:
             {
                 "id": "features",
                 "label": "Features",
-                "options": [{"id": f.name, "type": "boolean", "label": option_label(f.name)} for f in features],
+                "options": [
+                    {
+                        "id": f.name,
+                        "type": "boolean",
+                        "label": option_label(f.name),
+                        "customization": {"changes_product": True},
+                    }
+                    for f in features
+                ],
             }
         ],
         "rules": rules,

@@ -1,0 +1,1 @@
+"""The storefront JSON API, version 1."""

@@ -1,0 +1,174 @@
+"""JSON API routes: thin (parse, one domain call, render)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from catalog.loader import Catalog, LoadedProduct
+from configurator.api.schemas import (
+    BatchPriceRequest,
+    BatchPriceResponse,
+    CompleteResponse,
+    ConfigureResponse,
+    DomainOut,
+    PriceLineOut,
+    PriceOut,
+    PriceRequest,
+    ProductSummary,
+    SelectionsRequest,
+)
+from configurator.errors import NotFound, Unprocessable
+from rules.classify import classify
+from rules.engine import Domains, Engine, engine_for, plain
+from rules.pricing import Price, Priced, from_price, price_selection
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed JSON (problem+json)"},
+    404: {"description": "Unknown product (problem+json)"},
+    413: {"description": "Request body too large (problem+json)"},
+    422: {"description": "Invalid, inconsistent or incomplete selection, naming the rules (problem+json)"},
+}
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
+
+
+def _loaded(request: Request, product_id: str) -> LoadedProduct:
+    catalog: Catalog = request.app.state.catalog
+    loaded = catalog.products.get(product_id)
+    if loaded is None:
+        raise NotFound(f"no product '{product_id}'")
+    return loaded
+
+
+def _engine(request: Request, product_id: str) -> Engine:
+    loaded = _loaded(request, product_id)
+    return engine_for(loaded.product, loaded.content_hash)
+
+
+def _summary(loaded: LoadedProduct) -> ProductSummary:
+    product = loaded.product
+    face = classify(product)
+    return ProductSummary(
+        id=product.id,
+        name=product.name,
+        currency=product.currency,
+        base_price=str(product.base_price),
+        faces=[face.face],
+        face_reason=face.reason,
+    )
+
+
+def price_out(price: Price, label: str = "total") -> PriceOut:
+    """A price as API data: every amount a decimal string."""
+    return PriceOut(
+        currency=price.currency,
+        price_list=price.price_list,
+        quantity=price.quantity,
+        unit_price=str(price.unit_price),
+        net=str(price.net),
+        tax_rate=None if price.tax_rate is None else str(price.tax_rate),
+        tax=str(price.tax),
+        total=str(price.total),
+        lines=[
+            PriceLineOut(
+                label=line.label,
+                amount=str(line.amount),
+                source=line.source,
+                unit_amount=None if line.unit_amount is None else str(line.unit_amount),
+            )
+            for line in price.lines
+        ],
+        label=label,
+    )
+
+
+def _violations(priced: Priced) -> list[dict[str, Any]]:
+    return [{"message": message} for message in priced.violations]
+
+
+def _domains(state: Domains) -> tuple[dict[str, list[Any]], dict[str, DomainOut]]:
+    values = {k: [plain(v) for v in d.values] for k, d in state.domains.items()}
+    details = {
+        k: DomainOut(
+            values=values[k],
+            excludable=list(d.excludable) if d.type == "multi" else None,
+            selected=plain(d.selected),
+        )
+        for k, d in state.domains.items()
+    }
+    return values, details
+
+
+@router.get("/products", response_model=list[ProductSummary])
+def list_products(request: Request) -> list[ProductSummary]:
+    """The products on offer, with their face of mass customization."""
+    catalog: Catalog = request.app.state.catalog
+    return [_summary(loaded) for loaded in catalog.products.values()]
+
+
+@router.get("/products/{product_id}")
+def product_detail(request: Request, product_id: str) -> dict[str, Any]:
+    """The product with its options, values, rules and prices, for storefronts that render their own UI."""
+    loaded = _loaded(request, product_id)
+    body = loaded.product.model_dump(mode="json", by_alias=True, exclude={"rules": {"__all__": {"rows"}}})
+    return {**body, **_summary(loaded).model_dump(include={"faces", "face_reason"})}
+
+
+@router.post("/products/{product_id}/configure", response_model=ConfigureResponse)
+def configure(request: Request, product_id: str, body: SelectionsRequest) -> ConfigureResponse:
+    """Valid domains for a partial selection, with its price ('from' the cheapest completion until complete)."""
+    engine = _engine(request, product_id)
+    state = engine.validate(body.selections)
+    values, details = _domains(state)
+    price: PriceOut | None = None
+    if state.consistent and state.complete:
+        priced = price_selection(engine, body.selections)
+        price = price_out(priced.price) if priced.price is not None else None
+    elif state.consistent:
+        priced = from_price(engine, body.selections)
+        price = price_out(priced.price, "from") if priced.price is not None else None
+    violations = [{"rule": v.rule_id, "option": v.option, "message": v.message} for v in state.violations]
+    return ConfigureResponse(
+        consistent=state.consistent,
+        complete=state.complete,
+        domains=values,
+        details=details,
+        violations=violations,
+        price=price,
+    )
+
+
+@router.post("/products/{product_id}/complete", response_model=CompleteResponse)
+def complete(request: Request, product_id: str, body: SelectionsRequest) -> CompleteResponse:
+    """A full valid selection extending the given one, preferring defaults (422 if there is none)."""
+    engine = _engine(request, product_id)
+    done = engine.complete(body.selections)
+    if done is None:
+        state = engine.validate(body.selections)
+        violations = [{"rule": v.rule_id, "option": v.option, "message": v.message} for v in state.violations]
+        raise Unprocessable("No valid configuration extends this selection", violations)
+    return CompleteResponse(selections={k: plain(v) for k, v in done.items()})
+
+
+@router.post("/products/{product_id}/price", response_model=PriceOut)
+def price(request: Request, product_id: str, body: PriceRequest) -> PriceOut:
+    """The itemized price of a complete configuration; the client's own prices, if any, are ignored."""
+    priced = price_selection(_engine(request, product_id), body.selections, body.quantity, body.price_list)
+    if priced.price is None:
+        raise Unprocessable("Cannot price this selection", _violations(priced))
+    return price_out(priced.price)
+
+
+@router.post("/products/{product_id}/price/batch", response_model=BatchPriceResponse)
+def price_batch(request: Request, product_id: str, body: BatchPriceRequest) -> BatchPriceResponse:
+    """Price many configurations in one call; each result is a price or a problem."""
+    engine = _engine(request, product_id)
+    results: list[PriceOut | dict[str, Any]] = []
+    for item in body.items:
+        priced = price_selection(engine, item.selections, item.quantity, item.price_list)
+        if priced.price is None:
+            results.append({"status": 422, "title": "Cannot price this selection", "violations": _violations(priced)})
+        else:
+            results.append(price_out(priced.price))
+    return BatchPriceResponse(results=results)

@@ -1,0 +1,70 @@
+"""One registry mapping domain errors to RFC 9457 problem+json responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from catalog.errors import ConfiguratorError
+from rules.errors import EngineLimitError, RuleError, SelectionError
+
+PROBLEM = "application/problem+json"
+
+
+class NotFound(ConfiguratorError):
+    """An unknown product or other resource."""
+
+
+class Unprocessable(ConfiguratorError):
+    """A well-formed request the domain cannot satisfy (inconsistent or incomplete selection)."""
+
+    def __init__(self, title: str, violations: list[dict[str, Any]]) -> None:
+        super().__init__(title)
+        self.title = title
+        self.violations = violations
+
+
+def problem(status: int, title: str, detail: str = "", **extra: Any) -> JSONResponse:
+    """A problem+json response."""
+    body = {"type": "about:blank", "title": title, "status": status, **({"detail": detail} if detail else {}), **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+# Domain error type -> (status, title); the first matching class in order wins.
+REGISTRY: list[tuple[type[Exception], int, str]] = [
+    (NotFound, 404, "Not found"),
+    (SelectionError, 422, "Invalid selection"),
+    (RuleError, 422, "Rule cannot be applied"),
+    (EngineLimitError, 422, "Too large for this operation"),
+]
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn errors into problem+json."""
+
+    @app.exception_handler(Unprocessable)
+    async def unprocessable(request: Request, exc: Unprocessable) -> JSONResponse:
+        return problem(422, exc.title, violations=exc.violations)
+
+    @app.exception_handler(ConfiguratorError)
+    async def domain(request: Request, exc: ConfiguratorError) -> JSONResponse:
+        for kind, status, title in REGISTRY:
+            if isinstance(exc, kind):
+                return problem(status, title, str(exc))
+        return problem(422, "Unprocessable", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"path": "/".join(str(p) for p in err["loc"]), "message": err["msg"]} for err in exc.errors()]
+        malformed = any(err["type"] == "json_invalid" for err in exc.errors())
+        if malformed:
+            return problem(400, "Malformed JSON", "the request body is not valid JSON", errors=errors)
+        return problem(422, "Invalid request", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(exc.status_code, str(exc.detail))

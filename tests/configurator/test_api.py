@@ -1,0 +1,125 @@
+"""The storefront JSON API over the bundled catalog."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from configurator.app import create_app
+
+BIKE = {
+    "rider_height": 175,
+    "frame_size": "M",
+    "material": "steel",
+    "color": "black",
+    "gears": "hub8",
+    "belt_drive": True,
+    "accessories": ["rack"],
+}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+def test_products_carry_their_face(client: TestClient) -> None:
+    faces = {p["id"]: p["faces"] for p in client.get("/api/v1/products").json()}
+    assert faces["city-bike"] == ["collaborative"]
+    assert faces["eyeglasses"] == ["collaborative"]
+    assert faces["coffee-gift-box"] == ["cosmetic"]
+    assert faces["detergent-subscription"] == ["transparent"]
+    assert faces["lighting-kit"] == ["adaptive"]
+
+
+def test_product_detail_and_unknown_product(client: TestClient) -> None:
+    detail = client.get("/api/v1/products/city-bike").json()
+    assert [o["id"] for o in detail["steps"][0]["options"]] == ["rider_height", "frame_size", "material", "color"]
+    missing = client.get("/api/v1/products/nope")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert missing.json()["status"] == 404
+
+
+def test_configure_partial_gives_domains_and_a_from_price(client: TestClient) -> None:
+    body = client.post("/api/v1/products/city-bike/configure", json={"selections": {"belt_drive": True}}).json()
+    assert (body["consistent"], body["complete"]) == (True, False)
+    assert body["domains"]["gears"] == ["hub8", "hub11"]
+    assert body["price"]["label"] == "from"
+    # cheapest: base 690 + belt 120 + hub8 140 = 950
+    assert body["price"]["total"] == "950.00"
+
+
+def test_configure_complete_prices_in_full(client: TestClient) -> None:
+    body = client.post("/api/v1/products/city-bike/configure", json={"selections": BIKE}).json()
+    assert body["complete"] and body["price"]["label"] == "total"
+    assert Decimal(body["price"]["total"]) == Decimal("690.00") + 140 + 120 + 45
+
+
+def test_price_ignores_client_prices(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/products/city-bike/price", json={"selections": BIKE, "quantity": 5, "total": "1.00", "price": 1}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    lines = [(line["label"], line["amount"]) for line in body["lines"]]
+    assert ("Base price", "3450.00") in lines
+    assert body["total"] == str(sum(Decimal(amount) for _, amount in lines))
+    assert Decimal(body["total"]) == (Decimal("690.00") + 140 + 120 + 45) * 5 * Decimal("0.95")
+
+
+@pytest.mark.parametrize(
+    ("selections", "expected"),
+    [
+        ({"belt_drive": True, "gears": "single"}, "A belt drive needs a hub gear."),
+        ({"frame_size": "M"}, "incomplete: no value for"),
+    ],
+)
+def test_price_refuses_inconsistent_or_incomplete(
+    client: TestClient, selections: dict[str, Any], expected: str
+) -> None:
+    response = client.post("/api/v1/products/city-bike/price", json={"selections": selections})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["violations"][0]["message"].startswith(expected)
+
+
+def test_complete_extends_or_refuses(client: TestClient) -> None:
+    done = client.post("/api/v1/products/city-bike/complete", json={"selections": {"belt_drive": True}}).json()
+    assert done["selections"]["belt_drive"] is True and done["selections"]["gears"] in ("hub8", "hub11")
+    refused = client.post(
+        "/api/v1/products/city-bike/complete", json={"selections": {"belt_drive": True, "gears": "single"}}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["violations"][0]["rule"] == "belt-needs-hub"
+
+
+def test_batch_prices_each_item(client: TestClient) -> None:
+    items = [{"selections": BIKE}, {"selections": {"frame_size": "M"}}]
+    results = client.post("/api/v1/products/city-bike/price/batch", json={"items": items}).json()["results"]
+    assert results[0]["total"] == "995.00"
+    assert results[1]["status"] == 422
+
+
+def test_bad_requests_are_problems(client: TestClient) -> None:
+    malformed = client.post(
+        "/api/v1/products/city-bike/price", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert malformed.status_code == 400 and malformed.json()["title"] == "Malformed JSON"
+    huge = client.post("/api/v1/products/city-bike/price", content=b"x" * (1024 * 1024 + 1))
+    assert huge.status_code == 413
+    wrong = client.post("/api/v1/products/city-bike/price", json={"selections": BIKE, "quantity": 0})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["path"] == "body/quantity"
+
+
+def test_openapi_documents_the_api(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    assert {
+        "/api/v1/products",
+        "/api/v1/products/{product_id}/price",
+        "/api/v1/products/{product_id}/configure",
+    } <= set(spec["paths"])
+    assert "400" in spec["paths"]["/api/v1/products/{product_id}/price"]["post"]["responses"]
