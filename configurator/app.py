@@ -12,15 +12,17 @@ from fastapi.templating import Jinja2Templates
 
 from catalog.loader import load_catalog
 from configurator import errors
+from configurator.api import quotes
 from configurator.api.routes import router
+from configurator.db import make_engine, migrate
 from configurator.settings import FRONTEND, load_settings
 
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def create_app(catalog_dir: str | Path | None = None) -> FastAPI:
+def create_app(catalog_dir: str | Path | None = None, database_url: str | None = None) -> FastAPI:
     """Build the app over the catalog in `catalog_dir` (the bundled samples by default)."""
-    settings = load_settings(catalog_dir)
+    settings = load_settings(catalog_dir, database_url)
     catalog = load_catalog([settings.catalog_dir])
     templates = Jinja2Templates(directory=FRONTEND / "templates")
     app = FastAPI(
@@ -31,8 +33,11 @@ def create_app(catalog_dir: str | Path | None = None) -> FastAPI:
         docs_url="/api/v1/docs",
     )
     app.state.catalog = catalog
+    app.state.db = make_engine(settings.database_url)
+    migrate(app.state.db)
     errors.install(app)
     app.include_router(router)
+    app.include_router(quotes.router)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
 
     @app.middleware("http")

@@ -124,6 +124,26 @@ def serve(
     uvicorn.run(create_app(catalog), host=host, port=port, log_level="info")
 
 
+apikey_app = typer.Typer(help="Manage storefront API keys.", no_args_is_help=True)
+app.add_typer(apikey_app, name="apikey")
+
+
+@apikey_app.command("create")
+def apikey_create(name: Annotated[str, typer.Argument(help="Who the key is for.")]) -> None:
+    """Create an API key; it is printed once, alone on the last line, and stored hashed."""
+    from sqlmodel import Session
+
+    from configurator.db import create_api_key, make_engine, migrate
+    from configurator.settings import load_settings
+
+    engine = make_engine(load_settings().database_url)
+    migrate(engine)
+    with Session(engine) as db:
+        key = create_api_key(db, name)
+    typer.echo(f"API key for {name} (shown once; send it as the X-API-Key header):")
+    typer.echo(key)
+
+
 @app.command("import")
 def import_model(
     kind: Annotated[str, typer.Argument(help="Source format: uvl, clib or xcsp.")],

@@ -19,6 +19,10 @@ class NotFound(ConfiguratorError):
     """An unknown product or other resource."""
 
 
+class Unauthorized(ConfiguratorError):
+    """A missing or invalid API key."""
+
+
 class Unprocessable(ConfiguratorError):
     """A well-formed request the domain cannot satisfy (inconsistent or incomplete selection)."""
 
@@ -37,6 +41,7 @@ def problem(status: int, title: str, detail: str = "", **extra: Any) -> JSONResp
 # Domain error type -> (status, title); the first matching class in order wins.
 REGISTRY: list[tuple[type[Exception], int, str]] = [
     (NotFound, 404, "Not found"),
+    (Unauthorized, 401, "Unauthorized"),
     (SelectionError, 422, "Invalid selection"),
     (RuleError, 422, "Rule cannot be applied"),
     (EngineLimitError, 422, "Too large for this operation"),

@@ -20,10 +20,10 @@ class Settings:
     database_url: str = "sqlite:///configurator.db"
 
 
-def load_settings(catalog_dir: str | Path | None = None) -> Settings:
+def load_settings(catalog_dir: str | Path | None = None, database_url: str | None = None) -> Settings:
     """Settings from the environment (CONFIGURATOR_CATALOG, DATABASE_URL), overridden by arguments."""
     chosen = catalog_dir or os.environ.get("CONFIGURATOR_CATALOG") or BUNDLED_CATALOG
     return Settings(
         catalog_dir=Path(chosen),
-        database_url=os.environ.get("DATABASE_URL", "sqlite:///configurator.db"),
+        database_url=database_url or os.environ.get("DATABASE_URL", "sqlite:///configurator.db"),
     )

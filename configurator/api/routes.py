@@ -33,7 +33,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
 
-def _loaded(request: Request, product_id: str) -> LoadedProduct:
+def loaded_product(request: Request, product_id: str) -> LoadedProduct:
+    """The product as loaded, or NotFound."""
     catalog: Catalog = request.app.state.catalog
     loaded = catalog.products.get(product_id)
     if loaded is None:
@@ -41,9 +42,13 @@ def _loaded(request: Request, product_id: str) -> LoadedProduct:
     return loaded
 
 
-def _engine(request: Request, product_id: str) -> Engine:
-    loaded = _loaded(request, product_id)
+def engine_of(loaded: LoadedProduct) -> Engine:
+    """The compiled engine of a loaded product (cached by content hash)."""
     return engine_for(loaded.product, loaded.content_hash)
+
+
+def _engine(request: Request, product_id: str) -> Engine:
+    return engine_of(loaded_product(request, product_id))
 
 
 def _summary(loaded: LoadedProduct) -> ProductSummary:
@@ -110,7 +115,7 @@ def list_products(request: Request) -> list[ProductSummary]:
 @router.get("/products/{product_id}")
 def product_detail(request: Request, product_id: str) -> dict[str, Any]:
     """The product with its options, values, rules and prices, for storefronts that render their own UI."""
-    loaded = _loaded(request, product_id)
+    loaded = loaded_product(request, product_id)
     body = loaded.product.model_dump(mode="json", by_alias=True, exclude={"rules": {"__all__": {"rows"}}})
     return {**body, **_summary(loaded).model_dump(include={"faces", "face_reason"})}
 

@@ -23,7 +23,7 @@ BIKE = {
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    return TestClient(create_app())
+    return TestClient(create_app(database_url="sqlite://"))
 
 
 def test_products_carry_their_face(client: TestClient) -> None:

@@ -1,0 +1,134 @@
+"""Persistence (SQLModel): saved configurations, immutable quotes, hashed API keys, customer profiles.
+
+SQLite by default (WAL mode), PostgreSQL when DATABASE_URL says so; the schema is made by Alembic migrations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, Column, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+QUOTE_DAYS = 30
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def short_id() -> str:
+    """A short, unguessable, URL-safe id."""
+    return secrets.token_urlsafe(8)
+
+
+class SavedConfiguration(SQLModel, table=True):
+    """A shopper's selection, saved to share or come back to."""
+
+    __tablename__ = "saved_configuration"
+    id: str = Field(default_factory=short_id, primary_key=True, max_length=32)
+    product_id: str = Field(index=True, max_length=200)
+    catalog_version: str = Field(max_length=64)
+    selections: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=_now)
+
+
+class Quote(SQLModel, table=True):
+    """A priced configuration frozen as the customer was told it: never updated."""
+
+    __tablename__ = "quote"
+    id: str = Field(default_factory=short_id, primary_key=True, max_length=32)
+    product_id: str = Field(index=True, max_length=200)
+    catalog_version: str = Field(max_length=64)
+    selections: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    quantity: int
+    currency: str = Field(max_length=3)
+    total: str = Field(max_length=64)
+    breakdown: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id")
+    created_at: datetime = Field(default_factory=_now)
+    expires_at: datetime
+
+
+class ApiKey(SQLModel, table=True):
+    """A storefront's key; only its SHA-256 is stored."""
+
+    __tablename__ = "api_key"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    prefix: str = Field(max_length=16, index=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=_now)
+
+
+class CustomerProfile(SQLModel, table=True):
+    """What the firm knows of a customer, from which transparent options are inferred."""
+
+    __tablename__ = "customer_profile"
+    id: str = Field(default_factory=short_id, primary_key=True, max_length=32)
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=_now)
+
+
+def make_engine(url: str) -> Engine:
+    """A database engine; SQLite files get WAL mode, in-memory SQLite one shared connection."""
+    if url.startswith("sqlite"):
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False},
+            poolclass=StaticPool if memory else None,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection: Any, record: Any) -> None:
+            cursor = connection.cursor()
+            if not memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema up to date with the Alembic migrations."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def hash_key(key: str) -> str:
+    """The stored form of an API key."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_api_key(session: Session, name: str) -> str:
+    """Make a key, store its hash, and return the key itself (shown once)."""
+    key = "ck_" + secrets.token_urlsafe(24)
+    session.add(ApiKey(name=name, prefix=key[:8], key_hash=hash_key(key)))
+    session.commit()
+    return key
+
+
+def find_api_key(session: Session, key: str) -> ApiKey | None:
+    """The stored key matching `key`, if any."""
+    return session.exec(select(ApiKey).where(ApiKey.key_hash == hash_key(key))).first()
+
+
+def quote_expiry(now: datetime | None = None) -> datetime:
+    """When a quote made now expires."""
+    return (now or _now()) + timedelta(days=QUOTE_DAYS)
