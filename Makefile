@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint schema bench clean
+.PHONY: run test lint schema bench clean postgres
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,16 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(VENV)/bin/configurator serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed postgres
 	$(VENV)/bin/ruff check catalog rules configurator tests benchmarks
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+# The persistence tests also run on a real PostgreSQL server: install Debian's where it is missing and we can.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  postgresql >/dev/null; } || echo "PostgreSQL could not be installed: the PostgreSQL tests will skip"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check catalog rules configurator tests benchmarks
