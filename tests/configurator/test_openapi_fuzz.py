@@ -1,0 +1,17 @@
+"""Schemathesis against the app's own OpenAPI document: no 5xx, every response matches the schema."""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from configurator.app import create_app
+
+APP = create_app(database_url="sqlite://")
+schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
+    case.call_and_validate()
