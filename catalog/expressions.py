@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -304,8 +305,9 @@ def _pos(expr: Expr) -> int:
     return expr.pos
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_expression(text: str) -> Expr:
-    """Parse one expression; raise ExpressionError with the offending offset."""
+    """Parse one expression (cached: the trees are immutable); raise ExpressionError with the offending offset."""
     return _Parser(text).parse()
 
 

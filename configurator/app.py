@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from catalog.loader import load_catalog
 from configurator import errors
@@ -18,6 +18,24 @@ from configurator.db import make_engine, migrate
 from configurator.settings import FRONTEND, load_settings
 
 MAX_BODY_BYTES = 1024 * 1024
+
+
+class BodyLimit:
+    """Refuses request bodies over a set size with 413, before any parsing (a plain ASGI middleware: cheap)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check the declared length, then pass the request on."""
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                    response = errors.problem(413, "Request body too large", f"at most {self.limit} bytes")
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
 
 def create_app(catalog_dir: str | Path | None = None, database_url: str | None = None) -> FastAPI:
@@ -40,12 +58,7 @@ def create_app(catalog_dir: str | Path | None = None, database_url: str | None =
     app.include_router(quotes.router)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            return errors.problem(413, "Request body too large", f"at most {MAX_BODY_BYTES} bytes")
-        return await call_next(request)
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:

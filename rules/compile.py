@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -95,6 +96,11 @@ class CompiledModel:
     def domain_size(self, var: int) -> int:
         """How many values a variable has."""
         return len(self.variables[var].values)
+
+    @functools.cached_property
+    def value_index(self) -> tuple[Mapping[Any, int], ...]:
+        """For each variable, the index of each of its values."""
+        return tuple(MappingProxyType({v: i for i, v in enumerate(var.values)}) for var in self.variables)
 
 
 def compile_product(

@@ -6,10 +6,11 @@ from incremental SAT (rules/sat.py) where it does not; explanations and repairs 
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -53,6 +54,7 @@ class Domains:
     complete: bool
     domains: Mapping[str, OptionDomain]
     violations: tuple[Violation, ...] = ()
+    values: Mapping[str, Any] = field(default_factory=dict)  # the selection as catalog values
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,17 @@ class Engine:
         state = self._state(parsed, possible)
         if possible is None and not parsed.violations:
             violations = self._broken_rules(parsed.fixed) or self._conflict(parsed)
-            return Domains(False, False, state.domains, tuple(violations))
+            return Domains(False, False, state.domains, tuple(violations), parsed.values)
         return state
+
+    def check(self, selections: Mapping[str, Any]) -> Domains:
+        """Like validate, but a full assignment is checked table by table without computing domains (fast)."""
+        parsed = parse_selection(self.model, selections)
+        if parsed.violations or len(parsed.fixed) < len(self.model.variables) or self.model.formulas:
+            return self.validate(selections)
+        broken = self._broken_rules(parsed.fixed)
+        missing = [o for o in self.model.options.values() if o.id not in parsed.values and _needs_value(o)]
+        return Domains(not broken, not broken and not missing, {}, tuple(broken), parsed.values)
 
     def _possible(self, fixed: Mapping[int, int]) -> list[np.ndarray] | None:
         if self.tree is not None:
@@ -138,7 +149,7 @@ class Engine:
     def _state(self, parsed: Parsed, possible: list[np.ndarray] | None) -> Domains:
         domains: dict[str, OptionDomain] = {}
         complete = possible is not None
-        for option in self.model.product.options():
+        for option in self.model.options.values():
             variables = self.model.option_vars[option.id]
             selected = parsed.values.get(option.id)
             if isinstance(option, MultiOption):
@@ -161,16 +172,20 @@ class Engine:
                 domains[option.id] = OptionDomain(option.id, option.type, values, (), selected)
             if option.id not in parsed.values and _needs_value(option):
                 complete = False
-        return Domains(possible is not None, complete, domains, tuple(parsed.violations))
+        return Domains(possible is not None, complete, domains, tuple(parsed.violations), parsed.values)
 
     def _broken_rules(self, fixed: Mapping[int, int]) -> list[Violation]:
         broken = []
-        for table in self.model.tables:
-            if all(var in fixed for var in table.scope):
-                row = np.array([fixed[var] for var in table.scope], dtype=np.int32)
-                if not (table.rows == row).all(axis=1).any():
-                    broken.append(Violation(self.model.messages[table.rule_id], rule_id=table.rule_id))
+        for table, rows in zip(self.model.tables, self._row_sets):
+            scoped = all(var in fixed for var in table.scope)
+            if scoped and tuple(fixed[var] for var in table.scope) not in rows:
+                broken.append(Violation(self.model.messages[table.rule_id], rule_id=table.rule_id))
         return broken
+
+    @functools.cached_property
+    def _row_sets(self) -> list[frozenset[tuple[int, ...]]]:
+        """Each table's rows as a set of tuples, for constant-time checks of full assignments."""
+        return [frozenset(map(tuple, table.rows.tolist())) for table in self.model.tables]
 
     def _conflict(self, parsed: Parsed) -> list[Violation]:
         with self._lock:
@@ -272,7 +287,7 @@ class Engine:
             alive = self.tree.propagate(fixed)
             if alive is None:
                 return None
-            for option in self.model.product.options():
+            for option in self.model.options.values():
                 for var in self.model.option_vars[option.id]:
                     if var in fixed:
                         continue
@@ -284,7 +299,7 @@ class Engine:
                     assert alive is not None, "a value from a valid domain always extends"
                     values.update(self._values_of(fixed, only=option.id))
         result = self._values_of(fixed)
-        for option in self.model.product.options():
+        for option in self.model.options.values():
             if option.id not in result:
                 result[option.id] = values.get(option.id, _default(option))
         return result
@@ -292,7 +307,7 @@ class Engine:
     def _preferred(self, values: Mapping[str, Any]) -> dict[int, int]:
         """Preferred value index per variable: conditional defaults that hold, then option defaults."""
         preferred: dict[int, int] = {}
-        for option in self.model.product.options():
+        for option in self.model.options.values():
             default = _default(option)
             for suggestion in self.model.suggestions:
                 if suggestion.option != option.id:

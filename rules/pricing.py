@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
@@ -22,9 +23,10 @@ from catalog.schema import (
     TextOption,
     Tiers,
 )
+from rules.compile import CompiledModel
 from rules.engine import Engine
 from rules.evaluate import evaluate, truth
-from rules.selection import parse_selection
+from rules.selection import Violation, parse_selection
 
 ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
 HUNDRED = Decimal(100)
@@ -147,36 +149,41 @@ class Priced:
     """A price, or why there is none (violations or missing values)."""
 
     price: Price | None
-    violations: tuple[str, ...] = ()
+    violations: tuple[Violation, ...] = ()
     selections: Mapping[str, Any] | None = None
+
+
+@functools.lru_cache(maxsize=256)
+def price_list_of(model: CompiledModel, list_id: str | None) -> ResolvedPriceList | None:
+    """A compiled product's price list, resolved once."""
+    return resolve(model.product, list_id)
 
 
 def price_selection(
     engine: Engine, selections: Mapping[str, Any], quantity: int | None = None, list_id: str | None = None
 ) -> Priced:
     """Price a complete, consistent selection; anything else gets the reasons instead of a price."""
-    price_list = resolve(engine.model.product, list_id)
+    price_list = price_list_of(engine.model, list_id)
     if price_list is None:
-        return Priced(None, (f"unknown price list '{list_id}'",))
-    state = engine.validate(selections)
+        return Priced(None, (Violation(f"unknown price list '{list_id}'"),))
+    state = engine.check(selections)
     if not state.consistent:
-        return Priced(None, tuple(v.message for v in state.violations))
+        return Priced(None, state.violations)
     if not state.complete:
-        missing = [k for k, d in state.domains.items() if d.selected is None and k in _required(engine)]
-        return Priced(None, (f"incomplete: no value for {', '.join(missing)}",))
-    values = parse_selection(engine.model, selections).values
-    units = _quantity(engine.model.product, values, quantity)
-    return Priced(price(engine.model.product, values, units, price_list), (), values)
+        missing = [o.id for o in engine.model.options.values() if o.id not in selections and o.id in _required(engine)]
+        return Priced(None, tuple(Violation(f"incomplete: no value for {name}", option=name) for name in missing))
+    units = _quantity(engine.model.product, state.values, quantity)
+    return Priced(price(engine.model.product, state.values, units, price_list), (), state.values)
 
 
 def from_price(engine: Engine, selections: Mapping[str, Any], list_id: str | None = None) -> Priced:
     """The price of the cheapest completion of a partial selection (by option prices), labelled 'from'."""
-    price_list = resolve(engine.model.product, list_id)
+    price_list = price_list_of(engine.model, list_id)
     if price_list is None:
-        return Priced(None, (f"unknown price list '{list_id}'",))
+        return Priced(None, (Violation(f"unknown price list '{list_id}'"),))
     parsed = parse_selection(engine.model, selections)
     if parsed.violations:
-        return Priced(None, tuple(v.message for v in parsed.violations))
+        return Priced(None, tuple(parsed.violations))
     completion: dict[str, Any] | None = None
     if engine.tree is not None:
         assignment = engine.tree.cheapest(parsed.fixed, _unit_costs(engine, price_list))
@@ -185,7 +192,7 @@ def from_price(engine: Engine, selections: Mapping[str, Any], list_id: str | Non
     else:
         completion = engine.complete(selections)
     if completion is None:
-        return Priced(None, ("no valid configuration extends this selection",))
+        return Priced(None, (Violation("no valid configuration extends this selection"),))
     units = _quantity(engine.model.product, completion, None)
     return Priced(price(engine.model.product, completion, units, price_list), (), completion)
 
@@ -213,7 +220,7 @@ def _unit_costs(engine: Engine, price_list: ResolvedPriceList) -> list[Any]:
 def _required(engine: Engine) -> set[str]:
     return {
         o.id
-        for o in engine.model.product.options()
+        for o in engine.model.options.values()
         if not isinstance(o, (QuantityOption, TextOption)) or getattr(o, "required", False)
     }
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from catalog.checker import number_domain
 from catalog.schema import (
     BooleanOption,
     MultiOption,
@@ -61,7 +60,7 @@ def parse_selection(model: CompiledModel, selections: Mapping[str, Any]) -> Pars
         elif variables:
             var = variables[0]
             key = bool(value) if isinstance(option, TextOption) else value
-            parsed.fixed[var] = model.variables[var].values.index(key)
+            parsed.fixed[var] = model.value_index[var][key]
     return parsed
 
 
@@ -89,7 +88,8 @@ def _coerce(option: Any, raw: Any) -> Any:
         return chosen
     if isinstance(option, (NumberOption, QuantityOption)):
         number = _number(raw)
-        if number not in set(number_domain(option)):
+        low, high, step = Decimal(option.min), Decimal(option.max), Decimal(option.step)
+        if not low <= number <= high or (number - low) % step != 0:
             raise ValueError(f"{_show(raw)} is not in {option.min}..{option.max} in steps of {option.step}")
         return number
     assert isinstance(option, TextOption)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
-from configurator.api.routes import ERRORS, engine_of, loaded_product, price_out
+from configurator.api.routes import ERRORS, engine_of, loaded_product, price_out, violations_out
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections
 from configurator.db import ApiKey, Quote, SavedConfiguration, find_api_key, quote_expiry
 from configurator.errors import NotFound, Unauthorized, Unprocessable
@@ -99,7 +99,7 @@ def create_quote(request: Request, db: DB, key: Annotated[ApiKey, Depends(api_ke
     loaded = loaded_product(request, body.product_id)
     priced = price_selection(engine_of(loaded), body.selections, body.quantity, body.price_list)
     if priced.price is None:
-        raise Unprocessable("Cannot quote this selection", [{"message": m} for m in priced.violations])
+        raise Unprocessable("Cannot quote this selection", violations_out(priced.violations))
     breakdown = price_out(priced.price).model_dump()
     quote = Quote(
         product_id=body.product_id,

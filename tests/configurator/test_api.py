@@ -85,6 +85,8 @@ def test_price_refuses_inconsistent_or_incomplete(
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["violations"][0]["message"].startswith(expected)
+    named = response.json()["violations"][0]
+    assert named["rule"] == "belt-needs-hub" or named["option"] == "rider_height"
 
 
 def test_complete_extends_or_refuses(client: TestClient) -> None:

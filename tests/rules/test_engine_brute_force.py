@@ -220,6 +220,9 @@ def test_validate_names_broken_rules(case: tuple[Product, Config], data: st.Data
     assert state.consistent == (not broken)
     assert state.complete == (not broken)
     assert {v.rule_id for v in state.violations} == broken
+    quick = engine.check(selection)
+    assert (quick.consistent, quick.complete) == (state.consistent, state.complete)
+    assert {v.rule_id for v in quick.violations} == broken
 
 
 @SETTINGS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -55,10 +56,27 @@ def test_slab_tiers_price_band_by_band() -> None:
 
 def test_incomplete_and_inconsistent_selections_get_reasons() -> None:
     engine = _engine()
-    assert price_selection(engine, {"size": "S"}).violations[0].startswith("incomplete: no value for")
+    incomplete = price_selection(engine, {"size": "S"}).violations
+    assert [v.option for v in incomplete] == ["extras", "gift", "width"]
+    assert incomplete[0].message == "incomplete: no value for extras"
     bad = price_selection(engine, {"size": "XL", "extras": ["a"], "gift": False, "width": 10})
-    assert bad.price is None and bad.violations == ("XL cannot have a.",)
-    assert price_selection(engine, {}, list_id="gbp").violations == ("unknown price list 'gbp'",)
+    assert bad.price is None and [(v.rule_id, v.message) for v in bad.violations] == [("xl-no-a", "XL cannot have a.")]
+    assert [v.message for v in price_selection(engine, {}, list_id="gbp").violations] == ["unknown price list 'gbp'"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"), [("half_up", "-14.53"), ("half_even", "-14.52"), ("down", "-14.52"), ("up", "-14.53")]
+)
+def test_rounding_modes(mode: str, expected: str) -> None:
+    engine = _engine()
+    eur = resolve(engine.model.product, "eur")
+    assert eur is not None
+    # 100 + L 20 + b 7.50 + gift 3.33 + big gift 4.00 + note 10.42 (overridden) = 145.25; promo -10% = -14.525
+    listed = replace(eur, rounding=mode, amounts={**eur.amounts, "note": Decimal("10.42")})
+    values = {"size": "L", "extras": frozenset({"b"}), "gift": True, "note": "x", "width": Decimal(10)}
+    got = price(engine.model.product, values, 1, listed)
+    promo = next(line for line in got.lines if line.source == "rule:promo")
+    assert str(promo.amount) == expected
 
 
 def test_from_price_is_the_cheapest_completion() -> None:
