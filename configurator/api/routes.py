@@ -90,6 +90,7 @@ def price_out(price: Price, label: str = "total") -> PriceOut:
         net=str(price.net),
         tax_rate=None if price.tax_rate is None else str(price.tax_rate),
         tax=str(price.tax),
+        gross=str(price.total),
         total=str(price.total),
         lines=[
             PriceLineOut(

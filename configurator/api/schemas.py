@@ -65,6 +65,7 @@ class PriceOut(BaseModel):
     net: str
     tax_rate: str | None
     tax: str
+    gross: str = Field(description="Net plus tax; the same as total.")
     total: str
     lines: list[PriceLineOut]
     label: str = Field(description="'total' for a complete configuration, 'from' for the cheapest completion.")

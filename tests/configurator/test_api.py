@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -113,6 +114,13 @@ def test_bad_requests_are_problems(client: TestClient) -> None:
     assert malformed.status_code == 400 and malformed.json()["title"] == "Malformed JSON"
     huge = client.post("/api/v1/products/city-bike/price", content=b"x" * (1024 * 1024 + 1))
     assert huge.status_code == 413
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(20):
+            yield b"x" * 65536
+
+    streamed = client.post("/api/v1/products/city-bike/price", content=chunks())
+    assert streamed.status_code == 413 and streamed.headers["content-type"] == "application/problem+json"
     wrong = client.post("/api/v1/products/city-bike/price", json={"selections": BIKE, "quantity": 0})
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["path"] == "body/quantity"
 
