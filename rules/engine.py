@@ -238,34 +238,32 @@ class Engine:
         var = variables[0]
         return (self.sat.lits[var][parsed.fixed[var]],)
 
-    def explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation:
-        """A minimal set of choices and rules that together rule the value out (deletion-based, core-seeded)."""
+    def _question(
+        self, selections: Mapping[str, Any], option_id: str, value: Any
+    ) -> tuple[Parsed, int, dict[int, str]]:
+        """The other choices, a literal for "option = value", and one guard literal per chosen option."""
         parsed = parse_selection(self.model, {k: v for k, v in selections.items() if k != option_id})
         if parsed.violations:
             raise SelectionError(parsed.violations[0].option or option_id, parsed.violations[0].message)
+        return parsed, self._guard(self._target(option_id, value)), self._choice_guards(parsed)
+
+    def explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation:
+        """A minimal set of choices and rules that together rule the value out (deletion-based, core-seeded)."""
         with self._lock:
-            sat = self.sat
-            target = self._guard(self._target(option_id, value))
-            guards = self._choice_guards(parsed)
-            elements = list(guards) + sat.all_rules
-            core = sat.conflict(elements, [target])
+            parsed, target, guards = self._question(selections, option_id, value)
+            core = self.sat.conflict(list(guards) + self.sat.all_rules, [target])
         if core is None:
             return Explanation(option_id, value, True)
         choices = tuple((guards[g], parsed.values[guards[g]]) for g in core if g in guards)
-        rule_ids = _rule_ids(sat, [g for g in core if g not in guards])
+        rule_ids = _rule_ids(self.sat, [g for g in core if g not in guards])
         messages = tuple(self.model.messages[r] for r in rule_ids)
         return Explanation(option_id, value, False, choices, tuple(rule_ids), messages)
 
     def repair(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Repair:
         """The smallest set of earlier choices to drop so that the value becomes possible."""
-        parsed = parse_selection(self.model, {k: v for k, v in selections.items() if k != option_id})
-        if parsed.violations:
-            raise SelectionError(parsed.violations[0].option or option_id, parsed.violations[0].message)
         with self._lock:
-            sat = self.sat
-            target = self._guard(self._target(option_id, value))
-            guards = self._choice_guards(parsed)
-            drop = sat.correction(list(guards), [target, *sat.all_rules])
+            _, target, guards = self._question(selections, option_id, value)
+            drop = self.sat.correction(list(guards), [target, *self.sat.all_rules])
         if drop is None:
             return Repair(option_id, value, False)
         return Repair(option_id, value, True, tuple(sorted(guards[g] for g in drop)))

@@ -15,6 +15,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "catalog" / "products"
 BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
+# A complete, valid city-bike selection: 690 base + hub8 140 + belt 120 + rack 45 = 995.00 EUR.
+COMPLETE_BIKE = {
+    "rider_height": 175,
+    "frame_size": "M",
+    "material": "steel",
+    "color": "black",
+    "gears": "hub8",
+    "belt_drive": True,
+    "accessories": ["rack"],
+}
 
 
 @pytest.fixture(scope="session")

@@ -10,16 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from configurator.app import create_app
-
-BIKE = {
-    "rider_height": 175,
-    "frame_size": "M",
-    "material": "steel",
-    "color": "black",
-    "gears": "hub8",
-    "belt_drive": True,
-    "accessories": ["rack"],
-}
+from tests.conftest import COMPLETE_BIKE
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +46,15 @@ def test_configure_partial_gives_domains_and_a_from_price(client: TestClient) ->
 
 
 def test_configure_complete_prices_in_full(client: TestClient) -> None:
-    body = client.post("/api/v1/products/city-bike/configure", json={"selections": BIKE}).json()
+    body = client.post("/api/v1/products/city-bike/configure", json={"selections": COMPLETE_BIKE}).json()
     assert body["complete"] and body["price"]["label"] == "total"
     assert Decimal(body["price"]["total"]) == Decimal("690.00") + 140 + 120 + 45
 
 
 def test_price_ignores_client_prices(client: TestClient) -> None:
     response = client.post(
-        "/api/v1/products/city-bike/price", json={"selections": BIKE, "quantity": 5, "total": "1.00", "price": 1}
+        "/api/v1/products/city-bike/price",
+        json={"selections": COMPLETE_BIKE, "quantity": 5, "total": "1.00", "price": 1},
     )
     assert response.status_code == 200
     body = response.json()
@@ -101,7 +93,7 @@ def test_complete_extends_or_refuses(client: TestClient) -> None:
 
 
 def test_batch_prices_each_item(client: TestClient) -> None:
-    items = [{"selections": BIKE}, {"selections": {"frame_size": "M"}}]
+    items = [{"selections": COMPLETE_BIKE}, {"selections": {"frame_size": "M"}}]
     results = client.post("/api/v1/products/city-bike/price/batch", json={"items": items}).json()["results"]
     assert results[0]["total"] == "995.00"
     assert results[1]["status"] == 422
@@ -121,7 +113,7 @@ def test_bad_requests_are_problems(client: TestClient) -> None:
 
     streamed = client.post("/api/v1/products/city-bike/price", content=chunks())
     assert streamed.status_code == 413 and streamed.headers["content-type"] == "application/problem+json"
-    wrong = client.post("/api/v1/products/city-bike/price", json={"selections": BIKE, "quantity": 0})
+    wrong = client.post("/api/v1/products/city-bike/price", json={"selections": COMPLETE_BIKE, "quantity": 0})
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["path"] == "body/quantity"
 
 

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from configurator.app import create_app
 from configurator.db import (
     ApiKey,
     CustomerProfile,
@@ -21,6 +23,7 @@ from configurator.db import (
     migrate,
     quote_expiry,
 )
+from tests.conftest import COMPLETE_BIKE
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -102,25 +105,12 @@ def test_rollback_isolates_tests(db: Session) -> None:
 
 
 def test_the_api_runs_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
-    from fastapi.testclient import TestClient
-
-    from configurator.app import create_app
-
     application = create_app(database_url=postgres_url)
     with Session(application.state.db) as session:
         key = create_api_key(session, "pg shop")
     client = TestClient(application)
-    selections = {
-        "rider_height": 175,
-        "frame_size": "M",
-        "material": "steel",
-        "color": "black",
-        "gears": "hub8",
-        "belt_drive": True,
-        "accessories": ["rack"],
-    }
     made = client.post(
-        "/api/v1/quotes", json={"product_id": "city-bike", "selections": selections}, headers={"X-API-Key": key}
+        "/api/v1/quotes", json={"product_id": "city-bike", "selections": COMPLETE_BIKE}, headers={"X-API-Key": key}
     )
     assert made.status_code == 201
     assert client.get(f"/api/v1/quotes/{made.json()['id']}", headers={"X-API-Key": key}).json() == made.json()

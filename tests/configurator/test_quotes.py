@@ -12,17 +12,7 @@ from typer.testing import CliRunner
 from configurator.app import create_app
 from configurator.cli import app as cli
 from configurator.db import create_api_key, find_api_key
-from tests.conftest import BUNDLED
-
-BIKE = {
-    "rider_height": 175,
-    "frame_size": "M",
-    "material": "steel",
-    "color": "black",
-    "gears": "hub8",
-    "belt_drive": True,
-    "accessories": ["rack"],
-}
+from tests.conftest import BUNDLED, COMPLETE_BIKE
 
 
 def _client(tmp_path: Path, catalog: Path = BUNDLED) -> tuple[TestClient, str]:
@@ -34,7 +24,7 @@ def _client(tmp_path: Path, catalog: Path = BUNDLED) -> tuple[TestClient, str]:
 
 def test_quotes_need_a_valid_key(tmp_path: Path) -> None:
     client, key = _client(tmp_path)
-    body = {"product_id": "city-bike", "selections": BIKE}
+    body = {"product_id": "city-bike", "selections": COMPLETE_BIKE}
     assert client.post("/api/v1/quotes", json=body).status_code == 401
     wrong = client.post("/api/v1/quotes", json=body, headers={"X-API-Key": "ck_wrong"})
     assert wrong.status_code == 401 and wrong.headers["content-type"] == "application/problem+json"
@@ -60,12 +50,15 @@ def test_quote_reads_back_unchanged_after_the_catalog_changes(tmp_path: Path) ->
     shutil.copy(BUNDLED / "city-bike.yaml", catalog)
     client, key = _client(tmp_path, catalog)
     quote = client.post(
-        "/api/v1/quotes", json={"product_id": "city-bike", "selections": BIKE}, headers={"X-API-Key": key}
+        "/api/v1/quotes", json={"product_id": "city-bike", "selections": COMPLETE_BIKE}, headers={"X-API-Key": key}
     ).json()
     bike = catalog / "city-bike.yaml"
     bike.write_text(bike.read_text().replace('base_price: "690.00"', 'base_price: "790.00"'))
     reloaded, _ = _client(tmp_path, catalog)  # a new process on the same database, the new catalog
-    assert reloaded.post("/api/v1/products/city-bike/price", json={"selections": BIKE}).json()["total"] == "1095.00"
+    assert (
+        reloaded.post("/api/v1/products/city-bike/price", json={"selections": COMPLETE_BIKE}).json()["total"]
+        == "1095.00"
+    )
     again = reloaded.get(f"/api/v1/quotes/{quote['id']}", headers={"X-API-Key": key}).json()
     assert again == quote
 
