@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +31,7 @@ from catalog.schema import (
 from rules.compile import compile_product
 from rules.engine import Engine
 from rules.evaluate import evaluate
+from rules.selection import parse_selection
 
 Config = dict[str, Any]
 
@@ -306,3 +308,45 @@ def test_explain_is_a_minimal_conflict_and_repair_is_smallest(
         for size in range(len(repair.drop)):
             for smaller in itertools.combinations(others, size):
                 assert not possible({k: v for k, v in others.items() if k not in smaller})
+
+
+@SETTINGS
+@given(cases(), st.data())
+def test_cheapest_completion_matches_brute_force(case: tuple[Product, Config], data: st.DataObject) -> None:
+    product, selection = case
+    # Give every value of every choice option and every boolean a random price delta.
+    prices: dict[tuple[str, Any], int] = {}
+    for option in product.options():
+        for value in _domain(option) if not isinstance(option, MultiOption) else [v.id for v in option.values]:
+            prices[(option.id, value)] = data.draw(st.integers(0, 9))
+    engine = Engine(compile_product(product))
+    if engine.tree is None:
+        return
+    costs = []
+    for var in engine.model.variables:
+        if var.kind == "member":
+            costs.append(np.array([0.0, prices[(var.option, var.member)]]))
+        else:
+            costs.append(np.array([float(prices[(var.option, v)]) for v in var.values]))
+
+    def cost(config: Config) -> int:
+        total = 0
+        for option in product.options():
+            chosen = config[option.id]
+            if isinstance(chosen, frozenset):
+                total += sum(prices[(option.id, v)] for v in chosen)
+            else:
+                total += prices[(option.id, chosen)]
+        return total
+
+    matching = [c for c in solutions(product) if _extends(c, selection)]
+    fixed = parse_selection(engine.model, selection).fixed
+    assignment = engine.tree.cheapest(fixed, costs)
+    if not matching:
+        assert assignment is None
+        return
+    assert assignment is not None
+    found = engine.selection_of(dict(enumerate(assignment)))
+    config = {k: frozenset(v) if isinstance(v, list) else v for k, v in found.items()}
+    assert _extends(config, selection) and _key(config) in {_key(c) for c in matching}
+    assert cost(config) == min(cost(c) for c in matching)
