@@ -117,14 +117,22 @@ class JoinTree:
             weights[bag.parent] = weights[bag.parent] * sums[bag.down_ids]
         return total
 
-    def cheapest(self, fixed: Mapping[int, int], costs: Sequence[Array]) -> list[int] | None:
-        """A solution extending `fixed` with the least sum of per-value `costs` (min-sum over the tree)."""
+    def cheapest(
+        self, fixed: Mapping[int, int], costs: Sequence[Array], row_costs: Mapping[int, Array] | None = None
+    ) -> tuple[list[int], float] | None:
+        """A solution extending `fixed` with the least total cost, and that cost (min-sum over the tree).
+
+        `costs` gives each variable a cost per value; `row_costs` adds a cost per row of some bags, for terms over
+        several variables (infinite where a row is not wanted).
+        """
         alive = self.propagate(fixed)
         if alive is None:
             return None
         totals = [np.zeros(bag.size) for bag in self.bags]
         for var, (b, c) in enumerate(self.home):
             totals[b] += costs[var][self.bags[b].columns[c]]
+        for b, extra in (row_costs or {}).items():
+            totals[b] += extra
         for b, mask in enumerate(alive):
             totals[b][~mask] = np.inf
         for b in self.order:
@@ -134,6 +142,7 @@ class JoinTree:
                 np.minimum.at(best, bag.up_ids, totals[b])
                 totals[bag.parent] += best[bag.down_ids]
         chosen = [-1] * len(self.bags)
+        value = 0.0
         for b in reversed(self.order):
             bag = self.bags[b]
             rows = (
@@ -142,7 +151,11 @@ class JoinTree:
                 else np.flatnonzero(bag.up_ids == bag.down_ids[chosen[bag.parent]])
             )
             chosen[b] = int(rows[np.argmin(totals[b][rows])])
-        return [int(self.bags[b].columns[c][chosen[b]]) for b, c in self.home]
+            if bag.parent < 0:
+                value += float(totals[b][chosen[b]])
+        if not np.isfinite(value):
+            return None
+        return [int(self.bags[b].columns[c][chosen[b]]) for b, c in self.home], value
 
     def row_count(self) -> int:
         """How many rows the bags hold in all."""

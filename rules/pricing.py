@@ -26,6 +26,7 @@ from catalog.schema import (
 from rules.compile import CompiledModel
 from rules.engine import Engine
 from rules.evaluate import evaluate, truth
+from rules.optimum import cheapest_assignment
 from rules.selection import Violation, parse_selection
 
 ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
@@ -186,7 +187,12 @@ def from_price(engine: Engine, selections: Mapping[str, Any], list_id: str | Non
         return Priced(None, tuple(parsed.violations))
     completion: dict[str, Any] | None = None
     if engine.tree is not None:
-        assignment = engine.tree.cheapest(parsed.fixed, _unit_costs(engine, price_list))
+        unary = _unit_costs(engine, price_list)
+        assignment = cheapest_assignment(engine.model, parsed.fixed, unary, price_list)
+        if assignment is None:
+            # Price rules too wide to search exactly: the cheapest by option prices alone.
+            found = engine.tree.cheapest(parsed.fixed, unary)
+            assignment = found[0] if found is not None else None
         if assignment is not None:
             completion = engine.complete(engine.selection_of(dict(enumerate(assignment))))
     else:

@@ -36,7 +36,7 @@ Array = npt.NDArray[Any]
 class VarRef:
     """How an expression name maps onto engine variables."""
 
-    kind: str  # choice, boolean, number, multi, filled
+    kind: str  # choice, boolean, number, multi, filled; constant: an option that is no variable
     var: int = -1
     values: tuple[Any, ...] = ()
     members: Mapping[str, int] | None = None
@@ -66,6 +66,8 @@ class Tabulator:
     def _collect(self, expr: Expr, found: dict[int, None]) -> None:
         if isinstance(expr, Name):
             ref = self.resolve(expr.name)
+            if ref.kind == "constant":
+                return
             if ref.kind == "multi":
                 assert ref.members is not None
                 found.update(dict.fromkeys(ref.members.values()))

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog.expressions import parse_expression
+from catalog.pricelist import resolve
 from catalog.schema import (
     BooleanOption,
     ConstraintRule,
@@ -31,6 +32,7 @@ from catalog.schema import (
 from rules.compile import compile_product
 from rules.engine import Engine
 from rules.evaluate import evaluate
+from rules.pricing import from_price, price
 from rules.selection import parse_selection
 
 Config = dict[str, Any]
@@ -341,12 +343,65 @@ def test_cheapest_completion_matches_brute_force(case: tuple[Product, Config], d
 
     matching = [c for c in solutions(product) if _extends(c, selection)]
     fixed = parse_selection(engine.model, selection).fixed
-    assignment = engine.tree.cheapest(fixed, costs)
+    result = engine.tree.cheapest(fixed, costs)
     if not matching:
-        assert assignment is None
+        assert result is None
         return
-    assert assignment is not None
+    assert result is not None
+    assignment, value = result
     found = engine.selection_of(dict(enumerate(assignment)))
     config = {k: frozenset(v) if isinstance(v, list) else v for k, v in found.items()}
     assert _extends(config, selection) and _key(config) in {_key(c) for c in matching}
-    assert cost(config) == min(cost(c) for c in matching)
+    assert cost(config) == value == min(cost(c) for c in matching)
+
+
+@st.composite
+def priced_cases(draw: st.DrawFn) -> tuple[Product, Config]:
+    """A random case whose product has value prices, conditional amounts and percents, and maybe a formula."""
+    product, selection = draw(cases())
+    data = product.model_dump(by_alias=True, exclude_none=True)
+    atoms: list[str] = []
+    for option in data["steps"][0]["options"]:
+        if option["type"] in ("single", "multi"):
+            for value in option["values"]:
+                value["price"] = str(draw(st.integers(0, 30)))
+        elif option["type"] == "boolean":
+            option["price"] = str(draw(st.integers(0, 30)))
+        atoms.append(_atom(draw, {**option, "values": [v["id"] for v in option.get("values", [])]}))
+    pricing: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(0, 3))):
+        rule: dict[str, Any] = {
+            "id": f"p{i}",
+            "label": f"p{i}",
+            "type": draw(st.sampled_from(["surcharge", "discount"])),
+        }
+        if draw(st.booleans()):
+            rule["if"] = f"{draw(st.sampled_from(atoms))} and {draw(st.sampled_from(atoms))}"
+        if i < 2 and draw(st.booleans()):
+            rule["percent"] = str(draw(st.sampled_from([10, 20, 50])))
+        else:
+            rule["amount"] = str(draw(st.integers(1, 40)))
+        pricing.append(rule)
+    if any(o["id"] == "n0" for o in data["steps"][0]["options"]) and draw(st.booleans()):
+        pricing.append({"id": "f", "label": "f", "type": "formula", "expr": "n0 * 7"})
+    data["pricing"] = pricing
+    data["base_price"] = "100"
+    return Product.model_validate(data), selection
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(priced_cases())
+def test_from_price_is_the_cheapest_completion(case: tuple[Product, Config]) -> None:
+    product, selection = case
+    engine = Engine(compile_product(product))
+    price_list = resolve(product)
+    assert price_list is not None
+    matching = [c for c in solutions(product) if _extends(c, selection)]
+    found = from_price(engine, selection)
+    if not matching:
+        assert found.price is None
+        return
+    assert found.price is not None and found.selections is not None
+    assert _extends(dict(found.selections), selection)
+    cheapest = min(price(product, c, 1, price_list).total for c in matching)
+    assert found.price.total == cheapest

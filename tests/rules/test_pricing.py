@@ -83,8 +83,9 @@ def test_from_price_is_the_cheapest_completion() -> None:
     engine = _engine()
     cheapest = from_price(engine, {"size": "XL"})
     assert cheapest.price is not None and cheapest.selections is not None
-    assert cheapest.selections["extras"] == frozenset() and cheapest.selections["gift"] is False
-    assert cheapest.price.net == Decimal("130.00")
+    # Plain XL is 130.00, but extra b (+7.50) brings the 10% promotion: 137.50 - 13.75 = 123.75.
+    assert cheapest.selections["extras"] == frozenset({"b"}) and cheapest.selections["gift"] is False
+    assert cheapest.price.net == Decimal("123.75")
 
 
 def test_foreign_price_list_must_give_every_amount() -> None:
