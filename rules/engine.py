@@ -343,6 +343,11 @@ class Engine:
                 out[option_id] = self.model.variables[variables[0]].values[fixed[variables[0]]]
         return out
 
+    def cheapest_by_sat(self, fixed: Mapping[int, int], costs: list[Any]) -> list[int] | None:
+        """The least-cost full assignment by MaxSAT, for models without a join tree."""
+        with self._lock:
+            return self.domain_sat.cheapest(fixed, costs)
+
     def selection_of(self, fixed: Mapping[int, int]) -> dict[str, Any]:
         """Catalog selections (multi options as sorted lists) for fixed variable values."""
         return {k: sorted(v) if isinstance(v, frozenset) else v for k, v in self._values_of(fixed).items()}

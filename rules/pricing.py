@@ -186,17 +186,18 @@ def from_price(engine: Engine, selections: Mapping[str, Any], list_id: str | Non
     if parsed.violations:
         return Priced(None, tuple(parsed.violations))
     completion: dict[str, Any] | None = None
+    unary = _unit_costs(engine, price_list)
     if engine.tree is not None:
-        unary = _unit_costs(engine, price_list)
         assignment = cheapest_assignment(engine.model, parsed.fixed, unary, price_list)
         if assignment is None:
             # Price rules too wide to search exactly: the cheapest by option prices alone.
             found = engine.tree.cheapest(parsed.fixed, unary)
             assignment = found[0] if found is not None else None
-        if assignment is not None:
-            completion = engine.complete(engine.selection_of(dict(enumerate(assignment))))
     else:
-        completion = engine.complete(selections)
+        # Too wide for a join tree: MaxSAT over the option prices (price rules are applied, not searched).
+        assignment = engine.cheapest_by_sat(parsed.fixed, unary)
+    if assignment is not None:
+        completion = engine.complete(engine.selection_of(dict(enumerate(assignment))))
     if completion is None:
         return Priced(None, (Violation("no valid configuration extends this selection"),))
     units = _quantity(engine.model.product, completion, None)

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from pysat.card import CardEnc, EncType
-from pysat.formula import IDPool
+from pysat.examples.rc2 import RC2
+from pysat.formula import WCNF, IDPool
 from pysat.solvers import Solver
 
 from rules.compile import CompiledModel
@@ -38,6 +39,16 @@ class SatModel:
         self.var_of = np.repeat(np.arange(len(self.lits)), [len(lits) for lits in self.lits])
         rule_ids = [t.rule_id for t in model.tables] + [f.rule_id for f in model.formulas]
         self.selectors = {rule: pool.id(("rule", rule)) for rule in dict.fromkeys(rule_ids)} if guarded else {}
+        self.guarded = guarded
+        self.ids = pool
+        self.solver = Solver(name=SOLVER, bootstrap_with=self._clauses())
+        self.witnesses = np.zeros((POOL_SIZE, self.values), dtype=bool)
+        self.stored = 0
+        self.all_rules = list(self.selectors.values())
+
+    def _clauses(self) -> list[list[int]]:
+        """The model's clauses (made again on demand: keeping them would double the memory of large models)."""
+        model, pool, guarded = self.model, self.ids, self.guarded
         clauses: list[list[int]] = []
         for lits in self.lits:
             clauses.append(lits)
@@ -75,11 +86,7 @@ class SatModel:
         for formula in model.formulas:
             root = encode(formula.node, self.lits, pool, clauses)
             clauses.append([-self.selectors[formula.rule_id], root] if guarded else [root])
-        self.solver = Solver(name=SOLVER, bootstrap_with=clauses)
-        self.ids = pool
-        self.witnesses = np.zeros((POOL_SIZE, self.values), dtype=bool)
-        self.stored = 0
-        self.all_rules = list(self.selectors.values())
+        return clauses
 
     def fresh(self) -> int:
         """A new variable for clauses added later (such as choice guards)."""
@@ -149,6 +156,25 @@ class SatModel:
             possible |= model
             open_values = open_values[~possible[open_values]]
         return possible if possible.any() else None
+
+    def cheapest(self, fixed: Mapping[int, int], costs: Sequence[Array]) -> list[int] | None:
+        """A full assignment extending `fixed` with the least sum of per-value costs (MaxSAT, pysat's RC2)."""
+        wcnf = WCNF()
+        wcnf.extend(self._clauses())
+        wcnf.extend([[lit] for lit in self.choice_lits(fixed) + self.all_rules])
+        for var, row in enumerate(costs):
+            low = float(np.min(row)) if len(row) else 0.0
+            for value, cost in enumerate(row):
+                # Exactly one value per variable is true, so shifting a variable's costs keeps the optimum.
+                weight = round((float(cost) - low) * 100)
+                if weight > 0:
+                    wcnf.append([-self.lits[var][value]], weight=weight)
+        with RC2(wcnf) as solver:
+            found = solver.compute()
+        if found is None:
+            return None
+        true = {lit for lit in found if lit > 0}
+        return [next((i for i, lit in enumerate(lits) if lit in true), 0) for lits in self.lits]
 
     def complete(self, fixed: Mapping[int, int], preferred: Mapping[int, int]) -> list[int] | None:
         """A full assignment extending `fixed`, leaning towards `preferred` values."""
