@@ -21,6 +21,7 @@ from rules.compile import CompiledModel, compile_product
 from rules.errors import EngineLimitError, SelectionError
 from rules.evaluate import Undecided, evaluate
 from rules.jointree import JoinTree
+from rules.optimum import cheapest_by_maxsat
 from rules.sat import SatModel
 from rules.selection import Parsed, Violation, parse_selection
 
@@ -343,10 +344,12 @@ class Engine:
                 out[option_id] = self.model.variables[variables[0]].values[fixed[variables[0]]]
         return out
 
-    def cheapest_by_sat(self, fixed: Mapping[int, int], costs: list[Any]) -> list[int] | None:
-        """The least-cost full assignment by MaxSAT, for models without a join tree."""
+    def cheapest_by_sat(self, fixed: Mapping[int, int], costs: list[Any], price_list: Any) -> list[int] | None:
+        """The cheapest full assignment by MaxSAT, for models without a join tree (price rules included where the
+        MaxSAT form can hold them, else by option prices alone)."""
         with self._lock:
-            return self.domain_sat.cheapest(fixed, costs)
+            exact = cheapest_by_maxsat(self.model, self.domain_sat, fixed, costs, price_list)
+            return exact if exact is not None else self.domain_sat.cheapest(fixed, costs)
 
     def selection_of(self, fixed: Mapping[int, int]) -> dict[str, Any]:
         """Catalog selections (multi options as sorted lists) for fixed variable values."""

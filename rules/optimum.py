@@ -19,18 +19,24 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from pysat.examples.rc2 import RC2
+from pysat.formula import WCNF
 
 from catalog.expressions import Expr, parse_expression
 from catalog.pricelist import ResolvedPriceList
 from catalog.schema import Adjustment, Formula, MultiOption, QuantityOption, TextOption
 from rules.compile import CompiledModel, Table
-from rules.errors import EngineLimitError
+from rules.errors import EngineLimitError, RuleError
 from rules.evaluate import Undecided, evaluate, truth
+from rules.formula import Atom, encode, lower
 from rules.jointree import JoinTree
+from rules.sat import SatModel
 from rules.tables import Array, Tabulator, VarRef
 
 MAX_PERCENT_RULES = 6
 MAX_SCOPE_GRID = 100_000
+# MaxSAT weights are integers: amounts in ten-thousandths of a currency unit.
+WEIGHT_SCALE = 10_000
 
 
 @functools.lru_cache(maxsize=64)
@@ -188,3 +194,104 @@ def _constants(model: CompiledModel) -> dict[str, Any]:
         elif isinstance(option, TextOption):
             out[option.id] = option.default
     return out
+
+
+def cheapest_by_maxsat(
+    model: CompiledModel, sat: SatModel, fixed: Mapping[int, int], unary: list[Array], price_list: ResolvedPriceList
+) -> list[int] | None:
+    """The cheapest configuration by MaxSAT (RC2), for models without a join tree; None if some price rule is
+    beyond it (a formula over several options) or there is no completion."""
+    tabulator = _tabulator(model)
+    clauses = sat._clauses()
+    costs = [np.array(row, dtype=float) for row in unary]
+    conditions: list[tuple[int, Decimal, int]] = []  # (position, signed amount, condition literal)
+    formulas: list[tuple[int, int, Array]] = []  # (position, variable, amount per value)
+    percents: list[tuple[int, Decimal, int | None]] = []  # (position, factor - 1, condition literal)
+
+    def atom(expr: Expr) -> Atom | None:
+        mentioned = tabulator.scope(expr)
+        if len(mentioned) != 1:
+            return None
+        _, rows = tabulator.allowed("price", [expr], lambda e: e)
+        return Atom(mentioned[0], frozenset(int(r) for r in rows[:, 0]))
+
+    def literal(text: str) -> int:
+        return encode(lower(parse_expression(text), "price", atom), sat.lits, sat.ids, clauses)
+
+    for position, rule in enumerate(model.product.pricing):
+        if not isinstance(rule, (Adjustment, Formula)):
+            continue
+        sign = Decimal(-1) if rule.type == "discount" else Decimal(1)
+        try:
+            condition = literal(rule.when) if rule.when else None
+        except RuleError:
+            return None
+        if isinstance(rule, Adjustment) and rule.percent is not None:
+            percents.append((position, sign * rule.percent / 100, condition))
+        elif isinstance(rule, Adjustment):
+            amount = sign * price_list.amount(rule.id)
+            if condition is None:
+                continue  # the same for every configuration
+            conditions.append((position, amount, condition))
+        else:
+            expr = parse_expression(price_list.formulas[rule.id])
+            scope = tabulator.scope(expr)
+            if condition is not None or len(scope) > 1:
+                return None
+            if scope:
+                var = scope[0]
+                option = model.variables[var].option
+                by_value = [
+                    float(evaluate(expr, {**_constants(model), option: v})) for v in model.variables[var].values
+                ]
+                formulas.append((position, var, np.array(by_value)))
+    conditional = [p for p in percents if p[2] is not None]
+    if len(conditional) > MAX_PERCENT_RULES:
+        return None
+    best: tuple[float, list[int]] | None = None
+    for outcome in itertools.product((False, True), repeat=len(conditional)):
+        applies = {p[0]: p[1] for p in percents if p[2] is None}
+        wcnf = WCNF()
+        wcnf.extend(clauses)
+        wcnf.extend([[lit] for lit in sat.choice_lits(fixed) + sat.all_rules])
+        for (where, factor, lit), wanted in zip(conditional, outcome):
+            assert lit is not None
+            wcnf.append([lit if wanted else -lit])
+            if wanted:
+                applies[where] = factor
+
+        def scale(after: int, applies: dict[int, Decimal] = applies) -> float:
+            return float(math.prod((1 + f for p, f in applies.items() if p > after), start=Decimal(1)))
+
+        constant = float(price_list.base_price) * scale(-1)
+        for var, row in enumerate(costs):
+            low = float(np.min(row)) if len(row) else 0.0
+            constant += low * scale(-1)
+            for value, cost in enumerate(row):
+                weight = round((float(cost) - low) * scale(-1) * WEIGHT_SCALE)
+                if weight > 0:
+                    wcnf.append([-sat.lits[var][value]], weight=weight)
+        for position, var, formula_amounts in formulas:
+            # A formula's amount is scaled only by the percent rules after it.
+            low = float(np.min(formula_amounts))
+            constant += low * scale(position)
+            for value, per_value in enumerate(formula_amounts):
+                weight = round((float(per_value) - low) * scale(position) * WEIGHT_SCALE)
+                if weight > 0:
+                    wcnf.append([-sat.lits[var][value]], weight=weight)
+        for position, amount, lit in conditions:
+            weighted = float(amount) * scale(position)
+            if weighted > 0:
+                wcnf.append([-lit], weight=round(weighted * WEIGHT_SCALE))
+            elif weighted < 0:
+                constant += weighted
+                wcnf.append([lit], weight=round(-weighted * WEIGHT_SCALE))
+        with RC2(wcnf) as solver:
+            found = solver.compute()
+            if found is None:
+                continue
+            value = constant + solver.cost / WEIGHT_SCALE
+        if best is None or value < best[0]:
+            true = {lit for lit in found if lit > 0}
+            best = (value, [next((i for i, lit in enumerate(lits) if lit in true), 0) for lits in sat.lits])
+    return None if best is None else best[1]

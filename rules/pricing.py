@@ -194,8 +194,8 @@ def from_price(engine: Engine, selections: Mapping[str, Any], list_id: str | Non
             found = engine.tree.cheapest(parsed.fixed, unary)
             assignment = found[0] if found is not None else None
     else:
-        # Too wide for a join tree: MaxSAT over the option prices (price rules are applied, not searched).
-        assignment = engine.cheapest_by_sat(parsed.fixed, unary)
+        # Too wide for a join tree: MaxSAT, with the price rules as soft clauses where it can take them.
+        assignment = engine.cheapest_by_sat(parsed.fixed, unary, price_list)
     if assignment is not None:
         completion = engine.complete(engine.selection_of(dict(enumerate(assignment))))
     if completion is None:

@@ -405,7 +405,6 @@ def test_from_price_is_the_cheapest_completion(case: tuple[Product, Config]) -> 
     assert _extends(dict(found.selections), selection)
     cheapest = min(price(product, c, 1, price_list).total for c in matching)
     assert found.price.total == cheapest
-    if not product.pricing:
-        engine.tree = None  # the MaxSAT path, for models too wide for a join tree
-        by_sat = from_price(engine, selection)
-        assert by_sat.price is not None and by_sat.price.total == cheapest
+    engine.tree = None  # the MaxSAT path, for models too wide for a join tree
+    by_sat = from_price(engine, selection)
+    assert by_sat.price is not None and by_sat.price.total == cheapest
