@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -139,27 +139,34 @@ def _over_rows(
     scope = {v for e in parts for v in tabulator.scope(e)}
     bag = min((b for b, bag in enumerate(tree.bags) if scope <= set(bag.vars)), key=lambda b: tree.bags[b].size)
     model = tabulator.model
-    columns = [(model.variables[v], tree.bags[bag].columns[c]) for c, v in enumerate(tree.bags[bag].vars)]
+    columns = [(v, tree.bags[bag].columns[c]) for c, v in enumerate(tree.bags[bag].vars)]
     out = np.zeros(tree.bags[bag].size)
     for row in range(tree.bags[bag].size):
-        values: dict[str, Any] = dict(constants)
-        members: dict[str, set[str]] = {}
-        for variable, column in columns:
-            value = variable.values[column[row]]
-            if variable.kind == "member":
-                members.setdefault(variable.option, set())
-                if value:
-                    members[variable.option].add(str(variable.member))
-            elif variable.kind == "filled":
-                values[variable.option] = "x" if value else ""
-            else:
-                values[variable.option] = value
-        values.update({k: frozenset(v) for k, v in members.items()})
+        values = {**constants, **_catalog_values(model, ((v, column[row]) for v, column in columns))}
         try:
             out[row] = function(values)
         except Undecided:
             out[row] = 0.0
     return bag, out
+
+
+def _catalog_values(model: CompiledModel, assignment: Iterable[tuple[int, int]]) -> dict[str, Any]:
+    """Catalog values of options from (variable, value index) pairs; multi options as sets of members."""
+    values: dict[str, Any] = {}
+    members: dict[str, set[str]] = {}
+    for var, index in assignment:
+        variable = model.variables[var]
+        value = variable.values[int(index)]
+        if variable.kind == "member":
+            members.setdefault(variable.option, set())
+            if value:
+                members[variable.option].add(str(variable.member))
+        elif variable.kind == "filled":
+            values[variable.option] = "x" if value else ""
+        else:
+            values[variable.option] = value
+    values.update({k: frozenset(v) for k, v in members.items()})
+    return values
 
 
 class _ModelTabulator(Tabulator):
@@ -205,7 +212,8 @@ def cheapest_by_maxsat(
     clauses = sat._clauses()
     costs = [np.array(row, dtype=float) for row in unary]
     conditions: list[tuple[int, Decimal, int]] = []  # (position, signed amount, condition literal)
-    formulas: list[tuple[int, int, Array]] = []  # (position, variable, amount per value)
+    formulas: list[tuple[int, list[int], Array, Array]] = []  # (position, scope, combinations, amount of each)
+    steady: list[tuple[int, Decimal]] = []  # (position, signed amount) of unconditional amounts
     percents: list[tuple[int, Decimal, int | None]] = []  # (position, factor - 1, condition literal)
 
     def atom(expr: Expr) -> Atom | None:
@@ -222,29 +230,35 @@ def cheapest_by_maxsat(
         if not isinstance(rule, (Adjustment, Formula)):
             continue
         sign = Decimal(-1) if rule.type == "discount" else Decimal(1)
+        if isinstance(rule, Formula):
+            # Tabulate the (conditional) formula over its options: one weighted clause per combination.
+            parts = [parse_expression(price_list.formulas[rule.id])]
+            if rule.when:
+                parts.insert(0, parse_expression(rule.when))
+            scope = list(dict.fromkeys(v for part in parts for v in tabulator.scope(part)))
+            sizes = [len(model.variables[v].values) for v in scope]
+            if math.prod(sizes) > MAX_SCOPE_GRID:
+                return None
+            combos = np.indices(sizes, dtype=np.int32).reshape(len(sizes), -1).T
+            amounts = np.zeros(len(combos))
+            for index, picked in enumerate(combos.tolist()):
+                values = {**_constants(model), **_catalog_values(model, zip(scope, picked))}
+                if len(parts) == 2 and not truth(evaluate(parts[0], values)):
+                    continue
+                amounts[index] = float(evaluate(parts[-1], values))
+            formulas.append((position, scope, combos, amounts))
+            continue
         try:
             condition = literal(rule.when) if rule.when else None
         except RuleError:
             return None
-        if isinstance(rule, Adjustment) and rule.percent is not None:
+        if rule.percent is not None:
             percents.append((position, sign * rule.percent / 100, condition))
-        elif isinstance(rule, Adjustment):
-            amount = sign * price_list.amount(rule.id)
-            if condition is None:
-                continue  # the same for every configuration
-            conditions.append((position, amount, condition))
+        elif condition is not None:
+            conditions.append((position, sign * price_list.amount(rule.id), condition))
         else:
-            expr = parse_expression(price_list.formulas[rule.id])
-            scope = tabulator.scope(expr)
-            if condition is not None or len(scope) > 1:
-                return None
-            if scope:
-                var = scope[0]
-                option = model.variables[var].option
-                by_value = [
-                    float(evaluate(expr, {**_constants(model), option: v})) for v in model.variables[var].values
-                ]
-                formulas.append((position, var, np.array(by_value)))
+            # The same amount for every configuration, but scaled by whichever percent rules follow it.
+            steady.append((position, sign * price_list.amount(rule.id)))
     conditional = [p for p in percents if p[2] is not None]
     if len(conditional) > MAX_PERCENT_RULES:
         return None
@@ -264,6 +278,7 @@ def cheapest_by_maxsat(
             return float(math.prod((1 + f for p, f in applies.items() if p > after), start=Decimal(1)))
 
         constant = float(price_list.base_price) * scale(-1)
+        constant += sum(float(amount) * scale(position) for position, amount in steady)
         for var, row in enumerate(costs):
             low = float(np.min(row)) if len(row) else 0.0
             constant += low * scale(-1)
@@ -271,14 +286,14 @@ def cheapest_by_maxsat(
                 weight = round((float(cost) - low) * scale(-1) * WEIGHT_SCALE)
                 if weight > 0:
                     wcnf.append([-sat.lits[var][value]], weight=weight)
-        for position, var, formula_amounts in formulas:
-            # A formula's amount is scaled only by the percent rules after it.
+        for position, scope, combos, formula_amounts in formulas:
+            # A formula's amount is scaled only by the percent rules after it; exactly one combination holds.
             low = float(np.min(formula_amounts))
             constant += low * scale(position)
-            for value, per_value in enumerate(formula_amounts):
-                weight = round((float(per_value) - low) * scale(position) * WEIGHT_SCALE)
+            for combo, per_combo in zip(combos.tolist(), formula_amounts.tolist()):
+                weight = round((per_combo - low) * scale(position) * WEIGHT_SCALE)
                 if weight > 0:
-                    wcnf.append([-sat.lits[var][value]], weight=weight)
+                    wcnf.append([-sat.lits[var][value] for var, value in zip(scope, combo)], weight=weight)
         for position, amount, lit in conditions:
             weighted = float(amount) * scale(position)
             if weighted > 0:

@@ -382,14 +382,20 @@ def priced_cases(draw: st.DrawFn) -> tuple[Product, Config]:
         else:
             rule["amount"] = str(draw(st.integers(1, 40)))
         pricing.append(rule)
-    if any(o["id"] == "n0" for o in data["steps"][0]["options"]) and draw(st.booleans()):
-        pricing.append({"id": "f", "label": "f", "type": "formula", "expr": "n0 * 7"})
+    formulas = [f"count({draw(st.sampled_from(atoms))}, {draw(st.sampled_from(atoms))}) * 5"]
+    if any(o["id"] == "n0" for o in data["steps"][0]["options"]):
+        formulas.append("n0 * 7")
+    if draw(st.booleans()):
+        formula: dict[str, Any] = {"id": "f", "label": "f", "type": "formula", "expr": draw(st.sampled_from(formulas))}
+        if draw(st.booleans()):
+            formula["if"] = draw(st.sampled_from(atoms))
+        pricing.insert(draw(st.integers(0, len(pricing))), formula)
     data["pricing"] = pricing
     data["base_price"] = "100"
     return Product.model_validate(data), selection
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(priced_cases())
 def test_from_price_is_the_cheapest_completion(case: tuple[Product, Config]) -> None:
     product, selection = case
