@@ -136,7 +136,7 @@ class Engine:
         if parsed.violations or len(parsed.fixed) < len(self.model.variables) or self.model.formulas:
             return self.validate(selections)
         broken = self._broken_rules(parsed.fixed)
-        missing = [o for o in self.model.options.values() if o.id not in parsed.values and _needs_value(o)]
+        missing = [o for o in self.model.options.values() if o.id not in parsed.values and needs_value(o)]
         return Domains(not broken, not broken and not missing, {}, tuple(broken), parsed.values)
 
     def _possible(self, fixed: Mapping[int, int]) -> list[np.ndarray] | None:
@@ -171,7 +171,7 @@ class Engine:
                 mask = possible[var] if possible is not None else ()
                 values = tuple(v for v, ok in zip(catalog_values, mask) if ok)
                 domains[option.id] = OptionDomain(option.id, option.type, values, (), selected)
-            if option.id not in parsed.values and _needs_value(option):
+            if option.id not in parsed.values and needs_value(option):
                 complete = False
         return Domains(possible is not None, complete, domains, tuple(parsed.violations), parsed.values)
 
@@ -349,7 +349,9 @@ class Engine:
         MaxSAT form can hold them, else by option prices alone)."""
         with self._lock:
             exact = cheapest_by_maxsat(self.model, self.domain_sat, fixed, costs, price_list)
-            return exact if exact is not None else self.domain_sat.cheapest(fixed, costs)
+            if exact is not None:
+                return exact
+            return cheapest_by_maxsat(self.model, self.domain_sat, fixed, costs, price_list, with_rules=False)
 
     def selection_of(self, fixed: Mapping[int, int]) -> dict[str, Any]:
         """Catalog selections (multi options as sorted lists) for fixed variable values."""
@@ -378,7 +380,8 @@ def _free_values(option: Any) -> tuple[Any, ...]:
     return ()
 
 
-def _needs_value(option: Any) -> bool:
+def needs_value(option: Any) -> bool:
+    """Whether a complete configuration must give this option a value (quantities and optional texts need not)."""
     if isinstance(option, TextOption):
         return option.required
     return not isinstance(option, QuantityOption)

@@ -204,10 +204,15 @@ def _constants(model: CompiledModel) -> dict[str, Any]:
 
 
 def cheapest_by_maxsat(
-    model: CompiledModel, sat: SatModel, fixed: Mapping[int, int], unary: list[Array], price_list: ResolvedPriceList
+    model: CompiledModel,
+    sat: SatModel,
+    fixed: Mapping[int, int],
+    unary: list[Array],
+    price_list: ResolvedPriceList,
+    with_rules: bool = True,
 ) -> list[int] | None:
-    """The cheapest configuration by MaxSAT (RC2), for models without a join tree; None if some price rule is
-    beyond it (a formula over several options) or there is no completion."""
+    """The cheapest configuration by MaxSAT (RC2), for models without a join tree; None if there is no completion
+    or (with the price rules) some rule is beyond it. Without them, by option prices alone."""
     tabulator = _tabulator(model)
     clauses = sat._clauses()
     costs = [np.array(row, dtype=float) for row in unary]
@@ -226,7 +231,7 @@ def cheapest_by_maxsat(
     def literal(text: str) -> int:
         return encode(lower(parse_expression(text), "price", atom), sat.lits, sat.ids, clauses)
 
-    for position, rule in enumerate(model.product.pricing):
+    for position, rule in enumerate(model.product.pricing if with_rules else ()):
         if not isinstance(rule, (Adjustment, Formula)):
             continue
         sign = Decimal(-1) if rule.type == "discount" else Decimal(1)

@@ -22,9 +22,10 @@ from catalog.schema import (
     SingleOption,
     TextOption,
     Tiers,
+    Value,
 )
 from rules.compile import CompiledModel
-from rules.engine import Engine
+from rules.engine import Engine, needs_value
 from rules.evaluate import evaluate, truth
 from rules.optimum import cheapest_assignment
 from rules.selection import Violation, parse_selection
@@ -58,6 +59,14 @@ class Price:
     total: Decimal
 
 
+def value_delta(price_list: ResolvedPriceList, option_id: str, value: Value) -> Decimal:
+    """What choosing a value adds to the unit price: its amount in the list, plus its percent of the base."""
+    delta = price_list.amount(f"{option_id}.{value.id}") if value.price else Decimal(0)
+    if value.price_percent:
+        delta += price_list.base_price * value.price_percent / HUNDRED
+    return delta
+
+
 def price(product: Product, values: Mapping[str, Any], quantity: int, price_list: ResolvedPriceList) -> Price:
     """Price a complete configuration (catalog values by option id) for `quantity` units."""
     exponent = Decimal(1).scaleb(-price_list.precision)
@@ -75,9 +84,7 @@ def price(product: Product, values: Mapping[str, Any], quantity: int, price_list
             for value in option.values:
                 if value.id not in picked:
                     continue
-                delta = price_list.amount(f"{option.id}.{value.id}") if value.price else Decimal(0)
-                if value.price_percent:
-                    delta += price_list.base_price * value.price_percent / HUNDRED
+                delta = value_delta(price_list, option.id, value)
                 if delta:
                     unit_lines.append((f"{label}: {value.label or value.id}", f"option:{option.id}={value.id}", delta))
         elif isinstance(option, (BooleanOption, TextOption)) and option.price and truth(chosen):
@@ -171,7 +178,7 @@ def price_selection(
     if not state.consistent:
         return Priced(None, state.violations)
     if not state.complete:
-        missing = [o.id for o in engine.model.options.values() if o.id not in selections and o.id in _required(engine)]
+        missing = [o.id for o in engine.model.options.values() if o.id not in selections and needs_value(o)]
         return Priced(None, tuple(Violation(f"incomplete: no value for {name}", option=name) for name in missing))
     units = _quantity(engine.model.product, state.values, quantity)
     return Priced(price(engine.model.product, state.values, units, price_list), (), state.values)
@@ -212,8 +219,7 @@ def _unit_costs(engine: Engine, price_list: ResolvedPriceList) -> list[Any]:
         row = np.zeros(len(var.values))
         if isinstance(option, (SingleOption, MultiOption)):
             for value in option.values:
-                delta = price_list.amount(f"{option.id}.{value.id}") if value.price else Decimal(0)
-                delta += price_list.base_price * (value.price_percent or 0) / HUNDRED
+                delta = value_delta(price_list, option.id, value)
                 if var.kind == "choice" and value.id in var.values:
                     row[var.values.index(value.id)] = float(delta)
                 elif var.kind == "member" and var.member == value.id:
@@ -222,14 +228,6 @@ def _unit_costs(engine: Engine, price_list: ResolvedPriceList) -> list[Any]:
             row[1] = float(price_list.amount(option.id))
         costs.append(row)
     return costs
-
-
-def _required(engine: Engine) -> set[str]:
-    return {
-        o.id
-        for o in engine.model.options.values()
-        if not isinstance(o, (QuantityOption, TextOption)) or getattr(o, "required", False)
-    }
 
 
 def _quantity(product: Product, values: Mapping[str, Any], quantity: int | None) -> int:

@@ -12,8 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from pysat.card import CardEnc, EncType
-from pysat.examples.rc2 import RC2
-from pysat.formula import WCNF, IDPool
+from pysat.formula import IDPool
 from pysat.solvers import Solver
 
 from rules.compile import CompiledModel
@@ -156,25 +155,6 @@ class SatModel:
             possible |= model
             open_values = open_values[~possible[open_values]]
         return possible if possible.any() else None
-
-    def cheapest(self, fixed: Mapping[int, int], costs: Sequence[Array]) -> list[int] | None:
-        """A full assignment extending `fixed` with the least sum of per-value costs (MaxSAT, pysat's RC2)."""
-        wcnf = WCNF()
-        wcnf.extend(self._clauses())
-        wcnf.extend([[lit] for lit in self.choice_lits(fixed) + self.all_rules])
-        for var, row in enumerate(costs):
-            low = float(np.min(row)) if len(row) else 0.0
-            for value, cost in enumerate(row):
-                # Exactly one value per variable is true, so shifting a variable's costs keeps the optimum.
-                weight = round((float(cost) - low) * 100)
-                if weight > 0:
-                    wcnf.append([-self.lits[var][value]], weight=weight)
-        with RC2(wcnf) as solver:
-            found = solver.compute()
-        if found is None:
-            return None
-        true = {lit for lit in found if lit > 0}
-        return [next((i for i, lit in enumerate(lits) if lit in true), 0) for lits in self.lits]
 
     def complete(self, fixed: Mapping[int, int], preferred: Mapping[int, int]) -> list[int] | None:
         """A full assignment extending `fixed`, leaning towards `preferred` values."""
