@@ -62,13 +62,6 @@ class ResolvedPriceList:
         return self.amounts[key]
 
 
-def price_list_ids(product: Product) -> list[str]:
-    """The ids of the product's price lists, the default first."""
-    ids = [p.id for p in product.price_lists]
-    default = _default(product)
-    return ids if default is not None else [product.currency.lower(), *ids]
-
-
 def _default(product: Product) -> PriceList | None:
     return next((p for p in product.price_lists if p.currency == product.currency), None)
 

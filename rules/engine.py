@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from catalog.checker import number_domain
 from catalog.schema import MultiOption, NumberOption, Product, QuantityOption, TextOption
 from rules.compile import CompiledModel, compile_product
 from rules.errors import EngineLimitError, SelectionError
@@ -374,8 +375,6 @@ def _rule_ids(sat: SatModel, selectors: list[int]) -> list[str]:
 
 def _free_values(option: Any) -> tuple[Any, ...]:
     if isinstance(option, QuantityOption | NumberOption):
-        from catalog.checker import number_domain
-
         return tuple(number_domain(option))
     return ()
 

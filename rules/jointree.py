@@ -157,10 +157,6 @@ class JoinTree:
             return None
         return [int(self.bags[b].columns[c][chosen[b]]) for b, c in self.home], value
 
-    def row_count(self) -> int:
-        """How many rows the bags hold in all."""
-        return sum(bag.size for bag in self.bags)
-
 
 def _homes(bags: Sequence[Bag], count: int) -> list[tuple[int, int]]:
     """For each variable, the smallest bag holding it, and its column there."""
