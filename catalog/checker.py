@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from catalog.document import Document, Loc
 from catalog.errors import CatalogError
 from catalog.expressions import ExpressionError, parse_expression
+from catalog.patterns import compile_pattern, pattern_matches
 from catalog.pricelist import amount_keys, formula_keys
 from catalog.schema import (
     Adjustment,
@@ -182,14 +182,15 @@ class ProductChecker:
             )
 
     def check_text(self, loc: Loc, option: TextOption) -> None:
-        try:
-            pattern = re.compile(option.pattern) if option.pattern is not None else None
-        except re.error as exc:
-            self.fail((*loc, "pattern"), f"invalid pattern: {exc}")
-            return
+        if option.pattern is not None:
+            try:
+                compile_pattern(option.pattern)
+            except ValueError as exc:
+                self.fail((*loc, "pattern"), f"invalid pattern (RE2 syntax, matched in linear time): {exc}")
+                return
         if len(option.default) > option.max_length:
             self.fail((*loc, "default"), f"default is longer than max_length ({option.max_length})")
-        elif pattern is not None and option.default and not pattern.fullmatch(option.default):
+        elif option.pattern is not None and option.default and not pattern_matches(option.pattern, option.default):
             self.fail((*loc, "default"), "default does not match the pattern")
 
     def expression(self, loc: Loc, text: str | None, *, formula: bool = False) -> None:

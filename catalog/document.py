@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,6 +16,8 @@ from catalog.errors import CatalogError, CatalogErrors
 MAX_FILE_BYTES = 8 * 1024 * 1024
 # Aliases may repeat a subtree; this bounds the expanded size so a "billion laughs" file fails fast.
 MAX_NODES = 400_000
+# No catalog number needs more characters than this; a longer one (a 5,000-digit integer) is refused, not read.
+MAX_NUMBER_CHARS = 40
 
 _STD = "tag:yaml.org,2002:"
 Loc = tuple[int | str, ...]
@@ -37,6 +39,18 @@ class Document:
     file: str
     data: Any
     root: Node | None
+    # Each mapping node's entries by key, made on first use: one error per key of a huge mapping stays linear.
+    _entries: dict[int, dict[Any, tuple[Node, Node]]] = field(default_factory=dict, repr=False, compare=False)
+
+    def _entry(self, node: MappingNode, key: int | str) -> tuple[Node, Node] | None:
+        entries = self._entries.get(id(node))
+        if entries is None:
+            entries = {}
+            for knode, vnode in node.value:
+                if isinstance(knode, ScalarNode):
+                    entries.setdefault(knode.value, (knode, vnode))
+            self._entries[id(node)] = entries
+        return entries.get(key)
 
     def position(self, loc: Sequence[int | str], *, key: bool = False) -> Position:
         """The position of the deepest node on `loc` (of its key, if `key` and it is a mapping entry)."""
@@ -46,7 +60,7 @@ class Document:
         found = _mark(node)
         for part in loc:
             if isinstance(node, MappingNode):
-                entry = next((kv for kv in node.value if isinstance(kv[0], ScalarNode) and kv[0].value == part), None)
+                entry = self._entry(node, part)
                 if entry is None:
                     continue  # a union tag or a missing field: stay on the enclosing node
                 knode, node = entry
@@ -143,6 +157,9 @@ class _Builder:
         tag, text = node.tag, node.value
         if tag == _STD + "str":
             return text
+        if tag in (_STD + "int", _STD + "float") and len(text) > MAX_NUMBER_CHARS:
+            self.fail(node, f"number '{text[:20]}...' is too long (at most {MAX_NUMBER_CHARS} characters)")
+            return None
         if tag == _STD + "int":
             try:
                 return int(text.replace("_", ""), 0)

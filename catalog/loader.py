@@ -7,6 +7,7 @@ import csv
 import difflib
 import hashlib
 import io
+import logging
 import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from catalog.errors import CatalogError, CatalogErrors
 from catalog.schema import AnyOption, BooleanOption, NumberOption, Product, QuantityOption, TableRule
 from catalog.typecheck import suggest
 
+_log = logging.getLogger(__name__)
 CATALOG_SUFFIXES = (".yaml", ".yml")
 MAX_TABLE_BYTES = 64 * 1024 * 1024
 
@@ -66,6 +68,11 @@ def load_catalog(paths: Iterable[str | Path]) -> Catalog:
             loaded = load_product(path)
         except CatalogErrors as exc:
             catalog.errors.extend(exc.errors)
+            continue
+        except Exception as exc:  # a defect of the loader's own must cost this one file, never the catalog
+            _log.exception("loading %s failed", path)
+            message = f"could not be loaded ({type(exc).__name__}): a defect in the loader, please report it"
+            catalog.errors.append(CatalogError(str(path), 1, 1, message))
             continue
         other = catalog.products.get(loaded.product.id)
         if other is not None:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 SCHEMA_VERSION = 1
 
 _DECIMAL_JSON = {
-    "anyOf": [{"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}, {"type": "number"}],
+    "anyOf": [{"type": "string", "pattern": r"^-?\d{1,12}(\.\d{1,6})?$"}, {"type": "number"}],
 }
+
+
+# Amounts are bounded in size and scale, so exact prices stay within what Decimal arithmetic keeps exact.
+AMOUNT_DIGITS = 12
+AMOUNT_PLACES = 6
+MAX_UNITS = 1_000_000  # the most units one order (a quantity option, a tier, an API call) can name
 
 
 def _no_float(value: Any) -> Any:
@@ -20,11 +27,22 @@ def _no_float(value: Any) -> Any:
     return value
 
 
+def _bounded(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("must be a finite number")
+    if abs(value) >= Decimal(10) ** AMOUNT_DIGITS:
+        raise ValueError(f"must have at most {AMOUNT_DIGITS} digits before the decimal point")
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -AMOUNT_PLACES:
+        raise ValueError(f"must have at most {AMOUNT_PLACES} decimal places")
+    return value
+
+
 def _as_text(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-Amount = Annotated[Decimal, BeforeValidator(_no_float), WithJsonSchema(_DECIMAL_JSON)]
+Amount = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_bounded), WithJsonSchema(_DECIMAL_JSON)]
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^`\n\r\t]+$")]
 ValueId = Annotated[
     str,
@@ -98,6 +116,11 @@ class SingleOption(_Option):
     values: Values
     default: ValueId | None = None
 
+    @cached_property
+    def value_ids(self) -> frozenset[str]:
+        """The ids of its values."""
+        return frozenset(value.id for value in self.values)
+
 
 class MultiOption(_Option):
     """Any subset of a list of values, between min and max of them."""
@@ -107,6 +130,11 @@ class MultiOption(_Option):
     min: int = Field(0, ge=0)
     max: int | None = Field(None, ge=0)
     default: list[ValueId] = []
+
+    @cached_property
+    def value_ids(self) -> frozenset[str]:
+        """The ids of its values."""
+        return frozenset(value.id for value in self.values)
 
 
 class BooleanOption(_Option):
@@ -143,9 +171,9 @@ class QuantityOption(_Option):
     """How many units are ordered."""
 
     type: Literal["quantity"]
-    min: int = Field(1, ge=0)
-    max: int = Field(10_000, ge=0)
-    step: int = Field(1, ge=1)
+    min: int = Field(1, ge=0, le=MAX_UNITS)
+    max: int = Field(10_000, ge=0, le=MAX_UNITS)
+    step: int = Field(1, ge=1, le=MAX_UNITS)
     default: int | None = None
 
 
@@ -240,8 +268,8 @@ class Formula(_PriceRule):
 class Tier(_Strict):
     """A quantity band and its per-unit adjustment."""
 
-    min: int = Field(ge=1)
-    max: int | None = Field(None, ge=1)
+    min: int = Field(ge=1, le=MAX_UNITS)
+    max: int | None = Field(None, ge=1, le=MAX_UNITS)
     amount: Amount | None = Field(None, description="Per-unit adjustment, negative for a discount.")
     percent: Amount | None = Field(None, description="Per-unit adjustment as a percent of the unit price.")
 

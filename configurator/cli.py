@@ -15,7 +15,7 @@ from catalog.importers.result import ImportResult, write_import
 from catalog.importers.uvl import import_uvl
 from catalog.importers.xcsp import import_xcsp
 from catalog.loader import LoadedProduct, load_catalog
-from catalog.schema import MultiOption
+from catalog.schema import MultiOption, QuantityOption
 from catalog.schema_export import schema_text
 from configurator.bench import bench as run_bench
 from rules.engine import Engine, engine_for, plain
@@ -62,6 +62,8 @@ def _selections(engine: Engine, pairs: list[str] | None) -> dict[str, Any]:
             chosen.setdefault(option_id, [])
             if value:
                 chosen[option_id].append(value)
+        elif isinstance(option, QuantityOption) and value.isascii() and value.isdigit():
+            chosen[option_id] = int(value)  # the API takes quantities as JSON integers only
         else:
             chosen[option_id] = value
     return chosen
@@ -131,14 +133,13 @@ app.add_typer(apikey_app, name="apikey")
 @apikey_app.command("create")
 def apikey_create(name: Annotated[str, typer.Argument(help="Who the key is for.")]) -> None:
     """Create an API key; it is printed once, alone on the last line, and stored hashed."""
-    from sqlmodel import Session
 
-    from configurator.db import create_api_key, make_engine, migrate
+    from configurator.db import create_api_key, make_engine, migrate, writing
     from configurator.settings import load_settings
 
     engine = make_engine(load_settings().database_url)
     migrate(engine)
-    with Session(engine) as db:
+    with writing(engine) as db:
         key = create_api_key(db, name)
     typer.echo(f"API key for {name} (shown once; send it as the X-API-Key header):")
     typer.echo(key)

@@ -77,13 +77,17 @@ class CustomerProfile(SQLModel, table=True):
     created_at: datetime = Field(default_factory=_now)
 
 
+# How long a SQLite writer waits for the one write lock before giving up (seconds).
+SQLITE_BUSY_SECONDS = 30
+
+
 def make_engine(url: str) -> Engine:
     """A database engine; SQLite files get WAL mode, in-memory SQLite one shared connection."""
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
             poolclass=StaticPool if memory else None,
         )
 
@@ -99,10 +103,21 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            # A write transaction takes the write lock at BEGIN, waiting its turn (busy timeout). A deferred one
+            # that reads first and writes later cannot wait: SQLite answers "database is locked" at once.
+            immediate = connection.get_execution_options().get(WRITE_OPTION)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+WRITE_OPTION = "configurator_write"
+
+
+def writing(engine: Engine) -> Session:
+    """A session for one short write transaction (on SQLite it waits for, then holds, the write lock)."""
+    return Session(engine.execution_options(**{WRITE_OPTION: True}))
 
 
 def migrate(engine: Engine) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalog.errors import ConfiguratorError
-from rules.errors import EngineLimitError, RuleError, SelectionError
+from rules.errors import EngineLimitError, PriceRangeError, RuleError, SelectionError
 
 PROBLEM = "application/problem+json"
 
@@ -32,12 +33,26 @@ class Unprocessable(ConfiguratorError):
         self.violations = violations
 
 
+class ProblemResponse(JSONResponse):
+    """problem+json, written in ASCII: a problem may quote the request's own broken text (a lone surrogate)."""
+
+    media_type = PROBLEM
+
+    def render(self, content: Any) -> bytes:
+        """The body as ASCII JSON (non-ASCII characters escaped, so any string can be sent back)."""
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+def problem_body(status: int, title: str, detail: str = "", **extra: Any) -> dict[str, Any]:
+    """The members of a problem+json document."""
+    return {"type": "about:blank", "title": title, "status": status, **({"detail": detail} if detail else {}), **extra}
+
+
 def problem(
     status: int, title: str, detail: str = "", headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
     """A problem+json response."""
-    body = {"type": "about:blank", "title": title, "status": status, **({"detail": detail} if detail else {}), **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    return ProblemResponse(problem_body(status, title, detail, **extra), status_code=status, headers=headers)
 
 
 # Domain error type -> (status, title); the first matching class in order wins.
@@ -47,26 +62,34 @@ REGISTRY: list[tuple[type[Exception], int, str]] = [
     (SelectionError, 422, "Invalid selection"),
     (RuleError, 422, "Rule cannot be applied"),
     (EngineLimitError, 422, "Too large for this operation"),
+    (PriceRangeError, 422, "Price out of range"),
 ]
+
+
+def domain_problem(exc: ConfiguratorError) -> dict[str, Any]:
+    """The problem+json members for a domain error, from the registry (also used per item of a batch)."""
+    if isinstance(exc, Unprocessable):
+        return problem_body(422, exc.title, violations=exc.violations)
+    for kind, status, title in REGISTRY:
+        if isinstance(exc, kind):
+            return problem_body(status, title, str(exc))
+    return problem_body(422, "Unprocessable", str(exc))
 
 
 def install(app: FastAPI) -> None:
     """Register the handlers that turn errors into problem+json."""
 
-    @app.exception_handler(Unprocessable)
-    async def unprocessable(request: Request, exc: Unprocessable) -> JSONResponse:
-        return problem(422, exc.title, violations=exc.violations)
-
     @app.exception_handler(ConfiguratorError)
     async def domain(request: Request, exc: ConfiguratorError) -> JSONResponse:
-        for kind, status, title in REGISTRY:
-            if isinstance(exc, kind):
-                return problem(status, title, str(exc))
-        return problem(422, "Unprocessable", str(exc))
+        body = domain_problem(exc)
+        return ProblemResponse(body, status_code=body["status"])
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"path": "/".join(str(p) for p in err["loc"]), "message": err["msg"]} for err in exc.errors()]
+        errors = [
+            {"path": "/".join(str(p) for p in err["loc"]), "message": err["msg"].removeprefix("Value error, ")}
+            for err in exc.errors()
+        ]
         malformed = any(err["type"] == "json_invalid" for err in exc.errors())
         if malformed:
             return problem(400, "Malformed JSON", "the request body is not valid JSON", errors=errors)

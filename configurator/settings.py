@@ -10,6 +10,9 @@ import catalog
 
 BUNDLED_CATALOG = Path(catalog.__file__).parent / "products"
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+# The one htmx file pages may load from a CDN (pinned; a vendored copy under static/ serves it offline).
+HTMX_VERSION = "2.0.11"
+HTMX_CDN = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
 
 
 @dataclass(frozen=True)

@@ -25,3 +25,7 @@ class SelectionError(ConfiguratorError):
 
 class EngineLimitError(ConfiguratorError):
     """An operation this model is too large for (such as exact counting without a compiled tree)."""
+
+
+class PriceRangeError(ConfiguratorError):
+    """A configuration whose price the catalog's rules put beyond what is priced exactly (a runaway formula)."""

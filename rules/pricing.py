@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 import numpy as np
@@ -26,12 +26,15 @@ from catalog.schema import (
 )
 from rules.compile import CompiledModel
 from rules.engine import Engine, needs_value
+from rules.errors import PriceRangeError
 from rules.evaluate import evaluate, truth
 from rules.optimum import cheapest_assignment
 from rules.selection import Violation, parse_selection
 
 ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
 HUNDRED = Decimal(100)
+PRICE_DIGITS = 60
+MAX_PRICE = Decimal(10) ** 18
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,20 @@ def value_delta(price_list: ResolvedPriceList, option_id: str, value: Value) -> 
 
 def price(product: Product, values: Mapping[str, Any], quantity: int, price_list: ResolvedPriceList) -> Price:
     """Price a complete configuration (catalog values by option id) for `quantity` units."""
+    # Catalog amounts are bounded, but formulas multiply and percents compound: work with digits to spare, and
+    # refuse a price beyond MAX_PRICE rather than round it silently or fail on it.
+    with localcontext() as ctx:
+        ctx.prec = PRICE_DIGITS
+        try:
+            priced = _price(product, values, quantity, price_list)
+        except (InvalidOperation, OverflowError):
+            priced = None
+    if priced is None or any(abs(line.amount) >= MAX_PRICE for line in priced.lines) or abs(priced.total) >= MAX_PRICE:
+        raise PriceRangeError(f"the price of this configuration is beyond {MAX_PRICE:,} (check the price rules)")
+    return priced
+
+
+def _price(product: Product, values: Mapping[str, Any], quantity: int, price_list: ResolvedPriceList) -> Price:
     exponent = Decimal(1).scaleb(-price_list.precision)
     mode = ROUNDING[price_list.rounding]
 

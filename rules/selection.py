@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal, Inexact, localcontext
+from typing import Any, assert_never
 
+from catalog.patterns import pattern_matches
 from catalog.schema import (
+    AnyOption,
     BooleanOption,
     MultiOption,
     NumberOption,
@@ -17,6 +22,12 @@ from catalog.schema import (
     TextOption,
 )
 from rules.compile import CompiledModel
+
+# Decimal strings a number option accepts: plain ASCII digits, no exponent, underscores or other scripts' digits.
+_DECIMAL_TEXT = re.compile(r"-?[0-9]{1,40}(\.[0-9]{1,40})?", re.ASCII)
+_HUGE = 10**40
+# Wide enough for an 80-digit number minus a catalog bound (catalog amounts are bounded in size and scale).
+_EXACT_DIGITS = 100
 
 
 @dataclass(frozen=True)
@@ -43,16 +54,13 @@ def parse_selection(model: CompiledModel, selections: Mapping[str, Any]) -> Pars
     for option_id, raw in selections.items():
         option = model.options.get(option_id)
         if option is None:
-            parsed.violations.append(Violation(f"unknown option '{option_id}'", option=option_id))
-            continue
-        if raw is None:
+            parsed.violations.append(Violation(f"unknown option {_show(option_id)}", option=option_id))
             continue
         try:
             value = _coerce(option, raw)
         except ValueError as exc:
             parsed.violations.append(Violation(f"{option.label or option_id}: {exc}", option=option_id))
             continue
-        parsed.values[option_id] = value
         variables = model.option_vars[option_id]
         if isinstance(option, MultiOption):
             for var in variables:
@@ -60,61 +68,106 @@ def parse_selection(model: CompiledModel, selections: Mapping[str, Any]) -> Pars
         elif variables:
             var = variables[0]
             key = bool(value) if isinstance(option, TextOption) else value
-            parsed.fixed[var] = model.value_index[var][key]
+            index = model.value_index[var].get(key)
+            if index is None:
+                # Checked against the option above, so this is a compiler/option disagreement: refuse, never crash.
+                label = option.label or option_id
+                parsed.violations.append(Violation(f"{label}: {_show(raw)} is not offered", option=option_id))
+                continue
+            parsed.fixed[var] = index
+        parsed.values[option_id] = value
     return parsed
 
 
-def _coerce(option: Any, raw: Any) -> Any:
-    if isinstance(option, SingleOption):
-        text = str(raw) if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
-        ids = [v.id for v in option.values]
-        if text not in ids:
-            raise ValueError(f"{_show(raw)} is not one of {', '.join(ids)}")
-        return text
-    if isinstance(option, BooleanOption):
-        if isinstance(raw, bool):
-            return raw
-        if raw in ("true", "false"):
-            return raw == "true"
-        raise ValueError(f"{_show(raw)} is not true or false")
-    if isinstance(option, MultiOption):
-        if not isinstance(raw, (list, tuple, set, frozenset)):
-            raise ValueError("expected a list of values")
-        known = {v.id for v in option.values}
-        chosen = frozenset(str(item) for item in raw)
-        unknown = sorted(chosen - known)
-        if unknown:
-            raise ValueError(f"{', '.join(unknown)} not among the values")
-        return chosen
-    if isinstance(option, (NumberOption, QuantityOption)):
-        number = _number(raw)
-        low, high, step = Decimal(option.min), Decimal(option.max), Decimal(option.step)
-        if not low <= number <= high or (number - low) % step != 0:
-            raise ValueError(f"{_show(raw)} is not in {option.min}..{option.max} in steps of {option.step}")
-        return number
-    assert isinstance(option, TextOption)
+def _coerce(option: AnyOption, raw: Any) -> Any:
+    if raw is None:
+        raise ValueError("no value given (null); leave the option out to keep it open")
+    match option:
+        case SingleOption():
+            return _value_id(option, raw, option.value_ids)
+        case BooleanOption():
+            if isinstance(raw, bool):
+                return raw
+            if raw in ("true", "false"):
+                return raw == "true"
+            raise ValueError(f"{_show(raw)} is not true or false")
+        case MultiOption():
+            if not isinstance(raw, (list, tuple, set, frozenset)) or len(raw) > len(option.values):
+                raise ValueError(f"expected a list of at most {len(option.values)} of its values")
+            return frozenset(_value_id(option, item, option.value_ids) for item in raw)
+        case NumberOption():
+            return _on_grid(_decimal(raw), option.min, option.max, option.step)
+        case QuantityOption():
+            if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
+                raw = int(raw)  # a catalog value (a default), never JSON
+            if isinstance(raw, bool) or not isinstance(raw, int):
+                raise ValueError(f"{_show(raw)} is not a whole number (a JSON integer)")
+            return _on_grid(Decimal(raw), Decimal(option.min), Decimal(option.max), Decimal(option.step))
+        case TextOption():
+            return _text(option, raw)
+        case _:
+            assert_never(option)
+
+
+def _value_id(option: SingleOption | MultiOption, raw: Any, ids: frozenset[str]) -> str:
+    text = str(raw) if isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool)) else None
+    if text is None or text not in ids:
+        raise ValueError(f"{_show(raw)} is not one of {', '.join(value.id for value in option.values)}")
+    return text
+
+
+def _decimal(raw: Any) -> Decimal:
+    """A JSON number (int or finite float) or a plain decimal string, such as "12.5", as an exact Decimal."""
+    if isinstance(raw, bool):
+        raise ValueError(f"{_show(raw)} is not a number")
+    if isinstance(raw, int):
+        if abs(raw) > _HUGE:
+            raise ValueError("is far out of range")
+        return Decimal(raw)
+    if isinstance(raw, Decimal):  # a catalog value (a default, a completion), never JSON
+        if not raw.is_finite():
+            raise ValueError("expected a finite number")
+        return raw
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise ValueError("expected a finite number")
+        return Decimal(repr(raw))
+    if isinstance(raw, str) and _DECIMAL_TEXT.fullmatch(raw):
+        return Decimal(raw)
+    raise ValueError(f"{_show(raw)} is not a number")
+
+
+def _on_grid(number: Decimal, low: Decimal, high: Decimal, step: Decimal) -> Decimal:
+    """`number` if it is low + k * step within low..high, checked exactly (no rounding can make it fit)."""
+    if not low <= number <= high:
+        raise ValueError(f"{_show(number)} is not in {low}..{high}")
+    # Inside the bounds every operand has a bounded number of digits, so a wide context keeps this exact;
+    # a number with more digits than that is not on the grid, which the Inexact trap reports.
+    with localcontext() as ctx:
+        ctx.prec = _EXACT_DIGITS
+        ctx.traps[Inexact] = True
+        try:
+            on_grid = (number - low) % step == 0
+        except Inexact:
+            on_grid = False
+    if not on_grid:
+        raise ValueError(f"{_show(number)} is not in {low}..{high} in steps of {step}")
+    return number
+
+
+def _text(option: TextOption, raw: Any) -> str:
     if not isinstance(raw, str):
         raise ValueError("expected text")
     if len(raw) > option.max_length:
         raise ValueError(f"at most {option.max_length} characters")
-    if raw and option.pattern is not None and not re.fullmatch(option.pattern, raw):
+    if any(unicodedata.category(char) in ("Cc", "Cs") and char not in "\t\n" for char in raw):
+        raise ValueError("contains control characters or broken Unicode")
+    if raw and option.pattern is not None and not pattern_matches(option.pattern, raw):
         raise ValueError("contains characters that are not allowed")
     return raw
 
 
-def _number(raw: Any) -> Decimal:
-    if isinstance(raw, bool):
-        raise ValueError("expected a number")
-    if isinstance(raw, float):
-        raw = repr(raw)
-    try:
-        value = Decimal(str(raw).strip())
-    except InvalidOperation:
-        raise ValueError(f"{_show(raw)} is not a number") from None
-    if not value.is_finite():
-        raise ValueError("expected a finite number")
-    return value
-
-
 def _show(raw: Any) -> str:
-    return f"'{raw}'" if isinstance(raw, str) else str(raw)
+    """A shopper's value as JSON would write it, cut short."""
+    text = json.dumps(raw, default=str) if isinstance(raw, str | bool | int | float) else str(raw)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -6,14 +6,16 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlmodel import Session
 
+from catalog.schema import MAX_UNITS
 from configurator.api.routes import ERRORS, engine_of, loaded_product, price_out, violations_out
-from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections
-from configurator.db import ApiKey, Quote, SavedConfiguration, find_api_key, quote_expiry
+from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
+from configurator.db import Quote, SavedConfiguration, find_api_key, quote_expiry, writing
 from configurator.errors import NotFound, Unauthorized, Unprocessable
 from rules.pricing import price_selection
+from rules.selection import parse_selection
 
 router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}})
 
@@ -27,22 +29,34 @@ def session(request: Request) -> Iterator[Session]:
 DB = Annotated[Session, Depends(session)]
 
 
-def api_key(db: DB, x_api_key: Annotated[str | None, Header()] = None) -> ApiKey:
-    """The caller's API key, or 401."""
-    found = find_api_key(db, x_api_key) if x_api_key else None
-    if found is None:
-        raise Unauthorized("a valid X-API-Key header is required")
-    return found
+def api_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> int:
+    """The id of the caller's API key, or 401 (looked up in its own short read transaction)."""
+    with Session(request.app.state.db) as db:
+        found = find_api_key(db, x_api_key) if x_api_key else None
+        if found is None or found.id is None:
+            raise Unauthorized("a valid X-API-Key header is required")
+        return found.id
+
+
+KeyId = Annotated[int, Depends(api_key)]
+
+
+def store(request: Request, row: Quote | SavedConfiguration) -> None:
+    """Insert one row in its own write transaction, once everything about it has been checked."""
+    with writing(request.app.state.db) as db:
+        db.add(row)
+        db.commit()
+        db.refresh(row)
 
 
 class QuoteRequest(BaseModel):
     """A complete configuration to quote; any price the client sends is ignored."""
 
     model_config = ConfigDict(extra="ignore")
-    product_id: str = Field(examples=["city-bike"])
+    product_id: Text = Field(examples=["city-bike"])
     selections: Selections = Field(examples=[EXAMPLE_SELECTIONS])
-    quantity: int | None = Field(None, ge=1, le=1_000_000)
-    price_list: str | None = None
+    quantity: StrictInt | None = Field(None, ge=1, le=MAX_UNITS)
+    price_list: Text | None = None
 
 
 class QuoteOut(BaseModel):
@@ -64,7 +78,7 @@ class SaveRequest(BaseModel):
     """A selection to save and share."""
 
     model_config = ConfigDict(extra="ignore")
-    product_id: str
+    product_id: Text
     selections: Selections = Field(default_factory=dict)
 
 
@@ -94,7 +108,7 @@ def _quote_out(quote: Quote) -> QuoteOut:
 
 
 @router.post("/quotes", status_code=201, response_model=QuoteOut)
-def create_quote(request: Request, db: DB, key: Annotated[ApiKey, Depends(api_key)], body: QuoteRequest) -> QuoteOut:
+def create_quote(request: Request, key: KeyId, body: QuoteRequest) -> QuoteOut:
     """Price a complete configuration and freeze it as a quote."""
     loaded = loaded_product(request, body.product_id)
     priced = price_selection(engine_of(loaded), body.selections, body.quantity, body.price_list)
@@ -109,34 +123,33 @@ def create_quote(request: Request, db: DB, key: Annotated[ApiKey, Depends(api_ke
         currency=priced.price.currency,
         total=str(priced.price.total),
         breakdown=breakdown,
-        api_key_id=key.id,
+        api_key_id=key,
         expires_at=quote_expiry(),
     )
-    db.add(quote)
-    db.commit()
-    db.refresh(quote)
+    store(request, quote)
     return _quote_out(quote)
 
 
 @router.get("/quotes/{quote_id}", response_model=QuoteOut)
-def read_quote(db: DB, key: Annotated[ApiKey, Depends(api_key)], quote_id: str) -> QuoteOut:
-    """A quote as it was given, whatever the catalog says today."""
+def read_quote(db: DB, key: KeyId, quote_id: str) -> QuoteOut:
+    """A quote as it was given, whatever the catalog says today; only to the key that made it."""
     quote = db.get(Quote, quote_id)
-    if quote is None:
+    if quote is None or quote.api_key_id != key:  # another key's quote is as unknown as a missing one
         raise NotFound(f"no quote '{quote_id}'")
     return _quote_out(quote)
 
 
 @router.post("/configurations", status_code=201, response_model=SavedOut)
-def save_configuration(request: Request, db: DB, body: SaveRequest) -> SavedOut:
-    """Save a (partial) selection under a short id to share or come back to."""
+def save_configuration(request: Request, body: SaveRequest) -> SavedOut:
+    """Save a (partial) selection under a short id to share or come back to; its values must fit the product."""
     loaded = loaded_product(request, body.product_id)
+    parsed = parse_selection(engine_of(loaded).model, body.selections)
+    if parsed.violations:
+        raise Unprocessable("Cannot save this selection", violations_out(parsed.violations))
     saved = SavedConfiguration(
         product_id=body.product_id, catalog_version=loaded.content_hash, selections=body.selections
     )
-    db.add(saved)
-    db.commit()
-    db.refresh(saved)
+    store(request, saved)
     return SavedOut(**saved.model_dump(exclude={"created_at"}), created_at=saved.created_at.isoformat())
 
 

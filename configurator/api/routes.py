@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
+from catalog.errors import ConfiguratorError
 from catalog.loader import Catalog, LoadedProduct
 from configurator.api.schemas import (
     BatchPriceRequest,
@@ -22,7 +24,7 @@ from configurator.api.schemas import (
     ProductSummary,
     SelectionsRequest,
 )
-from configurator.errors import NotFound, Unprocessable
+from configurator.errors import NotFound, Unprocessable, domain_problem
 from rules.classify import classify
 from rules.engine import Domains, Engine, engine_for, plain
 from rules.pricing import Price, from_price, price_selection
@@ -188,13 +190,23 @@ def complete(request: Request, product_id: str, body: SelectionsRequest) -> Comp
 )
 async def price(request: Request, product_id: str) -> Response:
     """The itemized price of a complete configuration; the client's own prices, if any, are ignored."""
-    # The hot path of storefronts: the body is validated straight from its bytes, the handler is async and the
-    # response ready-made, since pricing itself takes some 40 microseconds and framework overhead would dominate.
-    body = parse_body(PriceRequest, await request.body())
-    priced = price_selection(_engine(request, product_id), body.selections, body.quantity, body.price_list)
+    # The hot path of storefronts: the body is validated straight from its bytes and the response is made ready,
+    # so framework overhead stays small; the work itself runs on a worker thread, since a model on the SAT
+    # path can take far longer than the event loop may be held.
+    raw = await request.body()
+    return await run_in_threadpool(_price_response, request, product_id, raw)
+
+
+def _price_response(request: Request, product_id: str, raw: bytes) -> Response:
+    engine = _engine(request, product_id)  # compiling a product on its first request takes a while too
+    return Response(_priced(engine, parse_body(PriceRequest, raw)).model_dump_json(), media_type="application/json")
+
+
+def _priced(engine: Engine, body: PriceRequest) -> PriceOut:
+    priced = price_selection(engine, body.selections, body.quantity, body.price_list)
     if priced.price is None:
         raise Unprocessable("Cannot price this selection", violations_out(priced.violations))
-    return Response(price_out(priced.price).model_dump_json(), media_type="application/json")
+    return price_out(priced.price)
 
 
 @router.post("/products/{product_id}/price/batch", response_model=BatchPriceResponse)
@@ -203,11 +215,8 @@ def price_batch(request: Request, product_id: str, body: BatchPriceRequest) -> B
     engine = _engine(request, product_id)
     results: list[PriceOut | dict[str, Any]] = []
     for item in body.items:
-        priced = price_selection(engine, item.selections, item.quantity, item.price_list)
-        if priced.price is None:
-            results.append(
-                {"status": 422, "title": "Cannot price this selection", "violations": violations_out(priced.violations)}
-            )
-        else:
-            results.append(price_out(priced.price))
+        try:
+            results.append(_priced(engine, item))
+        except ConfiguratorError as exc:  # one item's problem is that item's result, not the batch's
+            results.append(domain_problem(exc))
     return BatchPriceResponse(results=results)

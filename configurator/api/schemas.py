@@ -2,11 +2,63 @@
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictInt, WithJsonSchema
 
-Selections = dict[str, Any]
+from catalog.schema import MAX_UNITS
+
+MAX_TEXT = 10_000  # the longest a text option can be
+MAX_LIST = 1_000
+MAX_INT = 10**40
+
+
+def clean_text(text: str) -> str:
+    """Text that can be stored and sent back: no lone surrogates (not Unicode) and no NUL (PostgreSQL refuses it)."""
+    if "\x00" in text or any("\ud800" <= char <= "\udfff" for char in text):
+        raise ValueError("text contains a NUL character or a lone surrogate")
+    return text
+
+
+def _selection_value(value: Any) -> Any:
+    """A selection value as JSON can carry it: what it means for the option is the engine's to check."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise ValueError(f"text is longer than {MAX_TEXT} characters")
+        return clean_text(value)
+    if isinstance(value, int):
+        if abs(value) > MAX_INT:
+            raise ValueError("number is too large")
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("number is not finite (NaN and Infinity are not JSON)")
+        return value
+    if isinstance(value, list):
+        if len(value) > MAX_LIST:
+            raise ValueError(f"a list holds at most {MAX_LIST} values")
+        if not all(isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool)) for item in value):
+            raise ValueError("a list holds value ids (text) only")
+        return [clean_text(item) if isinstance(item, str) else item for item in value]
+    raise ValueError("a selection value is text, a number, true or false, or a list of value ids")
+
+
+_VALUE_SCHEMA = {
+    "description": "A value id (single), true/false (boolean), a number or decimal string such as \"12.5\" "
+    "(number), a JSON integer (quantity), text (text), or a list of value ids (multi).",
+    "anyOf": [
+        {"type": "string", "maxLength": MAX_TEXT},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "array", "maxItems": MAX_LIST, "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+    ],
+}
+Text = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
+SelectionValue = Annotated[Any, PlainValidator(_selection_value), WithJsonSchema(_VALUE_SCHEMA)]
+Selections = Annotated[dict[Text, SelectionValue], Field(max_length=MAX_LIST)]
 EXAMPLE_SELECTIONS = {"frame_size": "M", "belt_drive": True, "gears": "hub8", "accessories": ["rack"]}
 
 
@@ -25,8 +77,10 @@ class PriceRequest(_Request):
     """A complete selection to price."""
 
     selections: Selections = Field(examples=[EXAMPLE_SELECTIONS])
-    quantity: int | None = Field(None, ge=1, le=1_000_000, description="Units (default: the quantity option, or 1).")
-    price_list: str | None = Field(None, description="Price list id (default: the product's currency).")
+    quantity: StrictInt | None = Field(
+        None, ge=1, le=MAX_UNITS, description="Units, a JSON integer (default: the quantity option, or 1)."
+    )
+    price_list: Text | None = Field(None, description="Price list id (default: the product's currency).")
 
 
 class BatchPriceRequest(_Request):
