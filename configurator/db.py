@@ -6,6 +6,7 @@ SQLite by default (WAL mode), PostgreSQL when DATABASE_URL says so; the schema i
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -89,6 +90,7 @@ def make_engine(url: str) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
             poolclass=StaticPool if memory else None,
+            json_serializer=_standard_json,
         )
 
         @event.listens_for(engine, "connect")
@@ -109,7 +111,12 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, json_serializer=_standard_json)
+
+
+def _standard_json(value: Any) -> str:
+    # Requests are checked before anything is written; this makes sure no NaN or Infinity is ever stored as JSON.
+    return json.dumps(value, allow_nan=False)
 
 
 WRITE_OPTION = "configurator_write"

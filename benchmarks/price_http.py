@@ -2,7 +2,7 @@
 
 Both run under uvicorn (one worker) on loopback (the bare app is benchmarks/bare.py); a small asyncio client
 keeps a few connections busy for a bounded number of requests and reports requests/s with p50/p99 latency.
-Run: `.venv/bin/python benchmarks/http.py`.
+Run: `.venv/bin/python benchmarks/price_http.py`.
 """
 
 from __future__ import annotations
@@ -11,29 +11,11 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIKE = {
-    "rider_height": 175,
-    "frame_size": "M",
-    "material": "steel",
-    "color": "black",
-    "gears": "hub8",
-    "belt_drive": True,
-    "accessories": ["rack"],
-}
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from serving import BIKE, ROOT, free_port, serve
 
 
 async def _worker(port: int, body: bytes, count: int, latencies: list[float]) -> None:
@@ -66,25 +48,10 @@ async def _load(port: int, connections: int, requests: int) -> tuple[float, list
     return time.perf_counter() - started, latencies
 
 
-def _serve(target: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "uvicorn", *target, "--port", str(port), "--log-level", "warning"]
-    command.append("--no-access-log")
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("server did not start")
-
-
 def measure(target: list[str], env: dict[str, str], connections: int, requests: int) -> dict[str, float]:
     """Requests/s, p50 and p99 (ms) of one server."""
-    port = _free_port()
-    server = _serve(target, port, env)
+    port = free_port()
+    server = serve(target, port, env)
     try:
         elapsed, latencies = asyncio.run(_load(port, connections, requests))
     finally:
