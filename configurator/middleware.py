@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from configurator import errors
@@ -29,12 +28,25 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "referrer-policy": "same-origin",
 }
-# The API docs page loads Swagger UI from its CDN with an inline script; it keeps FastAPI's own needs.
+# JSON is never rendered as a page: API responses carry the short form (no framing, no sniffing, nothing loaded).
+API_HEADERS = {
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    "x-content-type-options": "nosniff",
+}
+# The API docs page loads Swagger UI from its CDN with an inline script: it keeps FastAPI's own needs.
 _DOCS_PATHS = ("/api/v1/docs", "/api/v1/docs/oauth2-redirect")
 
 
+def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+
+
+_PAGE_RAW, _API_RAW = _raw(SECURITY_HEADERS), _raw(API_HEADERS)
+_DOCS_RAW = [pair for pair in _PAGE_RAW if pair[0] != b"content-security-policy"]
+
+
 class SecurityHeaders:
-    """Adds SECURITY_HEADERS to every response that does not set them itself."""
+    """Adds the security headers to every response that does not set them itself (precomputed: on every request)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -44,15 +56,15 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope["path"] in _DOCS_PATHS
+        path: str = scope["path"]
+        extra = _DOCS_RAW if path in _DOCS_PATHS else _API_RAW if path.startswith("/api/") else _PAGE_RAW
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    if docs and name == "content-security-policy":
-                        continue
-                    headers.setdefault(name, value)
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(pair for pair in extra if pair[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -133,9 +133,19 @@ class Engine:
 
     def check(self, selections: Mapping[str, Any]) -> Domains:
         """Like validate, but a full assignment is checked table by table without computing domains (fast)."""
+        quick = self.quick_check(selections)
+        return self.validate(selections) if quick is None else quick
+
+    def quick_check(self, selections: Mapping[str, Any]) -> Domains | None:
+        """The check when it is cheap (bad values, or a full assignment checked table by table); None otherwise.
+
+        Cheap means no propagation and no solver: time linear in the selection and the number of tables.
+        """
         parsed = parse_selection(self.model, selections)
-        if parsed.violations or len(parsed.fixed) < len(self.model.variables) or self.model.formulas:
-            return self.validate(selections)
+        if parsed.violations:
+            return self._state(parsed, None)
+        if len(parsed.fixed) < len(self.model.variables) or self.model.formulas:
+            return None
         broken = self._broken_rules(parsed.fixed)
         missing = [o for o in self.model.options.values() if o.id not in parsed.values and needs_value(o)]
         return Domains(not broken, not broken and not missing, {}, tuple(broken), parsed.values)
@@ -411,6 +421,12 @@ def _show(value: Any) -> str:
 _CACHE: OrderedDict[str, Engine] = OrderedDict()
 _CACHE_SIZE = 32
 _CACHE_LOCK = threading.Lock()
+
+
+def compiled_engine(product: Product, content_hash: str) -> Engine | None:
+    """The engine of a product if it is compiled already (never compiles)."""
+    with _CACHE_LOCK:
+        return _CACHE.get(f"{product.id}:{content_hash}")
 
 
 def engine_for(product: Product, content_hash: str) -> Engine:

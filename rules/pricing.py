@@ -188,10 +188,27 @@ def price_selection(
     engine: Engine, selections: Mapping[str, Any], quantity: int | None = None, list_id: str | None = None
 ) -> Priced:
     """Price a complete, consistent selection; anything else gets the reasons instead of a price."""
+    priced = _price_checked(engine, selections, quantity, list_id, quick=False)
+    assert priced is not None, "a full check always decides"
+    return priced
+
+
+def quick_price(
+    engine: Engine, selections: Mapping[str, Any], quantity: int | None = None, list_id: str | None = None
+) -> Priced | None:
+    """price_selection when the engine can check the selection cheaply (see Engine.quick_check); None otherwise."""
+    return _price_checked(engine, selections, quantity, list_id, quick=True)
+
+
+def _price_checked(
+    engine: Engine, selections: Mapping[str, Any], quantity: int | None, list_id: str | None, *, quick: bool
+) -> Priced | None:
     price_list = price_list_of(engine.model, list_id)
     if price_list is None:
         return Priced(None, (Violation(f"unknown price list '{list_id}'"),))
-    state = engine.check(selections)
+    state = engine.quick_check(selections) if quick else engine.check(selections)
+    if state is None:
+        return None
     if not state.consistent:
         return Priced(None, state.violations)
     if not state.complete:

@@ -1,6 +1,6 @@
 """Regression: `POST /price` was an async route that could call the SAT solver on the event loop, so one slow model
-blocked every other request. Engine work now runs on worker threads: checked on every route that prices or
-configures, by recording where the engine is called from."""
+blocked every other request. Only the engine's quick check (no propagation, no solver) may run on the loop now;
+compiling, domains, conflicts and completions run on worker threads. Checked by recording where they run."""
 
 from __future__ import annotations
 
@@ -15,12 +15,17 @@ import rules.engine
 from configurator.app import create_app
 from tests.conftest import COMPLETE_BIKE
 
+INCOMPLETE = {"gears": "hub8", "belt_drive": True}
+CONFLICT = {**COMPLETE_BIKE, "gears": "derailleur"}  # a belt drive needs a hub gear
 CALLS = [
-    ("/api/v1/products/city-bike/price", {"selections": COMPLETE_BIKE}),
-    ("/api/v1/products/city-bike/price/batch", {"items": [{"selections": COMPLETE_BIKE}]}),
-    ("/api/v1/products/city-bike/configure", {"selections": {"gears": "hub8"}}),
-    ("/api/v1/products/city-bike/complete", {"selections": {"gears": "hub8"}}),
+    ("/api/v1/products/city-bike/price", {"selections": COMPLETE_BIKE}, 200),
+    ("/api/v1/products/city-bike/price", {"selections": INCOMPLETE}, 422),
+    ("/api/v1/products/city-bike/price", {"selections": {k: v for k, v in CONFLICT.items() if k != "color"}}, 422),
+    ("/api/v1/products/city-bike/price/batch", {"items": [{"selections": INCOMPLETE}]}, 200),
+    ("/api/v1/products/city-bike/configure", {"selections": INCOMPLETE}, 200),
+    ("/api/v1/products/city-bike/complete", {"selections": INCOMPLETE}, 200),
 ]
+SLOW = ["_possible", "_conflict", "complete", "explain", "repair", "count"]
 
 
 def _on_event_loop() -> bool:
@@ -32,20 +37,32 @@ def _on_event_loop() -> bool:
 
 
 @pytest.fixture
-def loop_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
-    seen: list[bool] = []
-    original = rules.engine.parse_selection
+def slow_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool]]]:
+    seen: list[tuple[str, bool]] = []
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.append(_on_event_loop())
-        return original(*args, **kwargs)
+    def spying(name: str, original: Any) -> Any:
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            seen.append((name, _on_event_loop()))
+            return original(*args, **kwargs)
 
-    monkeypatch.setattr(rules.engine, "parse_selection", spy)
+        return spy
+
+    for name in SLOW:
+        monkeypatch.setattr(rules.engine.Engine, name, spying(name, getattr(rules.engine.Engine, name)))
+    monkeypatch.setattr(rules.engine, "compile_product", spying("compile", rules.engine.compile_product))
+    rules.engine._CACHE.clear()  # so that the first request compiles
     yield seen
+    rules.engine._CACHE.clear()
 
 
-@pytest.mark.parametrize(("url", "body"), CALLS)
-def test_engine_work_never_runs_on_the_event_loop(loop_calls: list[bool], url: str, body: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("url", "body", "status"), CALLS)
+def test_slow_engine_work_never_runs_on_the_event_loop(
+    slow_calls: list[tuple[str, bool]], url: str, body: dict[str, Any], status: int
+) -> None:
     client = TestClient(create_app(database_url="sqlite://"))
-    assert client.post(url, json=body).status_code == 200
-    assert loop_calls and not any(loop_calls)
+    assert client.post(url, json=body).status_code == status
+    assert client.post(url, json=body).status_code == status  # again, now compiled: the quick path may apply
+    assert ("compile", False) in slow_calls
+    assert [name for name, on_loop in slow_calls if on_loop] == []
+    if body is not CALLS[0][1]:
+        assert len({name for name, _ in slow_calls}) >= 2  # solver or propagation work happened, off the loop

@@ -35,8 +35,8 @@ def test_load_errors_go_to_the_log_not_to_shoppers(tmp_path: Path, caplog: pytes
     assert any("broken.yaml:" in record.getMessage() for record in caplog.records)
 
 
-@pytest.mark.parametrize("path", ["/", "/api/v1/products", "/static/app.css", "/no-such-page"])
-def test_every_response_carries_the_security_headers(client: TestClient, path: str) -> None:
+@pytest.mark.parametrize("path", ["/", "/static/app.css", "/no-such-page"])
+def test_every_page_carries_the_security_headers(client: TestClient, path: str) -> None:
     headers = client.get(path).headers
     policy = dict(part.strip().split(" ", 1) for part in headers["content-security-policy"].split(";"))
     assert policy["default-src"] == "'self'"
@@ -46,3 +46,10 @@ def test_every_response_carries_the_security_headers(client: TestClient, path: s
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["x-frame-options"] == "DENY"
     assert headers["referrer-policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/products", "/api/v1/products/nope", "/api/v1/openapi.json"])
+def test_api_responses_forbid_framing_sniffing_and_loading(client: TestClient, path: str) -> None:
+    headers = client.get(path).headers
+    assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert headers["x-content-type-options"] == "nosniff"
