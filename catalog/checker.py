@@ -12,6 +12,7 @@ from catalog.expressions import ExpressionError, parse_expression
 from catalog.patterns import compile_pattern, pattern_matches
 from catalog.pricelist import amount_keys, formula_keys
 from catalog.schema import (
+    MAX_NUMBER_VALUES,
     Adjustment,
     AnyOption,
     BooleanOption,
@@ -32,17 +33,6 @@ from catalog.schema import (
 )
 from catalog.typecheck import Checker, suggest
 
-MAX_NUMBER_VALUES = 100_000
-
-
-def number_domain(option: NumberOption | QuantityOption) -> list[Decimal]:
-    """The finite list of values a number or quantity option can take."""
-    low, high, step = Decimal(option.min), Decimal(option.max), Decimal(option.step)
-    if step <= 0 or low > high:
-        return []
-    count = int((high - low) / step) + 1
-    return [low + i * step for i in range(min(count, MAX_NUMBER_VALUES + 1))]
-
 
 def cell_matches(option: AnyOption, cell: Any, values: frozenset[Any] | None = None) -> bool:
     """Whether a table cell or default is a value of the option (`values`: its value_set, if at hand)."""
@@ -61,7 +51,7 @@ def value_set(option: AnyOption) -> frozenset[Any]:
     if isinstance(option, (SingleOption, MultiOption)):
         return frozenset(value.id for value in option.values)
     if isinstance(option, (NumberOption, QuantityOption)):
-        return frozenset(number_domain(option))
+        return frozenset(option.grid())
     return frozenset()
 
 

@@ -9,7 +9,7 @@ import hashlib
 import io
 import logging
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -36,6 +36,13 @@ class LoadedProduct:
     product: Product
     file: str
     content_hash: str
+    # Line and column of each rule and option by id, for errors found later (when the engine compiles it).
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+
+    def error(self, element_id: str, message: str) -> CatalogError:
+        """A CatalogError at the rule or option `element_id` (at the file's start if it has no position)."""
+        line, col = self.positions.get(element_id, (1, 1))
+        return CatalogError(self.file, line, col, message)
 
 
 @dataclass
@@ -120,7 +127,19 @@ def parse_product(raw: bytes, file: str, base: Path | None = None) -> LoadedProd
         errors.extend(table_errors)
     if errors:
         raise CatalogErrors(errors)
-    return LoadedProduct(product, file, digest.hexdigest())
+    return LoadedProduct(product, file, digest.hexdigest(), _positions(product, doc))
+
+
+def _positions(product: Product, doc: Document) -> dict[str, tuple[int, int]]:
+    positions: dict[str, tuple[int, int]] = {}
+    for s, step in enumerate(product.steps):
+        for o, option in enumerate(step.options):
+            at = doc.position(("steps", s, "options", o))
+            positions[option.id] = (at.line, at.col)
+    for r, rule in enumerate(product.rules):
+        at = doc.position(("rules", r))
+        positions[rule.id] = (at.line, at.col)
+    return positions
 
 
 def _decode(raw: bytes, file: str) -> str:

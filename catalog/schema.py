@@ -19,6 +19,7 @@ _DECIMAL_JSON = {
 AMOUNT_DIGITS = 12
 AMOUNT_PLACES = 6
 MAX_UNITS = 1_000_000  # the most units one order (a quantity option, a tier, an API call) can name
+MAX_NUMBER_VALUES = 100_000  # the most values a number option's grid may have (checked at load)
 
 
 def _no_float(value: Any) -> Any:
@@ -52,6 +53,14 @@ ValueId = Annotated[
 Expression = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 Face = Literal["collaborative", "transparent", "cosmetic", "adaptive"]
 Scalar = bool | int | Amount | str
+
+
+def number_grid(low: Decimal, high: Decimal, step: Decimal) -> list[Decimal]:
+    """low, low + step, ... up to high (empty if the bounds are crossed; cut at MAX_NUMBER_VALUES + 1)."""
+    if step <= 0 or low > high:
+        return []
+    count = int((high - low) / step) + 1
+    return [low + i * step for i in range(min(count, MAX_NUMBER_VALUES + 1))]
 
 
 class _Strict(BaseModel):
@@ -155,6 +164,10 @@ class NumberOption(_Option):
     unit: str | None = None
     default: Amount | None = None
 
+    def grid(self) -> list[Decimal]:
+        """The values it can take: min, min + step, ... up to max (cut at MAX_NUMBER_VALUES + 1)."""
+        return number_grid(self.min, self.max, self.step)
+
 
 class TextOption(_Option):
     """Free text, such as an engraving."""
@@ -175,6 +188,10 @@ class QuantityOption(_Option):
     max: int = Field(10_000, ge=0, le=MAX_UNITS)
     step: int = Field(1, ge=1, le=MAX_UNITS)
     default: int | None = None
+
+    def grid(self) -> list[Decimal]:
+        """The quantities it can take: min, min + step, ... up to max."""
+        return number_grid(Decimal(self.min), Decimal(self.max), Decimal(self.step))
 
 
 AnyOption = SingleOption | MultiOption | BooleanOption | NumberOption | TextOption | QuantityOption

@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from catalog.loader import load_catalog
 from configurator import errors
 from configurator.api import quotes
 from configurator.api.routes import router
+from configurator.catalogs import load_compiled
 from configurator.db import make_engine, migrate
 from configurator.middleware import MAX_BODY_BYTES, BodyLimit, SecurityHeaders
 from configurator.settings import FRONTEND, load_settings
@@ -23,7 +23,7 @@ _log = logging.getLogger(__name__)
 def create_app(catalog_dir: str | Path | None = None, database_url: str | None = None) -> FastAPI:
     """Build the app over the catalog in `catalog_dir` (the bundled samples by default)."""
     settings = load_settings(catalog_dir, database_url)
-    catalog = load_catalog([settings.catalog_dir])
+    catalog = load_compiled([settings.catalog_dir])
     for error in catalog.errors:  # for the merchandiser, in the server's log; shoppers never see file paths
         _log.warning("catalog file not on sale: %s", error)
     templates = Jinja2Templates(directory=FRONTEND / "templates")

@@ -17,8 +17,10 @@ from catalog.importers.xcsp import import_xcsp
 from catalog.loader import LoadedProduct, load_catalog
 from catalog.schema import MultiOption, QuantityOption
 from catalog.schema_export import schema_text
+from configurator.api.schemas import plain
 from configurator.bench import bench as run_bench
-from rules.engine import Engine, engine_for, plain
+from configurator.catalogs import load_compiled
+from rules.engine import Engine, engine_for
 
 app = typer.Typer(help="Mass-customization product configurator.", no_args_is_help=True, add_completion=False)
 
@@ -74,8 +76,8 @@ def check(
     paths: Annotated[list[Path], typer.Argument(help="Catalog files or folders.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report for tools.")] = False,
 ) -> None:
-    """Validate catalog files; exit 0 if all are valid, 1 otherwise."""
-    catalog = load_catalog(paths)
+    """Validate catalog files, compiling each product as the server would; exit 0 if all are valid, 1 otherwise."""
+    catalog = load_compiled(paths)
     ok = not catalog.errors and bool(catalog.files)
     if as_json:
         report = {

@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalog.errors import ConfiguratorError
-from rules.errors import EngineLimitError, PriceRangeError, RuleError, SelectionError
+from rules.errors import EngineLimitError, PriceRangeError, RuleError
+from rules.selection import SelectionError
 
 PROBLEM = "application/problem+json"
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from catalog.checker import number_domain
 from catalog.expressions import Expr, names, parse_expression
 from catalog.schema import (
     AnyOption,
@@ -194,7 +193,7 @@ class _Compiler:
             self.refs[option.id] = VarRef("multi", members=MappingProxyType(members))
             return
         elif isinstance(option, NumberOption) or (isinstance(option, QuantityOption) and referenced):
-            values = tuple(number_domain(option))
+            values = tuple(option.grid())
             var = self.add(Variable(option.id, option.id, "number", values))
             self.refs[option.id] = VarRef("number", var, values)
         elif isinstance(option, TextOption) and referenced:

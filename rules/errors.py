@@ -14,15 +14,6 @@ class RuleError(ConfiguratorError):
         self.message = message
 
 
-class SelectionError(ConfiguratorError):
-    """A selection that names an unknown option or gives a value of the wrong kind."""
-
-    def __init__(self, option: str, message: str) -> None:
-        super().__init__(f"{option}: {message}")
-        self.option = option
-        self.message = message
-
-
 class EngineLimitError(ConfiguratorError):
     """An operation this model is too large for (such as exact counting without a compiled tree)."""
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from catalog.errors import ConfiguratorError
 from catalog.expressions import (
     Arith,
     BoolOp,
@@ -21,7 +22,7 @@ from catalog.expressions import (
 )
 
 
-class Undecided(Exception):
+class Undecided(ConfiguratorError):
     """An expression mentions an option that has no value yet."""
 
     def __init__(self, name: str) -> None:

@@ -25,10 +25,10 @@ from catalog.schema import (
     Value,
 )
 from rules.compile import CompiledModel
-from rules.engine import Engine, needs_value
+from rules.domains import needs_value
+from rules.engine import Engine
 from rules.errors import PriceRangeError
 from rules.evaluate import evaluate, truth
-from rules.optimum import cheapest_assignment
 from rules.selection import Violation, parse_selection
 
 ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
@@ -226,19 +226,7 @@ def from_price(engine: Engine, selections: Mapping[str, Any], list_id: str | Non
     parsed = parse_selection(engine.model, selections)
     if parsed.violations:
         return Priced(None, tuple(parsed.violations))
-    completion: dict[str, Any] | None = None
-    unary = _unit_costs(engine, price_list)
-    if engine.tree is not None:
-        assignment = cheapest_assignment(engine.model, parsed.fixed, unary, price_list)
-        if assignment is None:
-            # Price rules too wide to search exactly: the cheapest by option prices alone.
-            found = engine.tree.cheapest(parsed.fixed, unary)
-            assignment = found[0] if found is not None else None
-    else:
-        # Too wide for a join tree: MaxSAT, with the price rules as soft clauses where it can take them.
-        assignment = engine.cheapest_by_sat(parsed.fixed, unary, price_list)
-    if assignment is not None:
-        completion = engine.complete(engine.selection_of(dict(enumerate(assignment))))
+    completion = engine.cheapest(selections, _unit_costs(engine, price_list), price_list)
     if completion is None:
         return Priced(None, (Violation("no valid configuration extends this selection"),))
     units = _quantity(engine.model.product, completion, None)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, Inexact, localcontext
 from typing import Any, assert_never
 
+from catalog.errors import ConfiguratorError
 from catalog.patterns import pattern_matches
 from catalog.schema import (
     AnyOption,
@@ -37,6 +38,15 @@ class Violation:
     message: str
     rule_id: str | None = None
     option: str | None = None
+
+
+class SelectionError(ConfiguratorError):
+    """A selection that names an unknown option or gives a value of the wrong kind."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"{option}: {message}")
+        self.option = option
+        self.message = message
 
 
 @dataclass
@@ -171,3 +181,12 @@ def _show(raw: Any) -> str:
     """A shopper's value as JSON would write it, cut short."""
     text = json.dumps(raw, default=str) if isinstance(raw, str | bool | int | float) else str(raw)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def show_value(value: Any) -> str:
+    """A catalog value as shoppers read it in messages: true/false, [a, b] for several values."""
+    if isinstance(value, frozenset):
+        return "[" + ", ".join(sorted(value)) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

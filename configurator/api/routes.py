@@ -23,10 +23,11 @@ from configurator.api.schemas import (
     PriceRequest,
     ProductSummary,
     SelectionsRequest,
+    plain,
 )
 from configurator.errors import NotFound, Unprocessable, domain_problem
 from rules.classify import classify
-from rules.engine import Domains, Engine, compiled_engine, engine_for, plain
+from rules.engine import Domains, Engine, compiled_engine, engine_for
 from rules.pricing import Price, Priced, from_price, price_selection, quick_price
 from rules.selection import Violation
 

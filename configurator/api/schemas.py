@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictInt, WithJsonSchema
@@ -49,6 +50,15 @@ def _selection_value(value: Any) -> Any:
             raise ValueError("a list holds value ids (text) only")
         return [clean_text(item) if isinstance(item, str) else item for item in value]
     raise ValueError("a selection value is text, a number, true or false, or a list of value ids")
+
+
+def plain(value: Any) -> Any:
+    """A catalog value as JSON-ready data: integral Decimals as ints, others as strings; sets as sorted lists."""
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
 
 
 _VALUE_SCHEMA = {

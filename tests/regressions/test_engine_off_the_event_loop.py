@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+import rules.backend
 import rules.engine
+import rules.explain
 from configurator.app import create_app
 from tests.conftest import COMPLETE_BIKE
 
@@ -25,7 +27,11 @@ CALLS = [
     ("/api/v1/products/city-bike/configure", {"selections": INCOMPLETE}, 200),
     ("/api/v1/products/city-bike/complete", {"selections": INCOMPLETE}, 200),
 ]
-SLOW = ["_possible", "_conflict", "complete", "explain", "repair", "count"]
+SLOW = [
+    (rules.backend.TreeBackend, ["domains", "complete", "count", "cheapest"]),
+    (rules.backend.SatBackend, ["domains", "complete", "count", "cheapest"]),
+    (rules.explain.Explainer, ["conflict", "explain", "repair"]),
+]
 
 
 def _on_event_loop() -> bool:
@@ -47,8 +53,9 @@ def slow_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool
 
         return spy
 
-    for name in SLOW:
-        monkeypatch.setattr(rules.engine.Engine, name, spying(name, getattr(rules.engine.Engine, name)))
+    for kind, names in SLOW:
+        for name in names:
+            monkeypatch.setattr(kind, name, spying(name, getattr(kind, name)))
     monkeypatch.setattr(rules.engine, "compile_product", spying("compile", rules.engine.compile_product))
     rules.engine._CACHE.clear()  # so that the first request compiles
     yield seen

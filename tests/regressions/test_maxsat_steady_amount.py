@@ -29,8 +29,7 @@ PRODUCT = {
 
 
 def test_unconditional_amounts_are_scaled_by_later_percents() -> None:
-    engine = Engine(compile_product(Product.model_validate(PRODUCT)))
-    engine.tree = None
+    engine = Engine(compile_product(Product.model_validate(PRODUCT)), backend="sat")
     # v0: (100 + 10 - 11) * 0.9 + 1 = 90.10; v1: 100 - 11 + 1 = 90.00.
     found = from_price(engine, {})
     assert found.price is not None and found.selections is not None

@@ -29,6 +29,7 @@ from catalog.schema import (
     SingleOption,
     TableRule,
 )
+from rules.backend import TreeBackend
 from rules.compile import compile_product
 from rules.engine import Engine
 from rules.evaluate import evaluate
@@ -233,18 +234,17 @@ def test_validate_names_broken_rules(case: tuple[Product, Config], data: st.Data
 @given(cases())
 def test_sat_domains_match_the_join_tree(case: tuple[Product, Config]) -> None:
     product, selection = case
-    engine = Engine(compile_product(product))
+    engine = Engine(compile_product(product), backend="tree")
     tree_state = engine.valid_domains(selection)
-    engine.tree = None  # the SAT fallback must give the same answer
-    assert engine.valid_domains(selection) == tree_state
+    # The SAT backend must give the same answer
+    assert Engine(engine.model, backend="sat").valid_domains(selection) == tree_state
     # ... and so must rules compiled as formulas instead of tables.
     formulas = Engine(compile_product(product, table_grid=1, formula_grid=1))
     assert formulas.valid_domains(selection) == tree_state
     # Both forms at once: the join tree reads the tables while SAT reads the formulas.
-    both = Engine(compile_product(product, formula_grid=1))
-    assert both.valid_domains(selection) == tree_state
-    both.tree = None
-    assert both.valid_domains(selection) == tree_state
+    both = compile_product(product, formula_grid=1)
+    assert Engine(both, backend="tree").valid_domains(selection) == tree_state
+    assert Engine(both, backend="sat").valid_domains(selection) == tree_state
 
 
 @SETTINGS
@@ -321,9 +321,8 @@ def test_cheapest_completion_matches_brute_force(case: tuple[Product, Config], d
     for option in product.options():
         for value in _domain(option) if not isinstance(option, MultiOption) else [v.id for v in option.values]:
             prices[(option.id, value)] = data.draw(st.integers(0, 9))
-    engine = Engine(compile_product(product))
-    if engine.tree is None:
-        return
+    engine = Engine(compile_product(product), backend="tree")
+    assert isinstance(engine.backend, TreeBackend)
     costs = []
     for var in engine.model.variables:
         if var.kind == "member":
@@ -343,7 +342,7 @@ def test_cheapest_completion_matches_brute_force(case: tuple[Product, Config], d
 
     matching = [c for c in solutions(product) if _extends(c, selection)]
     fixed = parse_selection(engine.model, selection).fixed
-    result = engine.tree.cheapest(fixed, costs)
+    result = engine.backend.tree.cheapest(fixed, costs)
     if not matching:
         assert result is None
         return
@@ -411,6 +410,6 @@ def test_from_price_is_the_cheapest_completion(case: tuple[Product, Config]) -> 
     assert _extends(dict(found.selections), selection)
     cheapest = min(price(product, c, 1, price_list).total for c in matching)
     assert found.price.total == cheapest
-    engine.tree = None  # the MaxSAT path, for models too wide for a join tree
-    by_sat = from_price(engine, selection)
+    # The MaxSAT path, for models too wide for a join tree.
+    by_sat = from_price(Engine(engine.model, backend="sat"), selection)
     assert by_sat.price is not None and by_sat.price.total == cheapest

@@ -16,7 +16,9 @@ from catalog.importers.uvl import import_uvl
 from catalog.importers.xcsp import import_xcsp
 from catalog.loader import LoadedProduct, load_product
 from catalog.schema import SingleOption, TableRule
-from rules.engine import Engine, engine_for, plain
+from configurator.api.schemas import plain
+from rules.engine import Engine, engine_for
+from rules.sat import SatModel
 from rules.selection import parse_selection
 from tests.conftest import BUNDLED
 from tests.rules.oracle import Oracle, read_clib, read_xcsp
@@ -108,7 +110,7 @@ def test_br4cp_big_domains_agree_with_an_independent_check(
     benchmarks: Path, imported: dict[str, LoadedProduct]
 ) -> None:
     engine = _engine(imported["big"])
-    assert engine.tree is None, "big is expected on the SAT path; this checks that path on a real model"
+    assert engine.backend.name == "sat", "big is expected on the SAT path; this checks that path on a real model"
     oracle = Oracle(*read_xcsp(benchmarks / "renault-br4cp" / "big" / "contraintes.xml.gz"))
     _agree(engine, oracle, random.Random(3), picks=2)
 
@@ -138,13 +140,13 @@ def test_uvl_import_matches_the_source_facts(imported: dict[str, LoadedProduct],
 
 
 def test_uvl_join_tree_and_sat_agree(imported: dict[str, LoadedProduct]) -> None:
-    engine = Engine(_engine(imported["berkeleydb"]).model)
-    assert engine.tree is not None
+    engine = Engine(_engine(imported["berkeleydb"]).model, backend="tree")
+    straightforward = SatModel(engine.model, guarded=False)
     rng = random.Random(5)
     choices: dict[str, bool] = {}
     for _ in range(6):
         tree_state = engine.valid_domains(choices)
-        possible = engine.domain_sat.domains(parse_selection(engine.model, choices).fixed)
+        possible = straightforward.domains(parse_selection(engine.model, choices).fixed)
         assert possible is not None
         by_sat = {
             var.name: [v for v, ok in zip(var.values, row) if ok]

@@ -1,0 +1,28 @@
+"""The catalog as the server and the CLI use it: every product loaded and compiled by the engine.
+
+A product the engine cannot compile (a rule too large to tabulate, say) is the catalog's fault: it is refused
+like a load error, with the rule's position, so that a catalog that passes `configurator check` never fails on
+a shopper's first request, and the first shopper does not pay for the compile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from catalog.loader import Catalog, load_catalog
+from rules.engine import engine_for
+from rules.errors import RuleError
+
+
+def load_compiled(paths: Iterable[str | Path]) -> Catalog:
+    """Load every product under `paths` and compile each; a product that does not compile becomes an error."""
+    catalog = load_catalog(paths)
+    for product_id, loaded in list(catalog.products.items()):
+        try:
+            engine_for(loaded.product, loaded.content_hash)
+        except RuleError as exc:
+            catalog.errors.append(loaded.error(exc.rule_id, f"rule '{exc.rule_id}' cannot be compiled: {exc.message}"))
+            del catalog.products[product_id]
+    catalog.errors.sort()
+    return catalog

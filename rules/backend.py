@@ -1,0 +1,163 @@
+"""Backends: the join tree and incremental SAT behind one protocol, chosen once per compiled model.
+
+Each answers, for fixed variable values, the valid domains, whether a completion exists, a completion leaning
+towards preferred values, the exact count and the cheapest completion. The join tree answers all of them in time
+linear in its size; SAT answers where the tree would be too large, with counting by enumeration up to a limit.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal, Protocol
+
+import numpy as np
+from pysat.solvers import Solver
+
+from catalog.pricelist import ResolvedPriceList
+from rules.compile import CompiledModel
+from rules.errors import EngineLimitError
+from rules.jointree import JoinTree
+from rules.optimum import cheapest_assignment, cheapest_by_maxsat
+from rules.sat import SOLVER, SatModel
+from rules.tables import Array
+
+BackendName = Literal["tree", "sat"]
+Fixed = Mapping[int, int]
+# Preferred value per variable, given the values fixed so far (conditional defaults depend on earlier values).
+Prefer = Callable[[Fixed], Mapping[int, int]]
+# The most configurations SAT enumerates to count exactly.
+SAT_COUNT_LIMIT = 100_000
+
+
+class Backend(Protocol):
+    """What the engine asks of a backend; every method takes fixed variable values (variable -> value index)."""
+
+    name: BackendName
+
+    def domains(self, fixed: Fixed) -> list[Array] | None:
+        """Per variable, which values still extend to a complete valid configuration; None if none does."""
+
+    def complete(self, fixed: Fixed, prefer: Prefer) -> dict[int, int] | None:
+        """A full valid assignment extending `fixed`, leaning towards preferred values; None if there is none."""
+
+    def count(self, fixed: Fixed) -> int:
+        """The exact number of complete valid assignments extending `fixed` (EngineLimitError if too many)."""
+
+    def cheapest(self, fixed: Fixed, costs: Sequence[Array], price_list: ResolvedPriceList) -> list[int] | None:
+        """The cheapest full assignment extending `fixed` (price rules included where the method can hold them)."""
+
+
+class TreeBackend:
+    """The join tree (bucket elimination): semi-join passes, exact counts and min-sum."""
+
+    name: BackendName = "tree"
+
+    def __init__(self, model: CompiledModel) -> None:
+        self.model = model
+        self.tree = JoinTree(model)  # EngineLimitError where the tree would be too large
+
+    def domains(self, fixed: Fixed) -> list[Array] | None:
+        """Domains by one propagation over the tree."""
+        alive = self.tree.propagate(fixed)
+        return None if alive is None else self.tree.domains(alive)
+
+    def complete(self, fixed: Fixed, prefer: Prefer) -> dict[int, int] | None:
+        """Variable by variable in model order: the preferred value where it is still possible, else the first."""
+        chosen = dict(fixed)
+        alive = self.tree.propagate(chosen)
+        if alive is None:
+            return None
+        for variables in self.model.option_vars.values():
+            for var in variables:
+                if var in chosen:
+                    continue
+                possible = self.tree.domains(alive)[var]
+                wanted = prefer(chosen).get(var)
+                chosen[var] = wanted if wanted is not None and possible[wanted] else int(np.flatnonzero(possible)[0])
+                alive = self.tree.propagate(chosen)
+                assert alive is not None, "a value from a valid domain always extends"
+        return chosen
+
+    def count(self, fixed: Fixed) -> int:
+        """Exact count by sum-product over the tree."""
+        return self.tree.count(fixed)
+
+    def cheapest(self, fixed: Fixed, costs: Sequence[Array], price_list: ResolvedPriceList) -> list[int] | None:
+        """Min-sum over a tree holding the price rules; by option prices alone where that tree is too large."""
+        exact = cheapest_assignment(self.model, fixed, list(costs), price_list)
+        if exact is not None:
+            return exact
+        found = self.tree.cheapest(fixed, costs)
+        return None if found is None else found[0]
+
+
+class SatBackend:
+    """One incremental SAT solver with every rule on; its calls are serialised by a lock."""
+
+    name: BackendName = "sat"
+
+    def __init__(self, model: CompiledModel) -> None:
+        self.model = model
+        self._sat: SatModel | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def sat(self) -> SatModel:
+        """The solver, built on first use."""
+        if self._sat is None:
+            self._sat = SatModel(self.model, guarded=False)
+        return self._sat
+
+    def domains(self, fixed: Fixed) -> list[Array] | None:
+        """Domains by propagation, a pool of witnesses and covering calls."""
+        with self._lock:
+            found = self.sat.fast_domains(fixed)
+        return None if found is None else split(self.model, found)
+
+    def complete(self, fixed: Fixed, prefer: Prefer) -> dict[int, int] | None:
+        """One solver call, its phases set to the preferred values."""
+        with self._lock:
+            assignment = self.sat.complete(fixed, prefer(fixed))
+        return None if assignment is None else dict(enumerate(assignment))
+
+    def count(self, fixed: Fixed) -> int:
+        """Exact count by enumerating solutions (blocking each on the value literals), up to SAT_COUNT_LIMIT."""
+        sat = self.sat
+        values = sat.values
+        with self._lock, Solver(name=SOLVER, bootstrap_with=sat._clauses()) as solver:
+            assumptions = sat.choice_lits(fixed)
+            found = 0
+            while solver.solve(assumptions=assumptions):
+                found += 1
+                if found > SAT_COUNT_LIMIT:
+                    raise EngineLimitError(f"more than {SAT_COUNT_LIMIT:,} configurations: too many to count here")
+                model = solver.get_model()[:values]
+                solver.add_clause([-lit for lit in model if lit > 0])
+        return found
+
+    def cheapest(self, fixed: Fixed, costs: Sequence[Array], price_list: ResolvedPriceList) -> list[int] | None:
+        """MaxSAT with the price rules as soft clauses where it can hold them, else by option prices alone."""
+        with self._lock:
+            exact = cheapest_by_maxsat(self.model, self.sat, fixed, list(costs), price_list)
+            if exact is not None:
+                return exact
+            return cheapest_by_maxsat(self.model, self.sat, fixed, list(costs), price_list, with_rules=False)
+
+
+def split(model: CompiledModel, flat: Array) -> list[Array]:
+    """A flat array over all values, cut into one array per variable."""
+    sizes = [len(v.values) for v in model.variables]
+    return np.split(flat, np.cumsum(sizes)[:-1]) if sizes else []
+
+
+def make_backend(model: CompiledModel, name: BackendName | None = None) -> Backend:
+    """The join tree where the model's tree stays small, else SAT; `name` asks for one (tests compare them)."""
+    if name == "sat":
+        return SatBackend(model)
+    if name == "tree":
+        return TreeBackend(model)
+    try:
+        return TreeBackend(model)
+    except EngineLimitError:
+        return SatBackend(model)

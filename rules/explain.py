@@ -1,0 +1,140 @@
+"""Explanations and repairs: SAT with a selector per rule and a guard literal per choice, minimal cores and
+minimum correction sets over them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from catalog.schema import MultiOption
+from rules.compile import CompiledModel
+from rules.sat import SatModel
+from rules.selection import Parsed, SelectionError, Violation, parse_selection, show_value
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a value is ruled out: a minimal set of the shopper's choices and catalog rules."""
+
+    option: str
+    value: Any
+    possible: bool
+    choices: tuple[tuple[str, Any], ...] = ()
+    rules: tuple[str, ...] = ()
+    messages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Repair:
+    """The fewest earlier choices to drop so that a value becomes possible."""
+
+    option: str
+    value: Any
+    possible: bool
+    drop: tuple[str, ...] = ()
+
+
+class Explainer:
+    """The guarded SAT model of one compiled product; its calls are serialised by a lock."""
+
+    def __init__(self, model: CompiledModel) -> None:
+        self.model = model
+        self._sat: SatModel | None = None
+        self._guards: dict[tuple[int, ...], int] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def sat(self) -> SatModel:
+        """The SAT model with rule selectors, built on first use."""
+        if self._sat is None:
+            self._sat = SatModel(self.model)
+        return self._sat
+
+    def conflict(self, parsed: Parsed) -> list[Violation]:
+        """The rules that a consistent-looking but impossible selection breaks, with a minimal set of its choices."""
+        with self._lock:
+            sat = self.sat
+            guards = self._choice_guards(parsed)
+            choices = sat.conflict(list(guards), sat.all_rules) or []
+            rules = sat.conflict(sat.all_rules, choices) or []
+        names = [guards[g] for g in choices]
+        rule_ids = _rule_ids(sat, rules)
+        shown = ", ".join(f"{name} = {show_value(parsed.values[name])}" for name in names)
+        return [
+            Violation(f"{self.model.messages[rule]} (with {shown})" if shown else self.model.messages[rule], rule)
+            for rule in rule_ids
+        ]
+
+    def _choice_guards(self, parsed: Parsed, skip: str | None = None) -> dict[int, str]:
+        """One literal per selected option that, assumed, fixes all of that option's variables."""
+        guards: dict[int, str] = {}
+        for name in parsed.values:
+            if name == skip:
+                continue
+            lits = tuple(
+                self.sat.lits[var][parsed.fixed[var]] for var in self.model.option_vars[name] if var in parsed.fixed
+            )
+            if lits:
+                guards[self._guard(lits)] = name
+        return guards
+
+    def _guard(self, lits: tuple[int, ...]) -> int:
+        if lits not in self._guards:
+            sat = self.sat
+            guard = sat.fresh()
+            sat.solver.append_formula([[-guard, lit] for lit in lits])
+            self._guards[lits] = guard
+        return self._guards[lits]
+
+    def _target(self, option_id: str, value: Any) -> tuple[int, ...]:
+        option = self.model.options.get(option_id)
+        variables = self.model.option_vars.get(option_id, ())
+        if option is None or not variables:
+            raise SelectionError(option_id, "not an option the rules constrain")
+        if isinstance(option, MultiOption):
+            member = next((v for v in variables if self.model.variables[v].member == str(value)), None)
+            if member is None:
+                raise SelectionError(option_id, f"'{value}' is not among the values")
+            return (self.sat.lits[member][1],)
+        parsed = parse_selection(self.model, {option_id: value})
+        if parsed.violations:
+            raise SelectionError(option_id, parsed.violations[0].message)
+        var = variables[0]
+        return (self.sat.lits[var][parsed.fixed[var]],)
+
+    def _question(
+        self, selections: Mapping[str, Any], option_id: str, value: Any
+    ) -> tuple[Parsed, int, dict[int, str]]:
+        """The other choices, a literal for "option = value", and one guard literal per chosen option."""
+        parsed = parse_selection(self.model, {k: v for k, v in selections.items() if k != option_id})
+        if parsed.violations:
+            raise SelectionError(parsed.violations[0].option or option_id, parsed.violations[0].message)
+        return parsed, self._guard(self._target(option_id, value)), self._choice_guards(parsed)
+
+    def explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation:
+        """A minimal set of choices and rules that together rule the value out (deletion-based, core-seeded)."""
+        with self._lock:
+            parsed, target, guards = self._question(selections, option_id, value)
+            core = self.sat.conflict(list(guards) + self.sat.all_rules, [target])
+        if core is None:
+            return Explanation(option_id, value, True)
+        choices = tuple((guards[g], parsed.values[guards[g]]) for g in core if g in guards)
+        rule_ids = _rule_ids(self.sat, [g for g in core if g not in guards])
+        messages = tuple(self.model.messages[r] for r in rule_ids)
+        return Explanation(option_id, value, False, choices, tuple(rule_ids), messages)
+
+    def repair(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Repair:
+        """The smallest set of earlier choices to drop so that the value becomes possible."""
+        with self._lock:
+            _, target, guards = self._question(selections, option_id, value)
+            drop = self.sat.correction(list(guards), [target, *self.sat.all_rules])
+        if drop is None:
+            return Repair(option_id, value, False)
+        return Repair(option_id, value, True, tuple(sorted(guards[g] for g in drop)))
+
+
+def _rule_ids(sat: SatModel, selectors: list[int]) -> list[str]:
+    by_literal = {lit: rule for rule, lit in sat.selectors.items()}
+    return [by_literal[lit] for lit in selectors if lit in by_literal]
