@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from catalog.document import Document, Loc
 from catalog.errors import CatalogError
@@ -36,23 +36,31 @@ from catalog.typecheck import Checker, suggest
 
 def cell_matches(option: AnyOption, cell: Any, values: frozenset[Any] | None = None) -> bool:
     """Whether a table cell or default is a value of the option (`values`: its value_set, if at hand)."""
-    if isinstance(option, BooleanOption):
-        return isinstance(cell, bool)
-    if isinstance(cell, bool):
-        return False
-    if isinstance(option, (NumberOption, QuantityOption)) and not isinstance(cell, (int, Decimal)):
-        return False
     known = value_set(option) if values is None else values
-    return (str(cell) if isinstance(option, (SingleOption, MultiOption)) else Decimal(cell)) in known
+    match option:
+        case BooleanOption():
+            return isinstance(cell, bool)
+        case SingleOption() | MultiOption():
+            return not isinstance(cell, bool) and str(cell) in known
+        case NumberOption() | QuantityOption():
+            return isinstance(cell, int | Decimal) and not isinstance(cell, bool) and Decimal(cell) in known
+        case TextOption():
+            return False
+        case _:
+            assert_never(option)
 
 
 def value_set(option: AnyOption) -> frozenset[Any]:
     """The values of a choice (ids) or number option (Decimals), for fast membership tests."""
-    if isinstance(option, (SingleOption, MultiOption)):
-        return frozenset(value.id for value in option.values)
-    if isinstance(option, (NumberOption, QuantityOption)):
-        return frozenset(option.grid())
-    return frozenset()
+    match option:
+        case SingleOption() | MultiOption():
+            return option.value_ids
+        case NumberOption() | QuantityOption():
+            return frozenset(option.grid())
+        case BooleanOption() | TextOption():
+            return frozenset()
+        case _:
+            assert_never(option)
 
 
 class ProductChecker:
@@ -132,26 +140,34 @@ class ProductChecker:
             seen.add(ident)
 
     def check_option(self, loc: Loc, option: AnyOption) -> None:
-        if isinstance(option, (SingleOption, MultiOption)):
-            self.check_ids([((*loc, "values", i, "id"), v.id) for i, v in enumerate(option.values)], "value")
-            ids = [value.id for value in option.values]
-            marked = [i for i, value in enumerate(option.values) if value.default]
-            defaults = [option.default] if isinstance(option, SingleOption) else list(option.default)
-            for d, default in enumerate(defaults):
-                if default is not None and default not in ids:
-                    where = (*loc, "default") if isinstance(option, SingleOption) else (*loc, "default", d)
-                    self.fail(where, f"default '{default}' is not a value of '{option.id}'{suggest(default, ids)}")
-            if isinstance(option, SingleOption) and len(marked) + (option.default is not None) > 1:
-                self.fail((*loc, "values", marked[-1], "default"), f"'{option.id}' has more than one default")
+        match option:
+            case SingleOption() | MultiOption():
+                self.check_values(loc, option)
+            case NumberOption() | QuantityOption():
+                self.check_range(loc, option)
+            case TextOption():
+                self.check_text(loc, option)
+            case BooleanOption():
+                pass
+            case _:
+                assert_never(option)
+
+    def check_values(self, loc: Loc, option: SingleOption | MultiOption) -> None:
+        self.check_ids([((*loc, "values", i, "id"), v.id) for i, v in enumerate(option.values)], "value")
+        ids = [value.id for value in option.values]
+        marked = [i for i, value in enumerate(option.values) if value.default]
+        defaults = [option.default] if isinstance(option, SingleOption) else list(option.default)
+        for d, default in enumerate(defaults):
+            if default is not None and default not in ids:
+                where = (*loc, "default") if isinstance(option, SingleOption) else (*loc, "default", d)
+                self.fail(where, f"default '{default}' is not a value of '{option.id}'{suggest(default, ids)}")
+        if isinstance(option, SingleOption) and len(marked) + (option.default is not None) > 1:
+            self.fail((*loc, "values", marked[-1], "default"), f"'{option.id}' has more than one default")
         if isinstance(option, MultiOption):
             if option.max is not None and option.min > option.max:
                 self.fail((*loc, "min"), f"min ({option.min}) is greater than max ({option.max})")
             elif option.min > len(option.values):
                 self.fail((*loc, "min"), f"min ({option.min}) is more than the {len(option.values)} values")
-        if isinstance(option, (NumberOption, QuantityOption)):
-            self.check_range(loc, option)
-        if isinstance(option, TextOption):
-            self.check_text(loc, option)
 
     def check_range(self, loc: Loc, option: NumberOption | QuantityOption) -> None:
         if option.min > option.max:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Union, assert_never, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,7 +21,17 @@ from catalog.checker import ProductChecker, cell_matches, value_set
 from catalog.checker import guess_value as _guess
 from catalog.document import MAX_FILE_BYTES, Document, Loc, parse_document
 from catalog.errors import CatalogError, CatalogErrors
-from catalog.schema import AnyOption, BooleanOption, NumberOption, Product, QuantityOption, TableRule
+from catalog.schema import (
+    AnyOption,
+    BooleanOption,
+    MultiOption,
+    NumberOption,
+    Product,
+    QuantityOption,
+    SingleOption,
+    TableRule,
+    TextOption,
+)
 from catalog.typecheck import suggest
 
 _log = logging.getLogger(__name__)
@@ -353,11 +363,16 @@ _MISSING = object()
 
 
 def _typed(cell: str, option: AnyOption) -> Any:
-    if isinstance(option, BooleanOption):
-        return {"true": True, "false": False}.get(cell, cell)
-    if isinstance(option, (NumberOption, QuantityOption)):
-        try:
-            return Decimal(cell)
-        except InvalidOperation:
+    """A CSV cell as the option's kind of value (left as text where it is not one: the check reports it)."""
+    match option:
+        case BooleanOption():
+            return {"true": True, "false": False}.get(cell, cell)
+        case NumberOption() | QuantityOption():
+            try:
+                return Decimal(cell)
+            except InvalidOperation:
+                return cell
+        case SingleOption() | MultiOption() | TextOption():
             return cell
-    return cell
+        case _:
+            assert_never(option)

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import assert_never
 
 from catalog.expressions import (
     Arith,
@@ -22,7 +23,7 @@ from catalog.expressions import (
     Not,
     start,
 )
-from catalog.schema import AnyOption, MultiOption, SingleOption
+from catalog.schema import AnyOption, BooleanOption, MultiOption, NumberOption, QuantityOption, SingleOption, TextOption
 
 
 @dataclass(frozen=True)
@@ -117,11 +118,19 @@ class Checker:
         option = self.options.get(expr.name)
         if option is None:
             raise ExpressionError(f"unknown option '{expr.name}'{suggest(expr.name, list(self.options))}", expr.pos)
-        if isinstance(option, SingleOption):
-            return Type("choice", option=option)
-        if isinstance(option, MultiOption):
-            return Type("set", option=option)
-        return {"boolean": BOOL, "text": TEXT}.get(option.type, NUMBER)
+        match option:
+            case SingleOption():
+                return Type("choice", option=option)
+            case MultiOption():
+                return Type("set", option=option)
+            case BooleanOption():
+                return BOOL
+            case TextOption():
+                return TEXT
+            case NumberOption() | QuantityOption():
+                return NUMBER
+            case _:
+                assert_never(option)
 
     def compare(self, expr: Compare) -> None:
         left, right = self.infer(expr.left), self.infer(expr.right)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal, assert_never
 
 import numpy as np
 
@@ -38,13 +38,17 @@ TABLE_GRID = 65_536
 FORMULA_GRID = 256
 
 
+# What a variable stands for: a single choice, a boolean, a number, one member of a multi choice, a text filled.
+VarKind = Literal["choice", "boolean", "number", "member", "filled"]
+
+
 @dataclass(frozen=True)
 class Variable:
     """A finite-domain engine variable: an option, one value of a multi option, or whether a text is filled."""
 
     name: str
     option: str
-    kind: str  # choice, boolean, number, member, filled
+    kind: VarKind
     values: tuple[Any, ...]
     member: str | None = None
 
@@ -91,6 +95,7 @@ class CompiledModel:
     suggestions: tuple[Suggestion, ...]
     options: Mapping[str, AnyOption] = field(default_factory=dict)
     formulas: tuple[FormulaRule, ...] = ()
+    refs: Mapping[str, VarRef] = field(default_factory=dict)  # what each option's name means in an expression
 
     def domain_size(self, var: int) -> int:
         """How many values a variable has."""
@@ -175,33 +180,45 @@ class _Compiler:
             suggestions=tuple(suggestions),
             options=MappingProxyType(self.options),
             formulas=tuple(self.formulas),
+            refs=MappingProxyType(self.refs),
         )
 
     def declare(self, option: AnyOption, referenced: bool) -> None:
-        if isinstance(option, SingleOption):
-            var = self.add(Variable(option.id, option.id, "choice", tuple(v.id for v in option.values)))
-            self.refs[option.id] = VarRef("choice", var, self.variables[var].values)
-        elif isinstance(option, BooleanOption):
-            var = self.add(Variable(option.id, option.id, "boolean", (False, True)))
-            self.refs[option.id] = VarRef("boolean", var, (False, True))
-        elif isinstance(option, MultiOption):
-            members = {
-                v.id: self.add(Variable(f"{option.id}[{v.id}]", option.id, "member", (False, True), v.id))
-                for v in option.values
-            }
-            self.option_vars[option.id] = tuple(members.values())
-            self.refs[option.id] = VarRef("multi", members=MappingProxyType(members))
-            return
-        elif isinstance(option, NumberOption) or (isinstance(option, QuantityOption) and referenced):
-            values = tuple(option.grid())
-            var = self.add(Variable(option.id, option.id, "number", values))
-            self.refs[option.id] = VarRef("number", var, values)
-        elif isinstance(option, TextOption) and referenced:
-            var = self.add(Variable(f"{option.id}?", option.id, "filled", (False, True)))
-            self.refs[option.id] = VarRef("filled", var, (False, True))
-        else:
-            self.option_vars[option.id] = ()
-            return
+        """The option's variables: one per choice, boolean or number, one per multi member; a quantity or text
+        option gets one only if a rule mentions it (a text's variable says whether it is filled)."""
+        match option:
+            case SingleOption():
+                self.variable(option, "choice", tuple(v.id for v in option.values))
+            case BooleanOption():
+                self.variable(option, "boolean", (False, True))
+            case MultiOption():
+                members = {
+                    v.id: self.add(Variable(f"{option.id}[{v.id}]", option.id, "member", (False, True), v.id))
+                    for v in option.values
+                }
+                self.option_vars[option.id] = tuple(members.values())
+                self.refs[option.id] = VarRef("multi", members=MappingProxyType(members))
+            case NumberOption():
+                self.variable(option, "number", tuple(option.grid()))
+            case QuantityOption() if referenced:
+                self.variable(option, "number", tuple(option.grid()))
+            case TextOption() if referenced:
+                self.variable(option, "filled", (False, True), name=f"{option.id}?")
+            case QuantityOption() | TextOption():
+                self.option_vars[option.id] = ()
+                self.refs[option.id] = VarRef("constant")
+            case _:
+                assert_never(option)
+
+    def variable(
+        self,
+        option: AnyOption,
+        kind: Literal["choice", "boolean", "number", "filled"],
+        values: tuple[Any, ...],
+        name: str | None = None,
+    ) -> None:
+        var = self.add(Variable(name or option.id, option.id, kind, values))
+        self.refs[option.id] = VarRef(kind, var, values)
         self.option_vars[option.id] = (var,)
 
     def resolve(self, name: str) -> VarRef:

@@ -13,6 +13,8 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any, assert_never
 
+import numpy as np
+
 from catalog.pricelist import ResolvedPriceList
 from catalog.schema import (
     AnyOption,
@@ -116,12 +118,25 @@ class Engine:
                 result[option.id] = parsed.values.get(option.id, default_value(option))
         return result
 
-    def cheapest(self, selections: Mapping[str, Any], costs: Sequence[Array], price_list: ResolvedPriceList) -> Any:
-        """The cheapest complete configuration extending the selection (catalog values), or None."""
+    def cheapest(
+        self, selections: Mapping[str, Any], costs: Sequence[Array], price_list: ResolvedPriceList
+    ) -> dict[str, Any] | None:
+        """The cheapest complete configuration extending the selection (catalog values), or None.
+
+        Costs are per unit, so an open quantity that rules constrain is first set to its least possible value.
+        """
         parsed = parse_selection(self.model, selections)
         if parsed.violations:
             return None
-        assignment = self.backend.cheapest(parsed.fixed, costs, price_list)
+        fixed = dict(parsed.fixed)
+        for option in self.model.options.values():
+            variables = self.model.option_vars[option.id]
+            if isinstance(option, QuantityOption) and variables and variables[0] not in fixed:
+                possible = self.backend.domains(fixed)
+                if possible is None:
+                    return None
+                fixed[variables[0]] = int(np.flatnonzero(possible[variables[0]])[0])  # the grid ascends
+        assignment = self.backend.cheapest(fixed, costs, price_list)
         return None if assignment is None else self._completion(parsed, dict(enumerate(assignment)))
 
     def count(self, selections: Mapping[str, Any]) -> int:

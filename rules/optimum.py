@@ -24,14 +24,14 @@ from pysat.formula import WCNF
 
 from catalog.expressions import Expr, parse_expression
 from catalog.pricelist import ResolvedPriceList
-from catalog.schema import Adjustment, Formula, MultiOption, QuantityOption, TextOption
+from catalog.schema import Adjustment, Formula, QuantityOption, TextOption
 from rules.compile import CompiledModel, Table
 from rules.errors import EngineLimitError, RuleError
 from rules.evaluate import Undecided, evaluate, truth
 from rules.formula import Atom, encode, lower
 from rules.jointree import JoinTree
 from rules.sat import SatModel
-from rules.tables import Array, Tabulator, VarRef
+from rules.tables import Array, Tabulator
 
 MAX_PERCENT_RULES = 6
 MAX_SCOPE_GRID = 100_000
@@ -171,23 +171,12 @@ def _catalog_values(model: CompiledModel, assignment: Iterable[tuple[int, int]])
 
 class _ModelTabulator(Tabulator):
     def __init__(self, model: CompiledModel) -> None:
-        super().__init__(lambda name: _ref(model, name), model.domain_size)
+        super().__init__(model.refs.__getitem__, model.domain_size)
         self.model = model
 
 
 def _tabulator(model: CompiledModel) -> _ModelTabulator:
     return _ModelTabulator(model)
-
-
-def _ref(model: CompiledModel, name: str) -> VarRef:
-    variables = model.option_vars[name]
-    option = model.options[name]
-    if isinstance(option, MultiOption):
-        return VarRef("multi", members={str(model.variables[v].member): v for v in variables})
-    if not variables:
-        return VarRef("constant")
-    var = variables[0]
-    return VarRef(model.variables[var].kind, var, model.variables[var].values)
 
 
 def _constants(model: CompiledModel) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,11 +33,15 @@ MAX_GRID = 4_000_000
 Array = npt.NDArray[Any]
 
 
+# What an expression name refers to; "constant": an option that is no variable (a quantity no rule constrains).
+RefKind = typing.Literal["choice", "boolean", "number", "multi", "filled", "constant"]
+
+
 @dataclass(frozen=True)
 class VarRef:
     """How an expression name maps onto engine variables."""
 
-    kind: str  # choice, boolean, number, multi, filled; constant: an option that is no variable
+    kind: RefKind
     var: int = -1
     values: tuple[Any, ...] = ()
     members: Mapping[str, int] | None = None

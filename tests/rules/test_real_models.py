@@ -17,6 +17,7 @@ from catalog.importers.xcsp import import_xcsp
 from catalog.loader import LoadedProduct, load_product
 from catalog.schema import SingleOption, TableRule
 from configurator.api.schemas import plain
+from rules.backend import split
 from rules.engine import Engine, engine_for
 from rules.sat import SatModel
 from rules.selection import parse_selection
@@ -150,7 +151,7 @@ def test_uvl_join_tree_and_sat_agree(imported: dict[str, LoadedProduct]) -> None
         assert possible is not None
         by_sat = {
             var.name: [v for v, ok in zip(var.values, row) if ok]
-            for var, row in zip(engine.model.variables, engine.split(possible))
+            for var, row in zip(engine.model.variables, split(engine.model, possible))
         }
         assert {k: list(d.values) for k, d in tree_state.domains.items()} == by_sat
         option = rng.choice(sorted(tree_state.domains))
