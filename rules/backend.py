@@ -8,14 +8,14 @@ linear in its size; SAT answers where the tree would be too large, with counting
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Literal, Protocol
 
 import numpy as np
 from pysat.solvers import Solver
 
-from catalog.pricelist import ResolvedPriceList
 from rules.compile import CompiledModel
+from rules.cost import Cost
 from rules.errors import EngineLimitError
 from rules.jointree import JoinTree
 from rules.optimum import cheapest_assignment, cheapest_by_maxsat
@@ -44,7 +44,7 @@ class Backend(Protocol):
     def count(self, fixed: Fixed) -> int:
         """The exact number of complete valid assignments extending `fixed` (EngineLimitError if too many)."""
 
-    def cheapest(self, fixed: Fixed, costs: Sequence[Array], price_list: ResolvedPriceList) -> list[int] | None:
+    def cheapest(self, fixed: Fixed, cost: Cost) -> list[int] | None:
         """The cheapest full assignment extending `fixed` (price rules included where the method can hold them)."""
 
 
@@ -83,12 +83,12 @@ class TreeBackend:
         """Exact count by sum-product over the tree."""
         return self.tree.count(fixed)
 
-    def cheapest(self, fixed: Fixed, costs: Sequence[Array], price_list: ResolvedPriceList) -> list[int] | None:
+    def cheapest(self, fixed: Fixed, cost: Cost) -> list[int] | None:
         """Min-sum over a tree holding the price rules; by option prices alone where that tree is too large."""
-        exact = cheapest_assignment(self.model, fixed, list(costs), price_list)
+        exact = cheapest_assignment(self.model, fixed, cost)
         if exact is not None:
             return exact
-        found = self.tree.cheapest(fixed, costs)
+        found = self.tree.cheapest(fixed, cost.value_costs(self.model))
         return None if found is None else found[0]
 
 
@@ -136,13 +136,13 @@ class SatBackend:
                 solver.add_clause([-lit for lit in model if lit > 0])
         return found
 
-    def cheapest(self, fixed: Fixed, costs: Sequence[Array], price_list: ResolvedPriceList) -> list[int] | None:
+    def cheapest(self, fixed: Fixed, cost: Cost) -> list[int] | None:
         """MaxSAT with the price rules as soft clauses where it can hold them, else by option prices alone."""
         with self._lock:
-            exact = cheapest_by_maxsat(self.model, self.sat, fixed, list(costs), price_list)
+            exact = cheapest_by_maxsat(self.model, self.sat, fixed, cost)
             if exact is not None:
                 return exact
-            return cheapest_by_maxsat(self.model, self.sat, fixed, list(costs), price_list, with_rules=False)
+            return cheapest_by_maxsat(self.model, self.sat, fixed, cost, with_rules=False)
 
 
 def split(model: CompiledModel, flat: Array) -> list[Array]:

@@ -105,3 +105,19 @@ def _free_values(option: AnyOption) -> tuple[Any, ...]:
             return ()
         case _:
             assert_never(option)
+
+
+def default_value(option: AnyOption) -> Any:
+    """The value an option starts from: its default, else its values marked default (None where it has none)."""
+    match option:
+        case MultiOption():
+            return option.default or [v.id for v in option.values if v.default]
+        case SingleOption():
+            marked = [v.id for v in option.values if v.default]
+            return option.default if option.default is not None else (marked[0] if marked else None)
+        case QuantityOption():
+            return option.default if option.default is not None else option.min
+        case NumberOption() | BooleanOption() | TextOption():
+            return option.default
+        case _:
+            assert_never(option)

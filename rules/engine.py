@@ -10,29 +10,25 @@ from __future__ import annotations
 import functools
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
-from typing import Any, assert_never
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
-from catalog.pricelist import ResolvedPriceList
 from catalog.schema import (
     AnyOption,
-    BooleanOption,
     MultiOption,
-    NumberOption,
     Product,
     QuantityOption,
-    SingleOption,
     TextOption,
 )
 from rules.backend import Backend, BackendName, make_backend
 from rules.compile import CompiledModel, compile_product
-from rules.domains import Domains, OptionDomain, needs_value, option_domains
+from rules.cost import Cost
+from rules.domains import Domains, OptionDomain, default_value, needs_value, option_domains
 from rules.evaluate import Undecided, evaluate
 from rules.explain import Explainer, Explanation, Repair
 from rules.selection import Parsed, Violation, parse_selection
-from rules.tables import Array
 
 __all__ = ["Domains", "Engine", "Explanation", "OptionDomain", "Repair", "compiled_engine", "engine_for"]
 
@@ -118,9 +114,7 @@ class Engine:
                 result[option.id] = parsed.values.get(option.id, default_value(option))
         return result
 
-    def cheapest(
-        self, selections: Mapping[str, Any], costs: Sequence[Array], price_list: ResolvedPriceList
-    ) -> dict[str, Any] | None:
+    def cheapest(self, selections: Mapping[str, Any], cost: Cost) -> dict[str, Any] | None:
         """The cheapest complete configuration extending the selection (catalog values), or None.
 
         Costs are per unit, so an open quantity that rules constrain is first set to its least possible value.
@@ -136,7 +130,7 @@ class Engine:
                 if possible is None:
                     return None
                 fixed[variables[0]] = int(np.flatnonzero(possible[variables[0]])[0])  # the grid ascends
-        assignment = self.backend.cheapest(fixed, costs, price_list)
+        assignment = self.backend.cheapest(fixed, cost)
         return None if assignment is None else self._completion(parsed, dict(enumerate(assignment)))
 
     def count(self, selections: Mapping[str, Any]) -> int:
@@ -186,22 +180,6 @@ class Engine:
     def selection_of(self, fixed: Mapping[int, int]) -> dict[str, Any]:
         """Catalog selections (multi options as sorted lists) for fixed variable values."""
         return {k: sorted(v) if isinstance(v, frozenset) else v for k, v in self._values_of(fixed).items()}
-
-
-def default_value(option: AnyOption) -> Any:
-    """The value an option starts from: its default, else its values marked default (None where it has none)."""
-    match option:
-        case MultiOption():
-            return option.default or [v.id for v in option.values if v.default]
-        case SingleOption():
-            marked = [v.id for v in option.values if v.default]
-            return option.default if option.default is not None else (marked[0] if marked else None)
-        case QuantityOption():
-            return option.default if option.default is not None else option.min
-        case NumberOption() | BooleanOption() | TextOption():
-            return option.default
-        case _:
-            assert_never(option)
 
 
 _CACHE: OrderedDict[str, Engine] = OrderedDict()

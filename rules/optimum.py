@@ -22,12 +22,13 @@ import numpy as np
 from pysat.examples.rc2 import RC2
 from pysat.formula import WCNF
 
-from catalog.expressions import Expr, parse_expression
-from catalog.pricelist import ResolvedPriceList
-from catalog.schema import Adjustment, Formula, QuantityOption, TextOption
+from catalog.expressions import Expr
+from catalog.schema import QuantityOption, TextOption
 from rules.compile import CompiledModel, Table
+from rules.cost import Cost, Term
+from rules.domains import default_value
 from rules.errors import EngineLimitError, RuleError
-from rules.evaluate import Undecided, evaluate, truth
+from rules.evaluate import Undecided
 from rules.formula import Atom, encode, lower
 from rules.jointree import JoinTree
 from rules.sat import SatModel
@@ -40,15 +41,12 @@ WEIGHT_SCALE = 10_000
 
 
 @functools.lru_cache(maxsize=64)
-def pricing_tree(model: CompiledModel) -> JoinTree | None:
-    """A join tree in which every price rule's options share a bag (None if that tree would be too large)."""
+def pricing_tree(model: CompiledModel, cost: Cost) -> JoinTree | None:
+    """A join tree in which every price term's options share a bag (None if that tree would be too large)."""
     tabulator = _tabulator(model)
     extra: list[Table] = []
-    for rule in model.product.pricing:
-        scope: list[int] = []
-        for text in (getattr(rule, "when", None), getattr(rule, "expr", None)):
-            if isinstance(text, str):
-                scope.extend(v for v in tabulator.scope(parse_expression(text)) if v not in scope)
+    for term in cost.terms:
+        scope = list(dict.fromkeys(v for part in _parts(term) for v in tabulator.scope(part)))
         sizes = [len(model.variables[v].values) for v in scope]
         if len(scope) < 2:
             continue
@@ -57,49 +55,42 @@ def pricing_tree(model: CompiledModel) -> JoinTree | None:
         # A table allowing every combination: it rules nothing out, but puts its options in one bag.
         grid = np.indices(sizes, dtype=np.int32).reshape(len(sizes), -1).T
         grid.setflags(write=False)
-        extra.append(Table(f"price:{rule.id}", tuple(scope), grid))
+        extra.append(Table(f"price:{term.rule_id}", tuple(scope), grid))
     try:
         return JoinTree(dataclasses.replace(model, tables=model.tables + tuple(extra)))
     except EngineLimitError:
         return None
 
 
-def cheapest_assignment(
-    model: CompiledModel, fixed: Mapping[int, int], unary: list[Array], price_list: ResolvedPriceList
-) -> list[int] | None:
+def _parts(term: Term) -> list[Expr]:
+    """The expressions a term's amount depends on: its condition and its formula."""
+    return [e for e in (term.when, term.expr) if e is not None]
+
+
+def cheapest_assignment(model: CompiledModel, fixed: Mapping[int, int], cost: Cost) -> list[int] | None:
     """Value indices of the cheapest configuration extending `fixed`, or None (no completion, or too large)."""
-    tree = pricing_tree(model)
+    tree = pricing_tree(model, cost)
     if tree is None:
         return None
     tabulator = _tabulator(model)
     constants = _constants(model)
-    terms: list[tuple[int, int, Array]] = []  # (rule position, bag, amount per row)
-    percents: list[tuple[int, Decimal, int | None, Array | None]] = []  # (position, factor - 1, bag, truth per row)
-    for position, rule in enumerate(model.product.pricing):
-        if not isinstance(rule, (Adjustment, Formula)):
-            continue
-        when = parse_expression(rule.when) if rule.when else None
-        sign = Decimal(-1) if rule.type == "discount" else Decimal(1)
-        if isinstance(rule, Adjustment) and rule.percent is not None:
-            if when is None:
-                percents.append((position, sign * rule.percent / 100, None, None))
+    unary = cost.value_costs(model)
+    amounts: list[tuple[int, int, Array]] = []  # (term position, bag, amount per row)
+    percents: list[tuple[int, Decimal, int | None, Array | None]] = []  # (position, factor, bag, truth per row)
+    for term in cost.terms:
+        if term.kind == "percent":
+            if term.when is None:
+                percents.append((term.position, term.amount, None, None))
             else:
-                bag, holds = _over_rows(tree, tabulator, when, constants, lambda v, e=when: truth(evaluate(e, v)))
-                percents.append((position, sign * rule.percent / 100, bag, holds.astype(bool)))
+                bag, holds = _over_rows(tree, tabulator, [term.when], constants, term.applies)
+                percents.append((term.position, term.amount, bag, holds.astype(bool)))
             continue
-        expr = parse_expression(price_list.formulas[rule.id]) if isinstance(rule, Formula) else None
-        amount = sign * price_list.amount(rule.id) if isinstance(rule, Adjustment) else Decimal(0)
 
-        def term(
-            values: Mapping[str, Any], when: Expr | None = when, expr: Expr | None = expr, amount: Decimal = amount
-        ) -> float:
-            if when is not None and not truth(evaluate(when, values)):
-                return 0.0
-            return float(evaluate(expr, values)) if expr is not None else float(amount)
+        def amount(values: Mapping[str, Any], term: Term = term) -> float:
+            return float(term.value(values)) if term.applies(values) else 0.0
 
-        parts = [e for e in (when, expr) if e is not None]
-        bag, amounts = _over_rows(tree, tabulator, parts, constants, term)
-        terms.append((position, bag, amounts))
+        bag, per_row = _over_rows(tree, tabulator, _parts(term), constants, amount)
+        amounts.append((term.position, bag, per_row))
     conditional = [p for p in percents if p[2] is not None]
     if len(conditional) > MAX_PERCENT_RULES:
         return None
@@ -114,28 +105,24 @@ def cheapest_assignment(
             # Only rows whose condition comes out as assumed may take part.
             mismatch = np.where(outcomes == wanted, 0.0, np.inf)
             row_costs[home] = row_costs.get(home, np.zeros(tree.bags[home].size)) + mismatch
-
-        def scale(after: int, applies: dict[int, Decimal] = applies) -> float:
-            return float(math.prod((1 + f for p, f in applies.items() if p > after), start=Decimal(1)))
-
-        before_rules = scale(-1)
-        for position, bag, amounts in terms:
-            row_costs[bag] = row_costs.get(bag, np.zeros(tree.bags[bag].size)) + amounts * scale(position)
+        before_rules = float(cost.scale_after(-1, applies))
+        for position, bag, per_row in amounts:
+            scale = float(cost.scale_after(position, applies))
+            row_costs[bag] = row_costs.get(bag, np.zeros(tree.bags[bag].size)) + per_row * scale
         found = tree.cheapest(fixed, [u * before_rules for u in unary], row_costs)
         if found is None:
             continue
         assignment, value = found
-        value += float(price_list.base_price) * before_rules
+        value += float(cost.base) * before_rules
         if best is None or value < best[0]:
             best = (value, assignment)
     return None if best is None else best[1]
 
 
 def _over_rows(
-    tree: JoinTree, tabulator: _ModelTabulator, exprs: Expr | list[Expr], constants: Mapping[str, Any], function: Any
+    tree: JoinTree, tabulator: _ModelTabulator, parts: list[Expr], constants: Mapping[str, Any], function: Any
 ) -> tuple[int, Array]:
     """The smallest bag holding the expressions' options, and `function` of each of its rows' values."""
-    parts = exprs if isinstance(exprs, list) else [exprs]
     scope = {v for e in parts for v in tabulator.scope(e)}
     bag = min((b for b, bag in enumerate(tree.bags) if scope <= set(bag.vars)), key=lambda b: tree.bags[b].size)
     model = tabulator.model
@@ -185,30 +172,24 @@ def _constants(model: CompiledModel) -> dict[str, Any]:
     for option in model.options.values():
         if model.option_vars[option.id]:
             continue
-        if isinstance(option, QuantityOption):
-            out[option.id] = Decimal(option.default if option.default is not None else option.min)
-        elif isinstance(option, TextOption):
-            out[option.id] = option.default
+        if isinstance(option, QuantityOption | TextOption):
+            default = default_value(option)
+            out[option.id] = Decimal(default) if isinstance(option, QuantityOption) else default
     return out
 
 
 def cheapest_by_maxsat(
-    model: CompiledModel,
-    sat: SatModel,
-    fixed: Mapping[int, int],
-    unary: list[Array],
-    price_list: ResolvedPriceList,
-    with_rules: bool = True,
+    model: CompiledModel, sat: SatModel, fixed: Mapping[int, int], cost: Cost, with_rules: bool = True
 ) -> list[int] | None:
     """The cheapest configuration by MaxSAT (RC2), for models without a join tree; None if there is no completion
     or (with the price rules) some rule is beyond it. Without them, by option prices alone."""
     tabulator = _tabulator(model)
     clauses = sat._clauses()
-    costs = [np.array(row, dtype=float) for row in unary]
+    costs = cost.value_costs(model)
     conditions: list[tuple[int, Decimal, int]] = []  # (position, signed amount, condition literal)
     formulas: list[tuple[int, list[int], Array, Array]] = []  # (position, scope, combinations, amount of each)
     steady: list[tuple[int, Decimal]] = []  # (position, signed amount) of unconditional amounts
-    percents: list[tuple[int, Decimal, int | None]] = []  # (position, factor - 1, condition literal)
+    percents: list[tuple[int, Decimal, int | None]] = []  # (position, factor, condition literal)
 
     def atom(expr: Expr) -> Atom | None:
         mentioned = tabulator.scope(expr)
@@ -217,42 +198,24 @@ def cheapest_by_maxsat(
         _, rows = tabulator.allowed("price", [expr], lambda e: e)
         return Atom(mentioned[0], frozenset(int(r) for r in rows[:, 0]))
 
-    def literal(text: str) -> int:
-        return encode(lower(parse_expression(text), "price", atom), sat.lits, sat.ids, clauses)
-
-    for position, rule in enumerate(model.product.pricing if with_rules else ()):
-        if not isinstance(rule, (Adjustment, Formula)):
-            continue
-        sign = Decimal(-1) if rule.type == "discount" else Decimal(1)
-        if isinstance(rule, Formula):
-            # Tabulate the (conditional) formula over its options: one weighted clause per combination.
-            parts = [parse_expression(price_list.formulas[rule.id])]
-            if rule.when:
-                parts.insert(0, parse_expression(rule.when))
-            scope = list(dict.fromkeys(v for part in parts for v in tabulator.scope(part)))
-            sizes = [len(model.variables[v].values) for v in scope]
-            if math.prod(sizes) > MAX_SCOPE_GRID:
+    for term in cost.terms if with_rules else ():
+        if term.kind == "formula":
+            tabulated = _tabulate(model, tabulator, term)
+            if tabulated is None:
                 return None
-            combos = np.indices(sizes, dtype=np.int32).reshape(len(sizes), -1).T
-            amounts = np.zeros(len(combos))
-            for index, picked in enumerate(combos.tolist()):
-                values = {**_constants(model), **_catalog_values(model, zip(scope, picked))}
-                if len(parts) == 2 and not truth(evaluate(parts[0], values)):
-                    continue
-                amounts[index] = float(evaluate(parts[-1], values))
-            formulas.append((position, scope, combos, amounts))
+            formulas.append((term.position, *tabulated))
             continue
         try:
-            condition = literal(rule.when) if rule.when else None
+            condition = encode(lower(term.when, "price", atom), sat.lits, sat.ids, clauses) if term.when else None
         except RuleError:
             return None
-        if rule.percent is not None:
-            percents.append((position, sign * rule.percent / 100, condition))
+        if term.kind == "percent":
+            percents.append((term.position, term.amount, condition))
         elif condition is not None:
-            conditions.append((position, sign * price_list.amount(rule.id), condition))
+            conditions.append((term.position, term.amount, condition))
         else:
             # The same amount for every configuration, but scaled by whichever percent rules follow it.
-            steady.append((position, sign * price_list.amount(rule.id)))
+            steady.append((term.position, term.amount))
     conditional = [p for p in percents if p[2] is not None]
     if len(conditional) > MAX_PERCENT_RULES:
         return None
@@ -268,16 +231,16 @@ def cheapest_by_maxsat(
             if wanted:
                 applies[where] = factor
 
-        def scale(after: int, applies: dict[int, Decimal] = applies) -> float:
-            return float(math.prod((1 + f for p, f in applies.items() if p > after), start=Decimal(1)))
+        def scale(after: int, applies: dict[int, Decimal] = applies, cost: Cost = cost) -> float:
+            return float(cost.scale_after(after, applies))
 
-        constant = float(price_list.base_price) * scale(-1)
+        constant = float(cost.base) * scale(-1)
         constant += sum(float(amount) * scale(position) for position, amount in steady)
         for var, row in enumerate(costs):
             low = float(np.min(row)) if len(row) else 0.0
             constant += low * scale(-1)
-            for value, cost in enumerate(row):
-                weight = round((float(cost) - low) * scale(-1) * WEIGHT_SCALE)
+            for value, per_value in enumerate(row):
+                weight = round((float(per_value) - low) * scale(-1) * WEIGHT_SCALE)
                 if weight > 0:
                     wcnf.append([-sat.lits[var][value]], weight=weight)
         for position, scope, combos, formula_amounts in formulas:
@@ -304,3 +267,19 @@ def cheapest_by_maxsat(
             true = {lit for lit in found if lit > 0}
             best = (value, [next((i for i, lit in enumerate(lits) if lit in true), 0) for lits in sat.lits])
     return None if best is None else best[1]
+
+
+def _tabulate(model: CompiledModel, tabulator: _ModelTabulator, term: Term) -> tuple[list[int], Array, Array] | None:
+    """A (conditional) formula over its options: its scope, every combination, and the amount of each."""
+    scope = list(dict.fromkeys(v for part in _parts(term) for v in tabulator.scope(part)))
+    sizes = [len(model.variables[v].values) for v in scope]
+    if math.prod(sizes) > MAX_SCOPE_GRID:
+        return None
+    combos = np.indices(sizes, dtype=np.int32).reshape(len(sizes), -1).T
+    amounts = np.zeros(len(combos))
+    constants = _constants(model)
+    for index, picked in enumerate(combos.tolist()):
+        values = {**constants, **_catalog_values(model, zip(scope, picked))}
+        if term.applies(values):
+            amounts[index] = float(term.value(values))
+    return scope, combos, amounts

@@ -31,6 +31,7 @@ from catalog.schema import (
 )
 from rules.backend import TreeBackend
 from rules.compile import compile_product
+from rules.cost import cost_of
 from rules.engine import Engine
 from rules.evaluate import evaluate
 from rules.pricing import from_price, price
@@ -408,7 +409,8 @@ def test_from_price_is_the_cheapest_completion(case: tuple[Product, Config]) -> 
         return
     assert found.price is not None and found.selections is not None
     assert _extends(dict(found.selections), selection)
-    cheapest = min(price(product, c, 1, price_list).total for c in matching)
+    cost = cost_of(product, price_list)
+    cheapest = min(price(cost, c, 1).total for c in matching)
     assert found.price.total == cheapest
     # The MaxSAT path, for models too wide for a join tree.
     by_sat = from_price(Engine(engine.model, backend="sat"), selection)

@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from catalog.loader import load_product, parse_product
 from catalog.pricelist import resolve
 from catalog.schema import Product
+from rules.cost import cost_of
 from rules.engine import Engine, engine_for
 from rules.pricing import from_price, price, price_selection
 from tests.conftest import BUNDLED
@@ -44,7 +45,7 @@ def test_slab_tiers_price_band_by_band() -> None:
     values = {"scene_wake": True, "scene_evening": "warm", "brightness": Decimal(70), "away_mode": False}
     list_ = resolve(product)
     assert list_ is not None
-    got = price(product, values, 12, list_)
+    got = price(cost_of(product, list_), values, 12)
     # 189.00 a unit x 12; bands: 1-2 at 0, 3-10 (8 units) at -3.00, 11-12 (2 units) at -5.00
     tiers = [(line.label, line.amount) for line in got.lines if line.source == "tier:extra-bulbs"]
     assert tiers == [
@@ -74,7 +75,7 @@ def test_rounding_modes(mode: str, expected: str) -> None:
     # 100 + L 20 + b 7.50 + gift 3.33 + big gift 4.00 + note 10.42 (overridden) = 145.25; promo -10% = -14.525
     listed = replace(eur, rounding=mode, amounts={**eur.amounts, "note": Decimal("10.42")})
     values = {"size": "L", "extras": frozenset({"b"}), "gift": True, "note": "x", "width": Decimal(10)}
-    got = price(engine.model.product, values, 1, listed)
+    got = price(cost_of(engine.model.product, listed), values, 1)
     promo = next(line for line in got.lines if line.source == "rule:promo")
     assert str(promo.amount) == expected
 
