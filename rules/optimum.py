@@ -178,18 +178,56 @@ def _constants(model: CompiledModel) -> dict[str, Any]:
     return out
 
 
+@dataclasses.dataclass
+class _Soft:
+    """The price terms as MaxSAT can weigh them: clauses with condition literals, and terms by kind."""
+
+    clauses: list[list[int]]
+    costs: list[Array]
+    conditions: list[tuple[int, Decimal, int]] = dataclasses.field(default_factory=list)  # position, amount, literal
+    formulas: list[tuple[int, list[int], Array, Array]] = dataclasses.field(default_factory=list)  # scope, amounts
+    steady: list[tuple[int, Decimal]] = dataclasses.field(default_factory=list)  # unconditional amounts
+    percents: list[tuple[int, Decimal, int | None]] = dataclasses.field(default_factory=list)  # factor, literal
+
+
 def cheapest_by_maxsat(
     model: CompiledModel, sat: SatModel, fixed: Mapping[int, int], cost: Cost, with_rules: bool = True
 ) -> list[int] | None:
     """The cheapest configuration by MaxSAT (RC2), for models without a join tree; None if there is no completion
     or (with the price rules) some rule is beyond it. Without them, by option prices alone."""
+    soft = _soft_terms(model, sat, cost, with_rules)
+    if soft is None:
+        return None
+    conditional = [p for p in soft.percents if p[2] is not None]
+    if len(conditional) > MAX_PERCENT_RULES:
+        return None
+    best: tuple[float, list[int]] | None = None
+    for outcome in itertools.product((False, True), repeat=len(conditional)):
+        applies = {p[0]: p[1] for p in soft.percents if p[2] is None}
+        wcnf = WCNF()
+        wcnf.extend(soft.clauses)
+        wcnf.extend([[lit] for lit in sat.choice_lits(fixed) + sat.all_rules])
+        for (where, factor, lit), wanted in zip(conditional, outcome):
+            assert lit is not None
+            wcnf.append([lit if wanted else -lit])
+            if wanted:
+                applies[where] = factor
+        constant = _weigh(wcnf, sat, soft, cost, applies)
+        with RC2(wcnf) as solver:
+            found = solver.compute()
+            if found is None:
+                continue
+            value = constant + solver.cost / WEIGHT_SCALE
+        if best is None or value < best[0]:
+            true = {lit for lit in found if lit > 0}
+            best = (value, [next((i for i, lit in enumerate(lits) if lit in true), 0) for lits in sat.lits])
+    return None if best is None else best[1]
+
+
+def _soft_terms(model: CompiledModel, sat: SatModel, cost: Cost, with_rules: bool) -> _Soft | None:
+    """Sort the price terms by how MaxSAT weighs them; None if a condition or formula is beyond it."""
     tabulator = _tabulator(model)
-    clauses = sat._clauses()
-    costs = cost.value_costs(model)
-    conditions: list[tuple[int, Decimal, int]] = []  # (position, signed amount, condition literal)
-    formulas: list[tuple[int, list[int], Array, Array]] = []  # (position, scope, combinations, amount of each)
-    steady: list[tuple[int, Decimal]] = []  # (position, signed amount) of unconditional amounts
-    percents: list[tuple[int, Decimal, int | None]] = []  # (position, factor, condition literal)
+    soft = _Soft(sat._clauses(), cost.value_costs(model))
 
     def atom(expr: Expr) -> Atom | None:
         mentioned = tabulator.scope(expr)
@@ -203,70 +241,53 @@ def cheapest_by_maxsat(
             tabulated = _tabulate(model, tabulator, term)
             if tabulated is None:
                 return None
-            formulas.append((term.position, *tabulated))
+            soft.formulas.append((term.position, *tabulated))
             continue
         try:
-            condition = encode(lower(term.when, "price", atom), sat.lits, sat.ids, clauses) if term.when else None
+            when = encode(lower(term.when, "price", atom), sat.lits, sat.ids, soft.clauses) if term.when else None
         except RuleError:
             return None
         if term.kind == "percent":
-            percents.append((term.position, term.amount, condition))
-        elif condition is not None:
-            conditions.append((term.position, term.amount, condition))
+            soft.percents.append((term.position, term.amount, when))
+        elif when is not None:
+            soft.conditions.append((term.position, term.amount, when))
         else:
             # The same amount for every configuration, but scaled by whichever percent rules follow it.
-            steady.append((term.position, term.amount))
-    conditional = [p for p in percents if p[2] is not None]
-    if len(conditional) > MAX_PERCENT_RULES:
-        return None
-    best: tuple[float, list[int]] | None = None
-    for outcome in itertools.product((False, True), repeat=len(conditional)):
-        applies = {p[0]: p[1] for p in percents if p[2] is None}
-        wcnf = WCNF()
-        wcnf.extend(clauses)
-        wcnf.extend([[lit] for lit in sat.choice_lits(fixed) + sat.all_rules])
-        for (where, factor, lit), wanted in zip(conditional, outcome):
-            assert lit is not None
-            wcnf.append([lit if wanted else -lit])
-            if wanted:
-                applies[where] = factor
+            soft.steady.append((term.position, term.amount))
+    return soft
 
-        def scale(after: int, applies: dict[int, Decimal] = applies, cost: Cost = cost) -> float:
-            return float(cost.scale_after(after, applies))
 
-        constant = float(cost.base) * scale(-1)
-        constant += sum(float(amount) * scale(position) for position, amount in steady)
-        for var, row in enumerate(costs):
-            low = float(np.min(row)) if len(row) else 0.0
-            constant += low * scale(-1)
-            for value, per_value in enumerate(row):
-                weight = round((float(per_value) - low) * scale(-1) * WEIGHT_SCALE)
-                if weight > 0:
-                    wcnf.append([-sat.lits[var][value]], weight=weight)
-        for position, scope, combos, formula_amounts in formulas:
-            # A formula's amount is scaled only by the percent rules after it; exactly one combination holds.
-            low = float(np.min(formula_amounts))
-            constant += low * scale(position)
-            for combo, per_combo in zip(combos.tolist(), formula_amounts.tolist()):
-                weight = round((per_combo - low) * scale(position) * WEIGHT_SCALE)
-                if weight > 0:
-                    wcnf.append([-sat.lits[var][value] for var, value in zip(scope, combo)], weight=weight)
-        for position, amount, lit in conditions:
-            weighted = float(amount) * scale(position)
-            if weighted > 0:
-                wcnf.append([-lit], weight=round(weighted * WEIGHT_SCALE))
-            elif weighted < 0:
-                constant += weighted
-                wcnf.append([lit], weight=round(-weighted * WEIGHT_SCALE))
-        with RC2(wcnf) as solver:
-            found = solver.compute()
-            if found is None:
-                continue
-            value = constant + solver.cost / WEIGHT_SCALE
-        if best is None or value < best[0]:
-            true = {lit for lit in found if lit > 0}
-            best = (value, [next((i for i, lit in enumerate(lits) if lit in true), 0) for lits in sat.lits])
-    return None if best is None else best[1]
+def _weigh(wcnf: WCNF, sat: SatModel, soft: _Soft, cost: Cost, applies: Mapping[int, Decimal]) -> float:
+    """Add each term as weighted soft clauses (amounts scaled by the percents after them); the constant part."""
+
+    def scale(after: int) -> float:
+        return float(cost.scale_after(after, applies))
+
+    constant = float(cost.base) * scale(-1)
+    constant += sum(float(amount) * scale(position) for position, amount in soft.steady)
+    for var, row in enumerate(soft.costs):
+        low = float(np.min(row)) if len(row) else 0.0
+        constant += low * scale(-1)
+        for value, per_value in enumerate(row):
+            weight = round((float(per_value) - low) * scale(-1) * WEIGHT_SCALE)
+            if weight > 0:
+                wcnf.append([-sat.lits[var][value]], weight=weight)
+    for position, scope, combos, formula_amounts in soft.formulas:
+        # A formula's amount is scaled only by the percent rules after it; exactly one combination holds.
+        low = float(np.min(formula_amounts))
+        constant += low * scale(position)
+        for combo, per_combo in zip(combos.tolist(), formula_amounts.tolist()):
+            weight = round((per_combo - low) * scale(position) * WEIGHT_SCALE)
+            if weight > 0:
+                wcnf.append([-sat.lits[var][value] for var, value in zip(scope, combo)], weight=weight)
+    for position, amount, lit in soft.conditions:
+        weighted = float(amount) * scale(position)
+        if weighted > 0:
+            wcnf.append([-lit], weight=round(weighted * WEIGHT_SCALE))
+        elif weighted < 0:
+            constant += weighted
+            wcnf.append([lit], weight=round(-weighted * WEIGHT_SCALE))
+    return constant
 
 
 def _tabulate(model: CompiledModel, tabulator: _ModelTabulator, term: Term) -> tuple[list[int], Array, Array] | None:
