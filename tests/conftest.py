@@ -12,7 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import settings
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from configurator.app import create_app
+from configurator.db import Quote, SavedConfiguration, create_api_key
 
 # CI runs the same examples every time (a red CI must be reproducible); local runs explore new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -102,3 +108,22 @@ def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def keyed_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str]]:
+    """A client of the app on its own SQLite file (server errors answered, not raised) and a valid API key."""
+    app = create_app(database_url=f"sqlite:///{tmp_path_factory.mktemp('shop') / 'db.sqlite'}")
+    with Session(app.state.db) as db:
+        key = create_api_key(db, "shop")
+    yield TestClient(app, raise_server_exceptions=False), key
+    app.state.db.dispose()
+
+
+def stored_rows(client: TestClient) -> tuple[int, int]:
+    """How many quotes and saved configurations the client's app has stored."""
+    with Session(client.app.state.db) as db:  # type: ignore[attr-defined]
+        return (
+            db.exec(select(func.count()).select_from(Quote)).one(),
+            db.exec(select(func.count()).select_from(SavedConfiguration)).one(),
+        )

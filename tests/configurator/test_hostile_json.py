@@ -4,19 +4,13 @@ and quantities on every endpoint that takes them: never a 5xx, and never a store
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func
-from sqlmodel import Session, select
 
-from configurator.app import create_app
-from configurator.db import Quote, SavedConfiguration, create_api_key
-from tests.conftest import COMPLETE_BIKE
+from tests.conftest import COMPLETE_BIKE, stored_rows
 
 # Text drawn from every code point, lone surrogates included (Hypothesis leaves them out by default).
 ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=30)
@@ -44,23 +38,6 @@ OPTION_IDS = st.sampled_from([*COMPLETE_BIKE, "quantity", "engraving"]) | ANY_TE
 ENDPOINTS = ["configure", "complete", "price", "price/batch", "quotes", "configurations"]
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str]]:
-    app = create_app(database_url=f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'db.sqlite'}")
-    with Session(app.state.db) as db:
-        key = create_api_key(db, "fuzz")
-    yield TestClient(app, raise_server_exceptions=False), key
-    app.state.db.dispose()
-
-
-def _rows(app: Any) -> tuple[int, int]:
-    with Session(app.state.db) as db:
-        return (
-            db.exec(select(func.count()).select_from(Quote)).one(),
-            db.exec(select(func.count()).select_from(SavedConfiguration)).one(),
-        )
-
-
 def _body(endpoint: str, selections: str, quantity: str | None) -> tuple[str, str]:
     """The URL and the raw JSON text (NaN, Infinity and deep nesting spliced in as text)."""
     extra = "" if quantity is None else f', "quantity": {quantity}'
@@ -79,13 +56,13 @@ def _body(endpoint: str, selections: str, quantity: str | None) -> tuple[str, st
     quantity=st.none() | JSON_VALUES.map(lambda v: Raw(json.dumps(v))) | DEEP,
 )
 def test_hostile_values_never_cause_a_server_error_or_a_stray_row(
-    shop: tuple[TestClient, str], endpoint: str, changes: dict[str, Any], quantity: str | None
+    keyed_shop: tuple[TestClient, str], endpoint: str, changes: dict[str, Any], quantity: str | None
 ) -> None:
-    client, key = shop
+    client, key = keyed_shop
     chosen = {**COMPLETE_BIKE, **changes}
     members = [f"{json.dumps(k)}: {v if isinstance(v, Raw) else json.dumps(v)}" for k, v in chosen.items()]
     url, text = _body(endpoint, "{" + ", ".join(members) + "}", quantity)
-    before = _rows(client.app)
+    before = stored_rows(client)
     response = client.post(url, content=text.encode(), headers={"content-type": "application/json", "X-API-Key": key})
     assert response.status_code < 500, response.text
     json.loads(response.content)  # every answer is standard JSON
@@ -94,4 +71,4 @@ def test_hostile_values_never_cause_a_server_error_or_a_stray_row(
         back = client.get(f"/api/v1/{kind}/{response.json()['id']}", headers={"X-API-Key": key})
         assert back.status_code == 200 and back.content == response.content
     else:
-        assert _rows(client.app) == before
+        assert stored_rows(client) == before
