@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -52,11 +53,32 @@ class Not:
     pos: int
 
 
+Connective = typing.Literal["and", "or"]
+Comparison = typing.Literal["==", "!=", "<", "<=", ">", ">="]
+Operator = typing.Literal["+", "-", "*", "/"]
+# The language's functions; each walker (typecheck, evaluate, tables, formula) handles every one by `match`.
+FunctionName = typing.Literal["count"]
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function of the language: its name, what it computes, and how many arguments it takes at least."""
+
+    name: FunctionName
+    meaning: str
+    min_args: int
+
+
+FUNCTIONS: dict[str, Function] = {
+    "count": Function("count", "the number of its conditions that hold", 1),
+}
+
+
 @dataclass(frozen=True)
 class BoolOp:
     """`and` / `or` over two or more operands."""
 
-    op: str
+    op: Connective
     operands: tuple[Expr, ...]
     pos: int
 
@@ -65,7 +87,7 @@ class BoolOp:
 class Compare:
     """One comparison: == != < <= > >=."""
 
-    op: str
+    op: Comparison
     left: Expr
     right: Expr
     pos: int
@@ -85,7 +107,7 @@ class Membership:
 class Arith:
     """Binary arithmetic: + - * /."""
 
-    op: str
+    op: Operator
     left: Expr
     right: Expr
     pos: int
@@ -101,14 +123,12 @@ class Negate:
 
 @dataclass(frozen=True)
 class Call:
-    """A function call; `count(c1, c2, ...)` is the number of its conditions that hold."""
+    """A call of one of FUNCTIONS, such as `count(c1, c2, ...)`."""
 
-    func: str
+    func: FunctionName
     args: tuple[Expr, ...]
     pos: int
 
-
-FUNCTIONS = frozenset({"count"})
 
 Expr = Call | Name | Literal | ListExpr | Not | BoolOp | Compare | Membership | Arith | Negate
 
@@ -200,7 +220,7 @@ class _Parser:
         while self.at(word):
             self.advance()
             items.append(operand())
-        return first if len(items) == 1 else BoolOp(word, tuple(items), _pos(first))
+        return first if len(items) == 1 else BoolOp(typing.cast(Connective, word), tuple(items), _pos(first))
 
     def negation(self) -> Expr:
         if self.at("not"):
@@ -213,7 +233,7 @@ class _Parser:
         tok = self.current
         if tok.kind == "op" and tok.text in COMPARISONS:
             self.advance()
-            return Compare(tok.text, left, self.sum(), tok.pos)
+            return Compare(typing.cast(Comparison, tok.text), left, self.sum(), tok.pos)
         if self.at("in"):
             self.advance()
             return Membership(left, self.sum(), False, tok.pos)
@@ -227,14 +247,14 @@ class _Parser:
         left = self.term()
         while self.at("+", "-") and self.current.kind == "op":
             tok = self.advance()
-            left = Arith(tok.text, left, self.term(), tok.pos)
+            left = Arith(typing.cast(Operator, tok.text), left, self.term(), tok.pos)
         return left
 
     def term(self) -> Expr:
         left = self.unary()
         while self.at("*", "/") and self.current.kind == "op":
             tok = self.advance()
-            left = Arith(tok.text, left, self.unary(), tok.pos)
+            left = Arith(typing.cast(Operator, tok.text), left, self.unary(), tok.pos)
         return left
 
     def unary(self) -> Expr:
@@ -244,15 +264,17 @@ class _Parser:
         return self.atom()
 
     def call(self, name: _Token) -> Expr:
-        if name.text not in FUNCTIONS:
+        function = FUNCTIONS.get(name.text)
+        if function is None:
             raise ExpressionError(
                 f"unknown function '{name.text}' (functions: {', '.join(sorted(FUNCTIONS))})", name.pos
             )
         self.advance()
         args = self.items(")")
-        if not args:
-            raise ExpressionError(f"{name.text}() needs at least one argument", name.pos)
-        return Call(name.text, tuple(args), name.pos)
+        if len(args) < function.min_args:
+            wanted = "one argument" if function.min_args == 1 else f"{function.min_args} arguments"
+            raise ExpressionError(f"{name.text}() needs at least {wanted}", name.pos)
+        return Call(function.name, tuple(args), name.pos)
 
     def atom(self) -> Expr:
         tok = self.current

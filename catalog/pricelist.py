@@ -5,30 +5,43 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import assert_never
 
 from catalog.schema import (
     Adjustment,
+    AnyOption,
     BooleanOption,
     Formula,
     MultiOption,
+    NumberOption,
     PriceList,
     Product,
+    QuantityOption,
     SingleOption,
     TextOption,
     Tiers,
 )
 
 
+def option_amounts(option: AnyOption) -> list[tuple[str, str | bool, Decimal]]:
+    """An option's own amounts: (price-list key, the value it is for, amount in the product's currency).
+
+    The value is a value id for a choice, True for a chosen boolean or a filled text; numbers have none.
+    """
+    match option:
+        case SingleOption() | MultiOption():
+            return [(f"{option.id}.{value.id}", value.id, value.price) for value in option.values]
+        case BooleanOption() | TextOption():
+            return [(option.id, True, option.price)]
+        case NumberOption() | QuantityOption():
+            return []
+        case _:
+            assert_never(option)
+
+
 def amount_keys(product: Product) -> dict[str, Decimal]:
     """Every absolute amount of the product by its price-list key, with its value in the product's currency."""
-    keys: dict[str, Decimal] = {}
-    for option in product.options():
-        if isinstance(option, (SingleOption, MultiOption)):
-            for value in option.values:
-                if value.price:
-                    keys[f"{option.id}.{value.id}"] = value.price
-        elif isinstance(option, (BooleanOption, TextOption)) and option.price:
-            keys[option.id] = option.price
+    keys = {key: amount for option in product.options() for key, _, amount in option_amounts(option) if amount}
     for rule in product.pricing:
         if isinstance(rule, Adjustment) and rule.amount is not None:
             keys[rule.id] = rule.amount

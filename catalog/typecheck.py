@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,12 +26,14 @@ from catalog.expressions import (
 )
 from catalog.schema import AnyOption, BooleanOption, MultiOption, NumberOption, QuantityOption, SingleOption, TextOption
 
+TypeKind = typing.Literal["bool", "number", "text", "string", "choice", "set", "list"]
+
 
 @dataclass(frozen=True)
 class Type:
-    """The static type of an expression: kind is bool, number, text, string, choice, set or list."""
+    """The static type of an expression: a boolean, number, text option, string, single or multi choice, list."""
 
-    kind: str
+    kind: TypeKind
     option: AnyOption | None = None
     literal: str | None = None
     items: tuple[tuple[Type, int], ...] = ()
@@ -104,9 +107,13 @@ class Checker:
             self.membership(expr)
             return BOOL
         if isinstance(expr, Call):
-            for arg in expr.args:
-                self.truthy(arg)
-            return NUMBER
+            match expr.func:
+                case "count":
+                    for arg in expr.args:
+                        self.truthy(arg)
+                    return NUMBER
+                case _:
+                    assert_never(expr.func)
         if isinstance(expr, (Arith, Negate)):
             for child in (expr.left, expr.right) if isinstance(expr, Arith) else (expr.operand,):
                 if self.infer(child).kind != "number":

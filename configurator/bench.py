@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from catalog.schema import MultiOption, Product
+from rules.backend import SatBackend
 from rules.compile import compile_product
 from rules.engine import Engine
 from rules.sat import SatModel
@@ -60,7 +61,8 @@ def bench(product: Product, sessions: int = 5, seed: int = 0, baseline_steps: in
             assert state.consistent, "a value from a valid domain must keep the selection consistent"
     sample = _spread(len(selections), baseline_steps)
     baseline, same_steps = [], []
-    sat = SatModel(engine.model, guarded=False)  # the straightforward method: one SAT call per open value
+    # The straightforward method, one SAT call per open value: on the engine's own solver where it has one.
+    sat = engine.backend.sat if isinstance(engine.backend, SatBackend) else SatModel(engine.model, guarded=False)
     for index in sample:
         fixed = parse_selection(engine.model, selections[index]).fixed
         began = time.perf_counter()

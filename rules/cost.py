@@ -13,23 +13,19 @@ import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal, assert_never
+from typing import Any, Literal
 
 import numpy as np
 
 from catalog.expressions import Expr, parse_expression
-from catalog.pricelist import ResolvedPriceList, resolve
+from catalog.pricelist import ResolvedPriceList, option_amounts, resolve
 from catalog.schema import (
     Adjustment,
     AnyOption,
-    BooleanOption,
     Formula,
     MultiOption,
-    NumberOption,
     Product,
-    QuantityOption,
     SingleOption,
-    TextOption,
     Tiers,
 )
 from rules.compile import CompiledModel
@@ -155,27 +151,21 @@ def cost_for(model: CompiledModel, list_id: str | None) -> Cost | None:
 
 
 def _value_prices(option: AnyOption, price_list: ResolvedPriceList) -> list[ValuePrice]:
+    """What each of an option's values adds: its amount in the list, plus (a choice's) percent of the base."""
     label = option.label or option.id
-    match option:
-        case SingleOption() | MultiOption():
-            return [
-                ValuePrice(
-                    option.id,
-                    value.id,
-                    f"{label}: {value.label or value.id}",
-                    f"option:{option.id}={value.id}",
-                    (price_list.amount(f"{option.id}.{value.id}") if value.price else Decimal(0))
-                    + (price_list.base_price * value.price_percent / HUNDRED if value.price_percent else Decimal(0)),
-                )
-                for value in option.values
-            ]
-        case BooleanOption() | TextOption():
-            amount = price_list.amount(option.id) if option.price else Decimal(0)
-            return [ValuePrice(option.id, True, label, f"option:{option.id}", amount)]
-        case NumberOption() | QuantityOption():
-            return []  # numbers are priced by formulas
-        case _:
-            assert_never(option)
+    values = {value.id: value for value in option.values} if isinstance(option, SingleOption | MultiOption) else {}
+    priced = []
+    for key, value_id, amount in option_amounts(option):
+        delta = price_list.amount(key) if amount else Decimal(0)
+        value = values.get(value_id) if isinstance(value_id, str) else None
+        if value is None:
+            priced.append(ValuePrice(option.id, value_id, label, f"option:{option.id}", delta))
+            continue
+        if value.price_percent:
+            delta += price_list.base_price * value.price_percent / HUNDRED
+        shown = f"{label}: {value.label or value.id}"
+        priced.append(ValuePrice(option.id, value_id, shown, f"option:{option.id}={value.id}", delta))
+    return priced
 
 
 def _chosen(chosen: Any, value: str | bool) -> bool:

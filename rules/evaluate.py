@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from catalog.errors import ConfiguratorError
 from catalog.expressions import (
@@ -56,7 +56,11 @@ def evaluate(expr: Expr, values: Mapping[str, Any]) -> Any:
     if isinstance(expr, Negate):
         return -Decimal(evaluate(expr.operand, values))
     if isinstance(expr, Call):
-        return Decimal(sum(1 for arg in expr.args if truth(evaluate(arg, values))))
+        match expr.func:
+            case "count":
+                return Decimal(sum(1 for arg in expr.args if truth(evaluate(arg, values))))
+            case _:
+                assert_never(expr.func)
     assert isinstance(expr, Arith)
     left, right = Decimal(evaluate(expr.left, values)), Decimal(evaluate(expr.right, values))
     if expr.op == "+":

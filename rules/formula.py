@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import assert_never
 
 from pysat.card import CardEnc, EncType
 from pysat.formula import IDPool
 
-from catalog.expressions import BoolOp, Call, Compare, Expr, Literal, Membership, Not
+from catalog.expressions import BoolOp, Call, Compare, Comparison, Expr, Literal, Membership, Not
 from rules.errors import RuleError
 
 
@@ -67,15 +68,19 @@ def lower(expr: Expr, rule_id: str, atom: Callable[[Expr], Atom | None]) -> Node
         if isinstance(left, Literal) and isinstance(right, Call):
             left, right, op = right, left, _flip(op)
         if isinstance(left, Call) and isinstance(right, Literal) and isinstance(right.value, int):
-            args = tuple(lower(a, rule_id, atom) for a in left.args)
-            return Count(args, op, int(right.value))
+            match left.func:
+                case "count":
+                    return Count(tuple(lower(a, rule_id, atom) for a in left.args), op, int(right.value))
+                case _:
+                    assert_never(left.func)
     if isinstance(expr, Membership):
         raise RuleError(rule_id, "a membership test over several options is too large to compile")
     raise RuleError(rule_id, "this rule mentions too many options to tabulate, and is not a plain condition")
 
 
-def _flip(op: str) -> str:
-    return {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+def _flip(op: Comparison) -> Comparison:
+    flipped: dict[Comparison, Comparison] = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+    return flipped.get(op, op)
 
 
 def encode(node: Node, lits: list[list[int]], pool: IDPool, clauses: list[list[int]]) -> int:

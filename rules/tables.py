@@ -7,7 +7,7 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 import numpy as np
 import numpy.typing as npt
@@ -196,10 +196,14 @@ class _Evaluator:
             inner = self.number(expr.operand)
             return _Num(-inner.ints, inner.scale)
         if isinstance(expr, Call):
-            total = np.zeros(self.size, dtype=np.int64)
-            for arg in expr.args:
-                total += self.truth(arg)
-            return _Num(total, 0)
+            match expr.func:
+                case "count":
+                    total = np.zeros(self.size, dtype=np.int64)
+                    for arg in expr.args:
+                        total += self.truth(arg)
+                    return _Num(total, 0)
+                case _:
+                    assert_never(expr.func)
         if isinstance(expr, Arith):
             a, b = self.number(expr.left), self.number(expr.right)
             if expr.op == "*":

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
-from pathlib import Path
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -39,13 +40,20 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     made.dispose()
 
 
-@pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
+@contextmanager
+def rolled_back(engine: Engine) -> Iterator[Session]:
+    """A session whose commits are savepoints inside one transaction that is rolled back at the end."""
     with engine.connect() as connection:
         outer = connection.begin()
         with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
             yield session
         outer.rollback()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    with rolled_back(engine) as session:
+        yield session
 
 
 def test_api_keys_are_stored_hashed(db: Session) -> None:
@@ -99,13 +107,19 @@ def test_saved_configurations_and_profiles(db: Session) -> None:
     assert profile is not None and profile.data["household_size"] == 3
 
 
-def test_rollback_isolates_tests(db: Session) -> None:
-    assert db.exec(select(ApiKey)).all() == []
-    assert db.exec(select(Quote)).all() == []
+def test_rollback_isolates_tests(engine: Engine) -> None:
+    # What one test commits through the `db` fixture is gone for the next, whatever the order they run in.
+    name = f"isolation-{secrets.token_hex(4)}"
+    with rolled_back(engine) as session:
+        create_api_key(session, name)  # commits
+        assert session.exec(select(ApiKey).where(ApiKey.name == name)).one()
+    with Session(engine) as fresh:
+        assert fresh.exec(select(ApiKey).where(ApiKey.name == name)).all() == []
 
 
-def test_the_api_runs_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
-    application = create_app(database_url=postgres_url)
+def test_the_api_runs_on_postgresql(fresh_postgres_url: str) -> None:
+    # Its own database: the server commits, so the rolled-back suite's database must not see its rows.
+    application = create_app(database_url=fresh_postgres_url)
     with Session(application.state.db) as session:
         key = create_api_key(session, "pg shop")
     client = TestClient(application)
