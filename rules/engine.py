@@ -11,15 +11,18 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 import numpy as np
 
 from catalog.schema import (
     AnyOption,
+    BooleanOption,
     MultiOption,
+    NumberOption,
     Product,
     QuantityOption,
+    SingleOption,
     TextOption,
 )
 from rules.backend import Backend, BackendName, make_backend
@@ -166,15 +169,22 @@ class Engine:
         return {} if parsed.violations else parsed.fixed
 
     def _values_of(self, fixed: Mapping[int, int]) -> dict[str, Any]:
+        """Catalog values of the options whose variables are all fixed (a text's variable holds no text)."""
         out: dict[str, Any] = {}
         for option_id, variables in self.model.option_vars.items():
             if not variables or not all(v in fixed for v in variables):
                 continue
             option = self.model.options[option_id]
-            if isinstance(option, MultiOption):
-                out[option_id] = frozenset(str(self.model.variables[v].member) for v in variables if fixed[v] == 1)
-            elif not isinstance(option, TextOption):
-                out[option_id] = self.model.variables[variables[0]].values[fixed[variables[0]]]
+            match option:
+                case MultiOption():
+                    members = (self.model.variables[v] for v in variables if fixed[v] == 1)
+                    out[option_id] = frozenset(str(member.member) for member in members)
+                case SingleOption() | BooleanOption() | NumberOption() | QuantityOption():
+                    out[option_id] = self.model.variables[variables[0]].values[fixed[variables[0]]]
+                case TextOption():
+                    pass
+                case _:
+                    assert_never(option)
         return out
 
     def selection_of(self, fixed: Mapping[int, int]) -> dict[str, Any]:
