@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint schema bench clean postgres
+.PHONY: run test lint schema bench clean postgres chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(VENV)/bin/configurator serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed postgres
+test: $(VENV)/.installed postgres chromium
 	$(VENV)/bin/ruff check catalog rules configurator tests benchmarks
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
@@ -26,6 +26,12 @@ postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] \
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	  postgresql >/dev/null; } || echo "PostgreSQL could not be installed: the PostgreSQL tests will skip"
+
+# Browser tests drive Debian's Chromium (Playwright cannot download browsers here): install it where it is missing.
+chromium:
+	@[ -x /usr/bin/chromium ] || { [ "$$(id -u)" = 0 ] \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	  chromium >/dev/null; } || echo "Chromium could not be installed: the browser tests will skip"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check catalog rules configurator tests benchmarks

@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
-from configurator import errors
+from configurator import errors, web
 from configurator.api import quotes
 from configurator.api.routes import router
 from configurator.catalogs import load_compiled
@@ -26,7 +24,6 @@ def create_app(catalog_dir: str | Path | None = None, database_url: str | None =
     catalog = load_compiled([settings.catalog_dir])
     for error in catalog.errors:  # for the merchandiser, in the server's log; shoppers never see file paths
         _log.warning("catalog file not on sale: %s", error)
-    templates = Jinja2Templates(directory=FRONTEND / "templates")
     app = FastAPI(
         title="Configurator",
         version="0.1.0",
@@ -40,14 +37,10 @@ def create_app(catalog_dir: str | Path | None = None, database_url: str | None =
     errors.install(app)
     app.include_router(router)
     app.include_router(quotes.router)
+    app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders)
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request) -> HTMLResponse:
-        products = [loaded.product for loaded in catalog.products.values()]
-        return templates.TemplateResponse(request, "pages/index.html", {"products": products})
 
     return app

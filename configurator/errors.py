@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalog.errors import ConfiguratorError
+from configurator.csrf import CsrfError
 from rules.errors import EngineLimitError, PriceRangeError, RuleError
 from rules.selection import SelectionError
 
@@ -59,6 +60,7 @@ def problem(
 # Domain error type -> (status, title); the first matching class in order wins.
 REGISTRY: list[tuple[type[Exception], int, str]] = [
     (NotFound, 404, "Not found"),
+    (CsrfError, 403, "Forbidden"),
     (Unauthorized, 401, "Unauthorized"),
     (SelectionError, 422, "Invalid selection"),
     (RuleError, 422, "Rule cannot be applied"),

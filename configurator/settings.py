@@ -10,9 +10,12 @@ import catalog
 
 BUNDLED_CATALOG = Path(catalog.__file__).parent / "products"
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
-# The one htmx file pages may load from a CDN (pinned; a vendored copy under static/ serves it offline).
-HTMX_VERSION = "2.0.11"
+# The one htmx file pages load from a CDN: pinned, with subresource integrity; the same file, vendored under
+# static/vendor/, is loaded instead when the CDN is unreachable (static/htmx-fallback.js).
+HTMX_VERSION = "4.0.1"
 HTMX_CDN = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+HTMX_INTEGRITY = "sha384-Qp9rdC8H7EqOoX+nR0P3RPG2Noji+qdwJlGpfzwQJsfOpp3sGwIdSP9xO3+UlEhn"
+HTMX_VENDORED = f"/static/vendor/htmx-{HTMX_VERSION}.min.js"
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,17 @@ class Engine:
         """Each table's rows as a set of tuples, for constant-time checks of full assignments."""
         return [frozenset(map(tuple, table.rows.tolist())) for table in self.model.tables]
 
+    def alternatives(self, selections: Mapping[str, Any]) -> dict[str, OptionDomain]:
+        """For each option, the values it can take with every other choice kept: a chosen option's own choice
+        is left out, so the shopper sees what they could switch it to (an empty domain where nothing fits)."""
+        state = self.valid_domains(selections)
+        out = dict(state.domains)
+        for option_id in selections:
+            if option_id in out:
+                rest = {k: v for k, v in selections.items() if k != option_id}
+                out[option_id] = self.valid_domains(rest).domains[option_id]
+        return out
+
     def explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation:
         """A minimal set of choices and rules that together rule the value out."""
         return self.explainer.explain(selections, option_id, value)

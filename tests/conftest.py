@@ -127,3 +127,9 @@ def stored_rows(client: TestClient) -> tuple[int, int]:
             db.exec(select(func.count()).select_from(Quote)).one(),
             db.exec(select(func.count()).select_from(SavedConfiguration)).one(),
         )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: they share one browser, and Playwright's sync API keeps an event loop on this thread
+    while it is open, which other tests' own event loops must not meet."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))

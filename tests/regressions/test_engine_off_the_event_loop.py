@@ -1,10 +1,11 @@
 """Regression: `POST /price` was an async route that could call the SAT solver on the event loop, so one slow model
 blocked every other request. Only the engine's quick check (no propagation, no solver) may run on the loop now;
-compiling, domains, conflicts and completions run on worker threads. Checked by recording where they run."""
+compiling, domains, conflicts and completions run on worker threads. Checked by recording the threads the app's
+event loop runs on and the threads the slow work runs on."""
 
 from __future__ import annotations
 
-import asyncio
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,21 +35,13 @@ SLOW = [
 ]
 
 
-def _on_event_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
 @pytest.fixture
-def slow_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool]]]:
-    seen: list[tuple[str, bool]] = []
+def slow_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, threading.Thread]]]:
+    seen: list[tuple[str, threading.Thread]] = []
 
     def spying(name: str, original: Any) -> Any:
         def spy(*args: Any, **kwargs: Any) -> Any:
-            seen.append((name, _on_event_loop()))
+            seen.append((name, threading.current_thread()))
             return original(*args, **kwargs)
 
         return spy
@@ -64,12 +57,20 @@ def slow_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool
 
 @pytest.mark.parametrize(("url", "body", "status"), CALLS)
 def test_slow_engine_work_never_runs_on_the_event_loop(
-    slow_calls: list[tuple[str, bool]], url: str, body: dict[str, Any], status: int
+    slow_calls: list[tuple[str, threading.Thread]], url: str, body: dict[str, Any], status: int
 ) -> None:
-    client = TestClient(create_app(database_url="sqlite://"))
-    assert client.post(url, json=body).status_code == status
-    assert client.post(url, json=body).status_code == status  # again, now compiled: the quick path may apply
-    assert ("compile", False) in slow_calls
-    assert [name for name, on_loop in slow_calls if on_loop] == []
+    app = create_app(database_url="sqlite://")
+    rules.engine._CACHE.clear()  # so that the first request compiles (the app compiled its catalog at start)
+    loop_threads: list[threading.Thread] = []
+
+    async def recording(scope: Any, receive: Any, send: Any) -> None:
+        loop_threads.append(threading.current_thread())  # an ASGI call runs on the event loop's thread
+        await app(scope, receive, send)
+
+    with TestClient(recording) as client:
+        assert client.post(url, json=body).status_code == status
+        assert client.post(url, json=body).status_code == status  # again, compiled: the quick path may apply
+    assert loop_threads and "compile" in {name for name, _ in slow_calls}
+    assert [name for name, thread in slow_calls if any(thread is loop for loop in loop_threads)] == []
     if body is not CALLS[0][1]:
         assert len({name for name, _ in slow_calls}) >= 2  # solver or propagation work happened, off the loop

@@ -1,0 +1,99 @@
+"""The shopper's selection as form fields and query strings, and the undo history that travels with it.
+
+A selection is written as fields named by option id: a value id (single), one field per value (multi, with
+NONE for an empty choice), true/false (boolean), a decimal (number), digits (quantity), text (text). The same
+fields make the permalink's query string, so every state of the form has a URL and the server keeps no session.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, assert_never
+from urllib.parse import urlencode
+
+from catalog.schema import (
+    AnyOption,
+    BooleanOption,
+    MultiOption,
+    NumberOption,
+    Product,
+    QuantityOption,
+    SingleOption,
+    TextOption,
+)
+from configurator.api.schemas import plain
+
+NONE = "__none__"  # the multi-choice field value that means "none of these"
+HISTORY_FIELD = "h"
+MAX_HISTORY = 30
+MAX_HISTORY_CHARS = 16_000
+
+
+def selection_from_fields(product: Product, fields: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """The selection a form or query string gives; a field left empty leaves its option open."""
+    given: dict[str, list[str]] = {}
+    for name, value in fields:
+        given.setdefault(name, []).append(value)
+    selection: dict[str, Any] = {}
+    for option in product.options():
+        raw = [value for value in given.get(option.id, []) if value != ""]
+        if raw:
+            selection[option.id] = _value(option, raw)
+    return selection
+
+
+def _value(option: AnyOption, raw: list[str]) -> Any:
+    """One option's value from its non-empty fields (checked by the engine, which names what is wrong)."""
+    match option:
+        case MultiOption():
+            return [] if NONE in raw else raw
+        case QuantityOption():
+            return int(raw[0]) if raw[0].isascii() and raw[0].isdigit() and len(raw[0]) < 10 else raw[0]
+        case SingleOption() | BooleanOption() | NumberOption() | TextOption():
+            return raw[0]
+        case _:
+            assert_never(option)
+
+
+def fields_of(selection: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The form fields of a selection (catalog or JSON values), in a stable order."""
+    fields: list[tuple[str, str]] = []
+    for option_id, value in selection.items():
+        shown = plain(value)
+        if isinstance(shown, list):
+            fields.extend([(option_id, str(v)) for v in shown] or [(option_id, NONE)])
+        elif isinstance(shown, bool):
+            fields.append((option_id, "true" if shown else "false"))
+        else:
+            fields.append((option_id, str(shown)))
+    return fields
+
+
+def query_of(selection: Mapping[str, Any], history: list[str] | None = None) -> str:
+    """The query string of a selection, with its undo history when there is one."""
+    fields = fields_of(selection)
+    if history:
+        fields.append((HISTORY_FIELD, encode_history(history)))
+    return urlencode(fields)
+
+
+def encode_history(history: list[str]) -> str:
+    """Earlier states (their query strings), newest last, bounded, as one URL-safe field."""
+    kept = history[-MAX_HISTORY:]
+    while kept and len(json.dumps(kept)) > MAX_HISTORY_CHARS:
+        kept = kept[1:]
+    return base64.urlsafe_b64encode(json.dumps(kept).encode()).decode().rstrip("=")
+
+
+def decode_history(text: str | None) -> list[str]:
+    """The history field read back; anything malformed is an empty history, never an error."""
+    if not text or len(text) > MAX_HISTORY_CHARS * 2:
+        return []
+    try:
+        data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, binascii.Error):
+        return []
+    return [item for item in data if isinstance(item, str)][-MAX_HISTORY:] if isinstance(data, list) else []

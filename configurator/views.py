@@ -1,0 +1,272 @@
+"""View models of the shop's pages: plain frozen data built from the engine's answers, never from ORM rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal, assert_never
+
+from catalog.schema import (
+    AnyOption,
+    BooleanOption,
+    MultiOption,
+    NumberOption,
+    QuantityOption,
+    SingleOption,
+    TextOption,
+)
+from configurator.api.schemas import plain
+from configurator.form import encode_history, query_of
+from rules.cost import cost_for
+from rules.domains import OptionDomain, needs_value
+from rules.engine import Engine
+from rules.pricing import Price, from_price, price_selection
+from rules.selection import show_value
+
+Input = Literal["radio", "checkbox", "yesno", "number", "text"]
+# Swatches are drawn as SVG fills (no inline styles under the CSP), so only plain hex colours are used.
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
+
+
+@dataclass(frozen=True)
+class ValueView:
+    """One value of an option as the shopper sees it."""
+
+    id: str
+    label: str
+    description: str
+    delta: str  # "+20.00", or "" when it costs nothing extra
+    swatch: str | None
+    selected: bool
+    available: bool
+    reason: str  # why it is unavailable, in the rules' own words
+
+
+@dataclass(frozen=True)
+class OptionView:
+    """One option: its input, its values or bounds, what is chosen, and any problem with it."""
+
+    id: str
+    label: str
+    description: str
+    input: Input
+    values: tuple[ValueView, ...]
+    value: str  # the current value of a number or text input
+    required: bool
+    low: str = ""
+    high: str = ""
+    step: str = ""
+    unit: str = ""
+    max_length: int | None = None
+    pattern: str | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class StepView:
+    """A group of options, shown as a fieldset."""
+
+    id: str
+    label: str
+    description: str
+    options: tuple[OptionView, ...]
+
+
+@dataclass(frozen=True)
+class PriceView:
+    """The price shown: the total of a complete configuration, or 'from' the cheapest completion."""
+
+    label: Literal["total", "from"]
+    currency: str
+    total: str
+    lines: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RepairView:
+    """A value chosen anyway, and the earlier choices that must go for it."""
+
+    option: str
+    option_label: str
+    value: str
+    value_label: str
+    drop: tuple[str, ...]  # the earlier choices to drop, as phrases ("Belt drive", "Gears 8-speed hub")
+    apply_query: str
+
+
+@dataclass(frozen=True)
+class ProductView:
+    """Everything the product page shows."""
+
+    id: str
+    name: str
+    description: str
+    steps: tuple[StepView, ...]
+    price: PriceView | None
+    complete: bool
+    left: tuple[str, ...]  # labels of required options still open
+    done: int
+    total: int
+    permalink: str
+    state: str  # the query string of the selection shown, without its history
+    history: str
+    can_undo: bool
+    messages: tuple[str, ...]
+    repair: RepairView | None
+    csrf: str
+
+
+def product_view(
+    engine: Engine,
+    selection: Mapping[str, Any],
+    history: list[str],
+    csrf: str,
+    repair: RepairView | None = None,
+    messages: tuple[str, ...] = (),
+) -> ProductView:
+    """The product page for a selection."""
+    product = engine.model.product
+    state = engine.validate(selection)
+    errors = {v.option: v.message for v in state.violations if v.option and v.rule_id is None}
+    kept = {k: v for k, v in selection.items() if k not in errors}
+    domains = engine.alternatives(kept)
+    deltas = _deltas(engine)
+    steps = tuple(
+        StepView(
+            step.id,
+            step.label,
+            step.description,
+            tuple(_option(engine, o, kept, domains, deltas, errors.get(o.id, ""), selection) for o in step.options),
+        )
+        for step in product.steps
+    )
+    needed = [o for o in product.options() if needs_value(o)]
+    left = tuple(o.label or o.id for o in needed if o.id not in state.values)
+    rule_messages = tuple(v.message for v in state.violations if v.rule_id is not None)
+    return ProductView(
+        id=product.id,
+        name=product.name,
+        description=product.description,
+        steps=steps,
+        price=_price(engine, kept, state.complete and state.consistent),
+        complete=state.complete and state.consistent,
+        left=left,
+        done=len(needed) - len(left),
+        total=len(needed),
+        permalink=f"/products/{product.id}?{query_of(selection, history)}",
+        state=query_of(selection),
+        history=encode_history(history) if history else "",
+        can_undo=bool(history),
+        messages=messages + rule_messages,
+        repair=repair,
+        csrf=csrf,
+    )
+
+
+def _option(
+    engine: Engine,
+    option: AnyOption,
+    kept: Mapping[str, Any],
+    domains: Mapping[str, OptionDomain],
+    deltas: Mapping[tuple[str, str | bool], Decimal],
+    error: str,
+    raw: Mapping[str, Any],
+) -> OptionView:
+    domain = domains.get(option.id)
+    possible = set(domain.values) if domain is not None else set()
+    chosen = kept.get(option.id)
+    label = option.label or option.id
+    match option:
+        case SingleOption() | MultiOption():
+            picked = set(chosen) if isinstance(chosen, list) else {chosen}
+            values = tuple(
+                _value_view(engine, kept, option, v.id, v.label or v.id, v.description, v.swatch,
+                            deltas.get((option.id, v.id)), v.id in picked, v.id in possible)
+                for v in option.values
+            )
+            kind: Input = "radio" if isinstance(option, SingleOption) else "checkbox"
+            return OptionView(option.id, label, option.description, kind, values, "", True, error=error)
+        case BooleanOption():
+            picked_bool = {True: "true", False: "false"}.get(chosen) if isinstance(chosen, bool) else chosen
+            values = tuple(
+                _value_view(engine, kept, option, text, shown, "", None,
+                            deltas.get((option.id, True)) if value else None, picked_bool == text, value in possible)
+                for value, text, shown in ((True, "true", "Yes"), (False, "false", "No"))
+            )
+            return OptionView(option.id, label, option.description, "yesno", values, "", True, error=error)
+        case NumberOption() | QuantityOption():
+            low = min(possible) if possible else option.min
+            high = max(possible) if possible else option.max
+            value = "" if option.id not in raw else str(plain(raw[option.id]))
+            return OptionView(
+                option.id, label, option.description, "number", (), value, isinstance(option, NumberOption),
+                low=str(plain(low)), high=str(plain(high)), step=str(option.step),
+                unit=getattr(option, "unit", None) or "", error=error,
+            )
+        case TextOption():
+            value = str(raw.get(option.id, ""))
+            return OptionView(
+                option.id, label, option.description, "text", (), value, option.required,
+                max_length=option.max_length, pattern=option.pattern, error=error,
+            )
+        case _:
+            assert_never(option)
+
+
+def _value_view(
+    engine: Engine,
+    kept: Mapping[str, Any],
+    option: AnyOption,
+    value_id: str,
+    label: str,
+    description: str,
+    swatch: str | None,
+    delta: Decimal | None,
+    selected: bool,
+    available: bool,
+) -> ValueView:
+    reason = "" if available or selected else _reason(engine, kept, option, value_id)
+    shown = f"{'+' if delta > 0 else ''}{delta}" if delta else ""
+    colour = swatch if swatch is not None and _COLOUR.fullmatch(swatch) else None
+    return ValueView(value_id, label, description, shown, colour, selected, available or selected, reason)
+
+
+def _reason(engine: Engine, kept: Mapping[str, Any], option: AnyOption, value_id: str) -> str:
+    """Why a value is unavailable, from the engine's minimal explanation, in the rules' own words."""
+    value: Any = value_id == "true" if isinstance(option, BooleanOption) else value_id
+    rest = {k: v for k, v in kept.items() if k != option.id}
+    why = engine.explain(rest, option.id, value)
+    if why.possible:
+        return ""
+    labels = {o.id: o.label or o.id for o in engine.model.options.values()}
+    said = " ".join(dict.fromkeys(why.messages))
+    if not why.choices:
+        return said
+    choices = ", ".join(chosen_phrase(labels.get(name, name), chosen) for name, chosen in why.choices)
+    return f"Not with {choices}: {said}"
+
+
+def chosen_phrase(label: str, value: Any) -> str:
+    """A choice in words: the label alone for a yes, 'no label' for a no, else the label and the value."""
+    if isinstance(value, bool):
+        return label if value else f"no {label}"
+    return f"{label} {show_value(value)}"
+
+
+def _deltas(engine: Engine) -> dict[tuple[str, str | bool], Decimal]:
+    cost = cost_for(engine.model, None)
+    return {} if cost is None else {(p.option, p.value): p.amount for p in cost.values}
+
+
+def _price(engine: Engine, selection: Mapping[str, Any], complete: bool) -> PriceView | None:
+    priced = price_selection(engine, selection) if complete else from_price(engine, selection)
+    if priced.price is None:
+        return None
+    return _price_view(priced.price, "total" if complete else "from")
+
+
+def _price_view(price: Price, label: Literal["total", "from"]) -> PriceView:
+    lines = tuple((line.label, str(line.amount)) for line in price.lines)
+    return PriceView(label, price.currency, str(price.total), lines)

@@ -1,0 +1,206 @@
+"""The shop's HTML pages: the catalog index and the product configurator (Jinja2 + htmx, no session state).
+
+Page or fragment is decided in one place (`render`): an htmx request gets named blocks of the same template
+the full page is made of, and every answer varies on HX-Request. Without JavaScript every control is a real
+form field and a post redirects to the permalink of the new state (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2_fragments import render_blocks
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from catalog.loader import Catalog
+from configurator import csrf
+from configurator.api.routes import engine_of, loaded_product
+from configurator.form import HISTORY_FIELD, decode_history, query_of, selection_from_fields
+from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
+from configurator.views import RepairView, chosen_phrase, product_view
+from rules.classify import classify
+from rules.engine import Engine
+from rules.pricing import from_price
+from rules.selection import parse_selection
+
+MAX_FORM_FIELDS = 2_000
+ENVIRONMENT = Environment(
+    loader=FileSystemLoader(FRONTEND / "templates"), autoescape=select_autoescape(default=True), auto_reload=False
+)
+ENVIRONMENT.globals.update(htmx_cdn=HTMX_CDN, htmx_integrity=HTMX_INTEGRITY, htmx_vendored=HTMX_VENDORED)
+router = APIRouter(include_in_schema=False)
+
+
+def render(
+    request: Request, template: str, blocks: Sequence[str], context: Mapping[str, Any], status: int = 200
+) -> HTMLResponse:
+    """The whole page, or for an htmx request only `blocks` of it: the same markup either way."""
+    if request.headers.get("HX-Request") == "true" and blocks:
+        html = render_blocks(ENVIRONMENT, template, list(blocks), **context)
+    else:
+        html = ENVIRONMENT.get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status, headers={"Vary": "HX-Request"})
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One product on the index: its link, picture or swatch, from-price and face."""
+
+    id: str
+    name: str
+    description: str
+    image: str | None
+    swatch: str | None
+    from_price: str
+    face: str
+    face_reason: str
+
+
+@router.get("/", response_class=HTMLResponse)
+async def index(request: Request) -> Response:
+    """The catalog: every product with its exact from-price and its face of mass customization."""
+    catalog: Catalog = request.app.state.catalog
+    entries = await run_in_threadpool(lambda: [_entry(engine_of(loaded)) for loaded in catalog.products.values()])
+    token = csrf.csrf_token(request)
+    response = render(request, "pages/index.html", ["products"], {"products": entries})
+    csrf.remember(request, response, token)
+    return response
+
+
+def _entry(engine: Engine) -> CatalogEntry:
+    product = engine.model.product
+    priced = from_price(engine, {})
+    face = classify(product)
+    swatch = next((v.swatch for o in product.options() for v in getattr(o, "values", []) if v.swatch), None)
+    shown = f"{priced.price.total} {priced.price.currency}" if priced.price is not None else "not available"
+    return CatalogEntry(product.id, product.name, product.description, product.image, swatch, shown, face.face,
+                        face.reason)
+
+
+@router.get("/products/{product_id}", response_class=HTMLResponse)
+async def product_page(request: Request, product_id: str) -> Response:
+    """The configurator for the selection in the query string (every state has a URL)."""
+    loaded = loaded_product(request, product_id)
+    fields = request.query_params.multi_items()[:MAX_FORM_FIELDS]
+    selection = selection_from_fields(loaded.product, fields)
+    history = decode_history(request.query_params.get(HISTORY_FIELD))
+    token = csrf.csrf_token(request)
+    view = await run_in_threadpool(product_view, engine_of(loaded), selection, history, token)
+    response = render(request, "pages/product.html", ["configurator"], {"view": view})
+    csrf.remember(request, response, token)
+    return response
+
+
+@router.post("/products/{product_id}", response_class=HTMLResponse)
+async def product_post(request: Request, product_id: str) -> Response:
+    """One step: a change, undo, complete, cheapest, or a value chosen anyway (which offers its repair)."""
+    loaded = loaded_product(request, product_id)
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
+    csrf.check_csrf(request, _text(form, csrf.FIELD))
+    engine = engine_of(loaded)
+    step = await run_in_threadpool(_step, engine, form)
+    if step.repair is None and request.headers.get("HX-Request") != "true":
+        return RedirectResponse(step.permalink, status_code=303)
+    view = await run_in_threadpool(
+        product_view, engine, step.selection, step.history, _text(form, csrf.FIELD) or "", step.repair, step.messages
+    )
+    response = render(request, "pages/product.html", ["configurator"], {"view": view})
+    if step.repair is None:
+        response.headers["HX-Push-Url"] = step.permalink
+    return response
+
+
+def _step(engine: Engine, form: FormData) -> StepResult:
+    product = engine.model.product
+    fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    selection = selection_from_fields(product, fields)
+    was = _text(form, "was") or ""
+    history = decode_history(_text(form, HISTORY_FIELD))
+    action = _text(form, "do") or "update"
+    if action == "undo" and history:
+        previous = history[-1]
+        return StepResult(engine, selection_from_fields(product, _parse_query(previous)), history[:-1])
+    if action in ("complete", "cheapest"):
+        done = engine.complete(selection) if action == "complete" else from_price(engine, selection).selections
+        if done is None:
+            return StepResult(engine, selection, history, messages=("No valid configuration extends these choices.",))
+        return StepResult(engine, dict(done), _pushed(history, was))
+    if action.startswith(("try:", "apply:")):
+        return _repair_step(engine, selection, history, was, action)
+    return StepResult(engine, selection, _pushed(history, was) if query_of(selection) != was else history)
+
+
+def _parse_query(query: str) -> list[tuple[str, str]]:
+    return parse_qsl(query, keep_blank_values=False)[:MAX_FORM_FIELDS]
+
+
+def _repair_step(
+    engine: Engine, selection: dict[str, Any], history: list[str], was: str, action: str
+) -> StepResult:
+    kind, _, target = action.partition(":")
+    option_id, _, value_text = target.partition("=")
+    option = engine.model.options.get(option_id)
+    if option is None:
+        return StepResult(engine, selection, history, messages=(f"There is no option {option_id!r}.",))
+    value: Any = (value_text == "true") if option.type == "boolean" else value_text
+    if option.type == "multi":
+        current = selection.get(option_id)
+        value = sorted({*(current if isinstance(current, list) else []), value_text})
+    rest = {k: v for k, v in selection.items() if k != option_id}
+    fix = engine.repair(rest, option_id, value if option.type != "multi" else value_text)
+    if not fix.possible:
+        impossible = f"{option.label or option_id} cannot be {value_text} with any choices."
+        return StepResult(engine, selection, history, messages=(impossible,))
+    if kind == "apply":
+        kept = {k: v for k, v in rest.items() if k not in fix.drop}
+        return StepResult(engine, {**kept, option_id: value}, _pushed(history, was))
+    labels = {o.id: o.label or o.id for o in engine.model.options.values()}
+    values = parse_selection(engine.model, selection).values  # catalog values: a yes is True, not "true"
+    repair = RepairView(
+        option=option_id,
+        option_label=labels[option_id],
+        value=value_text,
+        value_label=_value_label(option, value_text),
+        drop=tuple(chosen_phrase(labels.get(name, name), values.get(name, selection[name])) for name in fix.drop),
+        apply_query=f"apply:{option_id}={value_text}",
+    )
+    return StepResult(engine, selection, history, repair=repair)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one post leads to: the new selection and history, a repair to confirm, messages for the shopper."""
+
+    engine: Engine
+    selection: dict[str, Any]
+    history: list[str]
+    repair: RepairView | None = None
+    messages: tuple[str, ...] = ()
+
+    @property
+    def permalink(self) -> str:
+        """The URL of the new state."""
+        return f"/products/{self.engine.model.product.id}?{query_of(self.selection, self.history)}"
+
+
+def _pushed(history: list[str], was: str) -> list[str]:
+    return [*history, was]
+
+
+def _value_label(option: Any, value_id: str) -> str:
+    for value in getattr(option, "values", []):
+        if value.id == value_id:
+            return str(value.label or value.id)
+    return {"true": "yes", "false": "no"}.get(value_id, value_id)
+
+
+def _text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) else None

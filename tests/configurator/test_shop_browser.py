@@ -1,0 +1,90 @@
+"""The shopper's journey in a real browser (Debian's Chromium through Playwright), with and without JavaScript:
+configure, see why a value is unavailable, take its repair, undo it, complete, reload the permalink."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from configurator.app import create_app
+from tests.browser import browser, offline, shot
+from tests.live import serving
+
+__all__ = ["browser"]
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = create_app(database_url=f"sqlite:///{tmp_path_factory.mktemp('browser') / 'db.sqlite'}")
+    with serving(app) as base:
+        yield base
+    app.state.db.dispose()
+
+
+@pytest.fixture(params=["htmx", "no-js"])
+def page(request: pytest.FixtureRequest, browser: Browser, shop: str) -> Iterator[Page]:
+    context = browser.new_context(java_script_enabled=request.param == "htmx", viewport={"width": 1100, "height": 900})
+    opened = context.new_page()
+    offline(opened, shop)
+    opened.goto(shop + "/")
+    yield opened
+    context.close()
+
+
+def _choose(page: Page, js: bool, selector: str) -> None:
+    """Choose a value: htmx sends the form on the change; without JavaScript the shopper presses the button."""
+    page.locator(selector).check()
+    if not js:
+        page.get_by_role("button", name="Apply my choices").click()
+
+
+def test_configure_explain_repair_undo_complete(page: Page, request: pytest.FixtureRequest) -> None:
+    js = "htmx" in request.node.callspec.id
+    name = "js" if js else "nojs"
+    page.get_by_role("link", name="Made-to-order city bicycle").click()
+    expect(page.locator("h1")).to_have_text("Made-to-order city bicycle")
+    assert page.evaluate("() => Boolean(window.htmx)") is js
+    _choose(page, js, "#option-belt_drive input[value='true']")
+    single = page.locator("#option-gears li", has_text="Single speed")
+    expect(single.locator("input")).to_be_disabled()
+    reason = "Not with Belt drive instead of chain: A belt drive needs a hub gear."
+    expect(single.locator(".reason")).to_have_text(reason)
+    shot(page, f"{name}-1-reason")
+    single.get_by_role("button", name="Choose anyway").click()
+    expect(page.locator("#repair-title")).to_have_text("Take Gears: Single speed?")
+    dropped = "That needs these earlier choices dropped: Belt drive instead of chain."
+    expect(page.locator("#repair")).to_contain_text(dropped)
+    shot(page, f"{name}-2-repair")
+    page.get_by_role("button", name="Yes, change it").click()
+    expect(page.locator("#option-gears input[value='single']")).to_be_checked()
+    expect(page.locator("#option-belt_drive input[value='true']")).not_to_be_checked()
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator("#option-belt_drive input[value='true']")).to_be_checked()
+    expect(page.locator("#option-gears input[value='single']")).to_be_disabled()
+    shot(page, f"{name}-3-undone")
+    before = page.locator("#price-total").inner_text()
+    page.get_by_role("button", name="Complete it for me").click()
+    expect(page.locator("#progress .left")).to_have_text("Complete: every choice is made.")
+    expect(page.locator("#price h2")).to_contain_text("Total")
+    total = page.locator("#price-total").inner_text()
+    assert total != before or "From" not in page.locator("#price h2").inner_text()
+    shot(page, f"{name}-4-complete")
+    permalink = page.locator("#permalink").get_attribute("href")
+    assert permalink is not None and "belt_drive=true" in permalink
+    page.goto(page.url.split("/products/")[0] + permalink)
+    expect(page.locator("#price-total")).to_have_text(total)
+    expect(page.locator("#option-belt_drive input[value='true']")).to_be_checked()
+
+
+def test_the_page_is_the_same_with_and_without_htmx_requests(shop: str) -> None:
+    import httpx2
+
+    url = shop + "/products/city-bike?belt_drive=true"
+    with httpx2.Client() as http:
+        page = http.get(url)
+        fragment = http.get(url, headers={"HX-Request": "true"})
+    assert page.headers["vary"] == fragment.headers["vary"] == "HX-Request"
+    assert fragment.text.strip().startswith('<form id="configurator"')
+    assert fragment.text.strip() in page.text
