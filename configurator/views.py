@@ -23,7 +23,7 @@ from rules.cost import cost_for
 from rules.domains import OptionDomain, needs_value
 from rules.engine import Engine
 from rules.pricing import Price, from_price, price_selection
-from rules.selection import show_value
+from rules.selection import choice_phrase
 
 Input = Literal["radio", "checkbox", "yesno", "number", "text"]
 # Swatches are drawn as SVG fills (no inline styles under the CSP), so only plain hex colours are used.
@@ -244,15 +244,8 @@ def _reason(engine: Engine, kept: Mapping[str, Any], option: AnyOption, value_id
     said = " ".join(dict.fromkeys(why.messages))
     if not why.choices:
         return said
-    choices = ", ".join(chosen_phrase(labels.get(name, name), chosen) for name, chosen in why.choices)
+    choices = ", ".join(choice_phrase(labels.get(name, name), chosen) for name, chosen in why.choices)
     return f"Not with {choices}: {said}"
-
-
-def chosen_phrase(label: str, value: Any) -> str:
-    """A choice in words: the label alone for a yes, 'no label' for a no, else the label and the value."""
-    if isinstance(value, bool):
-        return label if value else f"no {label}"
-    return f"{label} {show_value(value)}"
 
 
 def _deltas(engine: Engine) -> dict[tuple[str, str | bool], Decimal]:

@@ -24,11 +24,11 @@ from configurator import csrf
 from configurator.api.routes import engine_of, loaded_product
 from configurator.form import HISTORY_FIELD, decode_history, query_of, selection_from_fields
 from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
-from configurator.views import RepairView, chosen_phrase, product_view
+from configurator.views import RepairView, product_view
 from rules.classify import classify
 from rules.engine import Engine
 from rules.pricing import from_price
-from rules.selection import parse_selection
+from rules.selection import choice_phrase, parse_selection
 
 MAX_FORM_FIELDS = 2_000
 ENVIRONMENT = Environment(
@@ -168,7 +168,7 @@ def _repair_step(
         option_label=labels[option_id],
         value=value_text,
         value_label=_value_label(option, value_text),
-        drop=tuple(chosen_phrase(labels.get(name, name), values.get(name, selection[name])) for name in fix.drop),
+        drop=tuple(choice_phrase(labels.get(name, name), values.get(name, selection[name])) for name in fix.drop),
         apply_query=f"apply:{option_id}={value_text}",
     )
     return StepResult(engine, selection, history, repair=repair)

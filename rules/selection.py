@@ -190,3 +190,10 @@ def show_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def choice_phrase(label: str, value: Any) -> str:
+    """A choice in words: the label alone for a yes, 'no label' for a no, else the label and the value."""
+    if isinstance(value, bool):
+        return label if value else f"no {label}"
+    return f"{label} {show_value(value)}"

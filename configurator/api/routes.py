@@ -18,10 +18,14 @@ from configurator.api.schemas import (
     CompleteResponse,
     ConfigureResponse,
     DomainOut,
+    ExplainRequest,
+    ExplainResponse,
     PriceLineOut,
     PriceOut,
     PriceRequest,
     ProductSummary,
+    Reason,
+    RepairResponse,
     SelectionsRequest,
     plain,
 )
@@ -29,7 +33,7 @@ from configurator.errors import NotFound, Unprocessable, domain_problem
 from rules.classify import classify
 from rules.engine import Domains, Engine, compiled_engine, engine_for
 from rules.pricing import Price, Priced, from_price, price_selection, quick_price
-from rules.selection import Violation
+from rules.selection import Violation, choice_phrase
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed JSON (problem+json)"},
@@ -174,6 +178,31 @@ def complete(request: Request, product_id: str, body: SelectionsRequest) -> Comp
         state = engine.validate(body.selections)
         raise Unprocessable("No valid configuration extends this selection", violations_out(state.violations))
     return CompleteResponse(selections={k: plain(v) for k, v in done.items()})
+
+
+@router.post("/products/{product_id}/explain", response_model=ExplainResponse)
+def explain(request: Request, product_id: str, body: ExplainRequest) -> ExplainResponse:
+    """Why a value is not possible with the selection: a minimal set of the catalog's rules and the choices."""
+    engine = _engine(request, product_id)
+    why = engine.explain(body.selections, body.option, body.value)
+    labels = {o.id: o.label or o.id for o in engine.model.options.values()}
+    because = [Reason(kind="rule", id=rule, message=engine.model.messages[rule]) for rule in why.rules]
+    because += [
+        Reason(kind="choice", id=name, message=choice_phrase(labels[name], value)) for name, value in why.choices
+    ]
+    return ExplainResponse(possible=why.possible, because=because)
+
+
+@router.post("/products/{product_id}/repair", response_model=RepairResponse)
+def repair(request: Request, product_id: str, body: ExplainRequest) -> RepairResponse:
+    """The fewest earlier choices to drop so that the value fits, and the selection with the value taken (422 if
+    no selection at all can take it)."""
+    engine = _engine(request, product_id)
+    fix = engine.repair(body.selections, body.option, body.value)
+    if not fix.possible:
+        raise Unprocessable(f"No configuration can have {body.option} = {body.value}", [])
+    kept = {k: v for k, v in body.selections.items() if k not in fix.drop and k != body.option}
+    return RepairResponse(drop=list(fix.drop), selections={**kept, body.option: body.value})
 
 
 @router.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictInt, WithJsonSchema
 
@@ -96,6 +96,37 @@ class PriceRequest(_Request):
         None, ge=1, le=MAX_UNITS, description="Units, a JSON integer (default: the quantity option, or 1)."
     )
     price_list: Text | None = Field(None, description="Price list id (default: the product's currency).")
+
+
+class ExplainRequest(_Request):
+    """A value to ask about, given a (partial) selection."""
+
+    selections: Selections = Field(default_factory=dict, examples=[{"belt_drive": True}])
+    option: Text = Field(examples=["gears"])
+    value: SelectionValue = Field(examples=["single"])
+
+
+class Reason(BaseModel):
+    """One element of a minimal explanation: a catalog rule, or one of the shopper's choices."""
+
+    kind: Literal["rule", "choice"]
+    id: str
+    message: str
+
+
+class ExplainResponse(BaseModel):
+    """Whether the value is possible with the selection; if not, a minimal set of rules and choices that rule it
+    out (drop any one of them and it is no longer ruled out by the rest)."""
+
+    possible: bool
+    because: list[Reason]
+
+
+class RepairResponse(BaseModel):
+    """The fewest earlier choices to drop so that the value fits, and the selection that results."""
+
+    drop: list[str]
+    selections: Selections
 
 
 class BatchPriceRequest(_Request):

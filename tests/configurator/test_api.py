@@ -124,3 +124,27 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
         "/api/v1/products/{product_id}/configure",
     } <= set(spec["paths"])
     assert "400" in spec["paths"]["/api/v1/products/{product_id}/price"]["post"]["responses"]
+
+
+def test_explain_names_a_minimal_set_of_rules_and_choices(client: TestClient) -> None:
+    body = {"selections": {"belt_drive": True, "frame_size": "M"}, "option": "gears", "value": "single"}
+    answer = client.post("/api/v1/products/city-bike/explain", json=body)
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "possible": False,
+        "because": [
+            {"kind": "rule", "id": "belt-needs-hub", "message": "A belt drive needs a hub gear."},
+            {"kind": "choice", "id": "belt_drive", "message": "Belt drive instead of chain"},
+        ],
+    }
+    possible = client.post("/api/v1/products/city-bike/explain", json={**body, "value": "hub8"}).json()
+    assert possible == {"possible": True, "because": []}
+
+
+def test_repair_drops_the_fewest_choices(client: TestClient) -> None:
+    body = {"selections": {"belt_drive": True, "frame_size": "M"}, "option": "gears", "value": "single"}
+    answer = client.post("/api/v1/products/city-bike/repair", json=body)
+    assert answer.status_code == 200
+    assert answer.json() == {"drop": ["belt_drive"], "selections": {"frame_size": "M", "gears": "single"}}
+    unknown = client.post("/api/v1/products/city-bike/repair", json={**body, "option": "nope"})
+    assert unknown.status_code == 422 and unknown.headers["content-type"] == "application/problem+json"

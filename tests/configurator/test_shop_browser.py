@@ -88,3 +88,15 @@ def test_the_page_is_the_same_with_and_without_htmx_requests(shop: str) -> None:
     assert page.headers["vary"] == fragment.headers["vary"] == "HX-Request"
     assert fragment.text.strip().startswith('<form id="configurator"')
     assert fragment.text.strip() in page.text
+
+
+@pytest.mark.parametrize("path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses"])
+def test_nothing_overflows_a_phone_screen(browser: Browser, shop: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    phone = context.new_page()
+    offline(phone, shop)
+    phone.goto(shop + path)
+    widths = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    shot(phone, "phone" + path.replace("/", "-").split("?")[0])
+    context.close()
+    assert widths[0] <= widths[1], f"{path} is {widths[0]} px wide on a {widths[1]} px screen"
