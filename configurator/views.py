@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -133,12 +134,13 @@ def product_view(
     kept = {k: v for k, v in selection.items() if k not in errors}
     domains = engine.alternatives(kept)
     deltas = _deltas(engine)
+    reasons = Reasons(engine, kept)
     steps = tuple(
         StepView(
             step.id,
             step.label,
             step.description,
-            tuple(_option(engine, o, kept, domains, deltas, errors.get(o.id, ""), selection) for o in step.options),
+            tuple(_option(reasons, o, kept, domains, deltas, errors.get(o.id, ""), selection) for o in step.options),
         )
         for step in product.steps
     )
@@ -166,7 +168,7 @@ def product_view(
 
 
 def _option(
-    engine: Engine,
+    reasons: Reasons,
     option: AnyOption,
     kept: Mapping[str, Any],
     domains: Mapping[str, OptionDomain],
@@ -182,7 +184,7 @@ def _option(
         case SingleOption() | MultiOption():
             picked = set(chosen) if isinstance(chosen, list) else {chosen}
             values = tuple(
-                _value_view(engine, kept, option, v.id, v.label or v.id, v.description, v.swatch,
+                _value_view(reasons, option, v.id, v.label or v.id, v.description, v.swatch,
                             deltas.get((option.id, v.id)), v.id in picked, v.id in possible)
                 for v in option.values
             )
@@ -191,7 +193,7 @@ def _option(
         case BooleanOption():
             picked_bool = {True: "true", False: "false"}.get(chosen) if isinstance(chosen, bool) else chosen
             values = tuple(
-                _value_view(engine, kept, option, text, shown, "", None,
+                _value_view(reasons, option, text, shown, "", None,
                             deltas.get((option.id, True)) if value else None, picked_bool == text, value in possible)
                 for value, text, shown in ((True, "true", "Yes"), (False, "false", "No"))
             )
@@ -216,8 +218,7 @@ def _option(
 
 
 def _value_view(
-    engine: Engine,
-    kept: Mapping[str, Any],
+    reasons: Reasons,
     option: AnyOption,
     value_id: str,
     label: str,
@@ -227,25 +228,41 @@ def _value_view(
     selected: bool,
     available: bool,
 ) -> ValueView:
-    reason = "" if available or selected else _reason(engine, kept, option, value_id)
+    reason = "" if available or selected else reasons.of(option, value_id)
     shown = f"{'+' if delta > 0 else ''}{delta}" if delta else ""
     colour = swatch if swatch is not None and _COLOUR.fullmatch(swatch) else None
     return ValueView(value_id, label, description, shown, colour, selected, available or selected, reason)
 
 
-def _reason(engine: Engine, kept: Mapping[str, Any], option: AnyOption, value_id: str) -> str:
-    """Why a value is unavailable, from the engine's minimal explanation, in the rules' own words."""
-    value: Any = value_id == "true" if isinstance(option, BooleanOption) else value_id
-    rest = {k: v for k, v in kept.items() if k != option.id}
-    why = engine.explain(rest, option.id, value)
-    if why.possible:
-        return ""
-    labels = {o.id: o.label or o.id for o in engine.model.options.values()}
-    said = " ".join(dict.fromkeys(why.messages))
-    if not why.choices:
-        return said
-    choices = ", ".join(choice_phrase(labels.get(name, name), chosen) for name, chosen in why.choices)
-    return f"Not with {choices}: {said}"
+# Minimal explanations cost a few SAT calls each; on large models a page stops asking within this budget and says
+# only that the value does not fit (the repair offered by "Choose anyway" still names the choices in the way).
+REASON_BUDGET_SECONDS = 0.25
+UNEXPLAINED = "Not possible with your current choices."
+
+
+class Reasons:
+    """Why unavailable values are unavailable, for one page: the engine's minimal explanations, within a budget."""
+
+    def __init__(self, engine: Engine, kept: Mapping[str, Any]) -> None:
+        self.engine = engine
+        self.kept = kept
+        self.labels = {o.id: o.label or o.id for o in engine.model.options.values()}
+        self.deadline = time.monotonic() + REASON_BUDGET_SECONDS
+
+    def of(self, option: AnyOption, value_id: str) -> str:
+        """The reason in the rules' own words, with the shopper's choices that rule it out."""
+        if time.monotonic() > self.deadline:
+            return UNEXPLAINED
+        value: Any = value_id == "true" if isinstance(option, BooleanOption) else value_id
+        rest = {k: v for k, v in self.kept.items() if k != option.id}
+        why = self.engine.explain(rest, option.id, value)
+        if why.possible:
+            return ""
+        said = " ".join(dict.fromkeys(why.messages))
+        if not why.choices:
+            return said
+        choices = ", ".join(choice_phrase(self.labels.get(name, name), chosen) for name, chosen in why.choices)
+        return f"Not with {choices}: {said}"
 
 
 def _deltas(engine: Engine) -> dict[tuple[str, str | bool], Decimal]:
