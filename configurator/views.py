@@ -19,6 +19,7 @@ from catalog.schema import (
     TextOption,
 )
 from configurator.api.schemas import plain
+from configurator.db import Quote
 from configurator.form import encode_history, query_of
 from rules.cost import cost_for
 from rules.domains import OptionDomain, needs_value
@@ -280,3 +281,33 @@ def _price(engine: Engine, selection: Mapping[str, Any], complete: bool) -> Pric
 def _price_view(price: Price, label: Literal["total", "from"]) -> PriceView:
     lines = tuple((line.label, str(line.amount)) for line in price.lines)
     return PriceView(label, price.currency, str(price.total), lines)
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """A stored quote as the shopper reads it."""
+
+    id: str
+    product_id: str
+    total: str
+    currency: str
+    created: str
+    expires: str
+    lines: tuple[tuple[str, str], ...]
+    configuration: str  # the link back to the configuration quoted
+
+
+def quote_view(quote: Quote) -> QuoteView:
+    """The quote page's data, from the row as it was stored (never re-priced)."""
+    stored = quote.breakdown.get("lines", [])
+    lines = tuple((str(line.get("label", "")), str(line.get("amount", ""))) for line in stored)
+    return QuoteView(
+        id=quote.id,
+        product_id=quote.product_id,
+        total=quote.total,
+        currency=quote.currency,
+        created=quote.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        expires=quote.expires_at.strftime("%Y-%m-%d"),
+        lines=lines,
+        configuration=f"/products/{quote.product_id}?{query_of(quote.selections)}",
+    )

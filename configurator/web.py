@@ -16,15 +16,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_blocks
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from catalog.loader import Catalog
+from catalog.loader import Catalog, LoadedProduct
 from configurator import csrf
+from configurator.api.quotes import make_quote, save_selection, store
 from configurator.api.routes import engine_of, loaded_product
-from configurator.form import HISTORY_FIELD, decode_history, query_of, selection_from_fields
+from configurator.db import Quote, SavedConfiguration
+from configurator.errors import NotFound, Unprocessable
+from configurator.form import HISTORY_FIELD, decode_history, fields_of, query_of, selection_from_fields
 from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
-from configurator.views import RepairView, product_view
+from configurator.views import RepairView, product_view, quote_view
 from rules.classify import classify
 from rules.engine import Engine
 from rules.pricing import from_price
@@ -172,6 +176,81 @@ def _repair_step(
         apply_query=f"apply:{option_id}={value_text}",
     )
     return StepResult(engine, selection, history, repair=repair)
+
+
+@router.post("/products/{product_id}/save", response_class=HTMLResponse)
+async def save_page(request: Request, product_id: str) -> Response:
+    """Save the selection under a short id and go to its short link."""
+    loaded, selection, form = await _posted(request, product_id)
+    try:
+        saved = save_selection(loaded, selection)
+    except Unprocessable as exc:
+        return await _refused(request, loaded, selection, form, exc)
+    await run_in_threadpool(store, request, saved)
+    return RedirectResponse(f"/c/{saved.id}", status_code=303)
+
+
+@router.post("/products/{product_id}/quote", response_class=HTMLResponse)
+async def quote_page_post(request: Request, product_id: str) -> Response:
+    """Quote a complete configuration for the shop's own channel (no API key in the browser) and show it."""
+    loaded, selection, form = await _posted(request, product_id)
+    try:
+        quote = await run_in_threadpool(make_quote, loaded, selection, None)
+    except Unprocessable as exc:
+        return await _refused(request, loaded, selection, form, exc)
+    await run_in_threadpool(store, request, quote)
+    return RedirectResponse(f"/quotes/{quote.id}", status_code=303)
+
+
+@router.get("/c/{saved_id}", response_class=HTMLResponse)
+async def saved_link(request: Request, saved_id: str) -> Response:
+    """A saved configuration's short link: the product page of its selection, at this address."""
+    saved = await run_in_threadpool(_saved, request, saved_id[:64])
+    loaded = loaded_product(request, saved.product_id)
+    token = csrf.csrf_token(request)
+    selection = selection_from_fields(loaded.product, fields_of(saved.selections))
+    note = (f"Saved: share this configuration with its short link, /c/{saved.id}",)
+    view = await run_in_threadpool(product_view, engine_of(loaded), selection, [], token, None, note)
+    response = render(request, "pages/product.html", ["configurator"], {"view": view})
+    csrf.remember(request, response, token)
+    return response
+
+
+def _saved(request: Request, saved_id: str) -> SavedConfiguration:
+    with Session(request.app.state.db) as db:
+        saved = db.get(SavedConfiguration, saved_id)
+    if saved is None:
+        raise NotFound(f"no saved configuration '{saved_id}'")
+    return saved
+
+
+@router.get("/quotes/{quote_id}", response_class=HTMLResponse)
+def quote_page(request: Request, quote_id: str) -> Response:
+    """A quote made on the shop's pages, as it was given (a storefront's quotes are for its key alone)."""
+    with Session(request.app.state.db) as db:
+        quote = db.get(Quote, quote_id[:64])
+    if quote is None or quote.api_key_id is not None:
+        raise NotFound(f"no quote '{quote_id[:64]}'")
+    return render(request, "pages/quote.html", [], {"quote": quote_view(quote)})
+
+
+async def _posted(request: Request, product_id: str) -> tuple[LoadedProduct, dict[str, Any], FormData]:
+    """The product, the selection in the form's `state` field, and the form; CSRF checked first."""
+    loaded = loaded_product(request, product_id)
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
+    csrf.check_csrf(request, _text(form, csrf.FIELD))
+    return loaded, selection_from_fields(loaded.product, _parse_query(_text(form, "state") or "")), form
+
+
+async def _refused(
+    request: Request, loaded: LoadedProduct, selection: dict[str, Any], form: FormData, exc: Unprocessable
+) -> Response:
+    """The product page again, saying why (nothing was stored)."""
+    reasons = tuple(str(v.get("message", "")) for v in exc.violations) or (exc.title,)
+    view = await run_in_threadpool(
+        product_view, engine_of(loaded), selection, [], _text(form, csrf.FIELD) or "", None, (exc.title, *reasons)
+    )
+    return render(request, "pages/product.html", [], {"view": view}, status=422)
 
 
 @dataclass(frozen=True)

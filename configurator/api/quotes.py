@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlmodel import Session
 
+from catalog.loader import LoadedProduct
 from catalog.schema import MAX_UNITS
 from configurator.api.routes import ERRORS, engine_of, loaded_product, price_out, violations_out
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
@@ -111,23 +112,44 @@ def _quote_out(quote: Quote) -> QuoteOut:
 def create_quote(request: Request, key: KeyId, body: QuoteRequest) -> QuoteOut:
     """Price a complete configuration and freeze it as a quote."""
     loaded = loaded_product(request, body.product_id)
-    priced = price_selection(engine_of(loaded), body.selections, body.quantity, body.price_list)
+    quote = make_quote(loaded, body.selections, key, body.quantity, body.price_list)
+    store(request, quote)
+    return _quote_out(quote)
+
+
+def make_quote(
+    loaded: LoadedProduct,
+    selections: dict[str, Any],
+    key: int | None,
+    quantity: int | None = None,
+    price_list: str | None = None,
+) -> Quote:
+    """A quote row for a complete configuration (not stored yet); Unprocessable, naming why, for anything else.
+
+    `key` is the storefront's API key, or None for the shop's own pages.
+    """
+    priced = price_selection(engine_of(loaded), selections, quantity, price_list)
     if priced.price is None:
         raise Unprocessable("Cannot quote this selection", violations_out(priced.violations))
-    breakdown = price_out(priced.price).model_dump()
-    quote = Quote(
-        product_id=body.product_id,
+    return Quote(
+        product_id=loaded.product.id,
         catalog_version=loaded.content_hash,
-        selections=body.selections,
+        selections=selections,
         quantity=priced.price.quantity,
         currency=priced.price.currency,
         total=str(priced.price.total),
-        breakdown=breakdown,
+        breakdown=price_out(priced.price).model_dump(),
         api_key_id=key,
         expires_at=quote_expiry(),
     )
-    store(request, quote)
-    return _quote_out(quote)
+
+
+def save_selection(loaded: LoadedProduct, selections: dict[str, Any]) -> SavedConfiguration:
+    """A saved-configuration row whose values fit the product (not stored yet); Unprocessable otherwise."""
+    parsed = parse_selection(engine_of(loaded).model, selections)
+    if parsed.violations:
+        raise Unprocessable("Cannot save this selection", violations_out(parsed.violations))
+    return SavedConfiguration(product_id=loaded.product.id, catalog_version=loaded.content_hash, selections=selections)
 
 
 @router.get("/quotes/{quote_id}", response_model=QuoteOut)
@@ -142,13 +164,7 @@ def read_quote(db: DB, key: KeyId, quote_id: str) -> QuoteOut:
 @router.post("/configurations", status_code=201, response_model=SavedOut)
 def save_configuration(request: Request, body: SaveRequest) -> SavedOut:
     """Save a (partial) selection under a short id to share or come back to; its values must fit the product."""
-    loaded = loaded_product(request, body.product_id)
-    parsed = parse_selection(engine_of(loaded).model, body.selections)
-    if parsed.violations:
-        raise Unprocessable("Cannot save this selection", violations_out(parsed.violations))
-    saved = SavedConfiguration(
-        product_id=body.product_id, catalog_version=loaded.content_hash, selections=body.selections
-    )
+    saved = save_selection(loaded_product(request, body.product_id), body.selections)
     store(request, saved)
     return SavedOut(**saved.model_dump(exclude={"created_at"}), created_at=saved.created_at.isoformat())
 

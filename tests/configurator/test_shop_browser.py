@@ -3,6 +3,7 @@ configure, see why a value is unavailable, take its repair, undo it, complete, r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -76,6 +77,17 @@ def test_configure_explain_repair_undo_complete(page: Page, request: pytest.Fixt
     page.goto(page.url.split("/products/")[0] + permalink)
     expect(page.locator("#price-total")).to_have_text(total)
     expect(page.locator("#option-belt_drive input[value='true']")).to_be_checked()
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(r"/c/[\w-]+$"))  # the short link shows the same configuration
+    expect(page.locator("#messages")).to_contain_text(page.url.split(page.url.split("/c/")[0])[1])
+    expect(page.locator("#price-total")).to_have_text(total)
+    page.get_by_role("button", name="Request a quote").click()
+    expect(page).to_have_url(re.compile(r"/quotes/[\w-]+$"))
+    expect(page.locator("#quote-total")).to_have_text(total)
+    shot(page, f"{name}-5-quote")
+    quote_url = page.url
+    page.reload()
+    expect(page.locator("#quote-id")).to_have_text(quote_url.rsplit("/", 1)[1])
 
 
 def test_the_page_is_the_same_with_and_without_htmx_requests(shop: str) -> None:
@@ -86,7 +98,7 @@ def test_the_page_is_the_same_with_and_without_htmx_requests(shop: str) -> None:
         page = http.get(url)
         fragment = http.get(url, headers={"HX-Request": "true"})
     assert page.headers["vary"] == fragment.headers["vary"] == "HX-Request"
-    assert fragment.text.strip().startswith('<form id="configurator"')
+    assert fragment.text.strip().startswith('<div id="configurator"')
     assert fragment.text.strip() in page.text
 
 
