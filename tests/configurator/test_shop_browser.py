@@ -112,3 +112,17 @@ def test_nothing_overflows_a_phone_screen(browser: Browser, shop: str, path: str
     shot(phone, "phone" + path.replace("/", "-").split("?")[0])
     context.close()
     assert widths[0] <= widths[1], f"{path} is {widths[0]} px wide on a {widths[1]} px screen"
+
+
+@pytest.mark.parametrize("path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses?material=wood"])
+def test_no_serious_accessibility_violations(browser: Browser, shop: str, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context()
+    checked = context.new_page()
+    offline(checked, shop)
+    checked.goto(shop + path)
+    results = Axe().run(checked)
+    context.close()
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], results.generate_report()
