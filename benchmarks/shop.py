@@ -16,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+from urllib.parse import urlencode
 
 import httpx2 as httpx
 from serving import ROOT, free_port, serve
@@ -73,7 +74,8 @@ def main() -> None:
                 for state in states:
                     data = [*fields_of(state), ("csrf", token), ("was", query_of(state))]
                     started = time.perf_counter()
-                    answer = http.post(f"/products/{args.product}", data=data, headers={"HX-Request": "true"})
+                    headers = {"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"}
+                    answer = http.post(f"/products/{args.product}", content=urlencode(data), headers=headers)
                     over_http.append(time.perf_counter() - started)
                     assert answer.status_code == 200, answer.text[:200]
         finally:
