@@ -126,3 +126,15 @@ def test_no_serious_accessibility_violations(browser: Browser, shop: str, path: 
     context.close()
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], results.generate_report()
+
+
+def test_the_vendored_htmx_loads_when_the_cdn_is_unreachable(browser: Browser, shop: str) -> None:
+    context = browser.new_context()
+    cut_off = context.new_page()
+    cut_off.route("**/*", lambda route: route.continue_() if route.request.url.startswith(shop) else route.abort())
+    cut_off.goto(shop + "/products/city-bike")
+    cut_off.wait_for_function("() => Boolean(window.htmx)")
+    cut_off.locator("#option-belt_drive input[value='true']").check()
+    expect(cut_off.locator("#option-gears li", has_text="Single speed").locator("input")).to_be_disabled()
+    assert "/products/city-bike" in cut_off.url
+    context.close()
