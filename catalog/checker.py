@@ -14,20 +14,24 @@ from catalog.pricelist import amount_keys, formula_keys
 from catalog.schema import (
     MAX_NUMBER_VALUES,
     Adjustment,
+    AnyLayer,
     AnyOption,
     BooleanOption,
     ConstraintRule,
     DefaultRule,
     ExcludesRule,
     Formula,
+    ImageLayer,
     MultiOption,
     NumberOption,
     PriceList,
     Product,
     QuantityOption,
     RequiresRule,
+    ShapeLayer,
     SingleOption,
     TableRule,
+    TextLayer,
     TextOption,
     Tiers,
 )
@@ -100,7 +104,31 @@ class ProductChecker:
         self.check_ids([(("price_lists", i, "id"), p.id) for i, p in enumerate(lists)], "price list")
         for i, price_list in enumerate(lists):
             self.check_price_list(("price_lists", i), price_list)
+        if self.product.preview is not None:
+            for i, layer in enumerate(self.product.preview.layers):
+                self.check_layer(("preview", "layers", i), layer)
         return self.errors
+
+    def check_layer(self, loc: Loc, layer: AnyLayer) -> None:
+        self.expression(((*loc, "if")), layer.when)
+        match layer:
+            case ShapeLayer():
+                self.layer_option(loc, "fill_from", layer.fill_from, choice=True)
+            case TextLayer():
+                self.layer_option(loc, "text_from", layer.text_from, choice=False)
+            case ImageLayer():
+                self.layer_option(loc, "image_from", layer.image_from, choice=True)
+            case _:
+                assert_never(layer)
+
+    def layer_option(self, loc: Loc, key: str, option_id: str | None, *, choice: bool) -> None:
+        if option_id is None:
+            return
+        option = self.options.get(option_id)
+        if option is None:
+            self.fail((*loc, key), f"unknown option '{option_id}'{suggest(option_id, list(self.options))}")
+        elif choice and not isinstance(option, SingleOption):
+            self.fail((*loc, key), f"'{option_id}' is not a single choice: {key} needs one")
 
     def check_price_list(self, loc: Loc, price_list: PriceList) -> None:
         amounts, formulas = amount_keys(self.product), formula_keys(self.product)

@@ -323,6 +323,62 @@ class PriceList(_Strict):
     formulas: dict[str, Expression] = Field({}, description="Formula expressions for this currency, by price rule id.")
 
 
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{3,8}$")]
+Coordinate = Annotated[int, Field(ge=0, le=10_000)]
+
+
+class _Layer(_Strict):
+    when: Expression | None = Field(None, alias="if", description="Drawn only while this condition holds.")
+
+
+class ShapeLayer(_Layer):
+    """A rectangle or circle, filled with a fixed colour or with the swatch of an option's chosen value."""
+
+    type: Literal["rect", "circle"]
+    x: Coordinate = 0
+    y: Coordinate = 0
+    width: Coordinate = 0
+    height: Coordinate = 0
+    r: Coordinate = Field(0, description="The radius of a circle centred on x, y.")
+    fill: Colour = "#dddddd"
+    fill_from: Identifier | None = Field(None, description="A choice option whose chosen value's swatch fills it.")
+
+
+class TextLayer(_Layer):
+    """Text, fixed or the value of an option (such as an engraving), centred on x, y."""
+
+    type: Literal["text"]
+    x: Coordinate
+    y: Coordinate
+    size: int = Field(16, ge=4, le=400)
+    fill: Colour = "#222222"
+    text: str = Field("", max_length=200)
+    text_from: Identifier | None = Field(None, description="An option whose value (or value's label) is shown.")
+
+
+class ImageLayer(_Layer):
+    """The picture of an option's chosen value (its `image`), placed in a box."""
+
+    type: Literal["image"]
+    x: Coordinate = 0
+    y: Coordinate = 0
+    width: Coordinate
+    height: Coordinate
+    image_from: Identifier
+
+
+AnyLayer = ShapeLayer | TextLayer | ImageLayer
+Layer = Annotated[AnyLayer, Field(discriminator="type")]
+
+
+class Preview(_Strict):
+    """A live picture of the configuration, drawn as SVG from layers, bottom first."""
+
+    width: Coordinate = Field(gt=0)
+    height: Coordinate = Field(gt=0)
+    layers: list[Layer] = Field(min_length=1, max_length=200)
+
+
 class Product(_Strict):
     """A customizable product: the top level of a catalog file."""
 
@@ -340,6 +396,7 @@ class Product(_Strict):
     price_lists: list[PriceList] = Field(
         [], description="Extra price lists; the first one in the product's currency also sets its rounding and tax."
     )
+    preview: Preview | None = Field(None, description="A live picture of the configuration as the shopper builds it.")
 
     def options(self) -> list[AnyOption]:
         """Every option, in step order."""

@@ -138,3 +138,14 @@ def test_the_vendored_htmx_loads_when_the_cdn_is_unreachable(browser: Browser, s
     expect(cut_off.locator("#option-gears li", has_text="Single speed").locator("input")).to_be_disabled()
     assert "/products/city-bike" in cut_off.url
     context.close()
+
+
+def test_the_preview_follows_each_choice(page: Page, request: pytest.FixtureRequest) -> None:
+    js = "htmx" in request.node.callspec.id
+    page.goto(page.url.rstrip("/") + "/products/city-bike")
+    frame = page.locator("#preview rect").nth(1)
+    _choose(page, js, "#option-color input[value='cream']")
+    expect(frame).to_have_attribute("fill", "#efe6cf")
+    _choose(page, js, "#option-color input[value='green']")
+    expect(frame).to_have_attribute("fill", "#1f5130")
+    shot(page, f"{'js' if js else 'nojs'}-preview")

@@ -1,0 +1,46 @@
+"""View models: the preview drawn from the catalog's layout follows the configuration, with only safe values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from catalog.loader import load_product
+from catalog.schema import Product
+from configurator.app import create_app
+from configurator.views import preview_of
+from tests.conftest import BUNDLED
+
+BIKE = load_product(BUNDLED / "city-bike.yaml").product
+
+
+def _fills(values: dict[str, Any], product: Product = BIKE) -> list[str]:
+    preview = preview_of(product, values)
+    assert preview is not None
+    return [layer.fill for layer in preview.layers if layer.kind == "rect"]
+
+
+def test_the_frame_takes_the_chosen_colours_swatch() -> None:
+    assert "#efe6cf" in _fills({"color": "cream"}) and "#efe6cf" not in _fills({"color": "black"})
+
+
+def test_a_layer_with_a_condition_shows_only_while_it_holds() -> None:
+    with_rack = _fills({"accessories": frozenset({"rack"})})
+    assert len(with_rack) == len(_fills({"accessories": frozenset()})) + 1
+    assert len(_fills({})) == len(with_rack) - 1  # an undecided condition draws nothing
+
+
+def test_text_shows_the_chosen_values_label() -> None:
+    preview = preview_of(BIKE, {"frame_size": "L"})
+    assert preview is not None
+    assert [layer.text for layer in preview.layers if layer.kind == "text"] == ["Large (58 cm)"]
+
+
+@pytest.mark.parametrize(("engraving", "shown"), [("O'NEIL", "O&#39;NEIL"), ("A-B", "A-B")])
+def test_shopper_text_in_the_preview_is_escaped(engraving: str, shown: str) -> None:
+    client = TestClient(create_app(database_url="sqlite://"))
+    page = client.get("/products/eyeglasses", params={"engraving": engraving}).text
+    preview = page[page.index('<figure class="preview"') : page.index("</figure>")]
+    assert f">{shown}</text>" in preview
