@@ -272,7 +272,7 @@ def _value_view(
 
 # Minimal explanations cost a few SAT calls each; on large models a page stops asking within this budget and says
 # only that the value does not fit (the repair offered by "Choose anyway" still names the choices in the way).
-REASON_BUDGET_SECONDS = 0.25
+REASON_BUDGET_SECONDS = 0.15
 UNEXPLAINED = "Not possible with your current choices."
 
 
@@ -287,11 +287,13 @@ class Reasons:
 
     def of(self, option: AnyOption, value_id: str) -> str:
         """The reason in the rules' own words, with the shopper's choices that rule it out."""
-        if time.monotonic() > self.deadline:
-            return UNEXPLAINED
         value: Any = value_id == "true" if isinstance(option, BooleanOption) else value_id
         rest = {k: v for k, v in self.kept.items() if k != option.id}
-        why = self.engine.explain(rest, option.id, value)
+        why = self.engine.quick_explain(rest, option.id, value)
+        if why is None:
+            if time.monotonic() > self.deadline:
+                return UNEXPLAINED
+            why = self.engine.explain(rest, option.id, value)
         if why.possible:
             return ""
         said = " ".join(dict.fromkeys(why.messages))

@@ -30,8 +30,9 @@ from rules.compile import CompiledModel, compile_product
 from rules.cost import Cost
 from rules.domains import Domains, OptionDomain, default_value, needs_value, option_domains
 from rules.evaluate import Undecided, evaluate
-from rules.explain import Explainer, Explanation, Repair
+from rules.explain import Explainer, Explanation, PairIndex, Repair
 from rules.selection import Parsed, Violation, parse_selection
+from rules.tables import Array
 
 __all__ = ["Domains", "Engine", "Explanation", "OptionDomain", "Repair", "compiled_engine", "engine_for"]
 
@@ -106,6 +107,38 @@ class Engine:
     def explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation:
         """A minimal set of choices and rules that together rule the value out."""
         return self.explainer.explain(selections, option_id, value)
+
+    def quick_explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation | None:
+        """A minimal explanation found without a solver, where one chosen value and one rule rule the value out
+        between them (PairIndex); None where the conflict is longer (use `explain`)."""
+        rest = parse_selection(self.model, {k: v for k, v in selections.items() if k != option_id})
+        target = parse_selection(self.model, {option_id: value})
+        variables = self.model.option_vars.get(option_id, ())
+        if rest.violations or target.violations or len(variables) != 1 or variables[0] not in target.fixed:
+            return None
+        var = variables[0]
+        if not self._possible_alone(var, target.fixed[var]):
+            return None  # ruled out by the rules alone: the solver says which
+        found = self._pairs.direct(rest.fixed, var, target.fixed[var])
+        if found is None:
+            return None
+        other, rule = found
+        name = self.model.variables[other].option
+        return Explanation(
+            option_id, value, False, ((name, rest.values[name]),), (rule,), (self.model.messages.get(rule, rule),)
+        )
+
+    def _possible_alone(self, var: int, index: int) -> bool:
+        domains = self._unconstrained
+        return domains is not None and bool(domains[var][index])
+
+    @functools.cached_property
+    def _unconstrained(self) -> list[Array] | None:
+        return self.backend.domains({})
+
+    @functools.cached_property
+    def _pairs(self) -> PairIndex:
+        return PairIndex(self.model)
 
     def repair(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Repair:
         """The smallest set of earlier choices to drop so that the value becomes possible."""
