@@ -2,42 +2,33 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, assert_never
 
-from catalog.expressions import parse_expression
 from catalog.schema import (
-    AnyLayer,
     AnyOption,
     BooleanOption,
-    ImageLayer,
     MultiOption,
     NumberOption,
-    Product,
     QuantityOption,
-    ShapeLayer,
     SingleOption,
-    TextLayer,
     TextOption,
-    Value,
 )
 from configurator.api.schemas import plain
 from configurator.db import Quote
 from configurator.form import encode_history, query_of
+from configurator.preview import COLOUR, PreviewView, preview_of
 from rules.cost import cost_for
 from rules.domains import OptionDomain, needs_value
 from rules.engine import Engine
-from rules.evaluate import Undecided, evaluate, truth
 from rules.pricing import Price, from_price, price_selection
 from rules.selection import choice_phrase
 
 Input = Literal["radio", "checkbox", "yesno", "number", "text"]
-# Swatches are drawn as SVG fills (no inline styles under the CSP), so only plain hex colours are used.
-_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
+
 
 
 @dataclass(frozen=True)
@@ -104,31 +95,6 @@ class RepairView:
     value_label: str
     drop: tuple[str, ...]  # the earlier choices to drop, as phrases ("Belt drive", "Gears 8-speed hub")
     apply_query: str
-
-
-@dataclass(frozen=True)
-class LayerView:
-    """One drawn layer of the preview, every value checked (hex colours, local images, text escaped on output)."""
-
-    kind: Literal["rect", "circle", "text", "image"]
-    x: int
-    y: int
-    width: int = 0
-    height: int = 0
-    r: int = 0
-    fill: str = ""
-    size: int = 0
-    text: str = ""
-    href: str = ""
-
-
-@dataclass(frozen=True)
-class PreviewView:
-    """The live picture: a view box and its layers, bottom first."""
-
-    width: int
-    height: int
-    layers: tuple[LayerView, ...]
 
 
 @dataclass(frozen=True)
@@ -266,7 +232,7 @@ def _value_view(
 ) -> ValueView:
     reason = "" if available or selected else reasons.of(option, value_id)
     shown = f"{'+' if delta > 0 else ''}{delta}" if delta else ""
-    colour = swatch if swatch is not None and _COLOUR.fullmatch(swatch) else None
+    colour = swatch if swatch is not None and COLOUR.fullmatch(swatch) else None
     return ValueView(value_id, label, description, shown, colour, selected, available or selected, reason)
 
 
@@ -348,64 +314,3 @@ def quote_view(quote: Quote) -> QuoteView:
         lines=lines,
         configuration=f"/products/{quote.product_id}?{query_of(quote.selections)}",
     )
-
-
-def preview_of(product: Product, values: Mapping[str, Any]) -> PreviewView | None:
-    """The preview of a configuration (catalog values), drawn from the product's preview layout."""
-    if product.preview is None:
-        return None
-    options = {option.id: option for option in product.options()}
-    layers = []
-    for layer in product.preview.layers:
-        if layer.when is not None and not _holds(layer.when, values):
-            continue
-        drawn = _layer(layer, options, values)
-        if drawn is not None:
-            layers.append(drawn)
-    return PreviewView(product.preview.width, product.preview.height, tuple(layers))
-
-
-def _layer(layer: AnyLayer, options: Mapping[str, AnyOption], values: Mapping[str, Any]) -> LayerView | None:
-    match layer:
-        case ShapeLayer():
-            chosen = _chosen_value(options, values, layer.fill_from)
-            fill = chosen.swatch if chosen is not None and chosen.swatch else layer.fill
-            fill = fill if _COLOUR.fullmatch(fill) else layer.fill
-            return LayerView(layer.type, layer.x, layer.y, layer.width, layer.height, layer.r, fill)
-        case TextLayer():
-            text = layer.text if layer.text_from is None else _shown(options, values, layer.text_from)
-            if not text:
-                return None
-            return LayerView("text", layer.x, layer.y, fill=layer.fill, size=layer.size, text=text[:200])
-        case ImageLayer():
-            chosen = _chosen_value(options, values, layer.image_from)
-            href = chosen.image if chosen is not None and chosen.image else ""
-            # Only the shop's own pictures: a scheme or a protocol-relative address could load from elsewhere.
-            if not href.startswith("/") or href.startswith("//"):
-                return None
-            return LayerView("image", layer.x, layer.y, layer.width, layer.height, href=href)
-        case _:
-            assert_never(layer)
-
-
-def _holds(condition: str, values: Mapping[str, Any]) -> bool:
-    try:
-        return truth(evaluate(parse_expression(condition), values))
-    except Undecided:
-        return False
-
-
-def _chosen_value(options: Mapping[str, AnyOption], values: Mapping[str, Any], option_id: str | None) -> Value | None:
-    option = options.get(option_id or "")
-    chosen = values.get(option_id or "")
-    if not isinstance(option, SingleOption) or chosen is None:
-        return None
-    return next((value for value in option.values if value.id == chosen), None)
-
-
-def _shown(options: Mapping[str, AnyOption], values: Mapping[str, Any], option_id: str) -> str:
-    chosen = _chosen_value(options, values, option_id)
-    if chosen is not None:
-        return chosen.label or chosen.id
-    value = values.get(option_id)
-    return "" if value is None or isinstance(value, bool) else str(plain(value))

@@ -7,7 +7,7 @@ form field and a post redirects to the permalink of the new state (post/redirect
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -181,25 +181,29 @@ def _repair_step(
 @router.post("/products/{product_id}/save", response_class=HTMLResponse)
 async def save_page(request: Request, product_id: str) -> Response:
     """Save the selection under a short id and go to its short link."""
-    loaded, selection, form = await _posted(request, product_id)
-    try:
-        saved = save_selection(loaded, selection)
-    except Unprocessable as exc:
-        return await _refused(request, loaded, selection, form, exc)
-    await run_in_threadpool(store, request, saved)
-    return RedirectResponse(f"/c/{saved.id}", status_code=303)
+    return await _record(request, product_id, save_selection, "/c/")
 
 
 @router.post("/products/{product_id}/quote", response_class=HTMLResponse)
 async def quote_page_post(request: Request, product_id: str) -> Response:
     """Quote a complete configuration for the shop's own channel (no API key in the browser) and show it."""
+    return await _record(request, product_id, lambda loaded, selection: make_quote(loaded, selection, None), "/quotes/")
+
+
+async def _record(
+    request: Request,
+    product_id: str,
+    make: Callable[[LoadedProduct, dict[str, Any]], Quote | SavedConfiguration],
+    link: str,
+) -> Response:
+    """Check the form, make the row (refused: the page again, saying why, nothing stored), store it, go to it."""
     loaded, selection, form = await _posted(request, product_id)
     try:
-        quote = await run_in_threadpool(make_quote, loaded, selection, None)
+        row = await run_in_threadpool(make, loaded, selection)
     except Unprocessable as exc:
         return await _refused(request, loaded, selection, form, exc)
-    await run_in_threadpool(store, request, quote)
-    return RedirectResponse(f"/quotes/{quote.id}", status_code=303)
+    await run_in_threadpool(store, request, row)
+    return RedirectResponse(f"{link}{row.id}", status_code=303)
 
 
 @router.get("/c/{saved_id}", response_class=HTMLResponse)

@@ -1,4 +1,4 @@
-"""View models: the preview drawn from the catalog's layout follows the configuration, with only safe values."""
+"""The preview drawn from the catalog's layout follows the configuration, with only safe values."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from catalog.loader import load_product
 from catalog.schema import Product
 from configurator.app import create_app
-from configurator.views import preview_of
+from configurator.preview import preview_of
 from tests.conftest import BUNDLED
 
 BIKE = load_product(BUNDLED / "city-bike.yaml").product
