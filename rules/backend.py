@@ -38,6 +38,9 @@ class Backend(Protocol):
     def domains(self, fixed: Fixed) -> list[Array] | None:
         """Per variable, which values still extend to a complete valid configuration; None if none does."""
 
+    def check(self, fixed: Fixed) -> bool:
+        """Whether some complete valid assignment extends `fixed` (cheaper than its domains)."""
+
     def complete(self, fixed: Fixed, prefer: Prefer) -> dict[int, int] | None:
         """A full valid assignment extending `fixed`, leaning towards preferred values; None if there is none."""
 
@@ -61,6 +64,10 @@ class TreeBackend:
         """Domains by one propagation over the tree."""
         alive = self.tree.propagate(fixed)
         return None if alive is None else self.tree.domains(alive)
+
+    def check(self, fixed: Fixed) -> bool:
+        """One propagation over the tree."""
+        return self.tree.propagate(fixed) is not None
 
     def complete(self, fixed: Fixed, prefer: Prefer) -> dict[int, int] | None:
         """Variable by variable in model order: the preferred value where it is still possible, else the first."""
@@ -114,6 +121,11 @@ class SatBackend:
         with self._lock:
             found = self.sat.fast_domains(fixed)
         return None if found is None else split(self.model, found)
+
+    def check(self, fixed: Fixed) -> bool:
+        """One solver call."""
+        with self._lock:
+            return self.sat.solve(self.sat.choice_lits(fixed) + self.sat.all_rules)
 
     def complete(self, fixed: Fixed, prefer: Prefer) -> dict[int, int] | None:
         """One solver call, its phases set to the preferred values."""

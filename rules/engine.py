@@ -62,9 +62,16 @@ class Engine:
         return state
 
     def check(self, selections: Mapping[str, Any]) -> Domains:
-        """Like validate, but a full assignment is checked table by table without computing domains (fast)."""
+        """Like validate, but a full assignment is checked without computing domains: table by table, or (with
+        rules kept as formulas) by the backend; domains and the violations only where it fails."""
         quick = self.quick_check(selections)
-        return self.validate(selections) if quick is None else quick
+        if quick is not None:
+            return quick
+        parsed = parse_selection(self.model, selections)
+        if len(parsed.fixed) == len(self.model.variables) and self.backend.check(parsed.fixed):
+            missing = [o for o in self.model.options.values() if o.id not in parsed.values and needs_value(o)]
+            return Domains(True, not missing, {}, (), parsed.values)
+        return self.validate(selections)
 
     def quick_check(self, selections: Mapping[str, Any]) -> Domains | None:
         """The check when it is cheap (bad values, or a full assignment checked table by table); None otherwise.

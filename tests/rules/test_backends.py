@@ -14,6 +14,7 @@ from rules.compile import compile_product
 from rules.domains import Domains
 from rules.engine import Engine
 from rules.pricing import from_price, price_selection
+from rules.selection import parse_selection
 
 FIXTURE = Path(__file__).parent / "fixtures" / "every-kind.yaml"
 MODEL = compile_product(load_product(FIXTURE).product)
@@ -40,6 +41,8 @@ def test_both_backends_answer_alike(selection: dict[str, Any]) -> None:
     assert _summary(TREE.validate(selection)) == _summary(SAT.validate(selection))
     assert _summary(TREE.check(selection)) == _summary(SAT.check(selection))
     assert TREE.count(selection) == SAT.count(selection)
+    fixed = parse_selection(MODEL, selection).fixed
+    assert TREE.backend.check(fixed) == SAT.backend.check(fixed) == (TREE.count(selection) > 0)
     tree_done, sat_done = TREE.complete(selection), SAT.complete(selection)
     assert (tree_done is None) == (sat_done is None) == (TREE.count(selection) == 0)
     for done in (tree_done, sat_done):

@@ -229,6 +229,13 @@ def test_validate_names_broken_rules(case: tuple[Product, Config], data: st.Data
     quick = engine.check(selection)
     assert (quick.consistent, quick.complete) == (state.consistent, state.complete)
     assert {v.rule_id for v in quick.violations} == broken
+    # Rules kept as formulas only: a full assignment is checked by each backend instead of table by table.
+    formulas = compile_product(product, table_grid=1, formula_grid=1)
+    for name in ("tree", "sat"):
+        if name == "tree" and formulas.formulas:
+            continue  # a join tree cannot hold formulas: such models are on SAT
+        checked = Engine(formulas, backend=name).check(selection)  # type: ignore[arg-type]
+        assert (checked.consistent, checked.complete) == (not broken, not broken)
 
 
 @SETTINGS
