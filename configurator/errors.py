@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalog.errors import ConfiguratorError
@@ -83,8 +83,12 @@ def install(app: FastAPI) -> None:
     """Register the handlers that turn errors into problem+json."""
 
     @app.exception_handler(ConfiguratorError)
-    async def domain(request: Request, exc: ConfiguratorError) -> JSONResponse:
+    async def domain(request: Request, exc: ConfiguratorError) -> Response:
         body = domain_problem(exc)
+        if _wants_page(request):
+            from configurator.web import error_page  # the shop's pages: the same problem, as a page
+
+            return error_page(request, body)
         return ProblemResponse(body, status_code=body["status"])
 
     @app.exception_handler(RequestValidationError)
@@ -99,5 +103,14 @@ def install(app: FastAPI) -> None:
         return problem(422, "Invalid request", errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_page(request):
+            from configurator.web import error_page
+
+            return error_page(request, problem_body(exc.status_code, str(exc.detail)))
         return problem(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser asking for a shop page (not the JSON API) is answered with a page."""
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")

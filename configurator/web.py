@@ -53,6 +53,11 @@ def render(
     return HTMLResponse(html, status_code=status, headers={"Vary": "HX-Request"})
 
 
+def error_page(request: Request, problem: Mapping[str, Any]) -> HTMLResponse:
+    """A problem (the registry's status, title and detail) as a page of the shop."""
+    return render(request, "pages/error.html", [], {"problem": problem}, status=int(problem["status"]))
+
+
 @dataclass(frozen=True)
 class CatalogEntry:
     """One product on the index: its link, picture or swatch, from-price and face."""

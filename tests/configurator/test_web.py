@@ -73,3 +73,17 @@ def test_a_storefronts_quote_is_not_a_public_page(keyed_shop: tuple[TestClient, 
     )
     assert made.status_code == 201
     assert client.get(f"/quotes/{made.json()['id']}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "status"), [("/products/nope", 404), ("/no-such-page", 404), ("/quotes/nope", 404), ("/c/nope", 404)]
+)
+def test_browsers_get_error_pages_and_the_api_problem_json(
+    keyed_shop: tuple[TestClient, str], url: str, status: int
+) -> None:
+    client, _ = keyed_shop
+    page = client.get(url, headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == status and page.headers["content-type"].startswith("text/html")
+    assert "Back to the products" in page.text
+    api = client.get("/api/v1/products/nope", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
