@@ -30,7 +30,7 @@ from rules.compile import CompiledModel, compile_product
 from rules.cost import Cost
 from rules.domains import Domains, OptionDomain, default_value, needs_value, option_domains
 from rules.evaluate import Undecided, evaluate
-from rules.explain import Explainer, Explanation, PairIndex, Repair
+from rules.explain import Explainer, Explanation, Repair, TableIndex
 from rules.selection import Parsed, Violation, parse_selection
 from rules.tables import Array
 
@@ -116,8 +116,8 @@ class Engine:
         return self.explainer.explain(selections, option_id, value)
 
     def quick_explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation | None:
-        """A minimal explanation found without a solver, where one chosen value and one rule rule the value out
-        between them (PairIndex); None where the conflict is longer (use `explain`)."""
+        """A minimal explanation found without a solver, where one rule and some of the choices rule the value out
+        between them (TableIndex); None where it takes several rules (use `explain`)."""
         rest = parse_selection(self.model, {k: v for k, v in selections.items() if k != option_id})
         target = parse_selection(self.model, {option_id: value})
         variables = self.model.option_vars.get(option_id, ())
@@ -126,14 +126,13 @@ class Engine:
         var = variables[0]
         if not self._possible_alone(var, target.fixed[var]):
             return None  # ruled out by the rules alone: the solver says which
-        found = self._pairs.direct(rest.fixed, var, target.fixed[var])
+        found = self._tables.direct(rest.fixed, var, target.fixed[var])
         if found is None:
             return None
-        other, rule = found
-        name = self.model.variables[other].option
-        return Explanation(
-            option_id, value, False, ((name, rest.values[name]),), (rule,), (self.model.messages.get(rule, rule),)
-        )
+        others, rule = found
+        names = dict.fromkeys(self.model.variables[other].option for other in others)
+        choices = tuple((name, rest.values[name]) for name in names)
+        return Explanation(option_id, value, False, choices, (rule,), (self.model.messages.get(rule, rule),))
 
     def _possible_alone(self, var: int, index: int) -> bool:
         domains = self._unconstrained
@@ -144,8 +143,8 @@ class Engine:
         return self.backend.domains({})
 
     @functools.cached_property
-    def _pairs(self) -> PairIndex:
-        return PairIndex(self.model)
+    def _tables(self) -> TableIndex:
+        return TableIndex(self.model)
 
     def repair(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Repair:
         """The smallest set of earlier choices to drop so that the value becomes possible."""

@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from catalog.schema import MultiOption
 from rules.compile import CompiledModel
 from rules.sat import SatModel
@@ -142,43 +140,38 @@ def _rule_ids(sat: SatModel, selectors: list[int]) -> list[str]:
     return [by_literal[lit] for lit in selectors if lit in by_literal]
 
 
-class PairIndex:
-    """Which value pairs each table allows between two of its variables, made on demand and kept.
-
-    A chosen value and a value in question that no row of one table allows together are ruled out by that choice
-    and that rule alone: an explanation found by look-ups, no solver call. It is minimal whenever the value is
-    possible without the choice and the rule allows the value with some other row, which `direct` checks.
-    """
+class TableIndex:
+    """Explanations by look-ups in one table: the shopper's choices that, with that one rule, allow no row with
+    the value in question. Minimal by construction (each choice kept is needed, and the rule alone allows the
+    value); no solver call. Conflicts that need several rules are left to the solver."""
 
     def __init__(self, model: CompiledModel) -> None:
         self.model = model
-        self._pairs: dict[tuple[int, int, int], frozenset[int]] = {}
         self._by_var: dict[int, list[tuple[int, int]]] = {}
         for t, table in enumerate(model.tables):
             for column, var in enumerate(table.scope):
                 self._by_var.setdefault(var, []).append((t, column))
 
-    def pairs(self, table: int, left: int, right: int) -> frozenset[int]:
-        """The allowed (left value, right value) pairs of two columns of a table, as left * size + right."""
-        key = (table, left, right)
-        found = self._pairs.get(key)
-        if found is None:
-            rows = self.model.tables[table].rows
-            size = self.model.domain_size(self.model.tables[table].scope[right])
-            found = frozenset(np.unique(rows[:, left].astype(np.int64) * size + rows[:, right]).tolist())
-            self._pairs[key] = found
-        return found
-
-    def direct(self, fixed: Mapping[int, int], var: int, index: int) -> tuple[int, str] | None:
-        """A fixed variable and a rule that rule `var = index` out between them alone: (that variable, rule id)."""
-        size = self.model.domain_size(var)
-        for table, right in self._by_var.get(var, ()):
-            scope = self.model.tables[table].scope
-            if not np.any(self.model.tables[table].rows[:, right] == index):
+    def direct(self, fixed: Mapping[int, int], var: int, index: int) -> tuple[tuple[int, ...], str] | None:
+        """The fixed variables and the rule that rule `var = index` out between them alone, or None."""
+        for table_index, column in self._by_var.get(var, ()):
+            table = self.model.tables[table_index]
+            with_value = table.rows[:, column] == index
+            if not with_value.any():
                 continue  # the rule forbids the value outright: not a conflict with a choice
-            for left, other in enumerate(scope):
-                if other == var or other not in fixed:
-                    continue
-                if fixed[other] * size + index not in self.pairs(table, left, right):
-                    return other, self.model.tables[table].rule_id
+            chosen = [(c, fixed[v]) for c, v in enumerate(table.scope) if v != var and v in fixed]
+            if not chosen or _allows(table.rows, with_value, chosen):
+                continue
+            for item in list(chosen):  # keep only the choices this rule needs to rule the value out
+                fewer = [other for other in chosen if other is not item]
+                if not _allows(table.rows, with_value, fewer):
+                    chosen = fewer
+            return tuple(table.scope[c] for c, _ in chosen), table.rule_id
         return None
+
+
+def _allows(rows: Any, with_value: Any, chosen: list[tuple[int, int]]) -> bool:
+    match = with_value.copy()
+    for column, value in chosen:
+        match &= rows[:, column] == value
+    return bool(match.any())
