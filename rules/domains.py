@@ -54,14 +54,17 @@ class Domains:
 
 def option_domains(model: CompiledModel, parsed: Parsed, possible: Sequence[Array] | None) -> Domains:
     """The state of a parsed selection given each variable's possible values (None: no valid completion)."""
-    domains = {option.id: _domain(model, option, parsed, possible) for option in model.options.values()}
+    domains = {option.id: option_domain(model, option, parsed, possible) for option in model.options.values()}
     complete = possible is not None and all(
         option.id in parsed.values or not needs_value(option) for option in model.options.values()
     )
     return Domains(possible is not None, complete, domains, tuple(parsed.violations), parsed.values)
 
 
-def _domain(model: CompiledModel, option: AnyOption, parsed: Parsed, possible: Sequence[Array] | None) -> OptionDomain:
+def option_domain(
+    model: CompiledModel, option: AnyOption, parsed: Parsed, possible: Sequence[Array] | None
+) -> OptionDomain:
+    """What one option can still take, given each variable's possible values (None: nothing)."""
     variables = model.option_vars[option.id]
     selected = parsed.values.get(option.id)
     if possible is None:

@@ -28,7 +28,7 @@ from catalog.schema import (
 from rules.backend import Backend, BackendName, make_backend
 from rules.compile import CompiledModel, compile_product
 from rules.cost import Cost
-from rules.domains import Domains, OptionDomain, default_value, needs_value, option_domains
+from rules.domains import Domains, OptionDomain, default_value, needs_value, option_domain, option_domains
 from rules.evaluate import Undecided, evaluate
 from rules.explain import Explainer, Explanation, Repair, TableIndex
 from rules.selection import Parsed, Violation, parse_selection
@@ -106,9 +106,12 @@ class Engine:
         state = self.valid_domains(selections)
         out = dict(state.domains)
         for option_id in selections:
-            if option_id in out:
-                rest = {k: v for k, v in selections.items() if k != option_id}
-                out[option_id] = self.valid_domains(rest).domains[option_id]
+            option = self.model.options.get(option_id)
+            if option is None:
+                continue
+            rest = parse_selection(self.model, {k: v for k, v in selections.items() if k != option_id})
+            possible = None if rest.violations else self.backend.domains(rest.fixed)
+            out[option_id] = option_domain(self.model, option, rest, possible)
         return out
 
     def explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation:

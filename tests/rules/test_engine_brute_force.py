@@ -213,6 +213,20 @@ def test_domains_count_and_consistency_match_brute_force(case: tuple[Product, Co
 
 
 @SETTINGS
+@given(cases())
+def test_alternatives_are_what_each_choice_could_be_switched_to(case: tuple[Product, Config]) -> None:
+    product, selection = case
+    engine = Engine(compile_product(product))
+    alternatives = engine.alternatives(selection)
+    for option in product.options():
+        if option.id not in selection or isinstance(option, MultiOption):
+            continue
+        others = {k: v for k, v in selection.items() if k != option.id}
+        expected = {str(c[option.id]) for c in solutions(product) if _extends(c, others)}
+        assert sorted(map(str, alternatives[option.id].values)) == sorted(expected)
+
+
+@SETTINGS
 @given(cases(), st.data())
 def test_validate_names_broken_rules(case: tuple[Product, Config], data: st.DataObject) -> None:
     product, _ = case
