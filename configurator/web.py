@@ -140,7 +140,8 @@ def _step(engine: Engine, form: FormData) -> StepResult:
         done = engine.complete(selection) if action == "complete" else from_price(engine, selection).selections
         if done is None:
             return StepResult(engine, selection, history, messages=("No valid configuration extends these choices.",))
-        return StepResult(engine, dict(done), _pushed(history, was))
+        # Catalog values (a set for a multi choice) back to the form's own shape, as a redirect would give them.
+        return StepResult(engine, selection_from_fields(product, fields_of(done)), _pushed(history, was))
     if action.startswith(("try:", "apply:")):
         return _repair_step(engine, selection, history, was, action)
     return StepResult(engine, selection, _pushed(history, was) if query_of(selection) != was else history)

@@ -71,6 +71,11 @@ def test_configure_explain_repair_undo_complete(page: Page, request: pytest.Fixt
     expect(page.locator("#price h2")).to_contain_text("Total")
     total = page.locator("#price-total").inner_text()
     assert total != before or "From" not in page.locator("#price h2").inner_text()
+    # Every value the price counts is shown chosen in the form, the accessories the completion added included.
+    counted = [label.removeprefix("Accessories: ") for label in page.locator("#price td:first-child").all_inner_texts()
+               if label.startswith("Accessories: ")]
+    checked = page.locator("#option-accessories input:checked + label").all_inner_texts()
+    assert sorted(label.split(" +")[0].strip() for label in checked) == sorted(counted)
     shot(page, f"{name}-4-complete")
     permalink = page.locator("#permalink").get_attribute("href")
     assert permalink is not None and "belt_drive=true" in permalink
