@@ -18,5 +18,6 @@ def test_a_completed_multi_choice_is_shown_checked() -> None:
     page = client.post("/products/city-bike", data=data, headers={"HX-Request": "true"}).text
     priced = set(re.findall(r"<td>Accessories: ([^<]+)</td>", page))
     labels = dict(re.findall(r'value="(\w+)"\s+checked[^>]*>\s*<label for="[^"]+">\s*([^<+]+?)\s*(?:<|\+)', page))
-    accessories = {value.strip() for key, value in labels.items() if key in {"rack", "fenders", "dynamo", "basket", "child_seat"}}
+    ids = {"rack", "fenders", "dynamo", "basket", "child_seat"}
+    accessories = {value.strip() for key, value in labels.items() if key in ids}
     assert priced and accessories == priced
