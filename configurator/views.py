@@ -22,7 +22,7 @@ from configurator.db import Quote
 from configurator.form import encode_history, query_of
 from configurator.preview import COLOUR, PreviewView, preview_of
 from rules.cost import cost_for
-from rules.domains import OptionDomain, needs_value
+from rules.domains import OptionDomain, missing, needs_value
 from rules.engine import Engine
 from rules.pricing import Price, from_price, price_selection
 from rules.selection import choice_phrase
@@ -133,7 +133,7 @@ def product_view(
     state = engine.validate(selection)
     errors = {v.option: v.message for v in state.violations if v.option and v.rule_id is None}
     kept = {k: v for k, v in selection.items() if k not in errors}
-    domains = engine.alternatives(kept)
+    domains = engine.alternatives(kept, state if not errors else None)
     deltas = _deltas(engine)
     reasons = Reasons(engine, kept)
     steps = tuple(
@@ -145,8 +145,8 @@ def product_view(
         )
         for step in product.steps
     )
-    needed = [o for o in product.options() if needs_value(o)]
-    left = tuple(o.label or o.id for o in needed if o.id not in state.values)
+    needed = sum(1 for option in product.options() if needs_value(option))
+    left = tuple(option.label or option.id for option in missing(engine.model, state.values))
     rule_messages = tuple(v.message for v in state.violations if v.rule_id is not None)
     return ProductView(
         id=product.id,
@@ -156,8 +156,8 @@ def product_view(
         price=_price(engine, kept, state.complete and state.consistent),
         complete=state.complete and state.consistent,
         left=left,
-        done=len(needed) - len(left),
-        total=len(needed),
+        done=needed - len(left),
+        total=needed,
         permalink=f"/products/{product.id}?{query_of(selection, history)}",
         state=query_of(selection),
         history=encode_history(history) if history else "",

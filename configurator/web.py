@@ -7,6 +7,7 @@ form field and a post redirects to the permalink of the new state (post/redirect
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -83,7 +84,9 @@ async def index(request: Request) -> Response:
     return response
 
 
+@functools.lru_cache(maxsize=256)
 def _entry(engine: Engine) -> CatalogEntry:
+    """A product's index entry: its from-price is the cheapest search, so once per compiled product."""
     product = engine.model.product
     priced = from_price(engine, {})
     face = classify(product)

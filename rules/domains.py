@@ -55,10 +55,13 @@ class Domains:
 def option_domains(model: CompiledModel, parsed: Parsed, possible: Sequence[Array] | None) -> Domains:
     """The state of a parsed selection given each variable's possible values (None: no valid completion)."""
     domains = {option.id: option_domain(model, option, parsed, possible) for option in model.options.values()}
-    complete = possible is not None and all(
-        option.id in parsed.values or not needs_value(option) for option in model.options.values()
-    )
+    complete = possible is not None and not missing(model, parsed.values)
     return Domains(possible is not None, complete, domains, tuple(parsed.violations), parsed.values)
+
+
+def missing(model: CompiledModel, values: Mapping[str, Any]) -> list[AnyOption]:
+    """The options a complete configuration needs that have no value yet, in step order."""
+    return [option for option in model.options.values() if option.id not in values and needs_value(option)]
 
 
 def option_domain(

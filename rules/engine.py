@@ -28,7 +28,7 @@ from catalog.schema import (
 from rules.backend import Backend, BackendName, make_backend
 from rules.compile import CompiledModel, compile_product
 from rules.cost import Cost
-from rules.domains import Domains, OptionDomain, default_value, needs_value, option_domain, option_domains
+from rules.domains import Domains, OptionDomain, default_value, missing, option_domain, option_domains
 from rules.evaluate import Undecided, evaluate
 from rules.explain import Explainer, Explanation, Repair, TableIndex
 from rules.selection import Parsed, Violation, parse_selection
@@ -53,7 +53,9 @@ class Engine:
 
     def validate(self, selections: Mapping[str, Any]) -> Domains:
         """Domains plus the violations: the broken rules, or a minimal conflict among the choices."""
-        parsed = parse_selection(self.model, selections)
+        return self._validate(parse_selection(self.model, selections))
+
+    def _validate(self, parsed: Parsed) -> Domains:
         possible = None if parsed.violations else self.backend.domains(parsed.fixed)
         state = option_domains(self.model, parsed, possible)
         if possible is None and not parsed.violations:
@@ -64,28 +66,29 @@ class Engine:
     def check(self, selections: Mapping[str, Any]) -> Domains:
         """Like validate, but a full assignment is checked without computing domains: table by table, or (with
         rules kept as formulas) by the backend; domains and the violations only where it fails."""
-        quick = self.quick_check(selections)
+        parsed = parse_selection(self.model, selections)
+        quick = self._quick_check(parsed)
         if quick is not None:
             return quick
-        parsed = parse_selection(self.model, selections)
         if len(parsed.fixed) == len(self.model.variables) and self.backend.check(parsed.fixed):
-            missing = [o for o in self.model.options.values() if o.id not in parsed.values and needs_value(o)]
-            return Domains(True, not missing, {}, (), parsed.values)
-        return self.validate(selections)
+            return Domains(True, not missing(self.model, parsed.values), {}, (), parsed.values)
+        return self._validate(parsed)
 
     def quick_check(self, selections: Mapping[str, Any]) -> Domains | None:
         """The check when it is cheap (bad values, or a full assignment checked table by table); None otherwise.
 
         Cheap means no propagation and no solver: time linear in the selection and the number of tables.
         """
-        parsed = parse_selection(self.model, selections)
+        return self._quick_check(parse_selection(self.model, selections))
+
+    def _quick_check(self, parsed: Parsed) -> Domains | None:
         if parsed.violations:
             return option_domains(self.model, parsed, None)
         if len(parsed.fixed) < len(self.model.variables) or self.model.formulas:
             return None
         broken = self._broken_rules(parsed.fixed)
-        missing = [o for o in self.model.options.values() if o.id not in parsed.values and needs_value(o)]
-        return Domains(not broken, not broken and not missing, {}, tuple(broken), parsed.values)
+        complete = not broken and not missing(self.model, parsed.values)
+        return Domains(not broken, complete, {}, tuple(broken), parsed.values)
 
     def _broken_rules(self, fixed: Mapping[int, int]) -> list[Violation]:
         broken = []
@@ -100,11 +103,11 @@ class Engine:
         """Each table's rows as a set of tuples, for constant-time checks of full assignments."""
         return [frozenset(map(tuple, table.rows.tolist())) for table in self.model.tables]
 
-    def alternatives(self, selections: Mapping[str, Any]) -> dict[str, OptionDomain]:
+    def alternatives(self, selections: Mapping[str, Any], state: Domains | None = None) -> dict[str, OptionDomain]:
         """For each option, the values it can take with every other choice kept: a chosen option's own choice
-        is left out, so the shopper sees what they could switch it to (an empty domain where nothing fits)."""
-        state = self.valid_domains(selections)
-        out = dict(state.domains)
+        is left out, so the shopper sees what they could switch it to (an empty domain where nothing fits).
+        `state`: the selection's own domains, where the caller has them already."""
+        out = dict((state or self.valid_domains(selections)).domains)
         for option_id in selections:
             option = self.model.options.get(option_id)
             if option is None:

@@ -14,7 +14,7 @@ from catalog.schema import (
     Tiers,
 )
 from rules.cost import Cost, cost_for
-from rules.domains import default_value, needs_value
+from rules.domains import Domains, default_value, missing
 from rules.engine import Engine
 from rules.errors import PriceRangeError
 from rules.selection import Violation, parse_selection
@@ -137,41 +137,40 @@ def price_selection(
     engine: Engine, selections: Mapping[str, Any], quantity: int | None = None, list_id: str | None = None
 ) -> Priced:
     """Price a complete, consistent selection; anything else gets the reasons instead of a price."""
-    priced = _price_checked(engine, selections, quantity, list_id, quick=False)
-    assert priced is not None, "a full check always decides"
-    return priced
+    cost = cost_for(engine.model, list_id)
+    return _unknown_list(list_id) if cost is None else _priced(engine, cost, engine.check(selections), quantity)
 
 
 def quick_price(
     engine: Engine, selections: Mapping[str, Any], quantity: int | None = None, list_id: str | None = None
 ) -> Priced | None:
     """price_selection when the engine can check the selection cheaply (see Engine.quick_check); None otherwise."""
-    return _price_checked(engine, selections, quantity, list_id, quick=True)
-
-
-def _price_checked(
-    engine: Engine, selections: Mapping[str, Any], quantity: int | None, list_id: str | None, *, quick: bool
-) -> Priced | None:
     cost = cost_for(engine.model, list_id)
     if cost is None:
-        return Priced(None, (Violation(f"unknown price list '{list_id}'"),))
-    state = engine.quick_check(selections) if quick else engine.check(selections)
-    if state is None:
-        return None
+        return _unknown_list(list_id)
+    state = engine.quick_check(selections)
+    return None if state is None else _priced(engine, cost, state, quantity)
+
+
+def _priced(engine: Engine, cost: Cost, state: Domains, quantity: int | None) -> Priced:
     if not state.consistent:
         return Priced(None, state.violations)
     if not state.complete:
-        missing = [o.id for o in engine.model.options.values() if o.id not in selections and needs_value(o)]
-        return Priced(None, tuple(Violation(f"incomplete: no value for {name}", option=name) for name in missing))
+        names = [option.id for option in missing(engine.model, state.values)]
+        return Priced(None, tuple(Violation(f"incomplete: no value for {name}", option=name) for name in names))
     units = _quantity(engine.model.product, state.values, quantity)
     return Priced(price(cost, state.values, units), (), state.values)
+
+
+def _unknown_list(list_id: str | None) -> Priced:
+    return Priced(None, (Violation(f"unknown price list '{list_id}'"),))
 
 
 def from_price(engine: Engine, selections: Mapping[str, Any], list_id: str | None = None) -> Priced:
     """The price of the cheapest completion of a partial selection (by option prices), labelled 'from'."""
     cost = cost_for(engine.model, list_id)
     if cost is None:
-        return Priced(None, (Violation(f"unknown price list '{list_id}'"),))
+        return _unknown_list(list_id)
     parsed = parse_selection(engine.model, selections)
     if parsed.violations:
         return Priced(None, tuple(parsed.violations))

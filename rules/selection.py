@@ -94,7 +94,7 @@ def _coerce(option: AnyOption, raw: Any) -> Any:
         raise ValueError("no value given (null); leave the option out to keep it open")
     match option:
         case SingleOption():
-            return _value_id(option, raw, option.value_ids)
+            return _value_id(option, raw)
         case BooleanOption():
             if isinstance(raw, bool):
                 return raw
@@ -104,7 +104,7 @@ def _coerce(option: AnyOption, raw: Any) -> Any:
         case MultiOption():
             if not isinstance(raw, (list, tuple, set, frozenset)) or len(raw) > len(option.values):
                 raise ValueError(f"expected a list of at most {len(option.values)} of its values")
-            return frozenset(_value_id(option, item, option.value_ids) for item in raw)
+            return frozenset(_value_id(option, item) for item in raw)
         case NumberOption():
             return _on_grid(_decimal(raw), option.min, option.max, option.step)
         case QuantityOption():
@@ -119,9 +119,9 @@ def _coerce(option: AnyOption, raw: Any) -> Any:
             assert_never(option)
 
 
-def _value_id(option: SingleOption | MultiOption, raw: Any, ids: frozenset[str]) -> str:
+def _value_id(option: SingleOption | MultiOption, raw: Any) -> str:
     text = str(raw) if isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool)) else None
-    if text is None or text not in ids:
+    if text is None or text not in option.value_ids:
         raise ValueError(f"{_show(raw)} is not one of {', '.join(value.id for value in option.values)}")
     return text
 
