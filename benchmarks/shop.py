@@ -3,7 +3,9 @@
 A random session of choices is made with the engine; each state is then posted as an htmx request (the form's
 fields, HX-Request) to a uvicorn server on loopback, and, separately, its view is built in process, so the
 engine's share (domains, explanations, from-price: `product_view`) is reported apart from the whole request.
-Medians and tails over the states; the target in issue 10 is p50 <= 30 ms and p99 <= 80 ms on the server.
+Medians and tails over the states; the target in issue 10 is p50 <= 30 ms and p99 <= 80 ms on the server: its
+own time comes from each response's Server-Timing header (the round trip adds the client, which shares the
+machine's cores).
 Run: `.venv/bin/python benchmarks/shop.py [--states 40] [--product renault-megane]`.
 """
 
@@ -31,6 +33,7 @@ from rules.engine import engine_for
 def _states(product_id: str, count: int, seed: int) -> tuple[object, list[dict[str, object]]]:
     loaded = load_catalog([ROOT / "catalog" / "products"]).products[product_id]
     engine = engine_for(loaded.product, loaded.content_hash)
+    engine.prepare()  # as the server does at start
     rng, selection, states = random.Random(seed), {}, []
     while len(states) < count:
         domains = engine.valid_domains(selection).domains
@@ -70,7 +73,7 @@ def main() -> None:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
                 http.get(f"/products/{args.product}")
                 token = http.cookies["csrftoken"]
-                over_http = []
+                over_http, on_server = [], []
                 for state in states:
                     data = [*fields_of(state), ("csrf", token), ("was", query_of(state))]
                     started = time.perf_counter()
@@ -78,10 +81,16 @@ def main() -> None:
                     answer = http.post(f"/products/{args.product}", content=urlencode(data), headers=headers)
                     over_http.append(time.perf_counter() - started)
                     assert answer.status_code == 200, answer.text[:200]
+                    on_server.append(float(answer.headers["server-timing"].split("dur=")[1]) / 1000)
         finally:
             server.terminate()
             server.wait(timeout=30)
-    for label, timings in (("htmx POST over loopback", over_http), ("view (engine) in process", in_process)):
+    rows = (
+        ("htmx POST, server's time", on_server),
+        ("htmx POST, round trip", over_http),
+        ("view (engine) in process", in_process),
+    )
+    for label, timings in rows:
         p50, p99 = statistics.median(timings) * 1000, _percentile(timings, 0.99) * 1000
         print(f"{label:<26} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms   ({len(timings)} states of {args.product})")
 

@@ -13,8 +13,9 @@ from configurator.api import quotes
 from configurator.api.routes import router
 from configurator.catalogs import load_compiled
 from configurator.db import make_engine, migrate
-from configurator.middleware import MAX_BODY_BYTES, BodyLimit, SecurityHeaders
+from configurator.middleware import MAX_BODY_BYTES, BodyLimit, SecurityHeaders, ServerTiming
 from configurator.settings import FRONTEND, load_settings
+from rules.engine import engine_for
 
 _log = logging.getLogger(__name__)
 
@@ -22,6 +23,8 @@ def create_app(catalog_dir: str | Path | None = None, database_url: str | None =
     """Build the app over the catalog in `catalog_dir` (the bundled samples by default)."""
     settings = load_settings(catalog_dir, database_url)
     catalog = load_compiled([settings.catalog_dir])
+    for loaded in catalog.products.values():
+        engine_for(loaded.product, loaded.content_hash).prepare()
     for error in catalog.errors:  # for the merchandiser, in the server's log; shoppers never see file paths
         _log.warning("catalog file not on sale: %s", error)
     app = FastAPI(
@@ -42,5 +45,6 @@ def create_app(catalog_dir: str | Path | None = None, database_url: str | None =
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ServerTiming)  # outermost: the whole of the server's time
 
     return app

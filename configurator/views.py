@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, assert_never
@@ -23,9 +23,9 @@ from configurator.form import encode_history, query_of
 from configurator.preview import COLOUR, PreviewView, preview_of
 from rules.cost import cost_for
 from rules.domains import OptionDomain, missing, needs_value
-from rules.engine import Engine
+from rules.engine import Engine, Obstacles
 from rules.pricing import Price, from_price, price_selection
-from rules.selection import choice_phrase
+from rules.selection import choice_phrase, parse_selection
 
 Input = Literal["radio", "checkbox", "yesno", "number", "text"]
 
@@ -43,6 +43,7 @@ class ValueView:
     selected: bool
     available: bool
     reason: str  # why it is unavailable, in the rules' own words
+    why: bool = False  # the reason names only the choices to change: the full explanation is a click away
 
 
 @dataclass(frozen=True)
@@ -127,15 +128,19 @@ def product_view(
     csrf: str,
     repair: RepairView | None = None,
     messages: tuple[str, ...] = (),
+    focus: tuple[str, str] | None = None,
 ) -> ProductView:
-    """The product page for a selection."""
+    """The product page for a selection; `focus` (option, value id) is a value whose full explanation was asked
+    for, whatever it takes."""
     product = engine.model.product
-    state = engine.validate(selection)
+    state, obstacles = engine.outlook(selection)
     errors = {v.option: v.message for v in state.violations if v.option and v.rule_id is None}
     kept = {k: v for k, v in selection.items() if k not in errors}
-    domains = engine.alternatives(kept, state if not errors else None)
+    if errors:
+        obstacles = engine.obstacles(kept)
+    domains = obstacles.alternatives if obstacles else engine.alternatives(kept, state if not errors else None)
     deltas = _deltas(engine)
-    reasons = Reasons(engine, kept)
+    reasons = Reasons(engine, kept, obstacles, REASON_BUDGET_SECONDS, focus)
     steps = tuple(
         StepView(
             step.id,
@@ -230,43 +235,72 @@ def _value_view(
     selected: bool,
     available: bool,
 ) -> ValueView:
-    reason = "" if available or selected else reasons.of(option, value_id)
+    reason, full = ("", True) if available or selected else reasons.of(option, value_id)
     shown = f"{'+' if delta > 0 else ''}{delta}" if delta else ""
     colour = swatch if swatch is not None and COLOUR.fullmatch(swatch) else None
-    return ValueView(value_id, label, description, shown, colour, selected, available or selected, reason)
+    return ValueView(value_id, label, description, shown, colour, selected, available or selected, reason, not full)
 
 
-# Minimal explanations cost a few SAT calls each; on large models a page stops asking within this budget and says
-# only that the value does not fit (the repair offered by "Choose anyway" still names the choices in the way).
-REASON_BUDGET_SECONDS = 0.15
+# Rule messages for a value's reason come from table look-ups, then from the solver (remembered per question). A
+# page spends at most this on solver explanations, starting only those expected to fit; any other reason says
+# which choices would have to change, with a "Why?" button that asks for the full explanation (`focus`).
+REASON_BUDGET_SECONDS = 0.005
 UNEXPLAINED = "Not possible with your current choices."
 
 
 class Reasons:
-    """Why unavailable values are unavailable, for one page: the engine's minimal explanations, within a budget."""
+    """Why unavailable values are unavailable, for one page: the engine's minimal explanations (the choices and
+    rules that rule a value out) within a budget (None: no limit), else the choices in the way (its repair)."""
 
-    def __init__(self, engine: Engine, kept: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        kept: Mapping[str, Any],
+        obstacles: Obstacles | None,
+        budget: float | None,
+        focus: tuple[str, str] | None = None,
+    ) -> None:
         self.engine = engine
         self.kept = kept
+        self.obstacles = obstacles
         self.labels = {o.id: o.label or o.id for o in engine.model.options.values()}
-        self.deadline = time.monotonic() + REASON_BUDGET_SECONDS
+        self.deadline = None if budget is None else time.monotonic() + budget
+        self.focus = focus
+        self.look_up = engine.lookups(kept)
+        self.values = parse_selection(engine.model, kept).values  # catalog values: a yes is True
 
-    def of(self, option: AnyOption, value_id: str) -> str:
-        """The reason in the rules' own words, with the shopper's choices that rule it out."""
+    def of(self, option: AnyOption, value_id: str) -> tuple[str, bool]:
+        """The reason in the rules' own words, with the shopper's choices that rule it out; and whether it is
+        that full explanation (False: only the choices to change, the budget being spent)."""
         value: Any = value_id == "true" if isinstance(option, BooleanOption) else value_id
-        rest = {k: v for k, v in self.kept.items() if k != option.id}
-        why = self.engine.quick_explain(rest, option.id, value)
+        why = self.look_up(option.id, value)
         if why is None:
-            if time.monotonic() > self.deadline:
-                return UNEXPLAINED
-            why = self.engine.explain(rest, option.id, value)
+            rest = {k: v for k, v in self.kept.items() if k != option.id}
+            why = self.engine.remembered(rest, option.id, value)
+            if why is None:
+                if not self._fits() and (option.id, value_id) != self.focus:
+                    return self._to_change(option.id, value), False
+                why = self.engine.explain(rest, option.id, value)
         if why.possible:
-            return ""
+            return "", True
         said = " ".join(dict.fromkeys(why.messages))
         if not why.choices:
-            return said
-        choices = ", ".join(choice_phrase(self.labels.get(name, name), chosen) for name, chosen in why.choices)
-        return f"Not with {choices}: {said}"
+            return said, True
+        return f"Not with {self._phrase(why.choices)}: {said}", True
+
+    def _fits(self) -> bool:
+        """Whether a solver explanation is expected to end within the budget."""
+        return self.deadline is None or time.monotonic() + self.engine.explainer.typical_seconds <= self.deadline
+
+    def _to_change(self, option_id: str, value: Any) -> str:
+        """What would have to change for the value: its repair, from the obstacles (where the engine has them)."""
+        in_the_way = None if self.obstacles is None else self.obstacles.blocking.get((option_id, value))
+        if not in_the_way:
+            return UNEXPLAINED
+        return f"Only if you change {self._phrase((name, self.values[name]) for name in in_the_way)}."
+
+    def _phrase(self, choices: Iterable[tuple[str, Any]]) -> str:
+        return ", ".join(choice_phrase(self.labels.get(name, name), value) for name, value in choices)
 
 
 def _deltas(engine: Engine) -> dict[tuple[str, str | bool], Decimal]:

@@ -7,6 +7,7 @@ linear in its size; SAT answers where the tree would be too large, with counting
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Mapping
 from typing import Literal, Protocol
@@ -14,6 +15,7 @@ from typing import Literal, Protocol
 import numpy as np
 from pysat.solvers import Solver
 
+from rules.changes import ChangeTree, LeastChanges
 from rules.compile import CompiledModel
 from rules.cost import Cost
 from rules.errors import EngineLimitError
@@ -49,6 +51,10 @@ class Backend(Protocol):
 
     def cheapest(self, fixed: Fixed, cost: Cost) -> list[int] | None:
         """The cheapest full assignment extending `fixed` (price rules included where the method can hold them)."""
+
+    def least_changes(self, fixed: Fixed) -> LeastChanges | None:
+        """Per value of every variable, the fewest fixed variables to free for it, all in one pass; None where
+        the backend has no such pass (callers then ask value by value)."""
 
 
 class TreeBackend:
@@ -92,11 +98,19 @@ class TreeBackend:
 
     def cheapest(self, fixed: Fixed, cost: Cost) -> list[int] | None:
         """Min-sum over a tree holding the price rules; by option prices alone where that tree is too large."""
-        exact = cheapest_assignment(self.model, fixed, cost)
+        exact = cheapest_assignment(self.model, fixed, cost, self.tree)
         if exact is not None:
             return exact
         found = self.tree.cheapest(fixed, cost.value_costs(self.model))
         return None if found is None else found[0]
+
+    def least_changes(self, fixed: Fixed) -> LeastChanges:
+        """One two-way min-sum pass over the tree (rules/changes.py)."""
+        return self._changes.least_changes(fixed)
+
+    @functools.cached_property
+    def _changes(self) -> ChangeTree:
+        return ChangeTree(self.tree)
 
 
 class SatBackend:
@@ -155,6 +169,10 @@ class SatBackend:
             if exact is not None:
                 return exact
             return cheapest_by_maxsat(self.model, self.sat, fixed, cost, with_rules=False)
+
+    def least_changes(self, fixed: Fixed) -> None:
+        """None: on SAT, minimal corrections are found value by value (rules/explain.py)."""
+        return None
 
 
 def split(model: CompiledModel, flat: Array) -> list[Array]:

@@ -8,9 +8,10 @@ selectors (rules/explain.py); the state of a selection is built in rules/domains
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, assert_never
 
 import numpy as np
@@ -31,10 +32,20 @@ from rules.cost import Cost
 from rules.domains import Domains, OptionDomain, default_value, missing, option_domain, option_domains
 from rules.evaluate import Undecided, evaluate
 from rules.explain import Explainer, Explanation, Repair, TableIndex
+from rules.obstacles import Obstacles, obstacles_of
 from rules.selection import Parsed, Violation, parse_selection
 from rules.tables import Array
 
-__all__ = ["Domains", "Engine", "Explanation", "OptionDomain", "Repair", "compiled_engine", "engine_for"]
+__all__ = [
+    "Domains",
+    "Engine",
+    "Explanation",
+    "Obstacles",
+    "OptionDomain",
+    "Repair",
+    "compiled_engine",
+    "engine_for",
+]
 
 
 class Engine:
@@ -44,6 +55,15 @@ class Engine:
         self.model = model
         self.backend: Backend = make_backend(model, backend)
         self.explainer = Explainer(model)
+        self._explained: OrderedDict[str, Explanation] = OrderedDict()
+        self._explained_lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """Build now what a first shopper would otherwise wait for: the one-pass structures, the look-up index and
+        the explainer's solver (whose time per explanation is then known)."""
+        self.backend.least_changes({})
+        _ = self._tables, self._unconstrained
+        self.explainer.prepare()
 
     def valid_domains(self, selections: Mapping[str, Any]) -> Domains:
         """For every option, exactly the values that still extend to a complete valid configuration."""
@@ -107,6 +127,9 @@ class Engine:
         """For each option, the values it can take with every other choice kept: a chosen option's own choice
         is left out, so the shopper sees what they could switch it to (an empty domain where nothing fits).
         `state`: the selection's own domains, where the caller has them already."""
+        obstacles = self.obstacles(selections)
+        if obstacles is not None:
+            return dict(obstacles.alternatives)
         out = dict((state or self.valid_domains(selections)).domains)
         for option_id in selections:
             option = self.model.options.get(option_id)
@@ -117,28 +140,70 @@ class Engine:
             out[option_id] = option_domain(self.model, option, rest, possible)
         return out
 
+    def obstacles(self, selections: Mapping[str, Any]) -> Obstacles | None:
+        """Each option's alternatives, and for every value it cannot take the fewest other choices in its way, in
+        one pass; None where the backend has no such pass or a value is not the option's own."""
+        return self.outlook(selections)[1]
+
+    def outlook(self, selections: Mapping[str, Any]) -> tuple[Domains, Obstacles | None]:
+        """The selection's state (as `validate`) and its obstacles, from the one pass where the backend has it."""
+        parsed = parse_selection(self.model, selections)
+        changes = None if parsed.violations else self.backend.least_changes(parsed.fixed)
+        if changes is None:
+            return self._validate(parsed), None
+        obstacles = obstacles_of(self.model, parsed, changes)
+        if not all((costs == 0).any() for costs in changes.costs):
+            return self._validate(parsed), obstacles  # the violations say why
+        return option_domains(self.model, parsed, [costs == 0 for costs in changes.costs]), obstacles
+
     def explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation:
-        """A minimal set of choices and rules that together rule the value out."""
-        return self.explainer.explain(selections, option_id, value)
+        """A minimal set of choices and rules that together rule the value out: by table look-ups where one rule
+        does it, else by the solver (remembered per question, the model never changing)."""
+        found = self.quick_explain(selections, option_id, value) or self.remembered(selections, option_id, value)
+        if found is None:
+            found = self.explainer.explain(selections, option_id, value)
+            with self._explained_lock:
+                self._explained[_question_key(selections, option_id, value)] = found
+                while len(self._explained) > EXPLAINED_KEPT:
+                    self._explained.popitem(last=False)
+        return found
+
+    def remembered(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation | None:
+        """The solver's explanation of this very question, where it was asked lately."""
+        key = _question_key(selections, option_id, value)
+        with self._explained_lock:
+            found = self._explained.get(key)
+            if found is not None:
+                self._explained.move_to_end(key)
+            return found
 
     def quick_explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation | None:
         """A minimal explanation found without a solver, where one rule and some of the choices rule the value out
         between them (TableIndex); None where it takes several rules (use `explain`)."""
-        rest = parse_selection(self.model, {k: v for k, v in selections.items() if k != option_id})
-        target = parse_selection(self.model, {option_id: value})
-        variables = self.model.option_vars.get(option_id, ())
-        if rest.violations or target.violations or len(variables) != 1 or variables[0] not in target.fixed:
-            return None
-        var = variables[0]
-        if not self._possible_alone(var, target.fixed[var]):
-            return None  # ruled out by the rules alone: the solver says which
-        found = self._tables.direct(rest.fixed, var, target.fixed[var])
-        if found is None:
-            return None
-        others, rule = found
-        names = dict.fromkeys(self.model.variables[other].option for other in others)
-        choices = tuple((name, rest.values[name]) for name in names)
-        return Explanation(option_id, value, False, choices, (rule,), (self.model.messages.get(rule, rule),))
+        return self.lookups({k: v for k, v in selections.items() if k != option_id})(option_id, value)
+
+    def lookups(self, selections: Mapping[str, Any]) -> Callable[[str, Any], Explanation | None]:
+        """`quick_explain` for many values against one selection, parsed once (a page asks for hundreds)."""
+        parsed = parse_selection(self.model, selections)
+        memo: dict[tuple[int, int], int] = {}
+
+        def look_up(option_id: str, value: Any) -> Explanation | None:
+            variables = self.model.option_vars.get(option_id, ())
+            if parsed.violations or len(variables) != 1:
+                return None
+            var = variables[0]
+            index = self.model.value_index[var].get(value)
+            if index is None or not self._possible_alone(var, index):
+                return None  # ruled out by the rules alone: the solver says which
+            found = self._tables.direct(parsed.fixed, var, index, memo)  # the option's own choice is never used
+            if found is None:
+                return None
+            others, rule = found
+            names = dict.fromkeys(self.model.variables[other].option for other in others)
+            choices = tuple((name, parsed.values[name]) for name in names)
+            return Explanation(option_id, value, False, choices, (rule,), (self.model.messages.get(rule, rule),))
+
+        return look_up
 
     def _possible_alone(self, var: int, index: int) -> bool:
         domains = self._unconstrained
@@ -165,8 +230,10 @@ class Engine:
 
     def _completion(self, parsed: Parsed, fixed: Mapping[int, int]) -> dict[str, Any] | None:
         assignment = self.backend.complete(fixed, lambda chosen: self._preferred(parsed, chosen))
-        if assignment is None:
-            return None
+        return None if assignment is None else self._finished(parsed, assignment)
+
+    def _finished(self, parsed: Parsed, assignment: Mapping[int, int]) -> dict[str, Any]:
+        """Catalog values of a full valid assignment, with the selection's own values for options no rule holds."""
         result = self._values_of(assignment)
         for option in self.model.options.values():
             if option.id not in result:
@@ -190,7 +257,7 @@ class Engine:
                     return None
                 fixed[variables[0]] = int(np.flatnonzero(possible[variables[0]])[0])  # the grid ascends
         assignment = self.backend.cheapest(fixed, cost)
-        return None if assignment is None else self._completion(parsed, dict(enumerate(assignment)))
+        return None if assignment is None else self._finished(parsed, dict(enumerate(assignment)))
 
     def count(self, selections: Mapping[str, Any]) -> int:
         """The exact number of complete valid configurations extending the selection."""
@@ -248,6 +315,17 @@ class Engine:
         return {k: sorted(v) if isinstance(v, frozenset) else v for k, v in self._values_of(fixed).items()}
 
 
+def _question_key(selections: Mapping[str, Any], option_id: str, value: Any) -> str:
+    return json.dumps([selections, option_id, value], sort_keys=True, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    """Selection values JSON cannot hold (sets, decimals) as something it can, for a cache key."""
+    return sorted(map(str, value)) if isinstance(value, set | frozenset) else str(value)
+
+
+# Explanations remembered per compiled product.
+EXPLAINED_KEPT = 4096
 _CACHE: OrderedDict[str, Engine] = OrderedDict()
 _CACHE_SIZE = 32
 _CACHE_LOCK = threading.Lock()

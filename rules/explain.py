@@ -3,15 +3,21 @@ minimum correction sets over them."""
 
 from __future__ import annotations
 
+import functools
+import operator
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from catalog.schema import MultiOption
 from rules.compile import CompiledModel
 from rules.sat import SatModel
 from rules.selection import Parsed, SelectionError, Violation, parse_selection, show_value
+from rules.tables import Array
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,10 @@ class Repair:
     drop: tuple[str, ...] = ()
 
 
+# About how many solver calls a minimal explanation takes (one to find a core, then one per element to shrink it).
+SOLVES_PER_EXPLANATION = 4
+
+
 class Explainer:
     """The guarded SAT model of one compiled product; its calls are serialised by a lock."""
 
@@ -44,6 +54,7 @@ class Explainer:
         self._sat: SatModel | None = None
         self._guards: dict[tuple[int, ...], int] = {}
         self._lock = threading.Lock()
+        self.typical_seconds = 0.0  # how long an explanation takes, as measured (a moving average)
 
     @property
     def sat(self) -> SatModel:
@@ -51,6 +62,17 @@ class Explainer:
         if self._sat is None:
             self._sat = SatModel(self.model)
         return self._sat
+
+    def prepare(self) -> None:
+        """Build the solver now, and estimate an explanation's time from one solve (a few solves each)."""
+        with self._lock:
+            sat = self.sat
+            started = time.perf_counter()
+            sat.solve(sat.all_rules)
+            self.typical_seconds = max(self.typical_seconds, SOLVES_PER_EXPLANATION * (time.perf_counter() - started))
+
+    def _measured(self, seconds: float) -> None:
+        self.typical_seconds = seconds if not self.typical_seconds else (self.typical_seconds + seconds) / 2
 
     def conflict(self, parsed: Parsed) -> list[Violation]:
         """The rules that a consistent-looking but impossible selection breaks, with a minimal set of its choices."""
@@ -116,8 +138,10 @@ class Explainer:
     def explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation:
         """A minimal set of choices and rules that together rule the value out (deletion-based, core-seeded)."""
         with self._lock:
+            started = time.perf_counter()
             parsed, target, guards = self._question(selections, option_id, value)
             core = self.sat.conflict(list(guards) + self.sat.all_rules, [target])
+            self._measured(time.perf_counter() - started)
         if core is None:
             return Explanation(option_id, value, True)
         choices = tuple((guards[g], parsed.values[guards[g]]) for g in core if g in guards)
@@ -143,35 +167,62 @@ def _rule_ids(sat: SatModel, selectors: list[int]) -> list[str]:
 class TableIndex:
     """Explanations by look-ups in one table: the shopper's choices that, with that one rule, allow no row with
     the value in question. Minimal by construction (each choice kept is needed, and the rule alone allows the
-    value); no solver call. Conflicts that need several rules are left to the solver."""
+    value); no solver call. Conflicts that need several rules are left to the solver. Each table's rows with a
+    given value in a given column are kept as a bitset (a Python int), so a look-up is a few ANDs."""
 
     def __init__(self, model: CompiledModel) -> None:
         self.model = model
         self._by_var: dict[int, list[tuple[int, int]]] = {}
+        self._rows: list[list[dict[int, int]]] = []  # per table, per column: value index -> bitset of rows
         for t, table in enumerate(model.tables):
             for column, var in enumerate(table.scope):
                 self._by_var.setdefault(var, []).append((t, column))
+            self._rows.append([_bitsets(table.rows[:, c]) for c in range(len(table.scope))])
 
-    def direct(self, fixed: Mapping[int, int], var: int, index: int) -> tuple[tuple[int, ...], str] | None:
-        """The fixed variables and the rule that rule `var = index` out between them alone, or None."""
+    def direct(
+        self, fixed: Mapping[int, int], var: int, index: int, memo: dict[tuple[int, int], int] | None = None
+    ) -> tuple[tuple[int, ...], str] | None:
+        """The fixed variables and the rule that rule `var = index` out between them alone, or None.
+
+        `memo` keeps, per table and column, the rows that every other fixed value allows, for the next look-up
+        against the same `fixed` (a page's look-ups share one).
+        """
+        memo = {} if memo is None else memo
         for table_index, column in self._by_var.get(var, ()):
-            table = self.model.tables[table_index]
-            with_value = table.rows[:, column] == index
-            if not with_value.any():
+            table, rows = self.model.tables[table_index], self._rows[table_index]
+            with_value = rows[column].get(index, 0)
+            if not with_value:
                 continue  # the rule forbids the value outright: not a conflict with a choice
-            chosen = [(c, fixed[v]) for c, v in enumerate(table.scope) if v != var and v in fixed]
-            if not chosen or _allows(table.rows, with_value, chosen):
-                continue
-            for item in list(chosen):  # keep only the choices this rule needs to rule the value out
-                fewer = [other for other in chosen if other is not item]
-                if not _allows(table.rows, with_value, fewer):
-                    chosen = fewer
-            return tuple(table.scope[c] for c, _ in chosen), table.rule_id
+            allowed = memo.get((table_index, column))
+            if allowed is None:
+                chosen = [rows[c].get(fixed[v], 0) for c, v in enumerate(table.scope) if v != var and v in fixed]
+                allowed = memo[table_index, column] = functools.reduce(operator.and_, chosen, -1) if chosen else -1
+            if with_value & allowed:
+                continue  # some row has the value and every other choice (or no other choice is in the rule)
+            columns = [c for c, v in enumerate(table.scope) if v != var and v in fixed]
+            chosen = [rows[c].get(fixed[table.scope[c]], 0) for c in columns]
+            needed = list(range(len(chosen)))
+            for item in list(needed):  # keep only the choices this rule needs to rule the value out
+                fewer = [other for other in needed if other != item]
+                if not _allows(with_value, [chosen[i] for i in fewer]):
+                    needed = fewer
+            return tuple(table.scope[columns[i]] for i in needed), table.rule_id
         return None
 
 
-def _allows(rows: Any, with_value: Any, chosen: list[tuple[int, int]]) -> bool:
-    match = with_value.copy()
-    for column, value in chosen:
-        match &= rows[:, column] == value
-    return bool(match.any())
+def _bitsets(column: Array) -> dict[int, int]:
+    """For each value in a table column, the set of rows holding it, as the bits of an int."""
+    out = {}
+    for value in np.unique(column).tolist():
+        packed = np.packbits(column == value, bitorder="little")
+        out[int(value)] = int.from_bytes(packed.tobytes(), "little")
+    return out
+
+
+def _allows(with_value: int, chosen: list[int]) -> bool:
+    rows = with_value
+    for bits in chosen:
+        rows &= bits
+        if not rows:
+            return False
+    return True

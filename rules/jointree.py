@@ -6,6 +6,7 @@ valid domains are sound and complete (backtrack-free), and solutions can be coun
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -123,39 +124,75 @@ class JoinTree:
         """A solution extending `fixed` with the least total cost, and that cost (min-sum over the tree).
 
         `costs` gives each variable a cost per value; `row_costs` adds a cost per row of some bags, for terms over
-        several variables (infinite where a row is not wanted).
+        several variables (infinite where a row is not wanted). A fixed value is an infinite cost on the other rows
+        of its home bag: min-sum carries it everywhere, so no propagation comes first.
         """
-        alive = self.propagate(fixed)
-        if alive is None:
-            return None
         totals = [np.zeros(bag.size) for bag in self.bags]
         for var, (b, c) in enumerate(self.home):
-            totals[b] += costs[var][self.bags[b].columns[c]]
+            column = self.bags[b].columns[c]
+            totals[b] += costs[var].take(column)
+            if var in fixed:
+                totals[b][column != fixed[var]] = np.inf
         for b, extra in (row_costs or {}).items():
             totals[b] += extra
-        for b, mask in enumerate(alive):
-            totals[b][~mask] = np.inf
         for b in self.order:
             bag = self.bags[b]
             if bag.parent >= 0:
-                best = np.full(bag.separators, np.inf)
-                np.minimum.at(best, bag.up_ids, totals[b])
-                totals[bag.parent] += best[bag.down_ids]
+                totals[bag.parent] += self.groups[b].least(totals[b], bag.separators).take(bag.down_ids)
         chosen = [-1] * len(self.bags)
         value = 0.0
         for b in reversed(self.order):
             bag = self.bags[b]
-            rows = (
-                np.arange(bag.size)
-                if bag.parent < 0
-                else np.flatnonzero(bag.up_ids == bag.down_ids[chosen[bag.parent]])
-            )
+            rows = np.arange(bag.size) if bag.parent < 0 else self.groups[b].rows(bag.down_ids[chosen[bag.parent]])
+            if not len(rows):
+                return None
             chosen[b] = int(rows[np.argmin(totals[b][rows])])
             if bag.parent < 0:
                 value += float(totals[b][chosen[b]])
         if not np.isfinite(value):
             return None
         return [int(self.bags[b].columns[c][chosen[b]]) for b, c in self.home], value
+
+    @functools.cached_property
+    def groups(self) -> list[Groups]:
+        """Each bag's rows grouped by their separator towards the parent."""
+        return [Groups.of(bag.up_ids) for bag in self.bags]
+
+
+@dataclass(frozen=True)
+class Groups:
+    """Rows of one bag grouped by a key that never changes: rows in key order, where each group starts, its key."""
+
+    order: Array
+    starts: Array
+    keys: Array
+    dense: bool  # the keys are exactly range(len(keys))
+
+    @classmethod
+    def of(cls, ids: Array) -> Groups:
+        """The grouping of rows by `ids`."""
+        order = np.argsort(ids, kind="stable")
+        ordered = ids[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ids) else np.zeros(0, np.int64)
+        keys = ordered[starts]
+        return cls(order, starts, keys, bool(len(keys) == 0 or keys[-1] == len(keys) - 1))
+
+    def least(self, values: Array, size: int) -> Array:
+        """Per key in range(size), the least of its rows' values (infinite where it has none)."""
+        found = np.minimum.reduceat(values.take(self.order), self.starts) if len(self.starts) else values[:0]
+        if self.dense and len(self.keys) == size:
+            return found
+        out = np.full(size, np.inf)
+        out[self.keys] = found
+        return out
+
+    def rows(self, key: int) -> Array:
+        """The rows with this key."""
+        at = int(np.searchsorted(self.keys, key))
+        if at == len(self.keys) or self.keys[at] != key:
+            return self.order[:0]
+        end = self.starts[at + 1] if at + 1 < len(self.starts) else len(self.order)
+        return self.order[self.starts[at] : end]
 
 
 def _homes(bags: Sequence[Bag], count: int) -> list[tuple[int, int]]:

@@ -41,8 +41,9 @@ WEIGHT_SCALE = 10_000
 
 
 @functools.lru_cache(maxsize=64)
-def pricing_tree(model: CompiledModel, cost: Cost) -> JoinTree | None:
-    """A join tree in which every price term's options share a bag (None if that tree would be too large)."""
+def pricing_tree(model: CompiledModel, cost: Cost, base: JoinTree | None = None) -> JoinTree | None:
+    """A join tree in which every price term's options share a bag (None if that tree would be too large); the
+    model's own tree `base`, where given, when no term spans several options."""
     tabulator = _tabulator(model)
     extra: list[Table] = []
     for term in cost.terms:
@@ -56,6 +57,8 @@ def pricing_tree(model: CompiledModel, cost: Cost) -> JoinTree | None:
         grid = np.indices(sizes, dtype=np.int32).reshape(len(sizes), -1).T
         grid.setflags(write=False)
         extra.append(Table(f"price:{term.rule_id}", tuple(scope), grid))
+    if not extra and base is not None:
+        return base
     try:
         return JoinTree(dataclasses.replace(model, tables=model.tables + tuple(extra)))
     except EngineLimitError:
@@ -67,9 +70,12 @@ def _parts(term: Term) -> list[Expr]:
     return [e for e in (term.when, term.expr) if e is not None]
 
 
-def cheapest_assignment(model: CompiledModel, fixed: Mapping[int, int], cost: Cost) -> list[int] | None:
-    """Value indices of the cheapest configuration extending `fixed`, or None (no completion, or too large)."""
-    tree = pricing_tree(model, cost)
+def cheapest_assignment(
+    model: CompiledModel, fixed: Mapping[int, int], cost: Cost, base: JoinTree | None = None
+) -> list[int] | None:
+    """Value indices of the cheapest configuration extending `fixed`, or None (no completion, or too large);
+    `base` is the model's own join tree, if it has one."""
+    tree = pricing_tree(model, cost, base)
     if tree is None:
         return None
     tabulator = _tabulator(model)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import secrets
 import shutil
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,8 +19,10 @@ from hypothesis import settings
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from catalog.loader import load_catalog
 from configurator.app import create_app
 from configurator.db import Quote, SavedConfiguration, create_api_key
+from rules.engine import Engine, engine_for
 
 # CI runs the same examples every time (a red CI must be reproducible); local runs explore new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -133,3 +137,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last: they share one browser, and Playwright's sync API keeps an event loop on this thread
     while it is open, which other tests' own event loops must not meet."""
     items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+
+
+def megane_engine() -> Engine:
+    """A fresh engine (nothing remembered) over the bundled Renault Megane, compiled once per process."""
+    loaded = load_catalog([BUNDLED]).products["renault-megane"]
+    return Engine(engine_for(loaded.product, loaded.content_hash).model)
+
+
+def random_session(engine: Engine, steps: int, seed: int) -> dict[str, Any]:
+    """A selection of `steps` random choices, each from the valid domains of the ones before."""
+    rng, selection = random.Random(seed), {}
+    for _ in range(steps):
+        domains = engine.valid_domains(selection).domains
+        option = rng.choice([k for k, d in domains.items() if k not in selection and d.values])
+        selection[option] = rng.choice(domains[option].values)
+    return selection

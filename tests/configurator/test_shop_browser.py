@@ -10,7 +10,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from configurator.app import create_app
+from configurator.form import query_of
 from tests.browser import browser, offline, shot
+from tests.conftest import megane_engine, random_session
 from tests.live import serving
 
 __all__ = ["browser"]
@@ -93,6 +95,22 @@ def test_configure_explain_repair_undo_complete(page: Page, request: pytest.Fixt
     quote_url = page.url
     page.reload()
     expect(page.locator("#quote-id")).to_have_text(quote_url.rsplit("/", 1)[1])
+
+
+def test_why_completes_a_short_reason_on_a_large_model(page: Page, request: pytest.FixtureRequest) -> None:
+    """On the Renault Megane the page has no time for the solver's explanations: "Why?" asks for one."""
+    name = "js" if "htmx" in request.node.callspec.id else "nojs"
+    engine = megane_engine()
+    page.goto(page.url.rstrip("/") + f"/products/renault-megane?{query_of(random_session(engine, 12, 0))}")
+    short = page.locator("li.value", has=page.locator("button.why")).first
+    expect(short.locator(".reason")).to_contain_text("Only if you change")
+    option = short.locator("input").get_attribute("name")
+    value = short.locator("input").get_attribute("value")
+    short.get_by_role("button", name="Why?").click()
+    explained = page.locator(f"#option-{option} li", has=page.locator(f"input[value='{value}']")).locator(".reason")
+    expect(explained).to_contain_text("Not with")
+    expect(explained).to_contain_text("is not offered (table renault_rule")
+    shot(page, f"{name}-why")
 
 
 def test_the_page_is_the_same_with_and_without_htmx_requests(shop: str) -> None:

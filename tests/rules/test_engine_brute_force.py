@@ -430,3 +430,39 @@ def test_from_price_is_the_cheapest_completion(case: tuple[Product, Config]) -> 
     # The MaxSAT path, for models too wide for a join tree.
     by_sat = from_price(Engine(engine.model, backend="sat"), selection)
     assert by_sat.price is not None and by_sat.price.total == cheapest
+
+
+@SETTINGS
+@given(cases())
+def test_obstacles_are_the_fewest_choices_in_each_values_way(case: tuple[Product, Config]) -> None:
+    product, selection = case
+    engine = Engine(compile_product(product), backend="tree")
+    obstacles = engine.obstacles(selection)
+    assert obstacles is not None
+    for option in product.options():
+        if isinstance(option, NumberOption):
+            continue
+        others = {k: v for k, v in selection.items() if k != option.id}
+        for value in option.value_ids if not isinstance(option, BooleanOption) else (False, True):
+
+            def takes(config: Config, option: Any = option, value: Any = value) -> bool:
+                return value in config[option.id] if isinstance(option, MultiOption) else config[option.id] == value
+
+            def possible(kept: Config, takes: Any = takes) -> bool:
+                return any(_extends(c, kept) and takes(c) for c in solutions(product))
+
+            key = (option.id, value)
+            assert (key not in obstacles.blocking) == possible(others)
+            if key not in obstacles.blocking:
+                continue
+            in_the_way = obstacles.blocking[key]
+            if in_the_way is None:  # the rules alone rule it out
+                assert not possible({})
+                continue
+            assert in_the_way and set(in_the_way) <= set(others)
+            assert possible({k: v for k, v in others.items() if k not in in_the_way})
+            multi = {o.id for o in product.options() if isinstance(o, MultiOption)}
+            if not multi & set(others):
+                # One variable a choice: fewest changed variables is fewest dropped choices.
+                for smaller in itertools.combinations(others, len(in_the_way) - 1):
+                    assert not possible({k: v for k, v in others.items() if k not in smaller})

@@ -1,0 +1,110 @@
+"""What stands in each value's way: the values each option could switch to, and for every other value the fewest
+of the shopper's other choices that rule it out, from one least-changes pass (rules/changes.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, assert_never
+
+import numpy as np
+
+from catalog.schema import (
+    AnyOption,
+    BooleanOption,
+    MultiOption,
+    NumberOption,
+    QuantityOption,
+    SingleOption,
+    TextOption,
+)
+from rules.changes import LeastChanges
+from rules.compile import CompiledModel
+from rules.domains import OptionDomain, option_domains
+from rules.selection import Parsed
+from rules.tables import Array
+
+# The other choices in a value's way, in selection order; None where the rules alone rule the value out.
+InTheWay = tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Obstacles:
+    """Per option, the values it could take with every other choice kept, and why each other value cannot."""
+
+    alternatives: Mapping[str, OptionDomain]
+    blocking: Mapping[tuple[str, Any], InTheWay]  # (option, value id or boolean) -> the choices in its way
+
+
+def obstacles_of(model: CompiledModel, parsed: Parsed, changes: LeastChanges) -> Obstacles:
+    """Alternatives and blocking choices from a least-changes pass over the parsed selection."""
+    order = {name: i for i, name in enumerate(parsed.values)}
+    possible: list[Array] = [np.zeros(0, dtype=bool)] * len(model.variables)
+    blocked: dict[tuple[str, Any], tuple[int, int, frozenset[int]]] = {}
+    for option in model.options.values():
+        own = frozenset(model.option_vars[option.id])
+        for var in own:
+            possible[var] = _switchable(changes, var, own, parsed.fixed.get(var))
+        for key, var, index in _shown_values(model, option):
+            if not possible[var][index]:
+                blocked[key] = (var, index, own)
+    return Obstacles(option_domains(model, parsed, possible).domains, _Blocking(model, changes, blocked, order))
+
+
+class _Blocking(Mapping[tuple[str, Any], InTheWay]):
+    """The choices in each blocked value's way, read off the least-changes pass when asked (a page asks for few)."""
+
+    def __init__(
+        self,
+        model: CompiledModel,
+        changes: LeastChanges,
+        blocked: Mapping[tuple[str, Any], tuple[int, int, frozenset[int]]],
+        order: Mapping[str, int],
+    ) -> None:
+        self.model, self.changes, self.blocked, self.order = model, changes, blocked, order
+
+    def __getitem__(self, key: tuple[str, Any]) -> InTheWay:
+        var, index, own = self.blocked[key]
+        freed = self.changes.freed(var, index)
+        return None if freed is None else _options(self.model, freed, own, self.order)
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        return iter(self.blocked)
+
+    def __len__(self) -> int:
+        return len(self.blocked)
+
+
+def _switchable(changes: LeastChanges, var: int, own: frozenset[int], chosen: int | None) -> Array:
+    """Which values of `var` need no change but to the option's own choice."""
+    costs = changes.costs[var]
+    if chosen is None or len(own) == 1:
+        # A single variable's own choice costs exactly one wherever the value differs from it.
+        mine = np.zeros(len(costs), dtype=np.int64) if chosen is None else np.arange(len(costs)) != chosen
+        switchable: Array = (costs >= 0) & (costs == mine)
+        return switchable
+    return np.array([(f := changes.freed(var, i)) is not None and set(f) <= own for i in range(len(costs))])
+
+
+def _shown_values(model: CompiledModel, option: AnyOption) -> list[tuple[tuple[str, Any], int, int]]:
+    """The values a shopper picks one by one, as (key, variable, value index): numbers and texts have none."""
+    variables = model.option_vars[option.id]
+    match option:
+        case SingleOption() | BooleanOption():
+            if not variables:
+                return []
+            var = variables[0]
+            return [((option.id, value), var, i) for i, value in enumerate(model.variables[var].values)]
+        case MultiOption():
+            return [((option.id, model.variables[var].member), var, 1) for var in variables]
+        case NumberOption() | QuantityOption() | TextOption():
+            return []
+        case _:
+            assert_never(option)
+
+
+def _options(
+    model: CompiledModel, freed: tuple[int, ...], own: frozenset[int], order: Mapping[str, int]
+) -> InTheWay:
+    names = {model.variables[var].option for var in freed if var not in own}
+    return tuple(sorted(names, key=lambda name: order.get(name, len(order))))
