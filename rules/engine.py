@@ -218,8 +218,20 @@ class Engine:
         return TableIndex(self.model)
 
     def repair(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Repair:
-        """The smallest set of earlier choices to drop so that the value becomes possible."""
-        return self.explainer.repair(selections, option_id, value)
+        """The smallest set of earlier choices to drop so that the value becomes possible: read off the
+        least-changes pass (the page's "Only if you change" says the same) where every other choice is one
+        variable, so that fewest variables is fewest choices; else from the solver's minimum correction sets."""
+        rest = {k: v for k, v in selections.items() if k != option_id}
+        single = all(len(self.model.option_vars.get(name, ())) <= 1 for name in rest)
+        obstacles = self.obstacles(rest) if single else None
+        option = self.model.options.get(option_id)
+        if obstacles is None or option is None or not self.model.option_vars[option_id]:
+            return self.explainer.repair(rest, option_id, value)
+        key = (option_id, str(value) if isinstance(option, MultiOption) else value)
+        if key not in obstacles.values:
+            return self.explainer.repair(rest, option_id, value)  # a number, or not a value: the solver says
+        in_the_way = obstacles.blocking.get(key, ())
+        return Repair(option_id, value, in_the_way is not None, tuple(sorted(in_the_way or ())))
 
     def complete(self, selections: Mapping[str, Any]) -> dict[str, Any] | None:
         """A full valid configuration extending the selection, preferring defaults; None if there is none."""

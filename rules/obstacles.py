@@ -34,6 +34,7 @@ class Obstacles:
 
     alternatives: Mapping[str, OptionDomain]
     blocking: Mapping[tuple[str, Any], InTheWay]  # (option, value id or boolean) -> the choices in its way
+    values: frozenset[tuple[str, Any]]  # every value picked one by one (choices, booleans, multi members)
 
 
 def obstacles_of(model: CompiledModel, parsed: Parsed, changes: LeastChanges) -> Obstacles:
@@ -41,14 +42,17 @@ def obstacles_of(model: CompiledModel, parsed: Parsed, changes: LeastChanges) ->
     order = {name: i for i, name in enumerate(parsed.values)}
     possible: list[Array] = [np.zeros(0, dtype=bool)] * len(model.variables)
     blocked: dict[tuple[str, Any], tuple[int, int, frozenset[int]]] = {}
+    values = []
     for option in model.options.values():
         own = frozenset(model.option_vars[option.id])
         for var in own:
             possible[var] = _switchable(changes, var, own, parsed.fixed.get(var))
         for key, var, index in _shown_values(model, option):
+            values.append(key)
             if not possible[var][index]:
                 blocked[key] = (var, index, own)
-    return Obstacles(option_domains(model, parsed, possible).domains, _Blocking(model, changes, blocked, order))
+    domains = option_domains(model, parsed, possible).domains
+    return Obstacles(domains, _Blocking(model, changes, blocked, order), frozenset(values))
 
 
 class _Blocking(Mapping[tuple[str, Any], InTheWay]):
