@@ -62,6 +62,7 @@ class Catalog:
     products: dict[str, LoadedProduct] = field(default_factory=dict)
     errors: list[CatalogError] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    warnings: list[CatalogError] = field(default_factory=list)  # worth a look, but the product is on sale
 
 
 def catalog_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -146,9 +147,15 @@ def _positions(product: Product, doc: Document) -> dict[str, tuple[int, int]]:
         for o, option in enumerate(step.options):
             at = doc.position(("steps", s, "options", o))
             positions[option.id] = (at.line, at.col)
+            if option.customization.face is not None:
+                at = doc.position(("steps", s, "options", o, "customization", "face"))
+                positions[f"{option.id}/face"] = (at.line, at.col)
     for r, rule in enumerate(product.rules):
         at = doc.position(("rules", r))
         positions[rule.id] = (at.line, at.col)
+    if product.face is not None:
+        at = doc.position(("face",))
+        positions["/face"] = (at.line, at.col)  # no id has a slash: never an option's or a rule's
     return positions
 
 

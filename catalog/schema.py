@@ -80,6 +80,9 @@ class Customization(_Strict):
     inferred_from: str | None = Field(
         None, description="Profile field the firm infers this option from, instead of asking."
     )
+    face: Face | None = Field(
+        None, description="Overrides the face derived from the facts above (`configurator check` warns if they disagree)."
+    )
 
 
 class Value(_Strict):

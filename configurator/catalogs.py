@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from catalog.loader import Catalog, load_catalog
+from catalog.errors import CatalogError
+from catalog.loader import Catalog, LoadedProduct, load_catalog
+from rules.classify import classify
 from rules.engine import engine_for
 from rules.errors import RuleError
 
@@ -25,4 +27,20 @@ def load_compiled(paths: Iterable[str | Path]) -> Catalog:
             catalog.errors.append(loaded.error(exc.rule_id, f"rule '{exc.rule_id}' cannot be compiled: {exc.message}"))
             del catalog.products[product_id]
     catalog.errors.sort()
+    catalog.warnings.extend(w for loaded in catalog.products.values() for w in face_warnings(loaded))
+    catalog.warnings.sort()
     return catalog
+
+
+def face_warnings(loaded: LoadedProduct) -> list[CatalogError]:
+    """Each explicit `face:` that its customization facts contradict, at its position."""
+    found = classify(loaded.product)
+    warnings = [
+        loaded.error(f"{o.option}/face", f"option '{o.option}' is set as {o.face}, but its facts say {o.derived}")
+        for o in found.options
+        if o.face != o.derived
+    ]
+    if found.face != found.derived:
+        message = f"the product is set as {found.face}, but its options say {found.derived}"
+        warnings.append(loaded.error("/face", message))
+    return warnings

@@ -17,9 +17,11 @@ from catalog.importers.xcsp import import_xcsp
 from catalog.loader import LoadedProduct, load_catalog
 from catalog.schema import MultiOption, QuantityOption
 from catalog.schema_export import schema_text
+from configurator.api.routes import classification_out
 from configurator.api.schemas import plain
 from configurator.bench import bench as run_bench
 from configurator.catalogs import load_compiled
+from rules.classify import classify as classify_product
 from rules.engine import Engine, engine_for
 
 app = typer.Typer(help="Mass-customization product configurator.", no_args_is_help=True, add_completion=False)
@@ -85,17 +87,20 @@ def check(
             "files": catalog.files,
             "products": sorted(catalog.products),
             "errors": [error.as_dict() for error in catalog.errors],
+            "warnings": [warning.as_dict() for warning in catalog.warnings],
         }
         typer.echo(json.dumps(report, indent=2))
     else:
         for error in catalog.errors:
             typer.echo(str(error))
+        for warning in catalog.warnings:
+            typer.echo(f"{warning} (warning)")
         if not catalog.files:
             typer.echo("no catalog files found", err=True)
         else:
             typer.echo(
                 f"{len(catalog.files)} file(s) checked, {len(catalog.products)} product(s) valid, "
-                f"{len(catalog.errors)} error(s)",
+                f"{len(catalog.errors)} error(s), {len(catalog.warnings)} warning(s)",
                 err=True,
             )
     raise typer.Exit(0 if ok else 1)
@@ -210,6 +215,27 @@ def count(
         typer.echo(str(engine.count(_selections(engine, select))))
     except ConfiguratorError as exc:
         _fail(str(exc))
+
+
+@app.command()
+def classify(
+    catalog: Annotated[Path, typer.Argument(help="Catalog file or folder.")],
+    product: Annotated[str | None, typer.Argument(help="Product id (default: every product).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, as the API's classification.")] = False,
+) -> None:
+    """Place products among the four faces of mass customization, with their profile and every option's face."""
+    loaded = [_product(catalog, product)] if product else list(load_catalog([catalog]).products.values())
+    found = [classification_out(classify_product(item.product)) for item in loaded]
+    if as_json:
+        data = [item.model_dump() for item in found]
+        typer.echo(json.dumps(data[0] if product else data, indent=2))
+        return
+    for item in found:
+        typer.echo(f"{item.product}: {item.face} (most options: {item.dominant})")
+        for reason in item.reasons:
+            typer.echo(f"  {reason}")
+        for option in item.options:
+            typer.echo(f"  - {option.option}: {option.face}: {option.reason}")
 
 
 @app.command()

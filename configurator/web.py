@@ -29,7 +29,7 @@ from configurator.db import Quote, SavedConfiguration
 from configurator.errors import NotFound, Unprocessable
 from configurator.form import HISTORY_FIELD, decode_history, fields_of, query_of, selection_from_fields
 from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
-from configurator.views import RepairView, product_view, quote_view
+from configurator.views import RepairView, faces_view, product_view, quote_view
 from rules.classify import classify
 from rules.engine import Engine
 from rules.pricing import from_price
@@ -87,6 +87,14 @@ async def index(request: Request) -> Response:
     response = render(request, "pages/index.html", ["products"], {"products": entries})
     csrf.remember(request, response, token)
     return response
+
+
+@router.get("/faces", response_class=HTMLResponse)
+async def faces_page(request: Request) -> Response:
+    """The four faces of mass customization as a 2x2 matrix, every product placed with the options behind it."""
+    catalog: Catalog = request.app.state.catalog
+    cells = faces_view(loaded.product for loaded in catalog.products.values())
+    return render(request, "pages/faces.html", [], {"cells": cells})
 
 
 @functools.lru_cache(maxsize=256)

@@ -1,40 +1,171 @@
-"""Pine & Gilmore's four faces of mass customization, derived from the options' customization facts."""
+"""Pine & Gilmore's four faces of mass customization, from two questions about each option: does choosing it
+change the product itself, and does it change the product's representation (packaging, labelling, presentation)?
+
+Both: collaborative; product only: transparent; representation only: cosmetic; neither (a standard product the
+customer adapts in use): adaptive. An option adjusted in use (`timing: use`) is adaptive whatever it touches: the
+product ships standard. A product is placed by the same two questions over all its options; its profile says
+what share of its options, and of its price range, each face accounts for. Quantities (how many, not what) are
+no customization and take no part.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import assert_never, get_args
 
-from catalog.schema import Product
+from catalog.pricelist import resolve
+from catalog.schema import (
+    AnyOption,
+    BooleanOption,
+    Customization,
+    Face,
+    MultiOption,
+    NumberOption,
+    Product,
+    QuantityOption,
+    SingleOption,
+    TextOption,
+)
+from rules.cost import cost_of
+
+FACES: tuple[Face, ...] = get_args(Face)
+
+
+@dataclass(frozen=True)
+class OptionFace:
+    """One option's face and why."""
+
+    option: str
+    face: Face
+    reason: str
+    derived: Face  # the face its customization facts give (differs from `face` only where the catalog says so)
 
 
 @dataclass(frozen=True)
 class Classification:
-    """A product's face and the reason for it."""
+    """A product's place among the four faces, its profile and the options behind it."""
 
-    face: str
+    product: str
+    face: Face
     reason: str
+    dominant: Face  # the face most of its options (then most of its price range) have
+    profile: Mapping[Face, float]  # share of the options per face
+    price_profile: Mapping[Face, float]  # share of the options' price range per face
+    reasons: tuple[str, ...]
+    options: tuple[OptionFace, ...]
+    derived: Face  # the face its options give (differs from `face` only where the catalog says so)
+
+    @property
+    def changes_product(self) -> tuple[str, ...]:
+        """The options that change the product itself when ordered."""
+        return tuple(o.option for o in self.options if o.face in ("collaborative", "transparent"))
+
+    @property
+    def changes_representation(self) -> tuple[str, ...]:
+        """The options that change the product's representation when ordered."""
+        return tuple(o.option for o in self.options if o.face in ("collaborative", "cosmetic"))
+
+
+def face_of(facts: Customization) -> tuple[Face, str]:
+    """The face the customization facts of one option give, and the reason in words."""
+    if facts.timing == "use":
+        return "adaptive", "the customer adjusts it in use, after delivery; the product ships standard"
+    match (facts.changes_product, facts.changes_representation):
+        case (True, True):
+            return "collaborative", "it changes the product itself and how it is presented"
+        case (True, False):
+            inferred = f", inferred from the customer's {facts.inferred_from}" if facts.inferred_from else ""
+            return "transparent", f"it changes the product itself, not how it is presented{inferred}"
+        case (False, True):
+            return "cosmetic", "it changes only how the product is presented (packaging, labelling, looks)"
+        case _:
+            return "adaptive", "it changes neither the product nor its presentation: a standard product"
+
+
+def classify_option(option: AnyOption) -> OptionFace:
+    """One option's face: from its facts, unless the catalog sets `face` (then the reason says both)."""
+    derived, why = face_of(option.customization)
+    explicit = option.customization.face
+    if explicit is None or explicit == derived:
+        return OptionFace(option.id, derived, why, derived)
+    return OptionFace(option.id, explicit, f"set in the catalog as {explicit} (its facts say {derived}: {why})", derived)
 
 
 def classify(product: Product) -> Classification:
-    """Product and representation change: collaborative; product only: transparent; representation only:
-    cosmetic; neither (the customer adapts a standard product in use): adaptive. An explicit `face` wins."""
-    options = product.options()
-    product_changes = [o.id for o in options if o.customization.changes_product]
-    looks = [o.id for o in options if o.customization.changes_representation]
-    if product.face is not None:
-        return Classification(product.face, product.face_reason or f"set in the catalog as {product.face}")
-    if product_changes and looks:
-        face, why = "collaborative", f"the shopper changes the product ({_few(product_changes)}) and its "
-        why += f"representation ({_few(looks)})"
-    elif product_changes:
-        face, why = "transparent", f"the product itself changes ({_few(product_changes)}), its presentation does not"
-    elif looks:
-        face, why = "cosmetic", f"only the representation changes ({_few(looks)}); the product is standard"
-    else:
-        in_use = [o.id for o in options if o.customization.timing == "use"]
-        face = "adaptive"
-        why = f"a standard product the customer adapts in use ({_few(in_use)})" if in_use else "a standard product"
-    return Classification(face, product.face_reason or why)
+    """The product's face, profile, dominant face and reasons, and every option's face."""
+    options = tuple(classify_option(o) for o in product.options() if not isinstance(o, QuantityOption))
+    derived, why = _placement(options)
+    face = product.face or derived
+    reason = product.face_reason or (why if face == derived else f"set in the catalog as {face}")
+    profile = _shares(options, {o.option: Decimal(1) for o in options})
+    ranges = _price_ranges(product)
+    price_profile = _shares(options, ranges)
+    dominant = max(FACES, key=lambda f: (profile[f], price_profile[f], -FACES.index(f)))
+    reasons = [reason]
+    if face != derived:
+        reasons.append(f"its options alone would make it {derived}: {why}")
+    counted = ", ".join(f"{round(profile[f] * 100)}% {f}" for f in FACES if profile[f])
+    reasons.append(f"options: {counted}" if counted else "it has no options")
+    priced = ", ".join(f"{round(price_profile[f] * 100)}% {f}" for f in FACES if price_profile[f])
+    if priced:
+        reasons.append(f"price range: {priced}")
+    return Classification(
+        product.id, face, reason, dominant, profile, price_profile, tuple(reasons), options, derived
+    )
+
+
+def _placement(options: tuple[OptionFace, ...]) -> tuple[Face, str]:
+    """The product's cell of the 2x2 matrix: does any option change the product, does any change its looks?"""
+    product = [o.option for o in options if o.face in ("collaborative", "transparent")]
+    looks = [o.option for o in options if o.face in ("collaborative", "cosmetic")]
+    if product and looks:
+        return "collaborative", f"the shopper changes the product ({_few(product)}) and its representation ({_few(looks)})"
+    if product:
+        return "transparent", f"the product itself changes ({_few(product)}), its presentation does not"
+    if looks:
+        return "cosmetic", f"only the representation changes ({_few(looks)}); the product is standard"
+    in_use = [o.option for o in options if o.reason.startswith("the customer adjusts")]
+    return "adaptive", f"a standard product the customer adapts in use ({_few(in_use)})" if in_use else (
+        "a standard product"
+    )
+
+
+def _shares(options: tuple[OptionFace, ...], weights: Mapping[str, Decimal]) -> dict[Face, float]:
+    total = sum((weights.get(o.option, Decimal(0)) for o in options), Decimal(0))
+    shares: dict[Face, float] = {}
+    for face in FACES:
+        part = sum((weights.get(o.option, Decimal(0)) for o in options if o.face == face), Decimal(0))
+        shares[face] = round(float(part / total), 4) if total else 0.0
+    return shares
+
+
+def _price_ranges(product: Product) -> dict[str, Decimal]:
+    """How much each option can move the unit price in the product's own list: its priciest minus cheapest."""
+    price_list = resolve(product, None)
+    if price_list is None:
+        return {}
+    amounts: dict[str, dict[str | bool, Decimal]] = {}
+    for price in cost_of(product, price_list).values:
+        amounts.setdefault(price.option, {})[price.value] = price.amount
+    return {option.id: _spread(option, amounts.get(option.id, {})) for option in product.options()}
+
+
+def _spread(option: AnyOption, amounts: Mapping[str | bool, Decimal]) -> Decimal:
+    match option:
+        case SingleOption():
+            each = [amounts.get(value.id, Decimal(0)) for value in option.values]
+            return max(each) - min(each)
+        case MultiOption():
+            each = [amounts.get(value.id, Decimal(0)) for value in option.values]
+            return sum((a for a in each if a > 0), Decimal(0)) - sum((a for a in each if a < 0), Decimal(0))
+        case BooleanOption() | TextOption():
+            return abs(amounts.get(True, Decimal(0)))
+        case NumberOption() | QuantityOption():
+            return Decimal(0)  # numbers move the price through price rules, not amounts of their own
+        case _:
+            assert_never(option)
 
 
 def _few(ids: list[str]) -> str:

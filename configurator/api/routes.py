@@ -15,11 +15,13 @@ from catalog.loader import Catalog, LoadedProduct
 from configurator.api.schemas import (
     BatchPriceRequest,
     BatchPriceResponse,
+    ClassificationOut,
     CompleteResponse,
     ConfigureResponse,
     DomainOut,
     ExplainRequest,
     ExplainResponse,
+    OptionFaceOut,
     PriceLineOut,
     PriceOut,
     PriceRequest,
@@ -30,7 +32,7 @@ from configurator.api.schemas import (
     plain,
 )
 from configurator.errors import NotFound, Unprocessable, domain_problem
-from rules.classify import classify
+from rules.classify import Classification, classify
 from rules.engine import Domains, Engine, compiled_engine, engine_for
 from rules.pricing import Price, Priced, from_price, price_selection, quick_price
 from rules.selection import Violation, choice_phrase
@@ -65,14 +67,29 @@ def _engine(request: Request, product_id: str) -> Engine:
 
 def _summary(loaded: LoadedProduct) -> ProductSummary:
     product = loaded.product
-    face = classify(product)
+    found = classify(product)
+    present = [face for face, share in found.profile.items() if share and face != found.face]
     return ProductSummary(
         id=product.id,
         name=product.name,
         currency=product.currency,
         base_price=str(product.base_price),
-        faces=[face.face],
-        face_reason=face.reason,
+        face=found.face,
+        faces=[found.face, *present],
+        face_reason=found.reason,
+    )
+
+
+def classification_out(found: Classification) -> ClassificationOut:
+    """A classification as API data."""
+    return ClassificationOut(
+        product=found.product,
+        face=found.face,
+        dominant=found.dominant,
+        profile=dict(found.profile),
+        price_profile=dict(found.price_profile),
+        reasons=list(found.reasons),
+        options=[OptionFaceOut(option=o.option, face=o.face, reason=o.reason) for o in found.options],
     )
 
 
@@ -138,12 +155,18 @@ def list_products(request: Request) -> list[ProductSummary]:
     return [_summary(loaded) for loaded in catalog.products.values()]
 
 
+@router.get("/products/{product_id}/classification", response_model=ClassificationOut)
+def classification(request: Request, product_id: str) -> ClassificationOut:
+    """The product among the four faces of mass customization, with its profile, reasons and every option's face."""
+    return classification_out(classify(loaded_product(request, product_id).product))
+
+
 @router.get("/products/{product_id}")
 def product_detail(request: Request, product_id: str) -> dict[str, Any]:
     """The product with its options, values, rules and prices, for storefronts that render their own UI."""
     loaded = loaded_product(request, product_id)
     body = loaded.product.model_dump(mode="json", by_alias=True, exclude={"rules": {"__all__": {"rows"}}})
-    return {**body, **_summary(loaded).model_dump(include={"faces", "face_reason"})}
+    return {**body, **_summary(loaded).model_dump(include={"face", "faces", "face_reason"})}
 
 
 @router.post("/products/{product_id}/configure", response_model=ConfigureResponse)

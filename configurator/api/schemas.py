@@ -136,14 +136,37 @@ class BatchPriceRequest(_Request):
 
 
 class ProductSummary(BaseModel):
-    """A product on offer."""
+    """A product on offer: `face` is its place among the four faces, `faces` that one first, then every other
+    face one of its options has."""
 
     id: str
     name: str
     currency: str
     base_price: str
+    face: str
     faces: list[str]
     face_reason: str
+
+
+class OptionFaceOut(BaseModel):
+    """One option's face of mass customization and why."""
+
+    option: str
+    face: str
+    reason: str
+
+
+class ClassificationOut(BaseModel):
+    """A product among Pine & Gilmore's four faces: its place, the share of its options (`profile`) and of its
+    price range (`price_profile`) per face, the face most of its options have, and the options behind it."""
+
+    product: str
+    face: str
+    dominant: str
+    profile: dict[str, float]
+    price_profile: dict[str, float]
+    reasons: list[str]
+    options: list[OptionFaceOut]
 
 
 class PriceLineOut(BaseModel):

@@ -19,12 +19,25 @@ def client() -> TestClient:
 
 
 def test_products_carry_their_face(client: TestClient) -> None:
-    faces = {p["id"]: p["faces"] for p in client.get("/api/v1/products").json()}
-    assert faces["city-bike"] == ["collaborative"]
-    assert faces["eyeglasses"] == ["collaborative"]
+    listed = client.get("/api/v1/products").json()
+    faces = {p["id"]: p["faces"] for p in listed}
+    # The product's own face first, then every other face one of its options has.
+    assert faces["city-bike"] == ["collaborative", "transparent"]
+    assert faces["eyeglasses"] == ["collaborative", "transparent", "cosmetic"]
     assert faces["coffee-gift-box"] == ["cosmetic"]
     assert faces["detergent-subscription"] == ["transparent"]
     assert faces["lighting-kit"] == ["adaptive"]
+    assert all(p["face"] == p["faces"][0] for p in listed)
+
+
+def test_the_classification_endpoint_gives_profile_reasons_and_options(client: TestClient) -> None:
+    body = client.get("/api/v1/products/eyeglasses/classification").json()
+    assert set(body) >= {"product", "face", "profile", "reasons", "options"}
+    assert (body["product"], body["face"]) == ("eyeglasses", "collaborative")
+    assert body["profile"] == {"collaborative": 0.0, "transparent": 0.9, "cosmetic": 0.1, "adaptive": 0.0}
+    assert {o["option"]: o["face"] for o in body["options"]}["case"] == "cosmetic"
+    assert all(set(o) == {"option", "face", "reason"} for o in body["options"])
+    assert client.get("/api/v1/products/nope/classification").status_code == 404
 
 
 def test_product_detail_and_unknown_product(client: TestClient) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -149,3 +150,34 @@ def test_import_errors_are_clean(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "uvl", str(bad), "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert f"{bad}:4: Integer features are not supported" in result.stderr
+
+
+def test_check_warns_where_an_explicit_face_contradicts_the_facts(tmp_path: Path) -> None:
+    text = (BUNDLED / "lighting-kit.yaml").read_text()
+    text = text.replace("customization: {timing: use}\n      - id: scene_evening",
+                        "customization: {timing: use, face: cosmetic}\n      - id: scene_evening", 1)
+    text = text.replace("face_reason:", "face: transparent\nface_reason:", 1)
+    path = tmp_path / "lighting-kit.yaml"
+    path.write_text(text)
+    lines = text.splitlines()
+    option_line = next(i for i, line in enumerate(lines, 1) if "face: cosmetic" in line)
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 0, result.output  # a warning: the product stays on sale
+    assert result.stdout.splitlines() == [  # in file order
+        f"{path}:{lines.index('face: transparent') + 1}:7: the product is set as transparent, but its options say "
+        "cosmetic (warning)",
+        f"{path}:{option_line}:{lines[option_line - 1].index('cosmetic') + 1}: option 'scene_wake' is set as "
+        "cosmetic, but its facts say adaptive (warning)",
+    ]
+    assert json.loads(runner.invoke(app, ["check", "--json", str(path)]).stdout)["warnings"][1]["line"] == option_line
+
+
+def test_classify_prints_what_the_api_says(keyed_shop: tuple[Any, str]) -> None:
+    client, _ = keyed_shop
+    result = runner.invoke(app, ["classify", str(BUNDLED), "eyeglasses", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == client.get("/api/v1/products/eyeglasses/classification").json()
+    every = json.loads(runner.invoke(app, ["classify", str(BUNDLED), "--json"]).stdout)
+    assert {item["product"] for item in every} == {p["id"] for p in client.get("/api/v1/products").json()}
+    text = runner.invoke(app, ["classify", str(BUNDLED), "coffee-gift-box"]).stdout
+    assert text.startswith("coffee-gift-box: cosmetic (most options: cosmetic)")

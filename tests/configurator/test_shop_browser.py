@@ -125,7 +125,7 @@ def test_the_page_is_the_same_with_and_without_htmx_requests(shop: str) -> None:
     assert fragment.text.strip() in page.text
 
 
-@pytest.mark.parametrize("path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses"])
+@pytest.mark.parametrize("path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses", "/faces"])
 def test_nothing_overflows_a_phone_screen(browser: Browser, shop: str, path: str) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740})
     phone = context.new_page()
@@ -137,7 +137,7 @@ def test_nothing_overflows_a_phone_screen(browser: Browser, shop: str, path: str
     assert widths[0] <= widths[1], f"{path} is {widths[0]} px wide on a {widths[1]} px screen"
 
 
-@pytest.mark.parametrize("path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses?material=wood"])
+@pytest.mark.parametrize("path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses?material=wood", "/faces"])
 def test_no_serious_accessibility_violations(browser: Browser, shop: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -172,3 +172,18 @@ def test_the_preview_follows_each_choice(page: Page, request: pytest.FixtureRequ
     _choose(page, js, "#option-color input[value='green']")
     expect(frame).to_have_attribute("fill", "#1f5130")
     shot(page, f"{'js' if js else 'nojs'}-preview")
+
+
+def test_the_faces_matrix_places_every_product_with_its_options(browser: Browser, shop: str) -> None:
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    offline(page, shop)
+    page.goto(shop + "/")
+    page.get_by_role("link", name="How each product is customized: the four faces").click()
+    expect(page.locator("#face-collaborative #placed-city-bike")).to_contain_text("Changes the representation: Colour")
+    expect(page.locator("#face-cosmetic #placed-coffee-gift-box")).to_contain_text("Changes the representation")
+    expect(page.locator("#face-transparent #placed-detergent-subscription")).to_contain_text("Changes the product")
+    expect(page.locator("#face-adaptive #placed-lighting-kit")).to_contain_text("Adjusted in use")
+    assert page.locator("#faces li").count() == 6
+    shot(page, "faces")
+    context.close()
