@@ -81,7 +81,7 @@ class Customization(_Strict):
         None, description="Profile field the firm infers this option from, instead of asking."
     )
     face: Face | None = Field(
-        None, description="Overrides the face derived from the facts above (`configurator check` warns if they disagree)."
+        None, description="Overrides the face derived from the facts above (`configurator check` warns on a conflict)."
     )
 
 

@@ -90,7 +90,8 @@ def classify_option(option: AnyOption) -> OptionFace:
     explicit = option.customization.face
     if explicit is None or explicit == derived:
         return OptionFace(option.id, derived, why, derived)
-    return OptionFace(option.id, explicit, f"set in the catalog as {explicit} (its facts say {derived}: {why})", derived)
+    reason = f"set in the catalog as {explicit} (its facts say {derived}: {why})"
+    return OptionFace(option.id, explicit, reason, derived)
 
 
 def classify(product: Product) -> Classification:
@@ -121,7 +122,8 @@ def _placement(options: tuple[OptionFace, ...]) -> tuple[Face, str]:
     product = [o.option for o in options if o.face in ("collaborative", "transparent")]
     looks = [o.option for o in options if o.face in ("collaborative", "cosmetic")]
     if product and looks:
-        return "collaborative", f"the shopper changes the product ({_few(product)}) and its representation ({_few(looks)})"
+        changes = f"the shopper changes the product ({_few(product)}) and its representation ({_few(looks)})"
+        return "collaborative", changes
     if product:
         return "transparent", f"the product itself changes ({_few(product)}), its presentation does not"
     if looks:

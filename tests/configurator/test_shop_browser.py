@@ -137,7 +137,9 @@ def test_nothing_overflows_a_phone_screen(browser: Browser, shop: str, path: str
     assert widths[0] <= widths[1], f"{path} is {widths[0]} px wide on a {widths[1]} px screen"
 
 
-@pytest.mark.parametrize("path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses?material=wood", "/faces"])
+@pytest.mark.parametrize(
+    "path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses?material=wood", "/faces"]
+)
 def test_no_serious_accessibility_violations(browser: Browser, shop: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
