@@ -56,6 +56,7 @@ class Quote(SQLModel, table=True):
     api_key_id: int | None = Field(default=None, foreign_key="api_key.id")
     created_at: datetime = Field(default_factory=_now)
     expires_at: datetime
+    variant: str | None = Field(default=None, index=True, max_length=64)  # what product was quoted
 
 
 class ApiKey(SQLModel, table=True):
@@ -76,6 +77,19 @@ class CustomerProfile(SQLModel, table=True):
     id: str = Field(default_factory=short_id, primary_key=True, max_length=32)
     data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=_now)
+
+
+class SettingsChange(SQLModel, table=True):
+    """One change to a setting adjusted in use, on a saved configuration after purchase: never updated."""
+
+    __tablename__ = "settings_change"
+    id: int | None = Field(default=None, primary_key=True)
+    saved_id: str = Field(foreign_key="saved_configuration.id", index=True, max_length=32)
+    option: str = Field(max_length=200)
+    old: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    new: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    who: str = Field(max_length=200)
+    at: datetime = Field(default_factory=_now)
 
 
 # How long a SQLite writer waits for the one write lock before giving up (seconds).

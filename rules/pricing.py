@@ -18,6 +18,7 @@ from rules.domains import Domains, default_value, missing
 from rules.engine import Engine
 from rules.errors import PriceRangeError
 from rules.selection import Violation, parse_selection
+from rules.variant import variant_key
 
 ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
 HUNDRED = Decimal(100)
@@ -131,6 +132,7 @@ class Priced:
     price: Price | None
     violations: tuple[Violation, ...] = ()
     selections: Mapping[str, Any] | None = None
+    variant: str | None = None  # the variant key of a complete configuration (not of a 'from' price's completion)
 
 
 def price_selection(
@@ -159,7 +161,7 @@ def _priced(engine: Engine, cost: Cost, state: Domains, quantity: int | None) ->
         names = [option.id for option in missing(engine.model, state.values)]
         return Priced(None, tuple(Violation(f"incomplete: no value for {name}", option=name) for name in names))
     units = _quantity(engine.model.product, state.values, quantity)
-    return Priced(price(cost, state.values, units), (), state.values)
+    return Priced(price(cost, state.values, units), (), state.values, variant_key(engine.model, state.values))
 
 
 def _unknown_list(list_id: str | None) -> Priced:

@@ -73,6 +73,7 @@ class QuoteOut(BaseModel):
     lines: list[dict[str, Any]]
     created_at: str
     expires_at: str
+    variant: str | None = Field(None, description="The variant quoted (None for quotes made before variants).")
 
 
 class SaveRequest(BaseModel):
@@ -105,6 +106,7 @@ def _quote_out(quote: Quote) -> QuoteOut:
         lines=list(quote.breakdown.get("lines", [])),
         created_at=quote.created_at.isoformat(),
         expires_at=quote.expires_at.isoformat(),
+        variant=quote.variant,
     )
 
 
@@ -138,7 +140,8 @@ def make_quote(
         quantity=priced.price.quantity,
         currency=priced.price.currency,
         total=str(priced.price.total),
-        breakdown=price_out(priced.price).model_dump(),
+        breakdown=price_out(priced.price, variant=priced.variant).model_dump(),
+        variant=priced.variant,
         api_key_id=key,
         expires_at=quote_expiry(),
     )

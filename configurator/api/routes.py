@@ -105,7 +105,7 @@ def parse_body(model: type[Body], raw: bytes) -> Body:
         raise RequestValidationError(errors) from None
 
 
-def price_out(price: Price, label: str = "total") -> PriceOut:
+def price_out(price: Price, label: str = "total", variant: str | None = None) -> PriceOut:
     """A price as API data: every amount a decimal string."""
     return PriceOut(
         currency=price.currency,
@@ -127,6 +127,7 @@ def price_out(price: Price, label: str = "total") -> PriceOut:
             for line in price.lines
         ],
         label=label,
+        variant=variant,
     )
 
 
@@ -178,7 +179,7 @@ def configure(request: Request, product_id: str, body: SelectionsRequest) -> Con
     price: PriceOut | None = None
     if state.consistent and state.complete:
         priced = price_selection(engine, body.selections)
-        price = price_out(priced.price) if priced.price is not None else None
+        price = price_out(priced.price, variant=priced.variant) if priced.price is not None else None
     elif state.consistent:
         priced = from_price(engine, body.selections)
         price = price_out(priced.price, "from") if priced.price is not None else None
@@ -270,7 +271,7 @@ def _price_response(priced: Priced) -> Response:
 def _price_or_problem(priced: Priced) -> PriceOut:
     if priced.price is None:
         raise Unprocessable("Cannot price this selection", violations_out(priced.violations))
-    return price_out(priced.price)
+    return price_out(priced.price, variant=priced.variant)
 
 
 @router.post("/products/{product_id}/price/batch", response_model=BatchPriceResponse)

@@ -192,6 +192,11 @@ class PriceOut(BaseModel):
     total: str
     lines: list[PriceLineOut]
     label: str = Field(description="'total' for a complete configuration, 'from' for the cheapest completion.")
+    variant: str | None = Field(
+        None,
+        description="A complete configuration's variant: the same for configurations that differ only in "
+        "presentation or in-use settings.",
+    )
 
 
 class DomainOut(BaseModel):

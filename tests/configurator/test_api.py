@@ -161,3 +161,21 @@ def test_repair_drops_the_fewest_choices(client: TestClient) -> None:
     assert answer.json() == {"drop": ["belt_drive"], "selections": {"frame_size": "M", "gears": "single"}}
     unknown = client.post("/api/v1/products/city-bike/repair", json={**body, "option": "nope"})
     assert unknown.status_code == 422 and unknown.headers["content-type"] == "application/problem+json"
+
+
+def test_complete_prices_and_quotes_carry_the_variant(keyed_shop: tuple[TestClient, str]) -> None:
+    client, key = keyed_shop
+    glasses = {
+        "lens_width": 52, "bridge": 18, "temple": 140, "material": "acetate", "frame_color": "black",
+        "lens_type": "single_vision", "sphere": "-1.50", "coatings": [], "engraving": "", "case": "standard",
+    }
+    plain = client.post("/api/v1/products/eyeglasses/price", json={"selections": glasses}).json()
+    boxed = client.post("/api/v1/products/eyeglasses/price", json={"selections": {**glasses, "case": "gift"}}).json()
+    other = client.post("/api/v1/products/eyeglasses/price", json={"selections": {**glasses, "bridge": 20}}).json()
+    assert plain["variant"] and plain["variant"] == boxed["variant"] != other["variant"]
+    assert plain["total"] != boxed["total"]  # presentation is priced, on a line of its own
+    assert client.post("/api/v1/products/eyeglasses/configure", json={"selections": {}}).json()["price"]["variant"] is None
+    made = client.post("/api/v1/quotes", headers={"X-API-Key": key},
+                       json={"product_id": "eyeglasses", "selections": {**glasses, "case": "gift"}}).json()
+    assert made["variant"] == plain["variant"]
+    assert client.get(f"/api/v1/quotes/{made['id']}", headers={"X-API-Key": key}).json()["variant"] == plain["variant"]

@@ -129,3 +129,13 @@ def test_the_api_runs_on_postgresql(fresh_postgres_url: str) -> None:
     assert made.status_code == 201
     assert client.get(f"/api/v1/quotes/{made.json()['id']}", headers={"X-API-Key": key}).json() == made.json()
     application.state.db.dispose()
+
+
+def test_the_migrations_make_what_the_models_say(engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with engine.connect() as connection:
+        drift = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert drift == []
