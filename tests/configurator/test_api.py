@@ -174,7 +174,8 @@ def test_complete_prices_and_quotes_carry_the_variant(keyed_shop: tuple[TestClie
     other = client.post("/api/v1/products/eyeglasses/price", json={"selections": {**glasses, "bridge": 20}}).json()
     assert plain["variant"] and plain["variant"] == boxed["variant"] != other["variant"]
     assert plain["total"] != boxed["total"]  # presentation is priced, on a line of its own
-    assert client.post("/api/v1/products/eyeglasses/configure", json={"selections": {}}).json()["price"]["variant"] is None
+    partial = client.post("/api/v1/products/eyeglasses/configure", json={"selections": {}}).json()
+    assert partial["price"]["label"] == "from" and partial["price"]["variant"] is None
     made = client.post("/api/v1/quotes", headers={"X-API-Key": key},
                        json={"product_id": "eyeglasses", "selections": {**glasses, "case": "gift"}}).json()
     assert made["variant"] == plain["variant"]
