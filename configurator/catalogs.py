@@ -12,6 +12,7 @@ from pathlib import Path
 
 from catalog.errors import CatalogError
 from catalog.loader import Catalog, LoadedProduct, load_catalog
+from catalog.pricelist import option_amounts
 from rules.classify import classify
 from rules.engine import engine_for
 from rules.errors import RuleError
@@ -27,13 +28,14 @@ def load_compiled(paths: Iterable[str | Path]) -> Catalog:
             catalog.errors.append(loaded.error(exc.rule_id, f"rule '{exc.rule_id}' cannot be compiled: {exc.message}"))
             del catalog.products[product_id]
     catalog.errors.sort()
-    catalog.warnings.extend(w for loaded in catalog.products.values() for w in face_warnings(loaded))
+    catalog.warnings.extend(w for loaded in catalog.products.values() for w in customization_warnings(loaded))
     catalog.warnings.sort()
     return catalog
 
 
-def face_warnings(loaded: LoadedProduct) -> list[CatalogError]:
-    """Each explicit `face:` that its customization facts contradict, at its position."""
+def customization_warnings(loaded: LoadedProduct) -> list[CatalogError]:
+    """Each explicit `face:` that its customization facts contradict, and each setting adjusted in use that has a
+    price of its own (settings adjusted in use never change the price), at its position."""
     found = classify(loaded.product)
     warnings = [
         loaded.error(f"{o.option}/face", f"option '{o.option}' is set as {o.face}, but its facts say {o.derived}")
@@ -43,4 +45,8 @@ def face_warnings(loaded: LoadedProduct) -> list[CatalogError]:
     if found.face != found.derived:
         message = f"the product is set as {found.face}, but its options say {found.derived}"
         warnings.append(loaded.error("/face", message))
+    for option in loaded.product.options():
+        if option.customization.timing == "use" and any(amount for _, _, amount in option_amounts(option)):
+            message = f"option '{option.id}' is adjusted in use but has a price: settings in use never change it"
+            warnings.append(loaded.error(option.id, message))
     return warnings

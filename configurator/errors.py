@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from catalog.errors import ConfiguratorError
 from configurator.csrf import CsrfError
@@ -108,7 +109,21 @@ def install(app: FastAPI) -> None:
             from configurator.web import error_page
 
             return error_page(request, problem_body(exc.status_code, str(exc.detail)))
-        return problem(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed(request))
+        return problem(exc.status_code, str(exc.detail), headers=headers)
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route takes at this path (Starlette names only the first route's, where several share
+    a path, such as a resource read with GET and changed with POST)."""
+    allowed = []
+    for method in ("DELETE", "GET", "PATCH", "POST", "PUT"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 def _wants_page(request: Request) -> bool:

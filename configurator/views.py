@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -66,6 +67,7 @@ class OptionView:
     max_length: int | None = None
     pattern: str | None = None
     error: str = ""
+    later: bool = False  # adjusted in use: the customer can change it after purchase (it does not make the variant)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class ProductView:
     repair: RepairView | None
     csrf: str
     preview: PreviewView | None = None
+    settings: str = ""  # a saved configuration's settings card, where it has settings adjusted in use
 
 
 def product_view(
@@ -148,7 +151,8 @@ def product_view(
             step.id,
             step.label,
             step.description,
-            tuple(_option(reasons, o, kept, domains, deltas, errors.get(o.id, ""), selection) for o in step.options),
+            tuple(_later(o, _option(reasons, o, kept, domains, deltas, errors.get(o.id, ""), selection))
+                  for o in step.options),
         )
         for step in product.steps
     )
@@ -224,6 +228,11 @@ def _option(
             )
         case _:
             assert_never(option)
+
+
+def _later(option: AnyOption, view: OptionView) -> OptionView:
+    """The option's view, marked when the customer adjusts it in use."""
+    return dataclasses.replace(view, later=True) if option.customization.timing == "use" else view
 
 
 def _value_view(

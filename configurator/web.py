@@ -7,6 +7,7 @@ form field and a post redirects to the permalink of the new state (post/redirect
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,13 +23,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from catalog.loader import Catalog, LoadedProduct
-from configurator import csrf
+from configurator import adjustments, csrf
 from configurator.api.quotes import make_quote, save_selection, store
 from configurator.api.routes import engine_of, loaded_product
 from configurator.db import Quote, SavedConfiguration
 from configurator.errors import NotFound, Unprocessable
 from configurator.form import HISTORY_FIELD, decode_history, fields_of, query_of, selection_from_fields
 from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
+from configurator.settings_card import settings_card
 from configurator.views import RepairView, faces_view, product_view, quote_view
 from rules.classify import classify
 from rules.engine import Engine
@@ -234,24 +236,52 @@ async def _record(
 
 @router.get("/c/{saved_id}", response_class=HTMLResponse)
 async def saved_link(request: Request, saved_id: str) -> Response:
-    """A saved configuration's short link: the product page of its selection, at this address."""
-    saved = await run_in_threadpool(_saved, request, saved_id[:64])
+    """A saved configuration's short link: the product page of its selection (its settings as adjusted since)."""
+    saved, history = await run_in_threadpool(adjustments.load, request.app.state.db, saved_id)
     loaded = loaded_product(request, saved.product_id)
     token = csrf.csrf_token(request)
-    selection = selection_from_fields(loaded.product, fields_of(saved.selections))
+    current = adjustments.current_selection(saved, history)
+    selection = selection_from_fields(loaded.product, fields_of(current))
     note = (f"Saved: share this configuration with its short link, /c/{saved.id}",)
     view = await run_in_threadpool(product_view, engine_of(loaded), selection, [], token, None, note)
+    if adjustments.adjustable(loaded.product):
+        view = dataclasses.replace(view, settings=f"/c/{saved.id}/settings")
     response = render(request, "pages/product.html", ["configurator"], {"view": view})
     csrf.remember(request, response, token)
     return response
 
 
-def _saved(request: Request, saved_id: str) -> SavedConfiguration:
-    with Session(request.app.state.db) as db:
-        saved = db.get(SavedConfiguration, saved_id)
-    if saved is None:
-        raise NotFound(f"no saved configuration '{saved_id}'")
-    return saved
+@router.get("/c/{saved_id}/settings", response_class=HTMLResponse)
+async def settings_page(request: Request, saved_id: str) -> Response:
+    """The settings card: the settings adjusted in use, to change after purchase, and their history."""
+    saved, history = await run_in_threadpool(adjustments.load, request.app.state.db, saved_id)
+    loaded = loaded_product(request, saved.product_id)
+    token = csrf.csrf_token(request)
+    card = await run_in_threadpool(settings_card, engine_of(loaded), saved, history, token)
+    response = render(request, "pages/settings.html", [], {"card": card})
+    csrf.remember(request, response, token)
+    return response
+
+
+@router.post("/c/{saved_id}/settings", response_class=HTMLResponse)
+async def settings_post(request: Request, saved_id: str) -> Response:
+    """Change settings adjusted in use (post/redirect/get); refused: the card again, saying why, nothing stored."""
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
+    csrf.check_csrf(request, _text(form, csrf.FIELD))
+    saved, history = await run_in_threadpool(adjustments.load, request.app.state.db, saved_id)
+    loaded = loaded_product(request, saved.product_id)
+    engine = engine_of(loaded)
+    names = {option.id for option in adjustments.adjustable(loaded.product)}
+    fields = [(k, v) for k, v in form.multi_items() if k in names and isinstance(v, str)]
+    requested = selection_from_fields(loaded.product, fields)
+    try:
+        await run_in_threadpool(adjustments.adjust, request.app.state.db, engine, saved.id, requested, "customer")
+    except Unprocessable as exc:
+        reasons = tuple(str(v.get("message", "")) for v in exc.violations)
+        token = _text(form, csrf.FIELD) or ""
+        card = await run_in_threadpool(settings_card, engine, saved, history, token, (exc.title, *reasons))
+        return render(request, "pages/settings.html", [], {"card": card}, status=422)
+    return RedirectResponse(f"/c/{saved.id}/settings", status_code=303)
 
 
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse)

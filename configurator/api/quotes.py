@@ -10,10 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlmodel import Session
 
 from catalog.loader import LoadedProduct
-from catalog.schema import MAX_UNITS
+from catalog.schema import MAX_UNITS, Product
+from configurator import adjustments
+from configurator.adjustments import adjustable, current_selection
 from configurator.api.routes import ERRORS, engine_of, loaded_product, price_out, violations_out
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
-from configurator.db import Quote, SavedConfiguration, find_api_key, quote_expiry, writing
+from configurator.db import Quote, SavedConfiguration, SettingsChange, find_api_key, quote_expiry, writing
 from configurator.errors import NotFound, Unauthorized, Unprocessable
 from rules.pricing import price_selection
 from rules.selection import parse_selection
@@ -179,3 +181,59 @@ def read_configuration(db: DB, saved_id: str) -> SavedOut:
     if saved is None:
         raise NotFound(f"no saved configuration '{saved_id}'")
     return SavedOut(**saved.model_dump(exclude={"created_at"}), created_at=saved.created_at.isoformat())
+
+
+class SettingsRequest(BaseModel):
+    """New values for settings adjusted in use."""
+
+    model_config = ConfigDict(extra="ignore")
+    settings: Selections = Field(examples=[{"scene_evening": "candle", "brightness": 40}])
+
+
+class SettingsChangeOut(BaseModel):
+    """One change to a setting: who made it, when, the value before and after."""
+
+    option: str
+    old: Any
+    new: Any
+    who: str
+    at: str
+
+
+class SettingsOut(BaseModel):
+    """A saved configuration's settings adjusted in use: their values now, and every change made to them."""
+
+    configuration: str
+    product_id: str
+    settings: dict[str, Any]
+    history: list[SettingsChangeOut]
+
+
+def settings_out(saved: SavedConfiguration, history: list[SettingsChange], product: Product) -> SettingsOut:
+    """The settings card as API data."""
+    current = current_selection(saved, history)
+    names = [option.id for option in adjustable(product)]
+    return SettingsOut(
+        configuration=saved.id,
+        product_id=saved.product_id,
+        settings={name: current[name] for name in names if name in current},
+        history=[
+            SettingsChangeOut(option=c.option, old=c.old, new=c.new, who=c.who, at=c.at.isoformat()) for c in history
+        ],
+    )
+
+
+@router.get("/configurations/{saved_id}/settings", response_model=SettingsOut)
+def read_settings(request: Request, saved_id: str) -> SettingsOut:
+    """The settings adjusted in use of a saved configuration, and their history (who, when, old and new)."""
+    saved, history = adjustments.load(request.app.state.db, saved_id)
+    return settings_out(saved, history, loaded_product(request, saved.product_id).product)
+
+
+@router.post("/configurations/{saved_id}/settings", response_model=SettingsOut)
+def change_settings(request: Request, key: KeyId, saved_id: str, body: SettingsRequest) -> SettingsOut:
+    """Change settings adjusted in use, within the rules, for the customer (each change is kept)."""
+    saved, _ = adjustments.load(request.app.state.db, saved_id)
+    loaded = loaded_product(request, saved.product_id)
+    history = adjustments.adjust(request.app.state.db, engine_of(loaded), saved.id, body.settings, f"api key {key}")
+    return settings_out(saved, history, loaded.product)

@@ -181,3 +181,18 @@ def test_classify_prints_what_the_api_says(keyed_shop: tuple[Any, str]) -> None:
     assert {item["product"] for item in every} == {p["id"] for p in client.get("/api/v1/products").json()}
     text = runner.invoke(app, ["classify", str(BUNDLED), "coffee-gift-box"]).stdout
     assert text.startswith("coffee-gift-box: cosmetic (most options: cosmetic)")
+
+
+def test_check_warns_of_a_setting_in_use_with_a_price(tmp_path: Path) -> None:
+    text = (BUNDLED / "lighting-kit.yaml").read_text().replace(
+        "label: Away-from-home presence simulation", "label: Away-from-home presence simulation\n        price: '5.00'"
+    )
+    path = tmp_path / "lighting-kit.yaml"
+    path.write_text(text)
+    line = text.splitlines().index("      - id: away_mode") + 1
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"{path}:{line}:9: option 'away_mode' is adjusted in use but has a price: settings in use never change it"
+        " (warning)"
+    ]

@@ -189,3 +189,23 @@ def test_the_faces_matrix_places_every_product_with_its_options(browser: Browser
     assert page.locator("#faces li").count() == 6
     shot(page, "faces")
     context.close()
+
+
+def test_the_settings_card_changes_a_setting_after_purchase(browser: Browser, shop: str) -> None:
+    import httpx2
+
+    kit = {"bulbs": 6, "scene_wake": True, "scene_evening": "warm", "brightness": 40, "away_mode": False}
+    saved = httpx2.post(f"{shop}/api/v1/configurations", json={"product_id": "lighting-kit", "selections": kit})
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    offline(page, shop)
+    page.goto(f"{shop}/c/{saved.json()['id']}")
+    expect(page.locator("#option-scene_evening legend .later")).to_have_text("Adjustable later")
+    page.get_by_role("link", name="Settings you can change any time").click()
+    expect(page.locator("#s-scene_evening option[value='focus']")).to_be_disabled()  # needs 50% brightness
+    page.locator("#s-scene_evening").select_option("candle")
+    page.get_by_role("button", name="Save my settings").click()
+    expect(page.locator("#history tbody tr")).to_have_count(1)
+    expect(page.locator("#history tbody tr")).to_contain_text("Candlelight 2200 K")
+    shot(page, "settings-card")
+    context.close()

@@ -1,0 +1,140 @@
+"""The settings card of a saved configuration: its settings adjusted in use, as the customer changes them after
+purchase, and every change made so far (a view model: plain frozen data, never ORM rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, assert_never
+
+from catalog.schema import (
+    AnyOption,
+    BooleanOption,
+    MultiOption,
+    NumberOption,
+    QuantityOption,
+    SingleOption,
+    TextOption,
+)
+from configurator.adjustments import adjustable, current_selection
+from configurator.api.schemas import plain
+from configurator.db import SavedConfiguration, SettingsChange
+from rules.engine import Engine
+from rules.selection import parse_selection, show_value
+
+Control = Literal["select", "checkboxes", "number", "text"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value a setting can take, and whether it fits the rest of the configuration."""
+
+    id: str
+    label: str
+    selected: bool
+    available: bool
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting adjusted in use, as a form control."""
+
+    id: str
+    label: str
+    control: Control
+    choices: tuple[Choice, ...] = ()
+    value: str = ""
+    low: str = ""
+    high: str = ""
+    step: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of the history."""
+
+    at: str
+    option: str
+    old: str
+    new: str
+    who: str
+
+
+@dataclass(frozen=True)
+class SettingsCard:
+    """A saved configuration's settings card."""
+
+    saved_id: str
+    product_id: str
+    product_name: str
+    settings: tuple[Setting, ...]
+    history: tuple[Change, ...]
+    csrf: str
+    messages: tuple[str, ...] = ()
+
+
+def settings_card(
+    engine: Engine,
+    saved: SavedConfiguration,
+    history: Sequence[SettingsChange],
+    csrf: str,
+    messages: tuple[str, ...] = (),
+) -> SettingsCard:
+    """The card for a saved configuration as its settings are now."""
+    product = engine.model.product
+    selection = current_selection(saved, history)
+    values = parse_selection(engine.model, selection).values
+    alternatives = engine.alternatives(selection)
+    labels = {option.id: option.label or option.id for option in product.options()}
+    settings = tuple(
+        _setting(option, values.get(option.id), set(alternatives[option.id].values))
+        for option in adjustable(product)
+    )
+    options = {option.id: option for option in product.options()}
+    changes = tuple(
+        Change(
+            c.at.strftime("%Y-%m-%d %H:%M UTC"),
+            labels.get(c.option, c.option),
+            _shown(options.get(c.option), c.old),
+            _shown(options.get(c.option), c.new),
+            c.who,
+        )
+        for c in reversed(history)
+    )
+    return SettingsCard(saved.id, product.id, product.name, settings, changes, csrf, messages)
+
+
+def _setting(option: AnyOption, value: Any, possible: set[Any]) -> Setting:
+    label = option.label or option.id
+    match option:
+        case SingleOption() | MultiOption():
+            chosen = set(value) if isinstance(value, frozenset) else {value}
+            choices = tuple(Choice(v.id, v.label or v.id, v.id in chosen, v.id in possible) for v in option.values)
+            return Setting(option.id, label, "select" if isinstance(option, SingleOption) else "checkboxes", choices)
+        case BooleanOption():
+            choices = tuple(
+                Choice(text, shown, value is flag, flag in possible)
+                for flag, text, shown in ((True, "true", "Yes"), (False, "false", "No"))
+            )
+            return Setting(option.id, label, "select", choices)
+        case NumberOption() | QuantityOption():
+            low, high = (min(possible), max(possible)) if possible else (option.min, option.max)
+            shown = "" if value is None else str(plain(value))
+            return Setting(option.id, label, "number", (), shown, str(plain(low)), str(plain(high)), str(option.step))
+        case TextOption():
+            return Setting(option.id, label, "text", (), "" if value is None else str(value))
+        case _:
+            assert_never(option)
+
+
+def _shown(option: AnyOption | None, value: Any) -> str:
+    """A stored value as the customer reads it: value labels, Yes or No."""
+    if value is None:
+        return "(none)"
+    if isinstance(option, SingleOption | MultiOption):
+        names = {v.id: v.label or v.id for v in option.values}
+        chosen = value if isinstance(value, list) else [value]
+        return ", ".join(names.get(str(v), str(v)) for v in chosen) or "(none)"
+    if isinstance(option, BooleanOption) and isinstance(value, bool):
+        return "Yes" if value else "No"
+    return show_value(value)

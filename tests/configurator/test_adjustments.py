@@ -1,0 +1,73 @@
+"""Settings adjusted in use (the adaptive face): changed after purchase within the rules, every change kept with
+who, when, the old and new value; refused changes store nothing; price and variant never move."""
+
+from __future__ import annotations
+
+from html import unescape
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import stored_rows
+
+KIT = {"bulbs": 6, "scene_wake": True, "scene_evening": "warm", "brightness": 40, "away_mode": False}
+
+
+def _saved(client: TestClient) -> str:
+    made = client.post("/api/v1/configurations", json={"product_id": "lighting-kit", "selections": KIT})
+    assert made.status_code == 201
+    return str(made.json()["id"])
+
+
+def test_the_api_changes_settings_within_the_rules_and_keeps_every_change(keyed_shop: tuple[TestClient, str]) -> None:
+    client, key = keyed_shop
+    saved = _saved(client)
+    start = client.get(f"/api/v1/configurations/{saved}/settings").json()
+    assert start["settings"] == {"scene_wake": True, "scene_evening": "warm", "brightness": 40, "away_mode": False}
+    assert start["history"] == []
+    url = f"/api/v1/configurations/{saved}/settings"
+    assert client.post(url, json={"settings": {"brightness": 60}}).status_code == 401  # a storefront acts, with its key
+    # Focus light needs 50% brightness: at 40% it is refused, naming the rule, and nothing is stored.
+    refused = client.post(url, headers={"X-API-Key": key}, json={"settings": {"scene_evening": "focus"}})
+    assert refused.status_code == 422 and "at least 50% brightness" in refused.text
+    assert client.get(url).json()["history"] == []
+    # The bulbs are not a setting: the kit as ordered cannot change.
+    assert client.post(url, headers={"X-API-Key": key}, json={"settings": {"bulbs": 8}}).status_code == 422
+    done = client.post(url, headers={"X-API-Key": key}, json={"settings": {"brightness": 60, "scene_evening": "focus"}})
+    assert done.status_code == 200, done.text
+    body = done.json()
+    assert body["settings"]["brightness"] == 60 and body["settings"]["scene_evening"] == "focus"
+    assert [(c["option"], c["old"], c["new"]) for c in body["history"]] == [
+        ("brightness", 40, 60), ("scene_evening", "warm", "focus")
+    ]
+    assert all(c["who"].startswith("api key") and c["at"] for c in body["history"])
+    assert client.get(f"/api/v1/configurations/{saved}").json()["selections"] == KIT  # the saved row never changes
+
+
+def test_settings_change_neither_price_nor_variant(keyed_shop: tuple[TestClient, str]) -> None:
+    client, _ = keyed_shop
+    first = client.post("/api/v1/products/lighting-kit/price", json={"selections": KIT}).json()
+    other = {**KIT, "scene_evening": "candle", "brightness": 90, "away_mode": True, "scene_wake": False}
+    second = client.post("/api/v1/products/lighting-kit/price", json={"selections": other}).json()
+    assert (first["total"], first["variant"]) == (second["total"], second["variant"])
+
+
+def test_the_settings_card_in_the_shop(keyed_shop: tuple[TestClient, str]) -> None:
+    client, _ = keyed_shop
+    saved = _saved(client)
+    page = client.get(f"/c/{saved}")
+    assert f"/c/{saved}/settings" in page.text and "Adjustable later" in page.text
+    card = client.get(f"/c/{saved}/settings")
+    assert card.status_code == 200 and "No changes yet" in card.text
+    token = client.cookies.get("csrftoken")
+    before = stored_rows(client)
+    forged = client.post(f"/c/{saved}/settings", data={"brightness": "80"}, follow_redirects=False)
+    assert forged.status_code == 403
+    refused = client.post(f"/c/{saved}/settings", data={"csrf": token, "scene_evening": "focus"})
+    assert refused.status_code == 422 and "at least 50% brightness" in unescape(refused.text)
+    assert stored_rows(client) == before and "No changes yet" in client.get(f"/c/{saved}/settings").text
+    moved = client.post(f"/c/{saved}/settings", data={"csrf": token, "brightness": "80"}, follow_redirects=False)
+    assert moved.status_code == 303 and moved.headers["location"] == f"/c/{saved}/settings"
+    history = client.get(f"/c/{saved}/settings").text
+    assert "Default brightness" in history and "customer" in history
+    assert 'value="80"' in client.get(f"/c/{saved}").text  # the short link shows the settings as they are now
+    assert client.get("/c/nope/settings").status_code == 404
