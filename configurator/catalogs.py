@@ -13,6 +13,7 @@ from pathlib import Path
 from catalog.errors import CatalogError
 from catalog.loader import Catalog, LoadedProduct, load_catalog
 from catalog.pricelist import option_amounts
+from configurator.preview import drawn_options
 from rules.classify import classify
 from rules.engine import engine_for
 from rules.errors import RuleError
@@ -34,8 +35,9 @@ def load_compiled(paths: Iterable[str | Path]) -> Catalog:
 
 
 def customization_warnings(loaded: LoadedProduct) -> list[CatalogError]:
-    """Each explicit `face:` that its customization facts contradict, and each setting adjusted in use that has a
-    price of its own (settings adjusted in use never change the price), at its position."""
+    """At their positions: each explicit `face:` that its customization facts contradict; each presentation option
+    the product's preview leaves out (presentation drives the preview); each setting adjusted in use that has a
+    price of its own (settings adjusted in use never change the price)."""
     found = classify(loaded.product)
     warnings = [
         loaded.error(f"{o.option}/face", f"option '{o.option}' is set as {o.face}, but its facts say {o.derived}")
@@ -45,6 +47,11 @@ def customization_warnings(loaded: LoadedProduct) -> list[CatalogError]:
     if found.face != found.derived:
         message = f"the product is set as {found.face}, but its options say {found.derived}"
         warnings.append(loaded.error("/face", message))
+    drawn = drawn_options(loaded.product)
+    for placed in found.options:
+        if loaded.product.preview is not None and placed.face == "cosmetic" and placed.option not in drawn:
+            message = f"option '{placed.option}' changes only the presentation, but the preview does not show it"
+            warnings.append(loaded.error(placed.option, message))
     for option in loaded.product.options():
         if option.customization.timing == "use" and any(amount for _, _, amount in option_amounts(option)):
             message = f"option '{option.id}' is adjusted in use but has a price: settings in use never change it"

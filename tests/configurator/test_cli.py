@@ -196,3 +196,16 @@ def test_check_warns_of_a_setting_in_use_with_a_price(tmp_path: Path) -> None:
         f"{path}:{line}:9: option 'away_mode' is adjusted in use but has a price: settings in use never change it"
         " (warning)"
     ]
+
+
+def test_check_warns_of_a_presentation_option_the_preview_leaves_out(tmp_path: Path) -> None:
+    text = (BUNDLED / "eyeglasses.yaml").read_text()
+    kept = "\n".join(line for line in text.splitlines() if "text_from: case" not in line) + "\n"
+    path = tmp_path / "eyeglasses.yaml"
+    path.write_text(kept)
+    line = kept.splitlines().index("      - id: case") + 1
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"{path}:{line}:9: option 'case' changes only the presentation, but the preview does not show it (warning)"
+    ]

@@ -44,3 +44,26 @@ def test_shopper_text_in_the_preview_is_escaped(engraving: str, shown: str) -> N
     page = client.get("/products/eyeglasses", params={"engraving": engraving}).text
     preview = page[page.index('<figure class="preview"') : page.index("</figure>")]
     assert f">{shown}</text>" in preview
+
+
+GIFT_BOX = load_product(BUNDLED / "coffee-gift-box.yaml").product
+
+
+@pytest.mark.parametrize(
+    ("values", "colour", "width", "ribbon"),
+    [
+        ({"box_size": "duo", "wrapping": "gold", "label_text": "For Ada", "label_font": "mono"}, "#d4af37", 200, 0),
+        ({"box_size": "trio", "wrapping": "festive", "ribbon": True, "label_text": "Hi"}, "#b3202a", 240, 1),
+    ],
+)
+def test_every_presentation_option_of_the_gift_box_is_drawn(
+    values: dict[str, Any], colour: str, width: int, ribbon: int
+) -> None:
+    preview = preview_of(GIFT_BOX, values)
+    assert preview is not None
+    boxes = [layer for layer in preview.layers if layer.fill == colour]
+    assert [box.width for box in boxes] == [width]  # the wrapping's swatch, the bigger box for three bags
+    assert len([layer for layer in preview.layers if layer.fill == "#f0e6d8"]) == ribbon
+    texts = [layer.text for layer in preview.layers if layer.kind == "text"]
+    assert values["label_text"] in texts
+    assert ("Typewriter" in texts) == (values.get("label_font") == "mono")
