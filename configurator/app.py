@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from configurator import errors, web
-from configurator.api import quotes
+from configurator.api import profiles, quotes
 from configurator.api.routes import router
 from configurator.catalogs import load_compiled
 from configurator.db import make_engine, migrate
@@ -40,6 +40,7 @@ def create_app(catalog_dir: str | Path | None = None, database_url: str | None =
     errors.install(app)
     app.include_router(router)
     app.include_router(quotes.router)
+    app.include_router(profiles.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
 

@@ -57,6 +57,8 @@ class Quote(SQLModel, table=True):
     created_at: datetime = Field(default_factory=_now)
     expires_at: datetime
     variant: str | None = Field(default=None, index=True, max_length=64)  # what product was quoted
+    profile_id: str | None = Field(default=None, max_length=32)  # the customer profile it was made with
+    inferred: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # from the profile
 
 
 class ApiKey(SQLModel, table=True):
@@ -75,8 +77,9 @@ class CustomerProfile(SQLModel, table=True):
 
     __tablename__ = "customer_profile"
     id: str = Field(default_factory=short_id, primary_key=True, max_length=32)
-    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # stated preferences, by profile field
     created_at: datetime = Field(default_factory=_now)
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id")  # None: made on the shop's own pages
 
 
 class SettingsChange(SQLModel, table=True):

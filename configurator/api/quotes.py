@@ -17,6 +17,7 @@ from configurator.api.routes import ERRORS, engine_of, loaded_product, price_out
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
 from configurator.db import Quote, SavedConfiguration, SettingsChange, find_api_key, quote_expiry, writing
 from configurator.errors import NotFound, Unauthorized, Unprocessable
+from configurator.profiles import apply_profile, preferences_of
 from rules.pricing import price_selection
 from rules.selection import parse_selection
 
@@ -44,6 +45,14 @@ def api_key(request: Request, x_api_key: Annotated[str | None, Header()] = None)
 KeyId = Annotated[int, Depends(api_key)]
 
 
+def optional_api_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> int | None:
+    """The caller's API key id where one is sent (401 if it is not valid), else None."""
+    return None if x_api_key is None else api_key(request, x_api_key)
+
+
+OptionalKeyId = Annotated[int | None, Depends(optional_api_key)]
+
+
 def store(request: Request, row: Quote | SavedConfiguration) -> None:
     """Insert one row in its own write transaction, once everything about it has been checked."""
     with writing(request.app.state.db) as db:
@@ -60,6 +69,7 @@ class QuoteRequest(BaseModel):
     selections: Selections = Field(examples=[EXAMPLE_SELECTIONS])
     quantity: StrictInt | None = Field(None, ge=1, le=MAX_UNITS)
     price_list: Text | None = None
+    profile_id: Text | None = Field(None, description="The customer's profile: fills the options it tells.")
 
 
 class QuoteOut(BaseModel):
@@ -76,6 +86,8 @@ class QuoteOut(BaseModel):
     created_at: str
     expires_at: str
     variant: str | None = Field(None, description="The variant quoted (None for quotes made before variants).")
+    profile_id: str | None = None
+    inferred: dict[str, Any] | None = Field(None, description="The values quoted that the profile chose.")
 
 
 class SaveRequest(BaseModel):
@@ -109,6 +121,8 @@ def _quote_out(quote: Quote) -> QuoteOut:
         created_at=quote.created_at.isoformat(),
         expires_at=quote.expires_at.isoformat(),
         variant=quote.variant,
+        profile_id=quote.profile_id,
+        inferred=quote.inferred,
     )
 
 
@@ -116,7 +130,8 @@ def _quote_out(quote: Quote) -> QuoteOut:
 def create_quote(request: Request, key: KeyId, body: QuoteRequest) -> QuoteOut:
     """Price a complete configuration and freeze it as a quote."""
     loaded = loaded_product(request, body.product_id)
-    quote = make_quote(loaded, body.selections, key, body.quantity, body.price_list)
+    preferences = preferences_of(request.app.state.db, body.profile_id, key)
+    quote = make_quote(loaded, body.selections, key, body.quantity, body.price_list, (body.profile_id, preferences))
     store(request, quote)
     return _quote_out(quote)
 
@@ -127,12 +142,17 @@ def make_quote(
     key: int | None,
     quantity: int | None = None,
     price_list: str | None = None,
+    profile: tuple[str | None, dict[str, Any]] = (None, {}),
 ) -> Quote:
     """A quote row for a complete configuration (not stored yet); Unprocessable, naming why, for anything else.
 
-    `key` is the storefront's API key, or None for the shop's own pages.
+    `key` is the storefront's API key, or None for the shop's own pages. `profile` (its id and preferences) fills
+    the options it tells that the selection leaves open, and the quote records which values it chose.
     """
-    priced = price_selection(engine_of(loaded), selections, quantity, price_list)
+    engine = engine_of(loaded)
+    profile_id, preferences = profile
+    selections, inferred = apply_profile(engine, selections, preferences)
+    priced = price_selection(engine, selections, quantity, price_list)
     if priced.price is None:
         raise Unprocessable("Cannot quote this selection", violations_out(priced.violations))
     return Quote(
@@ -144,6 +164,8 @@ def make_quote(
         total=str(priced.price.total),
         breakdown=price_out(priced.price, variant=priced.variant).model_dump(),
         variant=priced.variant,
+        profile_id=profile_id,
+        inferred=inferred or None,
         api_key_id=key,
         expires_at=quote_expiry(),
     )

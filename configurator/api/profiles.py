@@ -1,0 +1,91 @@
+"""Customer profiles and suggestions (the transparent face): defaults inferred from a profile through the engine,
+and per open option the value customers who chose alike chose most (from stored quotes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, col, select
+
+from configurator.api.quotes import KeyId, OptionalKeyId
+from configurator.api.routes import ERRORS, engine_of, loaded_product
+from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text, plain
+from configurator.db import CustomerProfile, Quote, writing
+from configurator.profiles import apply_profile, history_of, preferences_of
+from rules.engine import Engine
+from rules.recommendation import recommend
+
+router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}})
+
+class ProfileRequest(BaseModel):
+    """What a customer has told the firm, by profile field (the catalog's `inferred_from` names)."""
+
+    model_config = ConfigDict(extra="ignore")
+    preferences: Selections = Field(examples=[{"household_size": 4, "sensitive_skin": True}])
+
+
+class ProfileOut(BaseModel):
+    """A customer profile: stated preferences and past orders (quote ids, newest first)."""
+
+    id: str
+    preferences: dict[str, Any]
+    orders: list[str]
+
+
+class SuggestRequest(BaseModel):
+    """A selection, and the customer's profile if there is one."""
+
+    model_config = ConfigDict(extra="ignore")
+    selections: Selections = Field(default_factory=dict, examples=[EXAMPLE_SELECTIONS])
+    profile_id: Text | None = None
+
+
+class SuggestOut(BaseModel):
+    """Defaults inferred from the profile, the selection with them filled in, and recommendations from history."""
+
+    inferred: dict[str, Any] = Field(description="Open options filled from the profile, through the engine.")
+    selections: dict[str, Any] = Field(description="The selection with the inferred values filled in.")
+    recommended: dict[str, Any] = Field(description="Per open option, what customers who chose alike chose most.")
+
+
+def suggestions(
+    engine: Engine, selection: dict[str, Any], preferences: dict[str, Any], history: list[dict[str, Any]]
+) -> SuggestOut:
+    """Inferred defaults, the filled selection and recommendations for it."""
+    filled, _ = apply_profile(engine, selection, preferences)
+    inferred = {k: v for k, v in filled.items() if k not in selection}
+    recommended = {name: plain(value) for name, value in recommend(engine, filled, history).items()}
+    return SuggestOut(inferred=inferred, selections=filled, recommended=recommended)
+
+
+@router.post("/profiles", status_code=201, response_model=ProfileOut)
+def create_profile(request: Request, key: KeyId, body: ProfileRequest) -> ProfileOut:
+    """Store a customer's profile for this storefront's key."""
+    profile = CustomerProfile(data=body.preferences, api_key_id=key)
+    with writing(request.app.state.db) as db:
+        db.add(profile)
+        db.commit()
+        db.refresh(profile)
+    return ProfileOut(id=profile.id, preferences=profile.data, orders=[])
+
+
+@router.get("/profiles/{profile_id}", response_model=ProfileOut)
+def read_profile(request: Request, key: KeyId, profile_id: str) -> ProfileOut:
+    """A profile with its past orders; only to the key that made it."""
+    preferences = preferences_of(request.app.state.db, profile_id, key)
+    query = select(Quote.id).where(Quote.profile_id == profile_id).order_by(col(Quote.created_at).desc())
+    with Session(request.app.state.db) as db:
+        orders = list(db.exec(query))
+    return ProfileOut(id=profile_id, preferences=preferences, orders=orders)
+
+
+@router.post("/products/{product_id}/suggestions", response_model=SuggestOut)
+def suggest(request: Request, product_id: str, body: SuggestRequest, key: OptionalKeyId) -> SuggestOut:
+    """Fill the open options the profile tells (never against the rules), and recommend values for the rest
+    from what customers who chose alike chose; a profile needs the key that made it."""
+    loaded = loaded_product(request, product_id)
+    preferences = preferences_of(request.app.state.db, body.profile_id, key)
+    history = history_of(request.app.state.db, loaded.product.id)
+    return suggestions(engine_of(loaded), dict(body.selections), preferences, history)

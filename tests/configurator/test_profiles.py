@@ -1,0 +1,97 @@
+"""The transparent face through the API: profiles fill the options they tell, through the engine (never against a
+rule); quotes record what the profile chose; recommendations come from stored quotes, never an unavailable value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from configurator.app import create_app
+from configurator.db import create_api_key
+
+SUGGEST = "/api/v1/products/detergent-subscription/suggestions"
+ORDER = {"water_hardness": "medium", "household": 2, "sensitive_skin": False, "scent": "linen", "dose_ml": 50}
+
+
+def _profile(client: TestClient, key: str, preferences: dict[str, Any]) -> str:
+    made = client.post("/api/v1/profiles", headers={"X-API-Key": key}, json={"preferences": preferences})
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+def test_a_profile_fills_what_it_tells_and_never_against_a_rule(keyed_shop: tuple[TestClient, str]) -> None:
+    client, key = keyed_shop
+    told = {"water_hardness": "hard", "household_size": 6, "sensitive_skin": True, "scent_preference": "citrus"}
+    profile = _profile(client, key, told)
+    body = client.post(SUGGEST, headers={"X-API-Key": key}, json={"profile_id": profile}).json()
+    # Citrus is against "the sensitive skin formula is unscented": never applied. The dose is not told but follows
+    # the household through the engine (hard water and six people need 60 ml).
+    assert body["inferred"] == {"water_hardness": "hard", "household": 6, "sensitive_skin": True, "dose_ml": 60}
+    assert body["selections"] == body["inferred"]
+    state = client.post("/api/v1/products/detergent-subscription/configure", json={"selections": body["selections"]})
+    assert state.json()["consistent"] is True
+    # The shopper's own choices win over the profile.
+    asked = {"profile_id": profile, "selections": {"scent": "linen"}}
+    mine = client.post(SUGGEST, headers={"X-API-Key": key}, json=asked)
+    assert "sensitive_skin" not in mine.json()["inferred"] and mine.json()["selections"]["scent"] == "linen"
+
+
+def test_profiles_belong_to_their_key(keyed_shop: tuple[TestClient, str]) -> None:
+    client, key = keyed_shop
+    profile = _profile(client, key, {"household_size": 3})
+    assert client.get(f"/api/v1/profiles/{profile}", headers={"X-API-Key": key}).json()["preferences"] == {
+        "household_size": 3
+    }
+    with Session(client.app.state.db) as db:  # type: ignore[attr-defined]
+        other = create_api_key(db, "other shop")
+    assert client.get(f"/api/v1/profiles/{profile}", headers={"X-API-Key": other}).status_code == 404
+    assert client.post(SUGGEST, headers={"X-API-Key": other}, json={"profile_id": profile}).status_code == 404
+    assert client.post(SUGGEST, json={"profile_id": profile}).status_code == 404
+    assert client.post("/api/v1/profiles", json={"preferences": {}}).status_code == 401
+
+
+def test_a_quote_records_what_the_profile_chose(keyed_shop: tuple[TestClient, str]) -> None:
+    client, key = keyed_shop
+    profile = _profile(client, key, {"household_size": 4, "scent_preference": "citrus"})
+    chosen = {"water_hardness": "soft", "sensitive_skin": False}
+    quote = client.post("/api/v1/quotes", headers={"X-API-Key": key},
+                        json={"product_id": "detergent-subscription", "selections": chosen, "profile_id": profile})
+    assert quote.status_code == 201, quote.text
+    body = quote.json()
+    assert body["inferred"] == {"household": 4, "scent": "citrus", "dose_ml": 50}
+    assert body["selections"] == {**chosen, **body["inferred"]} and body["profile_id"] == profile
+    orders = client.get(f"/api/v1/profiles/{profile}", headers={"X-API-Key": key}).json()["orders"]
+    assert orders == [body["id"]]
+
+
+@pytest.fixture
+def empty_shop(tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
+    """A shop with no order history yet, and a key."""
+    app = create_app(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with Session(app.state.db) as db:
+        key = create_api_key(db, "shop")
+    yield TestClient(app), key
+    app.state.db.dispose()
+
+
+def test_recommendations_come_from_matching_history_and_fit(empty_shop: tuple[TestClient, str]) -> None:
+    client, key = empty_shop
+    assert client.post(SUGGEST, json={"selections": {}}).json()["recommended"] == {}  # no history, no suggestion
+    for scent, hardness in [("citrus", "hard"), ("citrus", "hard"), ("linen", "hard"), ("none", "soft")]:
+        order = {**ORDER, "scent": scent, "water_hardness": hardness, "dose_ml": 60}
+        made = client.post("/api/v1/quotes", headers={"X-API-Key": key},
+                           json={"product_id": "detergent-subscription", "selections": order})
+        assert made.status_code == 201, made.text
+    hard = client.post(SUGGEST, json={"selections": {"water_hardness": "hard"}}).json()["recommended"]
+    assert hard["scent"] == "citrus" and hard["dose_ml"] == 60
+    soft = client.post(SUGGEST, json={"selections": {"water_hardness": "soft"}}).json()["recommended"]
+    assert soft["scent"] == "none"
+    # Sensitive skin allows only the unscented formula: citrus, the favourite, is never suggested.
+    sensitive = client.post(SUGGEST, json={"selections": {"water_hardness": "hard", "sensitive_skin": True}})
+    assert "scent" not in sensitive.json()["recommended"]
+    assert client.post(SUGGEST, json={"selections": {"household": 8}}).json()["recommended"] == {}  # none alike
