@@ -14,10 +14,13 @@ from configurator.db import CustomerProfile, Quote
 from configurator.errors import NotFound
 from rules.engine import Engine
 from rules.inference import infer_defaults
+from rules.recommendation import recommend
 from rules.selection import parse_selection
 
 # Stored quotes read per recommendation: the most recent ones.
 HISTORY_QUOTES = 1_000
+# The shop's own pages keep the visitor's profile id in this cookie.
+PROFILE_COOKIE = "profile"
 
 
 def preferences_of(database: Database, profile_id: str | None, key: int | None) -> dict[str, Any]:
@@ -51,3 +54,21 @@ def apply_profile(
     values = parse_selection(engine.model, filled).values
     inferred = {k: plain(v) for k, v in told.items() if k in values and values[k] == v}
     return filled, inferred
+
+
+def shop_suggestions(
+    database: Database, engine: Engine, selection: Mapping[str, Any], profile_id: str | None
+) -> tuple[dict[str, Any], frozenset[str], dict[str, Any]]:
+    """For the shop's pages: the selection with what the visitor's profile tells filled in, the options whose value
+    the profile chose, and recommendations from order history (a profile that is gone is no profile)."""
+    _, preferences = shop_profile(database, profile_id)
+    filled, inferred = apply_profile(engine, selection, preferences)
+    return filled, frozenset(inferred), recommend(engine, filled, history_of(database, engine.model.product.id))
+
+
+def shop_profile(database: Database, profile_id: str | None) -> tuple[str | None, dict[str, Any]]:
+    """The shop visitor's profile id and preferences from their cookie's id; (None, {}) where it is gone."""
+    try:
+        return profile_id, preferences_of(database, profile_id, None)
+    except NotFound:
+        return None, {}

@@ -68,6 +68,8 @@ class OptionView:
     pattern: str | None = None
     error: str = ""
     later: bool = False  # adjusted in use: the customer can change it after purchase (it does not make the variant)
+    inferred: bool = False  # its value was chosen for the shopper from their profile
+    recommended: str = ""  # the label of the value customers who chose alike chose most, for an open option
 
 
 @dataclass(frozen=True)
@@ -134,9 +136,10 @@ def product_view(
     repair: RepairView | None = None,
     messages: tuple[str, ...] = (),
     focus: tuple[str, str] | None = None,
+    hints: Hints | None = None,
 ) -> ProductView:
     """The product page for a selection; `focus` (option, value id) is a value whose full explanation was asked
-    for, whatever it takes."""
+    for, whatever it takes; `hints` what the shopper's profile and the order history suggest."""
     product = engine.model.product
     state, obstacles = engine.outlook(selection)
     errors = {v.option: v.message for v in state.violations if v.option and v.rule_id is None}
@@ -151,7 +154,7 @@ def product_view(
             step.id,
             step.label,
             step.description,
-            tuple(_later(o, _option(reasons, o, kept, domains, deltas, errors.get(o.id, ""), selection))
+            tuple(_marked(o, _option(reasons, o, kept, domains, deltas, errors.get(o.id, ""), selection), hints)
                   for o in step.options),
         )
         for step in product.steps
@@ -230,9 +233,26 @@ def _option(
             assert_never(option)
 
 
-def _later(option: AnyOption, view: OptionView) -> OptionView:
-    """The option's view, marked when the customer adjusts it in use."""
-    return dataclasses.replace(view, later=True) if option.customization.timing == "use" else view
+@dataclass(frozen=True)
+class Hints:
+    """What the page suggests: options whose value the profile chose, values recommended from order history."""
+
+    inferred: frozenset[str] = frozenset()
+    recommended: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def _marked(option: AnyOption, view: OptionView, hints: Hints | None) -> OptionView:
+    """The option's view, marked when the customer adjusts it in use, its value came from the profile, or a
+    value is recommended for it."""
+    later = option.customization.timing == "use"
+    inferred = hints is not None and option.id in hints.inferred
+    wanted = None if hints is None else hints.recommended.get(option.id)
+    labels = {v.id: v.label or v.id for v in view.values}
+    recommended = "" if wanted is None else labels.get(str(wanted).lower() if isinstance(wanted, bool) else str(wanted),
+                                                          str(plain(wanted)))
+    if not (later or inferred or recommended):
+        return view
+    return dataclasses.replace(view, later=later, inferred=inferred, recommended=recommended)
 
 
 def _value_view(

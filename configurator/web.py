@@ -29,9 +29,10 @@ from configurator.api.routes import engine_of, loaded_product
 from configurator.db import Quote, SavedConfiguration
 from configurator.errors import NotFound, Unprocessable
 from configurator.form import HISTORY_FIELD, decode_history, fields_of, query_of, selection_from_fields
+from configurator.profiles import PROFILE_COOKIE, shop_profile, shop_suggestions
 from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
 from configurator.settings_card import settings_card
-from configurator.views import RepairView, faces_view, product_view, quote_view
+from configurator.views import Hints, ProductView, RepairView, faces_view, product_view, quote_view
 from rules.classify import classify
 from rules.engine import Engine
 from rules.pricing import from_price
@@ -119,7 +120,7 @@ async def product_page(request: Request, product_id: str) -> Response:
     selection = selection_from_fields(loaded.product, fields)
     history = decode_history(request.query_params.get(HISTORY_FIELD))
     token = csrf.csrf_token(request)
-    view = await run_in_threadpool(product_view, engine_of(loaded), selection, history, token)
+    view = await run_in_threadpool(_page, request, engine_of(loaded), selection, history, token)
     response = render(request, "pages/product.html", ["configurator"], {"view": view})
     csrf.remember(request, response, token)
     return response
@@ -137,12 +138,28 @@ async def product_post(request: Request, product_id: str) -> Response:
         return RedirectResponse(step.permalink, status_code=303)
     token = _text(form, csrf.FIELD) or ""
     view = await run_in_threadpool(
-        product_view, engine, step.selection, step.history, token, step.repair, step.messages, step.focus
+        _page, request, engine, step.selection, step.history, token, step.repair, step.messages, step.focus
     )
     response = render(request, "pages/product.html", ["configurator"], {"view": view})
     if step.repair is None:
         response.headers["HX-Push-Url"] = step.permalink
     return response
+
+
+def _page(
+    request: Request,
+    engine: Engine,
+    selection: dict[str, Any],
+    history: list[str],
+    token: str,
+    repair: RepairView | None = None,
+    messages: tuple[str, ...] = (),
+    focus: tuple[str, str] | None = None,
+) -> ProductView:
+    """The product page, with what the visitor's profile tells filled in and the order history's suggestions."""
+    profile_id = request.cookies.get(PROFILE_COOKIE)
+    filled, inferred, recommended = shop_suggestions(request.app.state.db, engine, selection, profile_id)
+    return product_view(engine, filled, history, token, repair, messages, focus, Hints(inferred, recommended))
 
 
 def _step(engine: Engine, form: FormData) -> StepResult:
@@ -215,7 +232,12 @@ async def save_page(request: Request, product_id: str) -> Response:
 @router.post("/products/{product_id}/quote", response_class=HTMLResponse)
 async def quote_page_post(request: Request, product_id: str) -> Response:
     """Quote a complete configuration for the shop's own channel (no API key in the browser) and show it."""
-    return await _record(request, product_id, lambda loaded, selection: make_quote(loaded, selection, None), "/quotes/")
+    profile_id = request.cookies.get(PROFILE_COOKIE)
+
+    def quote(loaded: LoadedProduct, selection: dict[str, Any]) -> Quote:
+        return make_quote(loaded, selection, None, profile=shop_profile(request.app.state.db, profile_id))
+
+    return await _record(request, product_id, quote, "/quotes/")
 
 
 async def _record(

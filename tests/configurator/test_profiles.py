@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from configurator.app import create_app
-from configurator.db import create_api_key
+from configurator.db import Quote, create_api_key
 
 SUGGEST = "/api/v1/products/detergent-subscription/suggestions"
 ORDER = {"water_hardness": "medium", "household": 2, "sensitive_skin": False, "scent": "linen", "dose_ml": 50}
@@ -95,3 +95,30 @@ def test_recommendations_come_from_matching_history_and_fit(empty_shop: tuple[Te
     sensitive = client.post(SUGGEST, json={"selections": {"water_hardness": "hard", "sensitive_skin": True}})
     assert "scent" not in sensitive.json()["recommended"]
     assert client.post(SUGGEST, json={"selections": {"household": 8}}).json()["recommended"] == {}  # none alike
+
+
+def test_the_shop_fills_from_the_visitors_preferences_and_quotes_record_it(empty_shop: tuple[TestClient, str]) -> None:
+    client, _ = empty_shop
+    page = client.get("/profile")
+    assert all(f'name="{name}"' in page.text for name in ("household_size", "sensitive_skin", "water_hardness"))
+    token = client.cookies.get("csrftoken")
+    assert client.post("/profile", data={"household_size": "5"}, follow_redirects=False).status_code == 403
+    saved = client.post("/profile", data={"csrf": token, "household_size": "5", "scent_preference": "citrus",
+                                          "nonsense": "x"}, follow_redirects=False)
+    assert saved.status_code == 303 and client.cookies.get("profile")
+    assert 'value="5"' in client.get("/profile").text and "nonsense" not in client.get("/profile").text
+    product = client.get("/products/detergent-subscription").text
+    assert 'id="inferred-household"' in product and 'id="inferred-scent"' in product
+    assert 'id="v-household" name="household" value="5"' in product
+    state = "water_hardness=soft&sensitive_skin=false&household=5&scent=citrus&dose_ml=55"
+    quoted = client.post("/products/detergent-subscription/quote", data={"csrf": token, "state": state},
+                         follow_redirects=False)
+    assert quoted.status_code == 303
+    with Session(client.app.state.db) as db:  # type: ignore[attr-defined]
+        quote = db.exec(select(Quote)).one()
+    assert quote.inferred == {"household": 5, "scent": "citrus", "dose_ml": 55}
+    assert quote.profile_id == client.cookies.get("profile")
+    # With that order in the history, a new visitor who chose soft water is told what that customer chose.
+    client.cookies.clear()
+    fresh = client.get("/products/detergent-subscription?water_hardness=soft").text
+    assert 'id="recommended-scent"' in fresh and "Citrus" in fresh
