@@ -48,6 +48,8 @@ def apply_profile(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The selection with the open options the profile tells filled in, and the values the profile chose: those
     it infers (given the shopper's other choices) that the configuration has, filled now or taken earlier."""
+    if not preferences:
+        return dict(selections), {}
     inferable = {o.id for o in engine.model.product.options() if o.customization.inferred_from}
     told = infer_defaults(engine, {k: v for k, v in selections.items() if k not in inferable}, preferences)
     filled = {**selections, **{k: plain(v) for k, v in infer_defaults(engine, selections, preferences).items()}}

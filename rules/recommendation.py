@@ -20,8 +20,9 @@ from rules.selection import parse_selection
 def recommend(engine: Engine, selection: Mapping[str, Any], history: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The value to suggest for each open single, yes/no or number option (catalog values), from `history`."""
     model = engine.model
+    earlier = [parse_selection(model, configuration).values for configuration in history]
     chosen = parse_selection(model, selection)
-    if chosen.violations:
+    if chosen.violations or not earlier:
         return {}
     state = engine.valid_domains(selection)
     open_options = [
@@ -29,8 +30,7 @@ def recommend(engine: Engine, selection: Mapping[str, Any], history: Iterable[Ma
         if o.id not in chosen.values and isinstance(o, SingleOption | BooleanOption | NumberOption)
     ]
     counts: dict[str, Counter[Any]] = {o.id: Counter() for o in open_options}
-    for earlier in history:
-        values = parse_selection(model, earlier).values
+    for values in earlier:
         if all(name in values and values[name] == value for name, value in chosen.values.items()):
             for option_id, counter in counts.items():
                 if option_id in values:
