@@ -26,6 +26,7 @@ from catalog.schema import (
     NumberOption,
     PriceList,
     Product,
+    Question,
     QuantityOption,
     RequiresRule,
     ShapeLayer,
@@ -107,7 +108,32 @@ class ProductChecker:
         if self.product.preview is not None:
             for i, layer in enumerate(self.product.preview.layers):
                 self.check_layer(("preview", "layers", i), layer)
+        questions = self.product.questions
+        self.check_ids([(("questions", i, "id"), q.id) for i, q in enumerate(questions)], "question")
+        for i, question in enumerate(questions):
+            self.check_question(("questions", i), question)
         return self.errors
+
+    def check_question(self, loc: Loc, question: Question) -> None:
+        answers = [((*loc, "answers", a, "id"), answer.id) for a, answer in enumerate(question.answers)]
+        self.check_ids(answers, "answer")
+        for a, answer in enumerate(question.answers):
+            at = (*loc, "answers", a)
+            for key, values in (("choose", answer.choose), ("prefer", answer.prefer)):
+                for option_id, value in values.items():
+                    self.answer_value((*at, key, option_id), option_id, value)
+            for option_id, allowed in answer.allow.items():
+                for v, value in enumerate(allowed):
+                    self.answer_value((*at, "allow", option_id, v), option_id, value, listed=False)
+
+    def answer_value(self, loc: Loc, option_id: str, value: Any, *, listed: bool = True) -> None:
+        option = self.options.get(option_id)
+        if option is None:
+            self.fail(loc, f"unknown option '{option_id}'{suggest(option_id, list(self.options))}", key=True)
+            return
+        cells = value if listed and isinstance(option, MultiOption) and isinstance(value, list) else [value]
+        if isinstance(option, TextOption) or not all(cell_matches(option, cell) for cell in cells):
+            self.fail(loc, f"{value!r} is not a value of option '{option_id}'")
 
     def check_layer(self, loc: Loc, layer: AnyLayer) -> None:
         self.expression(((*loc, "if")), layer.when)

@@ -382,6 +382,25 @@ class Preview(_Strict):
     layers: list[Layer] = Field(min_length=1, max_length=200)
 
 
+class Answer(_Strict):
+    """One answer to a 'help me choose' question, and what it means for the options."""
+
+    id: Identifier
+    label: str
+    description: str = ""
+    choose: dict[Identifier, Any] = Field({}, description="Choices it makes: option id to value (a list for multi).")
+    allow: dict[Identifier, list[Any]] = Field({}, description="Values it allows, per option (one is chosen).")
+    prefer: dict[Identifier, Any] = Field({}, description="Values it prefers, taken where the rules let them.")
+
+
+class Question(_Strict):
+    """A question about the shopper's job to be done ("What will you carry?")."""
+
+    id: Identifier
+    text: str
+    answers: list[Answer] = Field(min_length=2, max_length=20)
+
+
 class Product(_Strict):
     """A customizable product: the top level of a catalog file."""
 
@@ -400,6 +419,9 @@ class Product(_Strict):
         [], description="Extra price lists; the first one in the product's currency also sets its rounding and tax."
     )
     preview: Preview | None = Field(None, description="A live picture of the configuration as the shopper builds it.")
+    questions: list[Question] = Field(
+        [], max_length=20, description="'Help me choose': questions whose answers make choices for the shopper."
+    )
 
     def options(self) -> list[AnyOption]:
         """Every option, in step order."""
