@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from configurator import errors, preferences, web
+from configurator import dialog, errors, preferences, web
 from configurator.api import profiles, quotes
 from configurator.api.routes import router
 from configurator.catalogs import load_compiled
@@ -43,6 +43,7 @@ def create_app(catalog_dir: str | Path | None = None, database_url: str | None =
     app.include_router(profiles.router)
     app.include_router(web.router)
     app.include_router(preferences.router)
+    app.include_router(dialog.router)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)

@@ -28,6 +28,7 @@ from configurator.api.schemas import plain
 
 NONE = "__none__"  # the multi-choice field value that means "none of these"
 HISTORY_FIELD = "h"
+ANSWER_PREFIX = "answer."  # the fields of "help me choose" answers: answer.<question id>=<answer id>
 MAX_HISTORY = 30
 MAX_HISTORY_CHARS = 16_000
 
@@ -72,12 +73,24 @@ def fields_of(selection: Mapping[str, Any]) -> list[tuple[str, str]]:
     return fields
 
 
-def query_of(selection: Mapping[str, Any], history: list[str] | None = None) -> str:
-    """The query string of a selection, with its undo history when there is one."""
-    fields = fields_of(selection)
+def query_of(
+    selection: Mapping[str, Any], history: list[str] | None = None, answers: Mapping[str, str] | None = None
+) -> str:
+    """The query string of a selection, with the dialog's answers and its undo history when there are any."""
+    fields = fields_of(selection) + answer_fields(answers or {})
     if history:
         fields.append((HISTORY_FIELD, encode_history(history)))
     return urlencode(fields)
+
+
+def answer_fields(answers: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The form fields of "help me choose" answers (question id to answer id)."""
+    return [(f"{ANSWER_PREFIX}{question}", answer) for question, answer in answers.items()]
+
+
+def answers_from_fields(fields: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The dialog's answers a form or query string carries (checked against the product where they are used)."""
+    return {name.removeprefix(ANSWER_PREFIX): value for name, value in fields if name.startswith(ANSWER_PREFIX)}
 
 
 def encode_history(history: list[str]) -> str:

@@ -21,10 +21,11 @@ from catalog.schema import (
 )
 from configurator.api.schemas import plain
 from configurator.db import Quote
-from configurator.form import encode_history, query_of
+from configurator.form import answer_fields, encode_history, query_of
 from configurator.preview import COLOUR, PreviewView, preview_of
 from rules.classify import FACES, classify
 from rules.cost import cost_for
+from rules.dialog import answers_of
 from rules.domains import OptionDomain, missing, needs_value
 from rules.engine import Engine, Obstacles
 from rules.pricing import Price, from_price, price_selection
@@ -126,6 +127,9 @@ class ProductView:
     csrf: str
     preview: PreviewView | None = None
     settings: str = ""  # a saved configuration's settings card, where it has settings adjusted in use
+    help: str = ""  # the "help me choose" dialog, where the product asks questions
+    answers: tuple[tuple[str, str], ...] = ()  # the dialog's answers given: (question, answer label)
+    answer_fields: tuple[tuple[str, str], ...] = ()  # the same, as the form fields that carry them
 
 
 def product_view(
@@ -137,10 +141,12 @@ def product_view(
     messages: tuple[str, ...] = (),
     focus: tuple[str, str] | None = None,
     hints: Hints | None = None,
+    answers: Mapping[str, str] | None = None,
 ) -> ProductView:
     """The product page for a selection; `focus` (option, value id) is a value whose full explanation was asked
     for, whatever it takes; `hints` what the shopper's profile and the order history suggest."""
     product = engine.model.product
+    given = {q: a.id for q, a in answers_of(product, answers or {}).items()}
     state, obstacles = engine.outlook(selection)
     errors = {v.option: v.message for v in state.violations if v.option and v.rule_id is None}
     kept = {k: v for k, v in selection.items() if k not in errors}
@@ -172,7 +178,7 @@ def product_view(
         left=left,
         done=needed - len(left),
         total=needed,
-        permalink=f"/products/{product.id}?{query_of(selection, history)}",
+        permalink=f"/products/{product.id}?{query_of(selection, history, given)}",
         state=query_of(selection),
         history=encode_history(history) if history else "",
         can_undo=bool(history),
@@ -180,6 +186,9 @@ def product_view(
         repair=repair,
         csrf=csrf,
         preview=preview_of(product, state.values),
+        help=f"/products/{product.id}/help?{query_of(selection, None, given)}" if product.questions else "",
+        answers=tuple((q.text, a.label) for q in product.questions for a in q.answers if given.get(q.id) == a.id),
+        answer_fields=tuple(answer_fields(given)),
     )
 
 

@@ -28,7 +28,14 @@ from configurator.api.quotes import make_quote, save_selection, store
 from configurator.api.routes import engine_of, loaded_product
 from configurator.db import Quote, SavedConfiguration
 from configurator.errors import NotFound, Unprocessable
-from configurator.form import HISTORY_FIELD, decode_history, fields_of, query_of, selection_from_fields
+from configurator.form import (
+    HISTORY_FIELD,
+    answers_from_fields,
+    decode_history,
+    fields_of,
+    query_of,
+    selection_from_fields,
+)
 from configurator.profiles import PROFILE_COOKIE, shop_profile, shop_suggestions
 from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
 from configurator.settings_card import settings_card
@@ -120,7 +127,8 @@ async def product_page(request: Request, product_id: str) -> Response:
     selection = selection_from_fields(loaded.product, fields)
     history = decode_history(request.query_params.get(HISTORY_FIELD))
     token = csrf.csrf_token(request)
-    view = await run_in_threadpool(_page, request, engine_of(loaded), selection, history, token)
+    answers = answers_from_fields(fields)
+    view = await run_in_threadpool(_page, request, engine_of(loaded), selection, history, token, answers=answers)
     response = render(request, "pages/product.html", ["configurator"], {"view": view})
     csrf.remember(request, response, token)
     return response
@@ -138,7 +146,8 @@ async def product_post(request: Request, product_id: str) -> Response:
         return RedirectResponse(step.permalink, status_code=303)
     token = _text(form, csrf.FIELD) or ""
     view = await run_in_threadpool(
-        _page, request, engine, step.selection, step.history, token, step.repair, step.messages, step.focus
+        _page, request, engine, step.selection, step.history, token, step.repair, step.messages, step.focus,
+        step.answers,
     )
     response = render(request, "pages/product.html", ["configurator"], {"view": view})
     if step.repair is None:
@@ -155,14 +164,22 @@ def _page(
     repair: RepairView | None = None,
     messages: tuple[str, ...] = (),
     focus: tuple[str, str] | None = None,
+    answers: dict[str, str] | None = None,
 ) -> ProductView:
     """The product page, with what the visitor's profile tells filled in and the order history's suggestions."""
     profile_id = request.cookies.get(PROFILE_COOKIE)
     filled, inferred, recommended = shop_suggestions(request.app.state.db, engine, selection, profile_id)
-    return product_view(engine, filled, history, token, repair, messages, focus, Hints(inferred, recommended))
+    hints = Hints(inferred, recommended)
+    return product_view(engine, filled, history, token, repair, messages, focus, hints, answers)
 
 
 def _step(engine: Engine, form: FormData) -> StepResult:
+    """What the post leads to, the dialog's answers it carries kept."""
+    fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    return dataclasses.replace(_move(engine, form), answers=answers_from_fields(fields))
+
+
+def _move(engine: Engine, form: FormData) -> StepResult:
     product = engine.model.product
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     selection = selection_from_fields(product, fields)
@@ -345,11 +362,12 @@ class StepResult:
     repair: RepairView | None = None
     messages: tuple[str, ...] = ()
     focus: tuple[str, str] | None = None  # a value whose full explanation was asked for
+    answers: dict[str, str] = dataclasses.field(default_factory=dict)  # the "help me choose" answers given
 
     @property
     def permalink(self) -> str:
         """The URL of the new state."""
-        return f"/products/{self.engine.model.product.id}?{query_of(self.selection, self.history)}"
+        return f"/products/{self.engine.model.product.id}?{query_of(self.selection, self.history, self.answers)}"
 
 
 def _pushed(history: list[str], was: str) -> list[str]:

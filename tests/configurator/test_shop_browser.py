@@ -125,7 +125,9 @@ def test_the_page_is_the_same_with_and_without_htmx_requests(shop: str) -> None:
     assert fragment.text.strip() in page.text
 
 
-@pytest.mark.parametrize("path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses", "/faces"])
+@pytest.mark.parametrize(
+    "path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses", "/faces", "/products/city-bike/help"]
+)
 def test_nothing_overflows_a_phone_screen(browser: Browser, shop: str, path: str) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740})
     phone = context.new_page()
@@ -138,7 +140,9 @@ def test_nothing_overflows_a_phone_screen(browser: Browser, shop: str, path: str
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses?material=wood", "/faces"]
+    "path",
+    ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses?material=wood", "/faces",
+     "/products/city-bike/help?answer.rider=short", "/profile"],
 )
 def test_no_serious_accessibility_violations(browser: Browser, shop: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
@@ -209,3 +213,29 @@ def test_the_settings_card_changes_a_setting_after_purchase(browser: Browser, sh
     expect(page.locator("#history tbody tr")).to_contain_text("Candlelight 2200 K")
     shot(page, "settings-card")
     context.close()
+
+
+def test_help_me_choose_then_refine(page: Page, request: pytest.FixtureRequest) -> None:
+    js = "htmx" in request.node.callspec.id
+    name = "js" if js else "nojs"
+    page.goto(page.url.rstrip("/") + "/products/city-bike")
+    page.get_by_role("link", name="Not sure? Help me choose").click()
+    page.get_by_label("Under 165 cm").check()
+    if not js:
+        page.get_by_role("button", name="Update the answers").click()
+    child = page.locator("#question-carry li", has_text="A small child")
+    expect(child.locator("input")).to_be_disabled()
+    expect(child.locator(".reason")).to_contain_text("Small frames are too short for a child seat")
+    shot(page, f"{name}-dialog")
+    page.get_by_label("Shopping and groceries").check()
+    page.get_by_label("Steep climbs").check()
+    page.get_by_role("button", name="Show my product").click()
+    expect(page.locator("h1")).to_have_text("Made-to-order city bicycle")
+    expect(page.locator("#option-gears input[value='hub11']")).to_be_checked()
+    expect(page.locator("#answers")).to_contain_text("Steep climbs")
+    _choose(page, js, "#option-gears input[value='hub8']")  # refine in the normal form: the answers stay
+    expect(page.locator("#option-gears input[value='hub8']")).to_be_checked()
+    expect(page.locator("#answers")).to_contain_text("Under 165 cm")
+    shot(page, f"{name}-dialog-refined")
+    page.get_by_role("link", name="Change my answers").click()
+    expect(page.get_by_label("Steep climbs")).to_be_checked()
