@@ -59,6 +59,7 @@ class Quote(SQLModel, table=True):
     variant: str | None = Field(default=None, index=True, max_length=64)  # what product was quoted
     profile_id: str | None = Field(default=None, max_length=32)  # the customer profile it was made with
     inferred: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))  # from the profile
+    settings_id: str | None = Field(default=None, max_length=32)  # its settings card: a saved configuration
 
 
 class ApiKey(SQLModel, table=True):

@@ -416,6 +416,7 @@ class QuoteView:
     expires: str
     lines: tuple[tuple[str, str], ...]
     configuration: str  # the link back to the configuration quoted
+    settings: str = ""  # the order's settings card, where it has settings adjusted in use
 
 
 def quote_view(quote: Quote) -> QuoteView:
@@ -431,4 +432,5 @@ def quote_view(quote: Quote) -> QuoteView:
         expires=quote.expires_at.strftime("%Y-%m-%d"),
         lines=lines,
         configuration=f"/products/{quote.product_id}?{query_of(quote.selections)}",
+        settings=f"/c/{quote.settings_id}/settings" if quote.settings_id else "",
     )

@@ -15,7 +15,15 @@ from configurator import adjustments
 from configurator.adjustments import adjustable, current_selection
 from configurator.api.routes import ERRORS, engine_of, loaded_product, price_out, violations_out
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
-from configurator.db import Quote, SavedConfiguration, SettingsChange, find_api_key, quote_expiry, writing
+from configurator.db import (
+    Quote,
+    SavedConfiguration,
+    SettingsChange,
+    find_api_key,
+    quote_expiry,
+    short_id,
+    writing,
+)
 from configurator.errors import NotFound, Unauthorized, Unprocessable
 from configurator.profiles import apply_profile, preferences_of
 from rules.pricing import price_selection
@@ -54,8 +62,12 @@ OptionalKeyId = Annotated[int | None, Depends(optional_api_key)]
 
 
 def store(request: Request, row: Quote | SavedConfiguration) -> None:
-    """Insert one row in its own write transaction, once everything about it has been checked."""
+    """Insert one row in its own write transaction, once everything about it has been checked; a quote with
+    settings adjusted in use comes with its settings card (a saved configuration) in the same transaction."""
     with writing(request.app.state.db) as db:
+        if isinstance(row, Quote) and row.settings_id is not None:
+            db.add(SavedConfiguration(id=row.settings_id, product_id=row.product_id,
+                                      catalog_version=row.catalog_version, selections=row.selections))
         db.add(row)
         db.commit()
         db.refresh(row)
@@ -88,6 +100,9 @@ class QuoteOut(BaseModel):
     variant: str | None = Field(None, description="The variant quoted (None for quotes made before variants).")
     profile_id: str | None = None
     inferred: dict[str, Any] | None = Field(None, description="The values quoted that the profile chose.")
+    settings_id: str | None = Field(
+        None, description="The order's settings card, a saved configuration: /api/v1/configurations/{id}/settings."
+    )
 
 
 class SaveRequest(BaseModel):
@@ -123,6 +138,7 @@ def _quote_out(quote: Quote) -> QuoteOut:
         variant=quote.variant,
         profile_id=quote.profile_id,
         inferred=quote.inferred,
+        settings_id=quote.settings_id,
     )
 
 
@@ -166,6 +182,7 @@ def make_quote(
         variant=priced.variant,
         profile_id=profile_id,
         inferred=inferred or None,
+        settings_id=short_id() if adjustable(loaded.product) else None,
         api_key_id=key,
         expires_at=quote_expiry(),
     )

@@ -7,7 +7,7 @@ from html import unescape
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import stored_rows
+from tests.conftest import COMPLETE_BIKE, stored_rows
 
 KIT = {"bulbs": 6, "scene_wake": True, "scene_evening": "warm", "brightness": 40, "away_mode": False}
 
@@ -71,3 +71,19 @@ def test_the_settings_card_in_the_shop(keyed_shop: tuple[TestClient, str]) -> No
     assert "Default brightness" in history and "customer" in history
     assert 'value="80"' in client.get(f"/c/{saved}").text  # the short link shows the settings as they are now
     assert client.get("/c/nope/settings").status_code == 404
+
+
+def test_an_order_comes_with_its_settings_card(keyed_shop: tuple[TestClient, str]) -> None:
+    client, key = keyed_shop
+    quote = client.post("/api/v1/quotes", headers={"X-API-Key": key},
+                        json={"product_id": "lighting-kit", "selections": KIT}).json()
+    card = client.get(f"/api/v1/configurations/{quote['settings_id']}/settings").json()
+    assert card["settings"]["scene_evening"] == "warm" and card["history"] == []
+    bike = client.post("/api/v1/quotes", headers={"X-API-Key": key},
+                       json={"product_id": "city-bike", "selections": COMPLETE_BIKE}).json()
+    assert bike["settings_id"] is None  # nothing on a bicycle is adjusted in use
+    client.get("/products/lighting-kit")
+    token = client.cookies.get("csrftoken")
+    state = "bulbs=6&scene_wake=true&scene_evening=warm&brightness=40&away_mode=false"
+    shop = client.post("/products/lighting-kit/quote", data={"csrf": token, "state": state})
+    assert "Your settings card" in shop.text
