@@ -36,10 +36,11 @@ from configurator.form import (
     query_of,
     selection_from_fields,
 )
+from configurator.matrix import faces_view
 from configurator.profiles import PROFILE_COOKIE, shop_profile, shop_suggestions
 from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
 from configurator.settings_card import settings_card
-from configurator.views import Hints, ProductView, RepairView, faces_view, product_view, quote_view
+from configurator.views import Hints, ProductView, RepairView, product_view, quote_view
 from rules.classify import classify
 from rules.engine import Engine
 from rules.pricing import from_price
