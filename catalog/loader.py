@@ -153,6 +153,12 @@ def _positions(product: Product, doc: Document) -> dict[str, tuple[int, int]]:
     for r, rule in enumerate(product.rules):
         at = doc.position(("rules", r))
         positions[rule.id] = (at.line, at.col)
+    for r, price in enumerate(product.pricing):
+        at = doc.position(("pricing", r))
+        positions.setdefault(price.id, (at.line, at.col))
+    for s, step in enumerate(product.steps):
+        at = doc.position(("steps", s))
+        positions[f"/step/{step.id}"] = (at.line, at.col)
     if product.face is not None:
         at = doc.position(("face",))
         positions["/face"] = (at.line, at.col)  # no id has a slash: never an option's or a rule's

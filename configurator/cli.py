@@ -22,6 +22,7 @@ from configurator.api.schemas import plain
 from configurator.bench import bench as run_bench
 from configurator.catalogs import load_compiled
 from rules.classify import classify as classify_product
+from rules.lint import lint as lint_product
 from rules.engine import Engine, engine_for
 
 app = typer.Typer(help="Mass-customization product configurator.", no_args_is_help=True, add_completion=False)
@@ -215,6 +216,37 @@ def count(
         typer.echo(str(engine.count(_selections(engine, select))))
     except ConfiguratorError as exc:
         _fail(str(exc))
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[Path], typer.Argument(help="Catalog files or folders.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as a JSON list.")] = False,
+) -> None:
+    """Find what the engine can tell is wrong: void products, dead and forced values, defaults that cannot hold,
+    rules implied by the others, steps with nothing to choose, price anomalies; exit 1 if any is an error."""
+    catalog = load_compiled(paths)
+    findings = []
+    for loaded in catalog.products.values():
+        for finding in lint_product(engine_for(loaded.product, loaded.content_hash)):
+            at = finding.rule or finding.option or f"/step/{finding.step}"
+            line, col = loaded.positions.get(at, (1, 1))
+            findings.append((loaded, finding, line, col))
+    failed = bool(catalog.errors) or any(finding.error for _, finding, _, _ in findings)
+    if as_json:
+        listed = [
+            {"kind": f.kind, "product": loaded.product.id, "option": f.option, "value": plain(f.value), "rule": f.rule,
+             "step": f.step, "file": loaded.file, "line": line, "error": f.error, "message": f.message}
+            for loaded, f, line, _ in findings
+        ]
+        typer.echo(json.dumps(listed, indent=2))
+    else:
+        for error in catalog.errors:
+            typer.echo(str(error))
+        for loaded, f, line, col in findings:
+            typer.echo(f"{loaded.file}:{line}:{col}: {'error' if f.error else 'warning'}: {f.kind}: {f.message}")
+        typer.echo(f"{len(findings)} finding(s) in {len(catalog.products)} product(s)", err=True)
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command()

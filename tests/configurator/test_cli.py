@@ -209,3 +209,20 @@ def test_check_warns_of_a_presentation_option_the_preview_leaves_out(tmp_path: P
     assert result.stdout.splitlines() == [
         f"{path}:{line}:9: option 'case' changes only the presentation, but the preview does not show it (warning)"
     ]
+
+
+def test_lint_names_file_line_and_rule_and_fails_on_errors(tmp_path: Path) -> None:
+    text = (BUNDLED / "lighting-kit.yaml").read_text().replace("- {min: 3, max: 10,", "- {min: 4, max: 10,")
+    path = tmp_path / "lighting-kit.yaml"
+    path.write_text(text)
+    result = runner.invoke(app, ["lint", "--json", str(path)])
+    assert result.exit_code == 1  # a tier gap is an error
+    findings = json.loads(result.stdout)
+    line = text.splitlines().index("  - id: extra-bulbs") + 1
+    assert findings == [{
+        "kind": "price_anomaly", "product": "lighting-kit", "option": None, "value": None, "rule": "extra-bulbs",
+        "step": None, "file": str(path), "line": line, "error": True,
+        "message": "tiers of extra-bulbs leave 3 units without a tier",
+    }]
+    clean = runner.invoke(app, ["lint", str(BUNDLED / "city-bike.yaml")])
+    assert clean.exit_code == 0 and clean.stdout == ""

@@ -1,0 +1,163 @@
+"""Lint: what the engine can say is wrong or odd about a product before any shopper meets it.
+
+A product with no valid configuration (and the minimal set of rules that conflict), values no configuration can
+take (dead), options that can take one value only (forced), defaults that cannot hold, rules implied by the
+others, steps with nothing left to choose, and price anomalies (a negative total, a completion cheaper than the
+base price, gaps and overlaps between tiers). Dead and forced values come from one least-changes pass with no
+choices: no solver call per value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from catalog.schema import BooleanOption, MultiOption, SingleOption, Tiers
+from rules.domains import default_value
+from rules.engine import Engine
+from rules.errors import EngineLimitError
+from rules.jointree import JoinTree
+from rules.pricing import from_price
+from rules.selection import show_value
+
+Kind = Literal[
+    "void_product", "dead_value", "forced_value", "default_conflict", "redundant_rule", "unreachable_step",
+    "price_anomaly",
+]
+# Rules implied by the others are found by counting without each rule: a join tree apiece, so only this many.
+MAX_RULES_FOR_REDUNDANCY = 40
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One lint finding; `error` findings make `configurator lint` fail."""
+
+    kind: Kind
+    error: bool
+    message: str
+    option: str | None = None
+    value: Any = None
+    rule: str | None = None
+    step: str | None = None
+
+
+def lint(engine: Engine) -> list[Finding]:
+    """Every finding for one compiled product."""
+    state = engine.validate({})
+    if not state.consistent:
+        return [
+            Finding("void_product", True, f"no configuration is valid: {v.message}", rule=v.rule_id)
+            for v in state.violations
+        ]
+    findings = _values(engine) + _defaults(engine) + _steps(engine) + _prices(engine)
+    return findings + _redundant(engine)
+
+
+def _values(engine: Engine) -> list[Finding]:
+    """Dead values (no valid configuration takes them) and forced options (only one value possible)."""
+    domains = engine.valid_domains({}).domains
+    findings = []
+    for option in engine.model.options.values():
+        offered: list[Any]
+        match option:
+            case SingleOption() | MultiOption():
+                offered = [v.id for v in option.values]
+            case BooleanOption():
+                offered = [True, False]
+            case _:
+                continue  # numbers and texts: ranges, not values a shopper picks one by one
+        possible = set(domains[option.id].values) if engine.model.option_vars[option.id] else set(offered)
+        for value in offered:
+            if value not in possible:
+                why = engine.explain({}, option.id, value)
+                rule = why.rules[0] if why.rules else None
+                said = " ".join(why.messages) or "no valid configuration has it"
+                findings.append(Finding("dead_value", False, f"{option.id} can never be {show_value(value)}: {said}",
+                                        option.id, value, rule))
+        if len(possible) == 1 and len(offered) > 1 and not isinstance(option, MultiOption):
+            only = next(iter(possible))
+            findings.append(Finding("forced_value", False, f"{option.id} can only be {show_value(only)}",
+                                    option.id, only))
+    return findings
+
+
+def _defaults(engine: Engine) -> list[Finding]:
+    """Defaults no valid configuration has."""
+    domains = engine.valid_domains({}).domains
+    findings = []
+    for option in engine.model.options.values():
+        default = default_value(option)
+        if default is None or isinstance(option, MultiOption) or not engine.model.option_vars[option.id]:
+            continue
+        if default not in domains[option.id].values:
+            findings.append(Finding("default_conflict", False,
+                                    f"the default of {option.id}, {show_value(default)}, is never possible",
+                                    option.id, default))
+    return findings
+
+
+def _steps(engine: Engine) -> list[Finding]:
+    """Steps where every option is decided by the rules: nothing left for the shopper."""
+    domains = engine.valid_domains({}).domains
+    findings = []
+    for step in engine.model.product.steps:
+        choosable = [o for o in step.options if len(domains[o.id].values) != 1 or not engine.model.option_vars[o.id]]
+        if step.options and not choosable:
+            findings.append(Finding("unreachable_step", False,
+                                    f"step {step.id}: the rules decide every option, nothing is left to choose",
+                                    step=step.id))
+    return findings
+
+
+def _prices(engine: Engine) -> list[Finding]:
+    """A negative cheapest total, a completion cheaper than the base price, gaps and overlaps between tiers."""
+    product = engine.model.product
+    findings = []
+    priced = from_price(engine, {})
+    if priced.price is not None:
+        if priced.price.total < 0:
+            findings.append(Finding("price_anomaly", True, f"the cheapest configuration costs {priced.price.total}"))
+        elif priced.price.unit_price < product.base_price:
+            findings.append(Finding("price_anomaly", False, f"the cheapest configuration ({priced.price.unit_price}) "
+                                                            f"costs less than the base price ({product.base_price})"))
+    for rule in product.pricing:
+        if isinstance(rule, Tiers):
+            findings.extend(_tier_findings(rule))
+    return findings
+
+
+def _tier_findings(rule: Tiers) -> list[Finding]:
+    findings = []
+    bands = sorted(rule.tiers, key=lambda t: t.min)
+    for before, after in itertools.pairwise(bands):
+        end = before.max
+        if end is None or end >= after.min:
+            findings.append(Finding("price_anomaly", True, f"tiers of {rule.id} overlap at {after.min} units",
+                                    rule=rule.id))
+        elif end + 1 < after.min:
+            gap = f"{end + 1}" if end + 1 == after.min - 1 else f"{end + 1} to {after.min - 1}"
+            findings.append(Finding("price_anomaly", True, f"tiers of {rule.id} leave {gap} units without a tier",
+                                    rule=rule.id))
+    return findings
+
+
+def _redundant(engine: Engine) -> list[Finding]:
+    """Rules implied by the others: without one, exactly the same configurations are valid."""
+    model = engine.model
+    declared = {rule.id for rule in model.product.rules}  # not the tables the compiler adds (a multi's count)
+    rules = [r for r in dict.fromkeys(t.rule_id for t in model.tables) if r in declared]
+    if model.formulas or len(rules) > MAX_RULES_FOR_REDUNDANCY or not rules:
+        return []
+    try:
+        total = engine.count({})
+        findings = []
+        for rule in rules:
+            others = dataclasses.replace(model, tables=tuple(t for t in model.tables if t.rule_id != rule))
+            if JoinTree(others).count({}) == total:
+                findings.append(Finding("redundant_rule", False,
+                                        f"rule {rule} rules nothing out that the others allow", rule=rule))
+        return findings
+    except EngineLimitError:
+        return []
