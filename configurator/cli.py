@@ -22,8 +22,8 @@ from configurator.api.schemas import plain
 from configurator.bench import bench as run_bench
 from configurator.catalogs import load_compiled
 from rules.classify import classify as classify_product
-from rules.lint import lint as lint_product
 from rules.engine import Engine, engine_for
+from rules.lint import lint as lint_product
 
 app = typer.Typer(help="Mass-customization product configurator.", no_args_is_help=True, add_completion=False)
 
