@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -14,14 +17,28 @@ from configurator.api.routes import router
 from configurator.catalogs import load_compiled
 from configurator.db import make_engine, migrate
 from configurator.middleware import MAX_BODY_BYTES, BodyLimit, SecurityHeaders, ServerTiming
+from configurator.reloader import watch_catalog
 from configurator.settings import FRONTEND, load_settings
 from rules.engine import engine_for
 
 _log = logging.getLogger(__name__)
 
-def create_app(catalog_dir: str | Path | None = None, database_url: str | None = None) -> FastAPI:
-    """Build the app over the catalog in `catalog_dir` (the bundled samples by default)."""
-    settings = load_settings(catalog_dir, database_url)
+def create_app(
+    catalog_dir: str | Path | None = None, database_url: str | None = None, watch: bool | None = None
+) -> FastAPI:
+    """Build the app over the catalog in `catalog_dir` (the bundled samples by default), reloading it on changes
+    while it serves (unless `watch` is False or CONFIGURATOR_WATCH=0)."""
+    settings = load_settings(catalog_dir, database_url, watch)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(watch_catalog(app, settings.catalog_dir, stop)) if settings.watch else None
+        yield
+        stop.set()
+        if watcher is not None:
+            await watcher
+
     catalog = load_compiled([settings.catalog_dir])
     for loaded in catalog.products.values():
         engine_for(loaded.product, loaded.content_hash).prepare()
@@ -33,6 +50,7 @@ def create_app(catalog_dir: str | Path | None = None, database_url: str | None =
         description="Configure and price mass-customized products. Prices are always computed by the server.",
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
+        lifespan=lifespan,
     )
     app.state.catalog = catalog
     app.state.db = make_engine(settings.database_url)

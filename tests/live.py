@@ -13,12 +13,14 @@ from fastapi import FastAPI
 
 
 @contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """Serve `app` on a free loopback port; yields its base URL and stops it afterwards."""
+def serving(app: FastAPI, lifespan: bool = False) -> Iterator[str]:
+    """Serve `app` on a free loopback port (running its lifespan, such as the catalog watcher, if asked); yields
+    its base URL and stops it afterwards."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="on" if lifespan else "off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

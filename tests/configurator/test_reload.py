@@ -1,0 +1,90 @@
+"""Live reload under load: while four clients price and configure, the catalog file is replaced by a broken one,
+then by a fixed one with a new price: no request fails, the old price is served while the file is broken, and the
+new one within two seconds of the fix."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import httpx2
+
+from configurator.app import create_app
+from configurator.reloader import reload_catalog
+from rules.engine import compiled_engine
+from tests.conftest import BUNDLED, COMPLETE_BIKE
+from tests.live import serving
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write a file the way editors and deploys do: a new file moved over the old one."""
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(text)
+    os.replace(temporary, path)
+
+
+def test_a_broken_edit_never_fails_a_request_and_a_fix_is_served_within_two_seconds(tmp_path: Path) -> None:
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    original = (BUNDLED / "city-bike.yaml").read_text()
+    bike = folder / "city-bike.yaml"
+    bike.write_text(original)
+    app = create_app(folder, f"sqlite:///{tmp_path / 'db.sqlite'}", watch=True)
+    seen: list[tuple[float, int, str]] = []
+    stop = threading.Event()
+
+    def client(base: str, kind: int) -> None:
+        with httpx2.Client(base_url=base, timeout=30) as http:
+            while not stop.is_set():
+                if kind % 2:
+                    answer = http.post("/api/v1/products/city-bike/price", json={"selections": COMPLETE_BIKE})
+                    total = answer.json().get("total", "") if answer.status_code == 200 else ""
+                else:
+                    answer = http.post("/api/v1/products/city-bike/configure", json={"selections": {"gears": "hub8"}})
+                    total = ""
+                seen.append((time.monotonic(), answer.status_code, total))
+
+    with serving(app, lifespan=True) as base:
+        old = httpx2.post(f"{base}/api/v1/products/city-bike/price", json={"selections": COMPLETE_BIKE}).json()["total"]
+        threads = [threading.Thread(target=client, args=(base, k)) for k in range(4)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        _replace(bike, original.replace("base_price:", "base_price: [broken\nx:", 1))
+        time.sleep(1.5)
+        broken_errors = [str(e) for e in app.state.catalog.errors]
+        during = [total for _, _, total in seen if total]
+        fixed_at = time.monotonic()
+        _replace(bike, original.replace('base_price: "690.00"', 'base_price: "700.00"'))
+        deadline = fixed_at + 5
+        while time.monotonic() < deadline and not any(t > fixed_at and total != old and total for t, _, total in seen):
+            time.sleep(0.05)
+        time.sleep(0.3)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert seen and all(status == 200 for _, status, _ in seen), {status for _, status, _ in seen}
+    assert broken_errors and broken_errors[0].startswith(str(bike))  # file:line:col, for the merchandiser
+    assert set(during) == {old}  # the last good version kept serving
+    first_new = min(t for t, _, total in seen if total and total != old)
+    assert first_new - fixed_at <= 2.0
+    assert {total for t, _, total in seen if total and t > first_new + 0.1} == {str(Decimal(old) + 10)}
+
+
+def test_a_deleted_file_stops_being_offered_and_a_new_one_is_compiled_before_it_serves(tmp_path: Path) -> None:
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    for name in ("city-bike.yaml", "lighting-kit.yaml"):
+        (folder / name).write_text((BUNDLED / name).read_text())
+    app = create_app(folder, f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
+    (folder / "lighting-kit.yaml").unlink()
+    (folder / "coffee-gift-box.yaml").write_text((BUNDLED / "coffee-gift-box.yaml").read_text())
+    (folder / "city-bike.yaml").write_text("id: [")
+    catalog = reload_catalog(app, folder)
+    assert set(catalog.products) == {"city-bike", "coffee-gift-box"}  # the bike's last good version stays
+    assert app.state.catalog is catalog and [e.file for e in catalog.errors] == [str(folder / "city-bike.yaml")]
+    loaded = catalog.products["coffee-gift-box"]
+    assert compiled_engine(loaded.product, loaded.content_hash) is not None  # compiled before it was swapped in
