@@ -11,6 +11,7 @@ import logging
 import types
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Union, assert_never, get_args, get_origin
@@ -48,6 +49,12 @@ class LoadedProduct:
     content_hash: str
     # Line and column of each rule and option by id, for errors found later (when the engine compiles it).
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def version(self) -> str:
+        """The product's version: the hash of everything it was read from."""
+        return self.content_hash
 
     def error(self, element_id: str, message: str) -> CatalogError:
         """A CatalogError at the rule or option `element_id` (at the file's start if it has no position)."""

@@ -282,7 +282,10 @@ async def saved_link(request: Request, saved_id: str) -> Response:
     token = csrf.csrf_token(request)
     current = adjustments.current_selection(saved, history)
     selection = selection_from_fields(loaded.product, fields_of(current))
-    note = (f"Saved: share this configuration with its short link, /c/{saved.id}",)
+    note: tuple[str, ...] = (f"Saved: share this configuration with its short link, /c/{saved.id}",)
+    if saved.catalog_version != loaded.version:
+        note += ("It was saved with an earlier version of the catalog: anything that no longer fits is shown as "
+                 "it was saved, with what is wrong.",)
     view = await run_in_threadpool(product_view, engine_of(loaded), selection, [], token, None, note)
     if adjustments.adjustable(loaded.product):
         view = dataclasses.replace(view, settings=f"/c/{saved.id}/settings")

@@ -121,6 +121,10 @@ class SavedOut(BaseModel):
     catalog_version: str
     selections: Selections
     created_at: str
+    current: bool | None = Field(None, description="Whether it was saved with the catalog version on sale now.")
+    no_longer_fits: list[dict[str, Any]] = Field(
+        [], description="What in it the current catalog refuses (it is never altered to fit)."
+    )
 
 
 def _quote_out(quote: Quote) -> QuoteOut:
@@ -214,12 +218,23 @@ def save_configuration(request: Request, body: SaveRequest) -> SavedOut:
 
 
 @router.get("/configurations/{saved_id}", response_model=SavedOut)
-def read_configuration(db: DB, saved_id: str) -> SavedOut:
-    """A saved configuration."""
+def read_configuration(request: Request, db: DB, saved_id: str) -> SavedOut:
+    """A saved configuration as saved, and whether today's catalog still takes it (what it refuses, if not)."""
     saved = db.get(SavedConfiguration, saved_id)
     if saved is None:
         raise NotFound(f"no saved configuration '{saved_id}'")
-    return SavedOut(**saved.model_dump(exclude={"created_at"}), created_at=saved.created_at.isoformat())
+    out = SavedOut(**saved.model_dump(exclude={"created_at"}), created_at=saved.created_at.isoformat())
+    loaded = request.app.state.catalog.products.get(saved.product_id)
+    if loaded is None:
+        gone = {"rule": None, "option": None, "message": "the product is no longer on sale"}
+        return out.model_copy(update={"current": False, "no_longer_fits": [gone]})
+    return out.model_copy(update={"current": loaded.version == saved.catalog_version,
+                                  "no_longer_fits": no_longer_fits(loaded, saved.selections)})
+
+
+def no_longer_fits(loaded: LoadedProduct, selections: dict[str, Any]) -> list[dict[str, Any]]:
+    """What of a saved selection the product as loaded now refuses: unknown options and values, broken rules."""
+    return violations_out(engine_of(loaded).validate(selections).violations)
 
 
 class SettingsRequest(BaseModel):

@@ -77,6 +77,8 @@ def _summary(loaded: LoadedProduct) -> ProductSummary:
         face=found.face,
         faces=[found.face, *present],
         face_reason=found.reason,
+        version=loaded.version,
+        loaded_at=loaded.loaded_at.isoformat(),
     )
 
 

@@ -146,6 +146,8 @@ class ProductSummary(BaseModel):
     face: str
     faces: list[str]
     face_reason: str
+    version: str = Field(description="The product's version: a hash of its catalog file (and any table files).")
+    loaded_at: str = Field(description="When this server loaded that version (ISO 8601).")
 
 
 class OptionFaceOut(BaseModel):

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from configurator.app import create_app
 from configurator.cli import app as cli
 from configurator.db import create_api_key, find_api_key
+from configurator.reloader import reload_catalog
 from tests.conftest import BUNDLED, COMPLETE_BIKE
 
 
@@ -81,3 +82,24 @@ def test_apikey_create_prints_the_key_last(tmp_path: Path) -> None:
     with Session(application.state.db) as db:
         stored = find_api_key(db, key)
         assert stored is not None and stored.name == "storefront" and stored.key_hash != key
+
+
+def test_a_saved_configuration_says_what_the_current_catalog_refuses(tmp_path: Path) -> None:
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    bike = folder / "city-bike.yaml"
+    bike.write_text((BUNDLED / "city-bike.yaml").read_text())
+    app = create_app(folder, f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
+    client = TestClient(app)
+    listed = {p["id"]: p for p in client.get("/api/v1/products").json()}
+    assert len(listed["city-bike"]["version"]) == 64 and listed["city-bike"]["loaded_at"]
+    saved = client.post("/api/v1/configurations", json={"product_id": "city-bike",
+                                                         "selections": {"gears": "hub11", "belt_drive": True}}).json()
+    fresh = client.get(f"/api/v1/configurations/{saved['id']}").json()
+    assert fresh["current"] is True and fresh["no_longer_fits"] == []
+    bike.write_text(bike.read_text().replace("""then: 'gears in ["hub8", "hub11"]'""", """then: 'gears == "hub8"'"""))
+    reload_catalog(app, folder)
+    later = client.get(f"/api/v1/configurations/{saved['id']}").json()
+    assert later["current"] is False and later["selections"] == {"gears": "hub11", "belt_drive": True}
+    assert [v["rule"] for v in later["no_longer_fits"]] == ["belt-needs-hub"]
+    assert "earlier version of the catalog" in client.get(f"/c/{saved['id']}").text
