@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from configurator import dialog, errors, preferences, web
+from configurator import dialog, errors, merchant, preferences, web
 from configurator.api import profiles, quotes
 from configurator.api.routes import router
 from configurator.catalogs import load_compiled
@@ -62,6 +62,7 @@ def create_app(
     app.include_router(web.router)
     app.include_router(preferences.router)
     app.include_router(dialog.router)
+    app.include_router(merchant.router)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
 
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)

@@ -139,7 +139,10 @@ app.add_typer(apikey_app, name="apikey")
 
 
 @apikey_app.command("create")
-def apikey_create(name: Annotated[str, typer.Argument(help="Who the key is for.")]) -> None:
+def apikey_create(
+    name: Annotated[str, typer.Argument(help="Who the key is for.")],
+    admin: Annotated[bool, typer.Option("--admin", help="A merchandiser's key: opens the merchant page.")] = False,
+) -> None:
     """Create an API key; it is printed once, alone on the last line, and stored hashed."""
 
     from configurator.db import create_api_key, make_engine, migrate, writing
@@ -148,7 +151,7 @@ def apikey_create(name: Annotated[str, typer.Argument(help="Who the key is for."
     engine = make_engine(load_settings().database_url)
     migrate(engine)
     with writing(engine) as db:
-        key = create_api_key(db, name)
+        key = create_api_key(db, name, admin)
     typer.echo(f"API key for {name} (shown once; send it as the X-API-Key header):")
     typer.echo(key)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Column, event
+from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Field, Session, SQLModel, create_engine, select
@@ -71,6 +72,16 @@ class ApiKey(SQLModel, table=True):
     prefix: str = Field(max_length=16, index=True)
     key_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=_now)
+    admin: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})  # may open the merchant page
+
+
+class MerchantSession(SQLModel, table=True):
+    """A merchandiser's login: only the hash of the cookie's token is stored."""
+
+    __tablename__ = "merchant_session"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    api_key_id: int = Field(foreign_key="api_key.id")
+    expires_at: datetime
 
 
 class CustomerProfile(SQLModel, table=True):
@@ -162,10 +173,10 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_api_key(session: Session, name: str) -> str:
-    """Make a key, store its hash, and return the key itself (shown once)."""
+def create_api_key(session: Session, name: str, admin: bool = False) -> str:
+    """Make a key (an admin key opens the merchandiser page), store its hash, and return the key (shown once)."""
     key = "ck_" + secrets.token_urlsafe(24)
-    session.add(ApiKey(name=name, prefix=key[:8], key_hash=hash_key(key)))
+    session.add(ApiKey(name=name, prefix=key[:8], key_hash=hash_key(key), admin=admin))
     session.commit()
     return key
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session
 
 from configurator.app import create_app
+from configurator.db import create_api_key
 from configurator.form import query_of
 from tests.browser import browser, offline, shot
-from tests.conftest import megane_engine, random_session
+from tests.conftest import BUNDLED, megane_engine, random_session
 from tests.live import serving
 
 __all__ = ["browser"]
@@ -239,3 +242,29 @@ def test_help_me_choose_then_refine(page: Page, request: pytest.FixtureRequest) 
     shot(page, f"{name}-dialog-refined")
     page.get_by_role("link", name="Change my answers").click()
     expect(page.get_by_label("Steep climbs")).to_be_checked()
+
+
+def test_the_merchandiser_signs_in_and_sees_errors_and_lint(browser: Browser, tmp_path: Path) -> None:
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    (folder / "city-bike.yaml").write_text((BUNDLED / "city-bike.yaml").read_text())
+    (folder / "lighting-kit.yaml").write_text(
+        (BUNDLED / "lighting-kit.yaml").read_text().replace("- {min: 3, max: 10,", "- {min: 4, max: 10,")
+    )
+    (folder / "broken.yaml").write_text("id: broken\nname: Broken\ncurrency: EUR\nbase_price: '1'\nsteps: [\n")
+    app = create_app(folder, f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
+    with Session(app.state.db) as db:
+        admin = create_api_key(db, "merchandiser", admin=True)
+    with serving(app) as base:
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        page = context.new_page()
+        offline(page, base)
+        page.goto(base + "/merchant")
+        page.get_by_label("Admin key").fill(admin)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.locator("#load-errors")).to_contain_text("broken.yaml:6:1:")
+        expect(page.locator("#product-lighting-kit")).to_contain_text("tiers of extra-bulbs leave 3 units")
+        expect(page.locator("#product-city-bike")).to_contain_text("clean")
+        shot(page, "merchant")
+        context.close()
+    app.state.db.dispose()
