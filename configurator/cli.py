@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,7 @@ from configurator.catalogs import load_compiled
 from rules.classify import classify as classify_product
 from rules.engine import Engine, engine_for
 from rules.lint import lint as lint_product
+from rules.revision import compare
 
 app = typer.Typer(help="Mass-customization product configurator.", no_args_is_help=True, add_completion=False)
 
@@ -250,6 +252,56 @@ def lint(
             typer.echo(f"{loaded.file}:{line}:{col}: {'error' if f.error else 'warning'}: {f.kind}: {f.message}")
         typer.echo(f"{len(findings)} finding(s) in {len(catalog.products)} product(s)", err=True)
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The catalog before (file or folder).")],
+    new: Annotated[Path, typer.Argument(help="The catalog after (file or folder).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    database: Annotated[str | None, typer.Option(help="Also list the saved configurations this breaks.")] = None,
+) -> None:
+    """What changed between two catalog versions, and which configurations it makes invalid (counted exactly)."""
+    before, after = load_compiled([old]), load_compiled([new])
+    report: dict[str, Any] = {
+        "products_added": sorted(set(after.products) - set(before.products)),
+        "products_removed": sorted(set(before.products) - set(after.products)),
+        "products": [],
+    }
+    saved = _saved_selections(database) if database else {}
+    for product_id in sorted(set(before.products) & set(after.products)):
+        was, now = before.products[product_id], after.products[product_id]
+        if was.content_hash == now.content_hash:
+            continue
+        old_engine, new_engine = (engine_for(x.product, x.content_hash) for x in (was, now))
+        change = dataclasses.asdict(compare(old_engine, new_engine))
+        change["invalid_examples"] = [{k: plain(v) for k, v in e.items()} for e in change["invalid_examples"]]
+        change["saved_broken"] = [
+            saved_id for saved_id, (pid, chosen) in saved.items()
+            if pid == product_id and old_engine.validate(chosen).consistent
+            and not new_engine.validate(chosen).consistent
+        ]
+        report["products"].append(change)
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, default=str))
+        return
+    for key in ("products_added", "products_removed"):
+        if report[key]:
+            typer.echo(f"{key.replace('_', ' ')}: {', '.join(report[key])}")
+    for change in report["products"]:
+        typer.echo(f"{change['product']}:")
+        for key, value in change.items():
+            if key != "product" and value not in ((), [], None, False):
+                typer.echo(f"  {key.replace('_', ' ')}: {value}")
+
+
+def _saved_selections(database: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    from sqlmodel import Session, select
+
+    from configurator.db import SavedConfiguration, make_engine
+
+    with Session(make_engine(database)) as db:
+        return {row.id: (row.product_id, dict(row.selections)) for row in db.exec(select(SavedConfiguration))}
 
 
 @app.command()

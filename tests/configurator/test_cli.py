@@ -8,8 +8,10 @@ from typing import Any
 
 from typer.testing import CliRunner
 
+from catalog.loader import load_product
 from catalog.schema_export import schema_text
 from configurator.cli import app
+from rules.engine import engine_for
 from tests.conftest import BUNDLED
 
 runner = CliRunner()
@@ -226,3 +228,25 @@ def test_lint_names_file_line_and_rule_and_fails_on_errors(tmp_path: Path) -> No
     }]
     clean = runner.invoke(app, ["lint", str(BUNDLED / "city-bike.yaml")])
     assert clean.exit_code == 0 and clean.stdout == ""
+
+
+def test_diff_names_the_changes_and_counts_what_became_invalid(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    text = (BUNDLED / "city-bike.yaml").read_text()
+    (old / "city-bike.yaml").write_text(text)
+    tightened = text.replace("""then: 'gears in ["hub8", "hub11"]'""", """then: 'gears == "hub8"'""")
+    (new / "city-bike.yaml").write_text(tightened.replace('base_price: "690.00"', 'base_price: "700.00"'))
+    (new / "lighting-kit.yaml").write_text((BUNDLED / "lighting-kit.yaml").read_text())
+    result = runner.invoke(app, ["diff", str(old), str(new), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["products_added"] == ["lighting-kit"] and report["products_removed"] == []
+    [bike] = report["products"]
+    assert bike["rules_changed"] == ["belt-needs-hub"] and bike["prices_changed"] == ["base_price"]
+    # Exactly the old configurations with a belt on the 11-speed hub: the engine counts them with those two fixed.
+    loaded = load_product(old / "city-bike.yaml")
+    lost = engine_for(loaded.product, loaded.content_hash).count({"belt_drive": True, "gears": "hub11"})
+    assert bike["became_invalid"] == lost > 0 and bike["became_valid"] == 0
+    assert all(e["belt_drive"] is True and e["gears"] == "hub11" for e in bike["invalid_examples"])
