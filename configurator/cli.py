@@ -126,14 +126,17 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     catalog: Annotated[Path | None, typer.Option(help="Catalog folder (default: the bundled samples).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes (each loads and watches the catalog).")] = 1,
 ) -> None:
     """Serve the shop and the JSON API."""
+    import os
+
     import uvicorn
 
-    from configurator.app import create_app
-
-    typer.echo(f"Serving the configurator on http://{host}:{port}/", err=True)
-    uvicorn.run(create_app(catalog), host=host, port=port, log_level="info")
+    if catalog is not None:
+        os.environ["CONFIGURATOR_CATALOG"] = str(catalog)  # every worker process builds its own app from it
+    typer.echo(f"Serving the configurator on http://{host}:{port}/ ({workers} process(es))", err=True)
+    uvicorn.run("configurator.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 apikey_app = typer.Typer(help="Manage storefront API keys.", no_args_is_help=True)

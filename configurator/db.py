@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Column, event
+from sqlalchemy import JSON, Column, event, text
 from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
@@ -149,6 +149,8 @@ def _standard_json(value: Any) -> str:
 
 
 WRITE_OPTION = "configurator_write"
+# The PostgreSQL advisory lock migrations hold (any number, the same in every process).
+MIGRATION_LOCK = 7_300_001
 
 
 def writing(engine: Engine) -> Session:
@@ -157,13 +159,16 @@ def writing(engine: Engine) -> Session:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to date with the Alembic migrations."""
+    """Bring the schema up to date with the Alembic migrations; several processes starting at once take turns
+    (SQLite's write lock, a PostgreSQL advisory lock), so each finds the schema made or makes it alone."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
