@@ -14,17 +14,27 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from catalog.schema import BooleanOption, MultiOption, SingleOption, Tiers
+from catalog.schema import (
+    BooleanOption,
+    ConstraintRule,
+    ExcludesRule,
+    MultiOption,
+    Product,
+    RequiresRule,
+    SingleOption,
+    Tiers,
+)
+from rules.compile import compile_product
 from rules.domains import default_value
 from rules.engine import Engine
-from rules.errors import EngineLimitError
+from rules.errors import EngineLimitError, RuleError
 from rules.jointree import JoinTree
 from rules.pricing import from_price
 from rules.selection import show_value
 
 Kind = Literal[
-    "void_product", "dead_value", "forced_value", "default_conflict", "redundant_rule", "unreachable_step",
-    "price_anomaly",
+    "void_product", "dead_value", "forced_value", "default_conflict", "redundant_rule", "idle_rule",
+    "unreachable_step", "price_anomaly",
 ]
 # Rules implied by the others are found by counting without each rule: a join tree apiece, so only this many.
 MAX_RULES_FOR_REDUNDANCY = 40
@@ -52,7 +62,7 @@ def lint(engine: Engine) -> list[Finding]:
             for v in state.violations
         ]
     findings = _values(engine) + _defaults(engine) + _steps(engine) + _prices(engine)
-    return findings + _redundant(engine)
+    return findings + _redundant(engine) + _idle(engine)
 
 
 def _values(engine: Engine) -> list[Finding]:
@@ -161,3 +171,25 @@ def _redundant(engine: Engine) -> list[Finding]:
         return findings
     except EngineLimitError:
         return []
+
+
+def _idle(engine: Engine) -> list[Finding]:
+    """Rules whose condition (`if`) holds in no valid configuration: they never apply."""
+    product = engine.model.product
+    conditional = [r for r in product.rules if isinstance(r, RequiresRule | ExcludesRule | ConstraintRule) and r.when]
+    if engine.model.formulas or len(product.rules) > MAX_RULES_FOR_REDUNDANCY:
+        return []
+    findings = []
+    for rule in conditional:
+        probe = {"id": "lint:condition", "type": "constraint", "message": "condition", "expr": rule.when}
+        data = product.model_dump(by_alias=True, mode="json")
+        data["rules"] = [*data["rules"], probe]
+        try:
+            holds = JoinTree(compile_product(Product.model_validate(data))).count({})
+        except (EngineLimitError, RuleError):
+            continue
+        if holds == 0:
+            findings.append(Finding("idle_rule", False, f"rule {rule.id} never applies: its condition "
+                                                        f"({rule.when}) holds in no valid configuration",
+                                    rule=rule.id))
+    return findings

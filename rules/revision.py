@@ -20,9 +20,10 @@ from rules.compile import CompiledModel
 from rules.engine import Engine
 from rules.errors import EngineLimitError
 from rules.jointree import JoinTree
+from rules.pricing import price_selection
 from rules.sat import SOLVER, SatModel
 
-# Old configurations looked at for examples of what became invalid.
+# Old configurations looked at for examples of what became invalid, and priced again where prices changed.
 EXAMPLE_SEARCH = 20_000
 EXAMPLES = 3
 
@@ -47,6 +48,8 @@ class Revision:
     became_invalid: int | None = None
     became_valid: int | None = None
     invalid_examples: tuple[Mapping[str, Any], ...] = ()
+    changed_price: int | None = None  # valid before and after, at another price (where few enough to price all)
+    price_examples: tuple[Mapping[str, Any], ...] = ()
 
 
 def compare(old: Engine, new: Engine) -> Revision:
@@ -82,16 +85,27 @@ def _counted(revision: Revision, old: Engine, new: Engine) -> Revision:
     joint = dataclasses.replace(old.model, tables=old.model.tables + new.model.tables)
     both = JoinTree(joint).count({})
     before, after = old.count({}), new.count({})
-    examples = []
-    if before > both:
+    invalid: list[dict[str, Any]] = []
+    repriced: list[dict[str, Any]] = []
+    seen = 0
+    if before > both or revision.prices_changed:
         for solution in _solutions(old, EXAMPLE_SEARCH):
+            seen += 1
             if not new.check(solution).consistent:
-                examples.append(solution)
-                if len(examples) == EXAMPLES:
-                    break
+                invalid.append(solution)
+            elif revision.prices_changed and _total(old, solution) != _total(new, solution):
+                repriced.append(solution)
+    counted_all = seen == before  # every old configuration was looked at: the price count is exact
+    changed = (len(repriced) if counted_all else None) if revision.prices_changed else 0
     return dataclasses.replace(revision, counted=True, valid_before=before, valid_after=after,
                                became_invalid=before - both, became_valid=after - both,
-                               invalid_examples=tuple(examples))
+                               invalid_examples=tuple(invalid[:EXAMPLES]), changed_price=changed,
+                               price_examples=tuple(repriced[:EXAMPLES]))
+
+
+def _total(engine: Engine, selection: Mapping[str, Any]) -> Any:
+    priced = price_selection(engine, selection)
+    return None if priced.price is None else priced.price.total
 
 
 def _solutions(engine: Engine, limit: int) -> Iterator[dict[str, Any]]:

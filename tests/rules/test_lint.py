@@ -44,6 +44,10 @@ CASES: list[tuple[str, Engine, set[tuple[str, Any]]]] = [
         {"id": "s-red", "type": "requires", "message": "S red.", "if": 'size == "S"', "then": 'colour == "red"'},
         {"id": "s-blue", "type": "excludes", "message": "S not blue.", "if": 'size == "S"', "then": 'colour == "blue"'},
     )), {("s-red", None), ("s-blue", None)}),
+    ("idle_rule", _engine([SIZE, COLOUR], (
+        {"id": "no-l", "type": "constraint", "message": "No L.", "expr": 'size != "L"'},
+        {"id": "l-red", "type": "requires", "message": "L is red.", "if": 'size == "L"', "then": 'colour == "red"'},
+    )), {("l-red", None)}),
     ("unreachable_step", _engine([], ({"id": "red", "type": "constraint", "message": "R.", "expr": 'colour == "red"'},),
                                  steps=[{"id": "one", "label": "One", "options": [SIZE]},
                                         {"id": "two", "label": "Two", "options": [COLOUR]}]), {("two", None)}),

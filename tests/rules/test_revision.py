@@ -44,6 +44,8 @@ def test_the_changes_and_the_configurations_they_invalidate_match_enumeration() 
     assert change.became_invalid == len(before - after) > 0
     assert change.became_valid == len(after - before)
     assert change.invalid_examples
+    # Base price and the price of b changed: every configuration valid in both costs something else now.
+    assert change.changed_price == len(before & after) > 0
     for example in change.invalid_examples:
         assert _key({k: frozenset(v) if isinstance(v, list) else v for k, v in example.items()}) in before - after
 
@@ -55,3 +57,12 @@ def test_changed_values_are_listed_and_not_counted() -> None:
     change = compare(Engine(compile_product(OLD)), Engine(compile_product(Product.model_validate(data))))
     assert change.values_added == (("s0", "d"),) and change.options_changed == ("s0",)
     assert not change.counted and change.became_invalid is None
+
+
+def test_a_value_price_change_reprices_exactly_the_configurations_with_that_value() -> None:
+    rules = [{"id": "r1", "type": "requires", "message": "A needs b0.", "if": 's0 == "a"', "then": "b0"}]
+    change = compare(Engine(compile_product(OLD)), Engine(compile_product(_product(rules, b_price="5"))))
+    assert change.prices_changed == ("s0.b",) and change.became_invalid == 0
+    with_b = [c for c in solutions(OLD) if c["s0"] == "b"]
+    assert change.changed_price == len(with_b) > 0
+    assert all(example["s0"] == "b" for example in change.price_examples)
