@@ -214,7 +214,7 @@ def save_configuration(request: Request, body: SaveRequest) -> SavedOut:
     """Save a (partial) selection under a short id to share or come back to; its values must fit the product."""
     saved = save_selection(loaded_product(request, body.product_id), body.selections)
     store(request, saved)
-    return SavedOut(**saved.model_dump(exclude={"created_at"}), created_at=saved.created_at.isoformat())
+    return saved_out(request, saved)
 
 
 @router.get("/configurations/{saved_id}", response_model=SavedOut)
@@ -223,6 +223,11 @@ def read_configuration(request: Request, db: DB, saved_id: str) -> SavedOut:
     saved = db.get(SavedConfiguration, saved_id)
     if saved is None:
         raise NotFound(f"no saved configuration '{saved_id}'")
+    return saved_out(request, saved)
+
+
+def saved_out(request: Request, saved: SavedConfiguration) -> SavedOut:
+    """A saved configuration as saved, with whether today's catalog takes it."""
     out = SavedOut(**saved.model_dump(exclude={"created_at"}), created_at=saved.created_at.isoformat())
     loaded = request.app.state.catalog.products.get(saved.product_id)
     if loaded is None:
