@@ -24,6 +24,7 @@ class BenchResult:
     compile_s: float
     step_ms_p50: float
     step_ms_p99: float
+    step_ms_max: float
     peak_mb: float
     baseline_step_ms_p50: float
     speedup: float
@@ -31,6 +32,8 @@ class BenchResult:
     sessions: int
     steps: int
     baseline_steps: int
+    completed_sessions: int  # sessions that reached a complete configuration
+    valid: bool = True  # False: the model has no valid configuration at all, so there is nothing to step through
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""
@@ -45,6 +48,9 @@ def bench(product: Product, sessions: int = 5, seed: int = 0, baseline_steps: in
     rng = random.Random(seed)
     timings: list[float] = []
     selections: list[dict[str, Any]] = []
+    if not engine.valid_domains({}).consistent:
+        return BenchResult(compile_s, 0.0, 0.0, 0.0, _peak_mb(), 0.0, 0.0, _backend(engine), sessions, 0, 0, 0, False)
+    completed = 0
     for _ in range(sessions):
         selection: dict[str, Any] = {}
         state = engine.valid_domains(selection)
@@ -59,6 +65,7 @@ def bench(product: Product, sessions: int = 5, seed: int = 0, baseline_steps: in
             timings.append(time.perf_counter() - began)
             selections.append(dict(selection))
             assert state.consistent, "a value from a valid domain must keep the selection consistent"
+        completed += 1
     sample = _spread(len(selections), baseline_steps)
     baseline, same_steps = [], []
     # The straightforward method, one SAT call per open value: on the engine's own solver where it has one.
@@ -69,21 +76,31 @@ def bench(product: Product, sessions: int = 5, seed: int = 0, baseline_steps: in
         sat.domains(fixed)
         baseline.append(time.perf_counter() - began)
         same_steps.append(timings[index])
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     base_p50 = statistics.median(baseline) if baseline else 0.0
     mine_p50 = statistics.median(same_steps) if same_steps else 0.0
     return BenchResult(
         compile_s=compile_s,
         step_ms_p50=_percentile(timings, 50) * 1000,
         step_ms_p99=_percentile(timings, 99) * 1000,
-        peak_mb=peak_mb,
+        step_ms_max=max(timings, default=0.0) * 1000,
+        peak_mb=_peak_mb(),
         baseline_step_ms_p50=base_p50 * 1000,
         speedup=base_p50 / mine_p50 if mine_p50 else 0.0,
-        backend="jointree" if engine.backend.name == "tree" else "sat",
+        backend=_backend(engine),
         sessions=sessions,
         steps=len(timings),
         baseline_steps=len(baseline),
+        completed_sessions=completed,
     )
+
+
+def _backend(engine: Engine) -> str:
+    return "jointree" if engine.backend.name == "tree" else "sat"
+
+
+def _peak_mb() -> float:
+    """The process's peak resident memory so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _pick(engine: Engine, state: Any, option: Any, selection: dict[str, Any], rng: random.Random) -> Any:

@@ -386,6 +386,10 @@ def bench_command(
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
         return
+    if not result.valid:
+        typer.echo(f"{product} has no valid configuration: there are no steps to measure "
+                   f"(compiled in {result.compile_s:.2f} s; `configurator lint` names the conflicting rules)")
+        return
     for key, figure in result.as_dict().items():
         typer.echo(f"{key}: {figure}")
 
