@@ -17,7 +17,9 @@ _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _GROUPS = {"mandatory", "optional", "alternative", "or"}
 _CARDINALITY = re.compile(r"^\[(\d+)(?:\.\.(\d+|\*))?\]$")
 _TYPES = {"Integer", "String", "Real"}
-_TOKEN = re.compile(r'\s*(?:(?P<op><=>|=>|[!&|()])|"(?P<quoted>[^"]*)"|(?P<name>[A-Za-z_][A-Za-z0-9_]*))')
+_TOKEN = re.compile(r'\s*(?:(?P<op><=>|=>|[!&|()])|"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<name>[A-Za-z_][A-Za-z0-9_]*))')
+# A quoted name: anything but an unescaped double quote.
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
 @dataclass
@@ -169,7 +171,7 @@ def _parse_tree(lines: list[str], file: str) -> tuple[_Feature, list[tuple[int, 
     root: _Feature | None = None
     constraints: list[tuple[int, str]] = []
     for number, raw in enumerate(lines, start=1):
-        text = raw.split("//", 1)[0].rstrip()
+        text = _without_comment(raw).rstrip()
         if not text.strip():
             continue
         stripped = text.strip()
@@ -208,6 +210,28 @@ def _parse_tree(lines: list[str], file: str) -> tuple[_Feature, list[tuple[int, 
     return root, constraints
 
 
+def _without_comment(line: str) -> str:
+    """The line up to a `//` comment; a `//` inside a quoted name is part of the name."""
+    quoted = False
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if char == "\\" and quoted:
+            index += 2
+            continue
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and line.startswith("//", index):
+            return line[:index]
+        index += 1
+    return line
+
+
+def _unescape(name: str) -> str:
+    """A quoted name's text, its escaped characters (\\" and \\\\) as themselves."""
+    return re.sub(r"\\(.)", r"\1", name)
+
+
 def _feature_name(text: str, file: str, number: int) -> str:
     first = text.split()[0]
     if first in _TYPES:
@@ -215,10 +239,10 @@ def _feature_name(text: str, file: str, number: int) -> str:
     if first == "Boolean":
         text = text[len(first) :].strip()
     if text.startswith('"'):
-        end = text.find('"', 1)
-        if end < 0:
+        quoted = _QUOTED.match(text)
+        if quoted is None:
             raise SourceError(file, number, "unterminated feature name")
-        name, rest = text[1:end], text[end + 1 :].strip()
+        name, rest = _unescape(quoted[1]), text[quoted.end() :].strip()
     else:
         name, _, rest = text.partition(" ")
         name = name.split("{", 1)[0]
@@ -246,7 +270,8 @@ class _Constraint:
             if match["op"]:
                 self.tokens.append(("op", match["op"]))
             else:
-                self.tokens.append(("name", match["quoted"] if match["quoted"] is not None else match["name"]))
+                quoted = match["quoted"]
+                self.tokens.append(("name", _unescape(quoted) if quoted is not None else match["name"]))
             pos = match.end()
         self.index = 0
 
