@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 
-from catalog.errors import ConfiguratorError
+from catalog.errors import CatalogErrors, ConfiguratorError
 
 
 class SourceError(ConfiguratorError):
@@ -31,10 +34,36 @@ class ImportResult:
     header: list[str] = field(default_factory=list)
 
 
+class ImportRefused(ConfiguratorError):
+    """An import whose catalog file the loader refuses: nothing is written, the loader's errors say why."""
+
+
 def write_import(result: ImportResult, out: Path) -> Path:
-    """Write `<id>.yaml` and its tables under `<id>/` in `out`; return the YAML path."""
-    product_id = str(result.product["id"])
+    """Write `<id>.yaml` and its tables under `<id>/` in `out` once the loader accepts them; return the YAML path.
+
+    The files are written to a folder beside `out` first and loaded from there, so an import never leaves a
+    catalog file that does not load (ImportRefused, with the loader's `file:line:col` errors, instead).
+    """
+    from catalog.loader import load_product  # the loader reads catalogs; importers only write them
+
     out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out) as trial:
+        path = _write(result, Path(trial))
+        try:
+            load_product(path)
+        except CatalogErrors as exc:
+            raise ImportRefused(f"the imported catalog does not load: {exc}") from None
+        product_id = str(result.product["id"])
+        if (Path(trial) / product_id).exists():
+            shutil.rmtree(out / product_id, ignore_errors=True)
+            os.replace(Path(trial) / product_id, out / product_id)
+        os.replace(path, out / path.name)
+    return out / path.name
+
+
+def _write(result: ImportResult, out: Path) -> Path:
+    """Write the catalog file and its tables into `out`."""
+    product_id = str(result.product["id"])
     if result.tables:
         (out / product_id).mkdir(exist_ok=True)
     for name, rows in result.tables.items():

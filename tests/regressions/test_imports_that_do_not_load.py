@@ -1,0 +1,22 @@
+"""An import wrote a catalog file the loader then refused (a constraint over the expression limit): an import is
+now loaded before it is written, and refused with the loader's errors, leaving nothing behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalog.importers.result import ImportRefused, write_import
+from catalog.importers.uvl import import_uvl
+
+
+def test_an_import_the_loader_refuses_writes_nothing(tmp_path: Path) -> None:
+    names = [f"Feature_{i:04d}" for i in range(400)]
+    tree = "\n".join(f"            {name}" for name in names)
+    source = tmp_path / "wide.uvl"
+    source.write_text(f"features\n    Root\n        optional\n{tree}\nconstraints\n    {' | '.join(names)}\n")
+    out = tmp_path / "out"
+    with pytest.raises(ImportRefused, match=r"does not load: .*wide.*\.yaml:\d+:\d+"):
+        write_import(import_uvl(source), out)
+    assert [p.name for p in out.iterdir()] == []
