@@ -8,10 +8,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from catalog.importers.result import ImportResult, SourceError, single_choice_product
+from catalog.importers.xcsp3 import import_xcsp3
 
 
 def import_xcsp(source: Path, product_id: str | None = None) -> ImportResult:
-    """Read an XCSP 2.1 file (optionally .gz or .xz) into a product with one single-choice option per variable."""
+    """Read an XCSP 2.1 or XCSP3 file (optionally .gz or .xz) into a product with one single-choice option per
+    variable."""
     file = str(source)
     try:
         root = ET.fromstring(_read(source))
@@ -20,7 +22,11 @@ def import_xcsp(source: Path, product_id: str | None = None) -> ImportResult:
     except ET.ParseError as exc:
         raise SourceError(file, exc.position[0], f"invalid XML: {exc}") from None
     if root.tag != "instance":
-        raise SourceError(file, 0, "not an XCSP 2.1 <instance>")
+        raise SourceError(file, 0, "not an XCSP <instance>")
+    if root.get("format") == "XCSP3":
+        return import_xcsp3(root, _read(source).decode("utf-8", "replace"), source, product_id or _stem(source))
+    if root.find("presentation") is None and root.find("domains") is None:
+        raise SourceError(file, 0, "neither XCSP 2.1 (no <presentation> or <domains>) nor XCSP3 (format=\"XCSP3\")")
     domains = {d.get("name", ""): _domain(d.text or "", file) for d in root.iter("domain")}
     variables: dict[str, list[str]] = {}
     for var in root.iter("variable"):

@@ -81,3 +81,47 @@ class Oracle:
             v: [x for x in values if self.solver.solve(assumptions=[*base, self.lit[(v, x)]])]
             for v, values in self.domains.items()
         }
+
+
+def read_xcsp3(path: Path) -> tuple[dict[str, list[str]], Tables]:
+    """Domains and allowed tuples of an XCSP3 file of one-dimensional arrays, unary bounds and support tables."""
+    import lzma
+    import re
+
+    root = ET.fromstring(lzma.decompress(path.read_bytes()) if path.suffix == ".xz" else path.read_bytes())
+    domains: dict[str, list[str]] = {}
+    for array in root.iter("array"):
+        low, high = (array.text or "").split("..")
+        for i in range(int((array.get("size") or "[0]").strip("[]"))):
+            domains[f"{array.get('id')}[{i}]"] = [str(v) for v in range(int(low), int(high) + 1)]
+
+    def names(items: list[str]) -> list[str]:
+        out = []
+        for item in items:
+            ranged = re.fullmatch(r"(\w+)\[(\d+)\.\.(\d+)\]", item)
+            out += [f"{ranged[1]}[{i}]" for i in range(int(ranged[2]), int(ranged[3]) + 1)] if ranged else [item]
+        return out
+
+    tables: Tables = []
+    bounds = {"le": int.__le__, "lt": int.__lt__, "ge": int.__ge__, "gt": int.__gt__, "eq": int.__eq__}
+
+    def use(template: ET.Element, args: list[str]) -> None:
+        if template.tag == "intension":
+            test = bounds[(template.text or "").strip()[:2]]
+            domains[args[0]] = [v for v in domains[args[0]] if test(int(v), int(args[1]))]
+            return
+        listed = names((template.findtext("list") or "").split())
+        scope = [args[int(n[1:])] if n.startswith("%") and n != "%..." else n for n in listed if n != "%..."]
+        scope += args[len(scope):] if "%..." in listed else []
+        rows = [t.replace(" ", "").split(",") for t in re.findall(r"\(([^()]*)\)", template.findtext("supports") or "")]
+        tables.append((scope, rows))
+
+    for element in root.find("constraints") or []:
+        if element.tag == "group":
+            for args in element.iter("args"):
+                use(element[0], names((args.text or "").split()))
+        else:
+            use(element, [])
+    allowed = {v: set(values) for v, values in domains.items()}  # rows with a value a bound took away never apply
+    kept = [(scope, [r for r in rows if all(x in allowed[v] for v, x in zip(scope, r))]) for scope, rows in tables]
+    return domains, kept

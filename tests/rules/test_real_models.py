@@ -22,7 +22,7 @@ from rules.engine import Engine, engine_for
 from rules.sat import SatModel
 from rules.selection import parse_selection
 from tests.conftest import BUNDLED
-from tests.rules.oracle import Oracle, read_clib, read_xcsp
+from tests.rules.oracle import Oracle, read_clib, read_xcsp, read_xcsp3
 
 BR4CP = {"small": (139, 147, 8, 172_056), "medium": (148, 174, 10, 278_744)}
 UVL = {"berkeleydb": (76, 20), "busybox_2010-05-02_14-17-07": (631, 681), "automotive01": (2513, 2833)}
@@ -37,6 +37,7 @@ def imported(benchmarks: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
     paths["big"] = write_import(import_xcsp(benchmarks / "renault-br4cp" / "big" / "contraintes.xml.gz"), out)
     for name in UVL:
         paths[name] = write_import(import_uvl(benchmarks / "uvl-models" / f"{name}.uvl"), out)
+    paths["xcsp3"] = write_import(import_xcsp(benchmarks / "renault-xcsp3" / "RenaultMod-00.xml.xz"), out)
     return {name: load_product(path) for name, path in paths.items()}
 
 
@@ -92,6 +93,19 @@ def _agree(engine: Engine, oracle: Oracle, rng: random.Random, picks: int) -> No
         assert {k: [str(v) for v in d.values] for k, d in state.domains.items()} == expected
         option = rng.choice(sorted(expected))
         choices[option] = rng.choice(expected[option])
+
+
+def test_xcsp3_renault_imports_and_its_domains_agree_with_an_independent_check(
+    benchmarks: Path, imported: dict[str, LoadedProduct]
+) -> None:
+    product = imported["xcsp3"].product
+    domains, tables = read_xcsp3(benchmarks / "renault-xcsp3" / "RenaultMod-00.xml.xz")
+    assert len(product.options()) == 111 and len(product.rules) == len(tables)  # one table per extension use
+    oracle = Oracle(domains, tables)
+    assert {o.id: len(o.values) for o in product.options() if isinstance(o, SingleOption)} == {
+        v: len(values) for v, values in oracle.domains.items()
+    }
+    _agree(_engine(imported["xcsp3"]), oracle, random.Random(11), picks=4)
 
 
 def test_megane_domains_agree_with_an_independent_check(benchmarks: Path, imported: dict[str, LoadedProduct]) -> None:
