@@ -103,6 +103,8 @@ class Explainer:
         return guards
 
     def _guard(self, lits: tuple[int, ...]) -> int:
+        if len(lits) == 1:
+            return lits[0]  # one value: its own literal is the guard (no variable added per question)
         if lits not in self._guards:
             sat = self.sat
             guard = sat.fresh()

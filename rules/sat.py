@@ -22,6 +22,9 @@ from rules.tables import Array
 SOLVER = "g4"
 # Models kept as witnesses: a stored model that agrees with a later selection proves its values possible.
 POOL_SIZE = 1024
+# Spent covering clauses (each with a trigger variable) kept before the solver is rebuilt without them, so that
+# long sessions stay as fast and as small as short ones.
+REBUILD_AFTER = 400
 # Tables over at most this many combinations are encoded as clauses forbidding the missing ones.
 DIRECT_GRID = 256
 
@@ -41,9 +44,12 @@ class SatModel:
         self.guarded = guarded
         self.ids = pool
         self.solver = Solver(name=SOLVER, bootstrap_with=self._clauses())
+        self._model_top = pool.top  # every id the model's own clauses use is at most this
         self.witnesses = np.zeros((POOL_SIZE, self.values), dtype=bool)
         self.stored = 0
         self.all_rules = list(self.selectors.values())
+        self.temporary = 0  # covering clauses added since the solver was built
+        self.rebuilds = 0
 
     def _clauses(self) -> list[list[int]]:
         """The model's clauses (made again on demand: keeping them would double the memory of large models)."""
@@ -87,6 +93,16 @@ class SatModel:
             clauses.append([-self.selectors[formula.rule_id], root] if guarded else [root])
         return clauses
 
+    def rebuild(self) -> None:
+        """A new solver with the model's clauses alone: the covering calls' spent clauses and triggers dropped."""
+        self.solver.delete()
+        # Ids past the model's own are spent triggers: numbering starts again after the model's, so a rebuilt
+        # solver is no larger than the first (named ids, such as tuples', keep theirs).
+        self.ids.top = self._model_top
+        self.solver = Solver(name=SOLVER, bootstrap_with=self._clauses())
+        self.temporary = 0
+        self.rebuilds += 1
+
     def fresh(self) -> int:
         """A new variable for clauses added later (such as choice guards)."""
         return int(self.ids.id())
@@ -124,6 +140,8 @@ class SatModel:
 
     def fast_domains(self, fixed: Mapping[int, int]) -> Array | None:
         """Valid domains: unit propagation prunes, stored models witness, covering SAT calls settle the rest."""
+        if self.temporary >= REBUILD_AFTER and not self.guarded:
+            self.rebuild()
         base = self.choice_lits(fixed) + self.all_rules
         ok, implied = self.solver.propagate(assumptions=base)
         if not ok:
@@ -147,6 +165,7 @@ class SatModel:
             self.solver.set_phases(lits)
             found = self.solve([*base, trigger])
             self.solver.add_clause([-trigger])
+            self.temporary += 1
             if not found:
                 break
             model = self._last_model()
