@@ -256,6 +256,11 @@ class ProductChecker:
     def expression(self, loc: Loc, text: str | None, *, formula: bool = False) -> None:
         if text is None:
             return
+        limit = self.product.limits.expression_length
+        if len(text) > limit:
+            self.fail(loc, f"an expression of {len(text)} characters is longer than the limit of {limit}; "
+                           f"`limits: {{expression_length: {len(text)}}}` raises it (for imported models)")
+            return
         try:
             expr = parse_expression(text)
             if formula:

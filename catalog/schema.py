@@ -50,7 +50,10 @@ ValueId = Annotated[
     BeforeValidator(_as_text),
     StringConstraints(min_length=1, max_length=200, pattern=r"^[^`\n\r\t]+$"),
 ]
-Expression = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+# Hand-written expressions stay short; an imported model's file may raise its own limit (`limits:`) up to the cap.
+MAX_EXPRESSION = 4000
+MAX_IMPORTED_EXPRESSION = 100_000
+Expression = Annotated[str, StringConstraints(min_length=1, max_length=MAX_IMPORTED_EXPRESSION)]
 Face = Literal["collaborative", "transparent", "cosmetic", "adaptive"]
 Scalar = bool | int | Amount | str
 
@@ -401,6 +404,14 @@ class Question(_Strict):
     answers: list[Answer] = Field(min_length=2, max_length=20)
 
 
+class Limits(_Strict):
+    """Limits meant for hand-written files, which an imported model may raise explicitly."""
+
+    expression_length: int = Field(
+        MAX_EXPRESSION, ge=1, le=MAX_IMPORTED_EXPRESSION, description="The longest expression the file may hold."
+    )
+
+
 class Product(_Strict):
     """A customizable product: the top level of a catalog file."""
 
@@ -419,6 +430,7 @@ class Product(_Strict):
         [], description="Extra price lists; the first one in the product's currency also sets its rounding and tax."
     )
     preview: Preview | None = Field(None, description="A live picture of the configuration as the shopper builds it.")
+    limits: Limits = Limits()
     questions: list[Question] = Field(
         [], max_length=20, description="'Help me choose': questions whose answers make choices for the shopper."
     )

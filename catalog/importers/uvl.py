@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from catalog.expressions import FUNCTIONS, KEYWORDS
 from catalog.importers.result import ImportResult, SourceError, option_label
+from catalog.schema import MAX_EXPRESSION
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _GROUPS = {"mandatory", "optional", "alternative", "or"}
@@ -58,11 +60,11 @@ def import_uvl(source: Path, product_id: str | None = None) -> ImportResult:
                 "id": f"constraint{number}",
                 "type": "constraint",
                 "expr": expr,
-                "message": f"Feature rule: {text.strip()}",
+                "message": f"Feature rule: {_shortened(text.strip())}",
             }
         )
     ident = product_id or source.name.removesuffix(".uvl")
-    product = {
+    product: dict[str, Any] = {
         "id": ident,
         "name": option_label(root.name),
         "description": f"Imported from the UVL model {source.name}: {len(features)} features.",
@@ -85,7 +87,15 @@ def import_uvl(source: Path, product_id: str | None = None) -> ImportResult:
         ],
         "rules": rules,
     }
+    longest = max(len(rule.get("expr", "")) for rule in rules)
+    if longest > MAX_EXPRESSION:  # a limit meant for hand-written files, raised for this one explicitly
+        product["limits"] = {"expression_length": longest}
     return ImportResult(product, {}, [f"Imported from the UVL model {source.name} by `configurator import uvl`."])
+
+
+def _shortened(text: str, most: int = 300) -> str:
+    """A constraint as a shopper reads it in a message: its start, where it is very long."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _walk(feature: _Feature, out: list[_Feature]) -> None:
