@@ -5,7 +5,6 @@ once and kept as a session in a secure, http-only cookie (only the token's hash 
 from __future__ import annotations
 
 import functools
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from catalog.loader import Catalog
 from configurator import csrf
-from configurator.db import MerchantSession, Quote, find_api_key, writing
+from configurator.db import MerchantSession, Quote, find_api_key, hash_key, writing
 from configurator.matrix import FaceCell, faces_view
 from configurator.web import MAX_FORM_FIELDS, render
 from rules.engine import Engine, engine_for
@@ -75,16 +74,12 @@ def merchant_view(catalog: Catalog, quotes: list[Quote], token: str) -> Merchant
                         faces_view(products), recent, token)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _signed_in(request: Request) -> bool:
     token = request.cookies.get(COOKIE)
     if not token:
         return False
     with Session(request.app.state.db) as db:
-        found = db.get(MerchantSession, _hash(token[:200]))
+        found = db.get(MerchantSession, hash_key(token[:200]))
     return found is not None and found.expires_at.replace(tzinfo=UTC) > datetime.now(UTC)
 
 
@@ -129,7 +124,7 @@ def _open_session(request: Request, key: str) -> str | None:
             return None
         token = secrets.token_urlsafe(32)
         expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
-        db.add(MerchantSession(token_hash=_hash(token), api_key_id=found.id, expires_at=expires))
+        db.add(MerchantSession(token_hash=hash_key(token), api_key_id=found.id, expires_at=expires))
         db.commit()
         return token
 
@@ -149,7 +144,7 @@ async def merchant_logout(request: Request) -> Response:
 
 def _close_session(request: Request, token: str) -> None:
     with writing(request.app.state.db) as db:
-        found = db.get(MerchantSession, _hash(token))
+        found = db.get(MerchantSession, hash_key(token))
         if found is not None:
             db.delete(found)
             db.commit()
