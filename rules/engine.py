@@ -27,6 +27,7 @@ from catalog.schema import (
     TextOption,
 )
 from rules.backend import Backend, BackendName, make_backend
+from rules.changes import LeastChanges
 from rules.compile import CompiledModel, compile_product
 from rules.cost import Cost
 from rules.domains import Domains, OptionDomain, default_value, missing, option_domain, option_domains
@@ -143,18 +144,24 @@ class Engine:
     def obstacles(self, selections: Mapping[str, Any]) -> Obstacles | None:
         """Each option's alternatives, and for every value it cannot take the fewest other choices in its way, in
         one pass; None where the backend has no such pass or a value is not the option's own."""
-        return self.outlook(selections)[1]
+        parsed = parse_selection(self.model, selections)
+        changes = self._least_changes(parsed)
+        return None if changes is None else obstacles_of(self.model, parsed, changes)
 
     def outlook(self, selections: Mapping[str, Any]) -> tuple[Domains, Obstacles | None]:
         """The selection's state (as `validate`) and its obstacles, from the one pass where the backend has it."""
         parsed = parse_selection(self.model, selections)
-        changes = None if parsed.violations else self.backend.least_changes(parsed.fixed)
+        changes = self._least_changes(parsed)
         if changes is None:
             return self._validate(parsed), None
         obstacles = obstacles_of(self.model, parsed, changes)
         if not all((costs == 0).any() for costs in changes.costs):
             return self._validate(parsed), obstacles  # the violations say why
         return option_domains(self.model, parsed, [costs == 0 for costs in changes.costs]), obstacles
+
+    def _least_changes(self, parsed: Parsed) -> LeastChanges | None:
+        """The backend's least-changes pass over a parsed selection (None: bad values, or no such pass)."""
+        return None if parsed.violations else self.backend.least_changes(parsed.fixed)
 
     def explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation:
         """A minimal set of choices and rules that together rule the value out: by table look-ups where one rule
