@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,7 +26,7 @@ from catalog.schema import (
     Tiers,
 )
 from rules.compile import compile_product
-from rules.domains import default_value
+from rules.domains import OptionDomain, default_value
 from rules.engine import Engine
 from rules.errors import EngineLimitError, RuleError
 from rules.jointree import JoinTree
@@ -61,13 +62,13 @@ def lint(engine: Engine) -> list[Finding]:
             Finding("void_product", True, f"no configuration is valid: {v.message}", rule=v.rule_id)
             for v in state.violations
         ]
-    findings = _values(engine) + _defaults(engine) + _steps(engine) + _prices(engine)
+    domains = state.domains  # with no choices: what every check below reads
+    findings = _values(engine, domains) + _defaults(engine, domains) + _steps(engine, domains) + _prices(engine)
     return findings + _redundant(engine) + _idle(engine)
 
 
-def _values(engine: Engine) -> list[Finding]:
+def _values(engine: Engine, domains: Mapping[str, OptionDomain]) -> list[Finding]:
     """Dead values (no valid configuration takes them) and forced options (only one value possible)."""
-    domains = engine.valid_domains({}).domains
     findings = []
     for option in engine.model.options.values():
         offered: list[Any]
@@ -93,9 +94,8 @@ def _values(engine: Engine) -> list[Finding]:
     return findings
 
 
-def _defaults(engine: Engine) -> list[Finding]:
+def _defaults(engine: Engine, domains: Mapping[str, OptionDomain]) -> list[Finding]:
     """Defaults no valid configuration has."""
-    domains = engine.valid_domains({}).domains
     findings = []
     for option in engine.model.options.values():
         default = default_value(option)
@@ -108,9 +108,8 @@ def _defaults(engine: Engine) -> list[Finding]:
     return findings
 
 
-def _steps(engine: Engine) -> list[Finding]:
+def _steps(engine: Engine, domains: Mapping[str, OptionDomain]) -> list[Finding]:
     """Steps where every option is decided by the rules: nothing left for the shopper."""
-    domains = engine.valid_domains({}).domains
     findings = []
     for step in engine.model.product.steps:
         choosable = [o for o in step.options if len(domains[o.id].values) != 1 or not engine.model.option_vars[o.id]]
