@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from typing import Literal, Protocol
 
 import numpy as np
-from pysat.solvers import Solver
 
 from rules.changes import ChangeTree, LeastChanges
 from rules.compile import CompiledModel
@@ -21,7 +20,7 @@ from rules.cost import Cost
 from rules.errors import EngineLimitError
 from rules.jointree import JoinTree
 from rules.optimum import cheapest_assignment, cheapest_by_maxsat
-from rules.sat import SOLVER, SatModel
+from rules.sat import SatModel
 from rules.tables import Array
 
 BackendName = Literal["tree", "sat"]
@@ -149,17 +148,10 @@ class SatBackend:
 
     def count(self, fixed: Fixed) -> int:
         """Exact count by enumerating solutions (blocking each on the value literals), up to SAT_COUNT_LIMIT."""
-        sat = self.sat
-        values = sat.values
-        with self._lock, Solver(name=SOLVER, bootstrap_with=sat._clauses()) as solver:
-            assumptions = sat.choice_lits(fixed)
-            found = 0
-            while solver.solve(assumptions=assumptions):
-                found += 1
-                if found > SAT_COUNT_LIMIT:
-                    raise EngineLimitError(f"more than {SAT_COUNT_LIMIT:,} configurations: too many to count here")
-                model = solver.get_model()[:values]
-                solver.add_clause([-lit for lit in model if lit > 0])
+        with self._lock:
+            found = sum(1 for _ in self.sat.solutions(fixed, SAT_COUNT_LIMIT + 1))
+        if found > SAT_COUNT_LIMIT:
+            raise EngineLimitError(f"more than {SAT_COUNT_LIMIT:,} configurations: too many to count here")
         return found
 
     def cheapest(self, fixed: Fixed, cost: Cost) -> list[int] | None:

@@ -13,15 +13,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pysat.solvers import Solver
-
 from catalog.schema import MultiOption, Product, SingleOption
 from rules.compile import CompiledModel
 from rules.engine import Engine
 from rules.errors import EngineLimitError
 from rules.jointree import JoinTree
 from rules.pricing import price_selection
-from rules.sat import SOLVER, SatModel
+from rules.sat import SatModel
 
 # Old configurations looked at for examples of what became invalid, and priced again where prices changed.
 EXAMPLE_SEARCH = 20_000
@@ -110,16 +108,8 @@ def _total(engine: Engine, selection: Mapping[str, Any]) -> Any:
 
 def _solutions(engine: Engine, limit: int) -> Iterator[dict[str, Any]]:
     """Complete valid configurations (catalog values), by SAT enumeration, up to `limit` of them."""
-    sat = SatModel(engine.model, guarded=False)
-    with Solver(name=SOLVER, bootstrap_with=sat._clauses()) as solver:
-        for _ in range(limit):
-            if not solver.solve():
-                return
-            found = solver.get_model()[: sat.values]
-            solver.add_clause([-lit for lit in found if lit > 0])
-            true = {lit for lit in found if lit > 0}
-            fixed = {var: next(i for i, lit in enumerate(lits) if lit in true) for var, lits in enumerate(sat.lits)}
-            yield engine.selection_of(fixed)
+    for values in SatModel(engine.model, guarded=False).solutions({}, limit):
+        yield engine.selection_of(dict(enumerate(values)))
 
 
 def _same_variables(a: CompiledModel, b: CompiledModel) -> bool:

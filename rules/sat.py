@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 from pysat.card import CardEnc, EncType
@@ -122,9 +122,24 @@ class SatModel:
 
     def model_values(self) -> list[int]:
         """The value index of every variable in the last model."""
-        true = np.flatnonzero(self._last_model())
+        return self._indices(np.flatnonzero(self._last_model()))
+
+    def _indices(self, true: Array) -> list[int]:
+        """The value index of every variable, from the flat indices of the value literals that are true."""
         index = {int(self.var_of[k]): int(k) - (self.lits[int(self.var_of[k])][0] - 1) for k in true}
         return [index.get(var, 0) for var in range(len(self.lits))]
+
+    def solutions(self, fixed: Mapping[int, int], limit: int) -> Iterator[list[int]]:
+        """Complete valid assignments extending `fixed` (a value index per variable), each once, up to `limit`: a
+        solver of their own, every model found blocked on its value literals."""
+        with Solver(name=SOLVER, bootstrap_with=self._clauses()) as solver:
+            assumptions = self.choice_lits(fixed)
+            for _ in range(limit):
+                if not solver.solve(assumptions=assumptions):
+                    return
+                found = solver.get_model()[: self.values]
+                solver.add_clause([-lit for lit in found if lit > 0])
+                yield self._indices(np.flatnonzero(np.asarray(found) > 0))
 
     def domains(self, fixed: Mapping[int, int]) -> Array | None:
         """Valid domains by one SAT call per value not yet seen in a model (the straightforward method)."""
