@@ -319,12 +319,7 @@ class Reasons:
                 if not self._fits() and (option.id, value_id) != self.focus:
                     return self._to_change(option.id, value), False
                 why = self.engine.explain(rest, option.id, value)
-        if why.possible:
-            return "", True
-        said = " ".join(dict.fromkeys(why.messages))
-        if not why.choices:
-            return said, True
-        return f"Not with {self._phrase(why.choices)}: {said}", True
+        return why.words(self.labels), True
 
     def _fits(self) -> bool:
         """Whether a solver explanation is expected to end within the budget."""

@@ -124,7 +124,5 @@ def _reason(engine: Engine, base: Mapping[str, Any], answer: Answer) -> str:
             return f"Not with {choice_phrase(labels.get(option_id, option_id), shown)}."
         why = engine.explain({k: v for k, v in base.items() if k != option_id}, option_id, value)
         if not why.possible:
-            said = " ".join(dict.fromkeys(why.messages))
-            named = ", ".join(choice_phrase(labels.get(n, n), v) for n, v in why.choices)
-            return f"Not with {named}: {said}" if named else said
+            return why.words(labels)
     return "Not possible with your other answers and choices."

@@ -16,7 +16,7 @@ import numpy as np
 from catalog.schema import MultiOption
 from rules.compile import CompiledModel
 from rules.sat import SatModel
-from rules.selection import Parsed, SelectionError, Violation, parse_selection, show_value
+from rules.selection import Parsed, SelectionError, Violation, choice_phrase, parse_selection, show_value
 from rules.tables import Array
 
 
@@ -30,6 +30,14 @@ class Explanation:
     choices: tuple[tuple[str, Any], ...] = ()
     rules: tuple[str, ...] = ()
     messages: tuple[str, ...] = ()
+
+    def words(self, labels: Mapping[str, str]) -> str:
+        """The explanation as a shopper reads it: "Not with <choices>: <the rules' messages>" ("" if possible)."""
+        if self.possible:
+            return ""
+        said = " ".join(dict.fromkeys(self.messages))
+        named = ", ".join(choice_phrase(labels.get(name, name), value) for name, value in self.choices)
+        return f"Not with {named}: {said}" if named else said
 
 
 @dataclass(frozen=True)
