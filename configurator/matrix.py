@@ -7,7 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from catalog.schema import Product
-from rules.classify import FACES, classify
+from rules.classify import FACES, classify, listed
+
+# Option labels listed per placement; the rest are counted.
+MOST = 12
 
 
 @dataclass(frozen=True)
@@ -40,15 +43,9 @@ def faces_view(products: Iterable[Product]) -> tuple[FaceCell, ...]:
         labels = {o.id: o.label or o.id for o in product.options()}
         in_use = [labels[o.id] for o in product.options() if o.customization.timing == "use"]
         placed[found.face].append(PlacedProduct(
-            product.id, product.name, found.reason, _listed([labels[i] for i in found.changes_product]),
-            _listed([labels[i] for i in found.changes_representation]), _listed(list(in_use)),
+            product.id, product.name, found.reason, listed([labels[i] for i in found.changes_product], MOST),
+            listed([labels[i] for i in found.changes_representation], MOST), listed(list(in_use), MOST),
         ))
     cells = (("collaborative", True, True), ("transparent", True, False), ("cosmetic", False, True),
              ("adaptive", False, False))
     return tuple(FaceCell(face, p, r, tuple(placed[face])) for face, p, r in cells)
-
-
-def _listed(labels: list[str], most: int = 12) -> str:
-    """Labels joined, the long tail counted rather than listed."""
-    shown = ", ".join(labels[:most])
-    return f"{shown} and {len(labels) - most} more" if len(labels) > most else shown

@@ -122,14 +122,14 @@ def _placement(options: tuple[OptionFace, ...]) -> tuple[Face, str]:
     product = [o.option for o in options if o.face in ("collaborative", "transparent")]
     looks = [o.option for o in options if o.face in ("collaborative", "cosmetic")]
     if product and looks:
-        changes = f"the shopper changes the product ({_few(product)}) and its representation ({_few(looks)})"
+        changes = f"the shopper changes the product ({listed(product)}) and its representation ({listed(looks)})"
         return "collaborative", changes
     if product:
-        return "transparent", f"the product itself changes ({_few(product)}), its presentation does not"
+        return "transparent", f"the product itself changes ({listed(product)}), its presentation does not"
     if looks:
-        return "cosmetic", f"only the representation changes ({_few(looks)}); the product is standard"
+        return "cosmetic", f"only the representation changes ({listed(looks)}); the product is standard"
     in_use = [o.option for o in options if o.reason.startswith("the customer adjusts")]
-    return "adaptive", f"a standard product the customer adapts in use ({_few(in_use)})" if in_use else (
+    return "adaptive", f"a standard product the customer adapts in use ({listed(in_use)})" if in_use else (
         "a standard product"
     )
 
@@ -170,5 +170,7 @@ def _spread(option: AnyOption, amounts: Mapping[str | bool, Decimal]) -> Decimal
             assert_never(option)
 
 
-def _few(ids: list[str]) -> str:
-    return ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+def listed(items: list[str], most: int = 3) -> str:
+    """Items joined, the long tail counted rather than listed ("a, b, c and 4 more")."""
+    shown = ", ".join(items[:most])
+    return f"{shown} and {len(items) - most} more" if len(items) > most else shown
