@@ -63,9 +63,17 @@ def shop_suggestions(
 ) -> tuple[dict[str, Any], frozenset[str], dict[str, Any]]:
     """For the shop's pages: the selection with what the visitor's profile tells filled in, the options whose value
     the profile chose, and recommendations from order history (a profile that is gone is no profile)."""
-    _, preferences = shop_profile(database, profile_id)
+    filled, inferred, recommended = suggest(database, engine, selection, shop_profile(database, profile_id)[1])
+    return filled, frozenset(inferred), recommended
+
+
+def suggest(
+    database: Database, engine: Engine, selection: Mapping[str, Any], preferences: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The selection with what the preferences tell filled in, the values they chose (see `apply_profile`), and
+    recommendations for the options still open from the product's order history."""
     filled, inferred = apply_profile(engine, selection, preferences)
-    return filled, frozenset(inferred), recommend(engine, filled, history_of(database, engine.model.product.id))
+    return filled, inferred, recommend(engine, filled, history_of(database, engine.model.product.id))
 
 
 def shop_profile(database: Database, profile_id: str | None) -> tuple[str | None, dict[str, Any]]:

@@ -9,13 +9,12 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
+from configurator import profiles
 from configurator.api.quotes import KeyId, OptionalKeyId
 from configurator.api.routes import ERRORS, engine_of, loaded_product
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text, plain
 from configurator.db import CustomerProfile, Quote, writing
-from configurator.profiles import apply_profile, history_of, preferences_of
-from rules.engine import Engine
-from rules.recommendation import recommend
+from configurator.profiles import preferences_of
 
 router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}})
 
@@ -50,16 +49,6 @@ class SuggestOut(BaseModel):
     recommended: dict[str, Any] = Field(description="Per open option, what customers who chose alike chose most.")
 
 
-def suggestions(
-    engine: Engine, selection: dict[str, Any], preferences: dict[str, Any], history: list[dict[str, Any]]
-) -> SuggestOut:
-    """Inferred defaults, the filled selection and recommendations for it."""
-    filled, _ = apply_profile(engine, selection, preferences)
-    inferred = {k: v for k, v in filled.items() if k not in selection}
-    recommended = {name: plain(value) for name, value in recommend(engine, filled, history).items()}
-    return SuggestOut(inferred=inferred, selections=filled, recommended=recommended)
-
-
 @router.post("/profiles", status_code=201, response_model=ProfileOut)
 def create_profile(request: Request, key: KeyId, body: ProfileRequest) -> ProfileOut:
     """Store a customer's profile for this storefront's key."""
@@ -87,5 +76,8 @@ def suggest(request: Request, product_id: str, body: SuggestRequest, key: Option
     from what customers who chose alike chose; a profile needs the key that made it."""
     loaded = loaded_product(request, product_id)
     preferences = preferences_of(request.app.state.db, body.profile_id, key)
-    history = history_of(request.app.state.db, loaded.product.id)
-    return suggestions(engine_of(loaded), dict(body.selections), preferences, history)
+    selection = dict(body.selections)
+    filled, _, recommended = profiles.suggest(request.app.state.db, engine_of(loaded), selection, preferences)
+    inferred = {k: v for k, v in filled.items() if k not in selection}
+    return SuggestOut(inferred=inferred, selections=filled,
+                      recommended={name: plain(value) for name, value in recommended.items()})
