@@ -87,7 +87,7 @@ def import_uvl(source: Path, product_id: str | None = None) -> ImportResult:
         ],
         "rules": rules,
     }
-    longest = max(len(rule.get("expr", "")) for rule in rules)
+    longest = max(len(rule.get(key, "")) for rule in rules for key in ("expr", "if", "then"))
     if longest > MAX_EXPRESSION:  # a limit meant for hand-written files, raised for this one explicitly
         product["limits"] = {"expression_length": longest}
     return ImportResult(product, {}, [f"Imported from the UVL model {source.name} by `configurator import uvl`."])
