@@ -2,11 +2,12 @@
 
 Each answers, for fixed variable values, the valid domains, whether a completion exists, a completion leaning
 towards preferred values, the exact count and the cheapest completion. The join tree answers all of them in time
-linear in its size; SAT answers where the tree would be too large, with counting by enumeration up to a limit.
+linear in its size; SAT answers where the tree would be too large, with an exact model counter on its clauses.
 """
 
 from __future__ import annotations
 
+import collections
 import functools
 import threading
 from collections.abc import Callable, Mapping
@@ -17,6 +18,7 @@ import numpy as np
 from rules.changes import ChangeTree, LeastChanges
 from rules.compile import CompiledModel
 from rules.cost import Cost
+from rules.counter import count_models
 from rules.errors import EngineLimitError
 from rules.jointree import JoinTree
 from rules.optimum import cheapest_assignment, cheapest_by_maxsat
@@ -27,8 +29,9 @@ BackendName = Literal["tree", "sat"]
 Fixed = Mapping[int, int]
 # Preferred value per variable, given the values fixed so far (conditional defaults depend on earlier values).
 Prefer = Callable[[Fixed], Mapping[int, int]]
-# The most configurations SAT enumerates to count exactly.
-SAT_COUNT_LIMIT = 100_000
+# Recent selections' domains the SAT backend keeps: a selection that adds choices to one of them starts from its
+# domains (a further choice only takes values away), and the same selection asked again is answered at once.
+RECENT_DOMAINS = 16
 
 
 class Backend(Protocol):
@@ -46,7 +49,7 @@ class Backend(Protocol):
         """A full valid assignment extending `fixed`, leaning towards preferred values; None if there is none."""
 
     def count(self, fixed: Fixed) -> int:
-        """The exact number of complete valid assignments extending `fixed` (EngineLimitError if too many)."""
+        """The exact number of complete valid assignments extending `fixed`."""
 
     def cheapest(self, fixed: Fixed, cost: Cost) -> list[int] | None:
         """The cheapest full assignment extending `fixed` (price rules included where the method can hold them)."""
@@ -121,6 +124,8 @@ class SatBackend:
         self.model = model
         self._sat: SatModel | None = None
         self._lock = threading.Lock()
+        self._recent: collections.deque[tuple[dict[int, int], Array | None]] = collections.deque(maxlen=RECENT_DOMAINS)
+        self._slices = value_slices(model)
 
     @property
     def sat(self) -> SatModel:
@@ -130,10 +135,28 @@ class SatBackend:
         return self._sat
 
     def domains(self, fixed: Fixed) -> list[Array] | None:
-        """Domains by propagation, a pool of witnesses and covering calls."""
+        """Domains by propagation, a pool of witnesses and covering calls, bounded by a recent subset's domains."""
         with self._lock:
-            found = self.sat.fast_domains(fixed)
-        return None if found is None else split(self.model, found)
+            known, bound = self._bound(fixed)
+            found = bound if known else self.sat.fast_domains(fixed, bound)
+            if not known:
+                if found is not None:
+                    found.setflags(write=False)  # shared with later calls through the recent domains
+                self._recent.append((dict(fixed), found))
+        return None if found is None else [found[part] for part in self._slices]
+
+    def _bound(self, fixed: Fixed) -> tuple[bool, Array | None]:
+        """(True, the domains) where they follow from a recent selection; else (False, the tightest bound)."""
+        best: Array | None = None
+        items = fixed.items()
+        for seen, found in self._recent:
+            if not seen.items() <= items:
+                continue
+            if found is None or len(seen) == len(fixed):
+                return True, found  # a superset of an inconsistent selection is inconsistent
+            if best is None or found.sum() < best.sum():
+                best = found
+        return False, best
 
     def check(self, fixed: Fixed) -> bool:
         """One solver call."""
@@ -147,12 +170,9 @@ class SatBackend:
         return None if assignment is None else dict(enumerate(assignment))
 
     def count(self, fixed: Fixed) -> int:
-        """Exact count by enumerating solutions (blocking each on the value literals), up to SAT_COUNT_LIMIT."""
+        """Exact count by an exact model counter on the model's clauses (rules/counter.py)."""
         with self._lock:
-            found = sum(1 for _ in self.sat.solutions(fixed, SAT_COUNT_LIMIT + 1))
-        if found > SAT_COUNT_LIMIT:
-            raise EngineLimitError(f"more than {SAT_COUNT_LIMIT:,} configurations: too many to count here")
-        return found
+            return count_models(self.sat, fixed)
 
     def cheapest(self, fixed: Fixed, cost: Cost) -> list[int] | None:
         """MaxSAT with the price rules as soft clauses where it can hold them, else by option prices alone."""
@@ -167,10 +187,16 @@ class SatBackend:
         return None
 
 
+def value_slices(model: CompiledModel) -> list[slice]:
+    """Where each variable's values lie in a flat array over all values."""
+    sizes = [len(v.values) for v in model.variables]
+    ends = np.cumsum(sizes).tolist() if sizes else []
+    return [slice(end - size, end) for size, end in zip(sizes, ends)]
+
+
 def split(model: CompiledModel, flat: Array) -> list[Array]:
     """A flat array over all values, cut into one array per variable."""
-    sizes = [len(v.values) for v in model.variables]
-    return np.split(flat, np.cumsum(sizes)[:-1]) if sizes else []
+    return [flat[part] for part in value_slices(model)]
 
 
 def make_backend(model: CompiledModel, name: BackendName | None = None) -> Backend:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, assert_never
@@ -83,7 +84,7 @@ def option_domain(
             if not variables:  # no rule mentions it: every value of its own stays possible
                 return OptionDomain(option.id, option.type, _free_values(option), (), selected)
             var = variables[0]
-            values = tuple(v for v, ok in zip(model.variables[var].values, possible[var]) if ok)
+            values = tuple(itertools.compress(model.variables[var].values, possible[var].tolist()))
             return OptionDomain(option.id, option.type, values, (), selected)
         case _:
             assert_never(option)

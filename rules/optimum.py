@@ -233,7 +233,7 @@ def cheapest_by_maxsat(
 def _soft_terms(model: CompiledModel, sat: SatModel, cost: Cost, with_rules: bool) -> _Soft | None:
     """Sort the price terms by how MaxSAT weighs them; None if a condition or formula is beyond it."""
     tabulator = _tabulator(model)
-    soft = _Soft(sat._clauses(), cost.value_costs(model))
+    soft = _Soft(list(sat.clauses), cost.value_costs(model))
 
     def atom(expr: Expr) -> Atom | None:
         mentioned = tabulator.scope(expr)

@@ -23,8 +23,10 @@ SOLVER = "g4"
 # Models kept as witnesses: a stored model that agrees with a later selection proves its values possible.
 POOL_SIZE = 1024
 # Spent covering clauses (each with a trigger variable) kept before the solver is rebuilt without them, so that
-# long sessions stay as fast and as small as short ones.
-REBUILD_AFTER = 400
+# long sessions stay as fast and as small as short ones. A spent clause is satisfied for good (the solver drops it
+# when it simplifies), so what stays is one variable each: a rebuild (the model's clauses are kept) costs about as
+# much as a few dozen calls.
+REBUILD_AFTER = 2000
 # Tables over at most this many combinations are encoded as clauses forbidding the missing ones.
 DIRECT_GRID = 256
 
@@ -43,8 +45,9 @@ class SatModel:
         self.selectors = {rule: pool.id(("rule", rule)) for rule in dict.fromkeys(rule_ids)} if guarded else {}
         self.guarded = guarded
         self.ids = pool
-        self.solver = Solver(name=SOLVER, bootstrap_with=self._clauses())
-        self._model_top = pool.top  # every id the model's own clauses use is at most this
+        self.clauses = self._clauses()  # kept for rebuilds and other solvers: making them again costs more
+        self.solver = Solver(name=SOLVER, bootstrap_with=self.clauses)
+        self.model_top = pool.top  # every id the model's own clauses use is at most this
         self.witnesses = np.zeros((POOL_SIZE, self.values), dtype=bool)
         self.stored = 0
         self.all_rules = list(self.selectors.values())
@@ -52,7 +55,7 @@ class SatModel:
         self.rebuilds = 0
 
     def _clauses(self) -> list[list[int]]:
-        """The model's clauses (made again on demand: keeping them would double the memory of large models)."""
+        """The model's clauses."""
         model, pool, guarded = self.model, self.ids, self.guarded
         clauses: list[list[int]] = []
         for lits in self.lits:
@@ -98,8 +101,8 @@ class SatModel:
         self.solver.delete()
         # Ids past the model's own are spent triggers: numbering starts again after the model's, so a rebuilt
         # solver is no larger than the first (named ids, such as tuples', keep theirs).
-        self.ids.top = self._model_top
-        self.solver = Solver(name=SOLVER, bootstrap_with=self._clauses())
+        self.ids.top = self.model_top
+        self.solver = Solver(name=SOLVER, bootstrap_with=self.clauses)
         self.temporary = 0
         self.rebuilds += 1
 
@@ -117,8 +120,7 @@ class SatModel:
 
     def _last_model(self) -> Array:
         """The value literals of the last model, as a flat boolean array over all values."""
-        model = np.asarray(self.solver.get_model()[: self.values])
-        return np.asarray(model > 0)
+        return np.fromiter(self.solver.get_model()[: self.values], dtype=np.int64, count=self.values) > 0
 
     def model_values(self) -> list[int]:
         """The value index of every variable in the last model."""
@@ -132,7 +134,7 @@ class SatModel:
     def solutions(self, fixed: Mapping[int, int], limit: int) -> Iterator[list[int]]:
         """Complete valid assignments extending `fixed` (a value index per variable), each once, up to `limit`: a
         solver of their own, every model found blocked on its value literals."""
-        with Solver(name=SOLVER, bootstrap_with=self._clauses()) as solver:
+        with Solver(name=SOLVER, bootstrap_with=self.clauses) as solver:
             assumptions = self.choice_lits(fixed)
             for _ in range(limit):
                 if not solver.solve(assumptions=assumptions):
@@ -153,23 +155,27 @@ class SatModel:
                 possible |= self._last_model()
         return possible
 
-    def fast_domains(self, fixed: Mapping[int, int]) -> Array | None:
-        """Valid domains: unit propagation prunes, stored models witness, covering SAT calls settle the rest."""
+    def fast_domains(self, fixed: Mapping[int, int], bound: Array | None = None) -> Array | None:
+        """Valid domains: unit propagation prunes, stored models witness, covering SAT calls settle the rest.
+
+        `bound`, the domains of a subset of these choices, is an upper bound (a further choice only takes values
+        away): what it rules out needs no proof again.
+        """
         if self.temporary >= REBUILD_AFTER and not self.guarded:
             self.rebuild()
         base = self.choice_lits(fixed) + self.all_rules
         ok, implied = self.solver.propagate(assumptions=base)
         if not ok:
             return None
+        candidates = np.ones(self.values, dtype=bool) if bound is None else bound.copy()
+        dead = np.array([-lit - 1 for lit in implied or [] if lit < 0 and -lit <= self.values], dtype=np.int64)
+        candidates[dead] = False
         possible = np.zeros(self.values, dtype=bool)
         chosen = np.array([lit - 1 for lit in self.choice_lits(fixed)], dtype=np.int64)
         pool = self.witnesses[: min(self.stored, POOL_SIZE)]
         agreeing = pool[:, chosen].all(axis=1)
         if agreeing.any():
             possible |= pool[agreeing].any(axis=0)
-        candidates = np.ones(self.values, dtype=bool)
-        dead = np.array([-lit - 1 for lit in implied or [] if lit < 0 and -lit <= self.values], dtype=np.int64)
-        candidates[dead] = False
         open_values = np.flatnonzero(candidates & ~possible)
         while len(open_values):
             # One call asks for a model with at least one value still unproven; leaning towards those values,

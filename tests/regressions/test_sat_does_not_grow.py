@@ -36,7 +36,7 @@ def test_the_sat_backend_stays_the_same_size_and_right_over_a_long_session(monke
     # Each rebuild follows 10 covering calls, each of which used to leave a variable behind for good:
     # without them the solver would have outgrown this bound.
     assert solver.rebuilds >= 2
-    assert max(sizes) <= solver._model_top + 50 + 10 + solver.values
+    assert max(sizes) <= solver.model_top + 50 + 10 + solver.values
 
 
 def test_explanations_add_no_variables_for_one_value_choices() -> None:
