@@ -10,7 +10,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from catalog.errors import ConfiguratorError
+from catalog.errors import CatalogErrors, ConfiguratorError
 from catalog.importers.clib import import_clib
 from catalog.importers.result import ImportResult, write_import
 from catalog.importers.uvl import import_uvl
@@ -22,8 +22,11 @@ from configurator.api.routes import classification_out
 from configurator.api.schemas import plain
 from configurator.bench import bench as run_bench
 from configurator.catalogs import load_compiled
+from configurator.modelcache import load_compiled_file
 from rules.classify import classify as classify_product
+from rules.compile import CompiledModel
 from rules.engine import Engine, engine_for
+from rules.errors import RuleError
 from rules.lint import lint as lint_product
 from rules.revision import compare
 
@@ -45,17 +48,35 @@ def _fail(message: str) -> NoReturn:
 
 
 def _product(catalog_path: Path, product_id: str) -> LoadedProduct:
+    return _cached(catalog_path, product_id)[0]
+
+
+def _engine(catalog_path: Path, product_id: str) -> Engine:
+    loaded, model = _cached(catalog_path, product_id)
+    return Engine(model) if model is not None else engine_for(loaded.product, loaded.content_hash)
+
+
+def _cached(catalog_path: Path, product_id: str) -> tuple[LoadedProduct, CompiledModel | None]:
+    """A catalog file's product and compiled model from the disk cache (configurator/modelcache.py); for a folder,
+    or where the file has errors, loaded as `check` does, to report them."""
+    if catalog_path.is_file():
+        try:
+            loaded, model = load_compiled_file(catalog_path)
+        except (CatalogErrors, RuleError, OSError):
+            pass
+        else:
+            if loaded.product.id == product_id:
+                return loaded, model
+    return _load(catalog_path, product_id), None
+
+
+def _load(catalog_path: Path, product_id: str) -> LoadedProduct:
     catalog = load_catalog([catalog_path])
     if product_id in catalog.products:
         return catalog.products[product_id]
     for error in catalog.errors:
         typer.echo(str(error), err=True)
     _fail(f"no valid product '{product_id}' in {catalog_path} (products: {', '.join(sorted(catalog.products))})")
-
-
-def _engine(catalog_path: Path, product_id: str) -> Engine:
-    loaded = _product(catalog_path, product_id)
-    return engine_for(loaded.product, loaded.content_hash)
 
 
 def _selections(engine: Engine, pairs: list[str] | None) -> dict[str, Any]:

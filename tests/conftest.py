@@ -29,6 +29,9 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# The CLI's disk cache of compiled models (configurator/modelcache.py) goes to a folder of the test run's own.
+os.environ["CONFIGURATOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="configurator-cache-")
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "catalog" / "products"
 BENCHMARKS = ROOT.parent / "shared" / "benchmarks"

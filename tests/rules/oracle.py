@@ -5,6 +5,7 @@ Nothing here uses the importers, the loader or the engine: it parses the benchma
 
 from __future__ import annotations
 
+import functools
 import gzip
 import itertools
 import xml.etree.ElementTree as ET
@@ -125,3 +126,54 @@ def read_xcsp3(path: Path) -> tuple[dict[str, list[str]], Tables]:
     allowed = {v: set(values) for v, values in domains.items()}  # rows with a value a bound took away never apply
     kept = [(scope, [r for r in rows if all(x in allowed[v] for v, x in zip(scope, r))]) for scope, rows in tables]
     return domains, kept
+
+
+def count_by_elimination(domains: dict[str, list[str]], tables: Tables) -> int:
+    """The number of solutions, by summing variables out of sparse factors (dicts from value tuples to counts) one
+    at a time, the variable whose elimination makes the smallest factor first: nothing of the engine's join tree."""
+    factors: list[tuple[tuple[str, ...], dict[tuple[str, ...], int]]] = [
+        (tuple(scope), dict.fromkeys(map(tuple, rows), 1)) for scope, rows in tables
+    ]
+    total = 1
+    for v, values in domains.items():
+        if not any(v in scope for scope, _ in factors):
+            total *= len(values)
+    remaining = {v for scope, _ in factors for v in scope}
+    while remaining:
+        sizes: dict[str, int] = {}
+        for scope, f in factors:
+            for v in scope:
+                sizes[v] = sizes.get(v, 0) + len(f)
+        var = min(remaining, key=sizes.__getitem__)
+        touching = [f for f in factors if var in f[0]]
+        factors = [f for f in factors if var not in f[0]]
+        joined = functools.reduce(_join, touching)
+        keep = tuple(v for v in joined[0] if v != var)
+        index = [joined[0].index(v) for v in keep]
+        summed: dict[tuple[str, ...], int] = {}
+        for row, n in joined[1].items():
+            key = tuple(row[i] for i in index)
+            summed[key] = summed.get(key, 0) + n
+        remaining.discard(var)
+        if keep:
+            factors.append((keep, summed))
+        else:
+            total *= sum(summed.values())
+    return total
+
+
+def _join(
+    a: tuple[tuple[str, ...], dict[tuple[str, ...], int]], b: tuple[tuple[str, ...], dict[tuple[str, ...], int]]
+) -> tuple[tuple[str, ...], dict[tuple[str, ...], int]]:
+    shared = [v for v in a[0] if v in b[0]]
+    extra = [v for v in b[0] if v not in a[0]]
+    at_a, at_b = [a[0].index(v) for v in shared], [b[0].index(v) for v in shared]
+    at_extra = [b[0].index(v) for v in extra]
+    by_key: dict[tuple[str, ...], list[tuple[tuple[str, ...], int]]] = {}
+    for row, n in b[1].items():
+        by_key.setdefault(tuple(row[i] for i in at_b), []).append((tuple(row[i] for i in at_extra), n))
+    out: dict[tuple[str, ...], int] = {}
+    for row, n in a[1].items():
+        for tail, m in by_key.get(tuple(row[i] for i in at_a), ()):
+            out[row + tail] = out.get(row + tail, 0) + n * m
+    return (a[0] + tuple(extra), out)
