@@ -183,7 +183,7 @@ class SatModel:
             lits = (open_values + 1).tolist()
             trigger = self.fresh()
             self.solver.add_clause([-trigger, *lits])
-            self.solver.set_phases(lits)
+            self.solver.set_phases(lits + self._rival_phases(open_values))
             found = self.solve([*base, trigger])
             self.solver.add_clause([-trigger])
             self.temporary += 1
@@ -195,6 +195,15 @@ class SatModel:
             possible |= model
             open_values = open_values[~possible[open_values]]
         return possible if possible.any() else None
+
+    def _rival_phases(self, open_values: Array) -> list[int]:
+        """The other values of each variable with an unproven value, leaning false: one-hot literals are separate
+        solver variables, and a rival's saved phase (true in the last model) would otherwise win the decision."""
+        has_open = np.zeros(len(self.lits), dtype=bool)
+        has_open[self.var_of[open_values]] = True
+        rivals = has_open[self.var_of]
+        rivals[open_values] = False
+        return (-(np.flatnonzero(rivals) + 1)).tolist()
 
     def complete(self, fixed: Mapping[int, int], preferred: Mapping[int, int]) -> list[int] | None:
         """A full assignment extending `fixed`, leaning towards `preferred` values."""
