@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from configurator.app import create_app
 
@@ -19,4 +19,10 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
-    case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    response = case.call()
+    excluded = [positive_data_acceptance]
+    if response.status_code == 413:
+        # A body over the limit is refused before parsing with the documented 413: a rejection, under a status the
+        # negative-data check does not list (it failed a fresh-clone run on a 2.6 MB schema-violating body).
+        excluded.append(negative_data_rejection)
+    case.validate_response(response, excluded_checks=excluded)
