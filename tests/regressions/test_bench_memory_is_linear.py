@@ -10,7 +10,6 @@ from catalog.schema import Product
 from configurator.bench import bench
 
 
-
 def _wide(size: int) -> Product:
     options = [{"id": f"o{i}", "type": "boolean", "label": f"O{i}"} for i in range(size)]
     rules = [{"id": f"r{i}", "type": "constraint", "message": "m", "expr": f"o{i} or not o{i}"} for i in range(size)]
