@@ -1,60 +1,66 @@
-"""Importer for UVL feature models: boolean features, groups with cardinalities, propositional cross-tree rules.
+"""Importer for UVL feature models: features, groups with cardinalities, cross-tree rules.
 
-Constructs beyond propositional logic (typed or cardinality features, attributes in constraints, arithmetic,
-aggregates such as sum) are reported as clear errors with their line, not silently dropped.
+Boolean features become boolean options. Beyond that, each mapping is stated in the import's notes: an Integer
+feature becomes a number option over 0 to 100 or to twice the largest constant it is compared with (UVL gives no
+bounds); a String feature compared with constants becomes a choice of those constants and "other", else a text
+option; numeric attributes feed `sum(attribute)` as a weighted count of the selected features; `"F".attribute`
+is the attribute's value; a feature cardinality (clones) adds a number option for its instances, which weigh its
+attributes in sums (its sub-features are shared by the instances). Typed features must be mandatory. Anything else
+(Real features, arithmetic in parentheses, other aggregates) is a clear error with its line, never dropped.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from catalog.expressions import FUNCTIONS, KEYWORDS
 from catalog.importers.result import ImportResult, SourceError, option_label
+from catalog.importers.uvl_constraint import OTHER, Constraint, Feature, ref, unescape
 from catalog.schema import MAX_EXPRESSION
 
-_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _GROUPS = {"mandatory", "optional", "alternative", "or"}
 _CARDINALITY = re.compile(r"^\[(\d+)(?:\.\.(\d+|\*))?\]$")
 _TYPES = {"Integer", "String", "Real"}
-_TOKEN = re.compile(r'\s*(?:(?P<op><=>|=>|[!&|()])|"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<name>[A-Za-z_][A-Za-z0-9_]*))')
+# One attribute of a `{...}` block: a key, then a quoted text, a number, true or false, or nothing (a flag).
+_ATTRIBUTE = re.compile(
+    r"\s*(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<value>'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false)?\s*"
+)
 # A quoted name: anything but an unescaped double quote.
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
-@dataclass
-class _Feature:
-    name: str
-    line: int
-    groups: list[tuple[str, list[_Feature]]] = field(default_factory=list)
-
-
 def import_uvl(source: Path, product_id: str | None = None) -> ImportResult:
-    """Read a UVL file into a product with one boolean option per feature."""
+    """Read a UVL file into a product with an option per feature (and per cloned feature's instances)."""
     file = str(source)
     try:
         lines = source.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(file, 0, f"cannot read: {exc}") from None
     root, constraint_lines = _parse_tree(lines, file)
-    features: list[_Feature] = []
+    features: list[Feature] = []
     _walk(root, features)
-    names = {f.name for f in features}
+    _check_typed(root, file)
+    by_name = {f.name: f for f in features}
+    strings: dict[str, set[str]] = {}
     rules: list[dict[str, str]] = [
         {
             "id": f"{root.name}:root",
             "type": "constraint",
-            "expr": _ref(root.name),
+            "expr": ref(root.name),
             "message": f"{root.name} is always part of the product.",
         }
     ]
     for feature in features:
         for index, (kind, children) in enumerate(feature.groups):
             rules.extend(_group_rules(feature, index, kind, children))
+        if feature.clones:  # without the feature its number of instances is no choice
+            rules.append({"id": f"{feature.name}:instances", "type": "constraint",
+                          "expr": f"{ref(feature.name)} or {ref(feature.instances)} == {feature.clones[0]}",
+                          "message": f"{feature.name} has instances only when it is selected."})
     for number, text in constraint_lines:
-        expr = _Constraint(text, file, number, names).parse()
+        expr = Constraint(text, file, number, by_name, strings).parse()
         rules.append(
             {
                 "id": f"constraint{number}",
@@ -74,15 +80,7 @@ def import_uvl(source: Path, product_id: str | None = None) -> ImportResult:
             {
                 "id": "features",
                 "label": "Features",
-                "options": [
-                    {
-                        "id": f.name,
-                        "type": "boolean",
-                        "label": option_label(f.name),
-                        "customization": {"changes_product": True},
-                    }
-                    for f in features
-                ],
+                "options": [o for f in features for o in _options(f, strings, constraint_lines)],
             }
         ],
         "rules": rules,
@@ -90,7 +88,53 @@ def import_uvl(source: Path, product_id: str | None = None) -> ImportResult:
     longest = max(len(rule.get(key, "")) for rule in rules for key in ("expr", "if", "then"))
     if longest > MAX_EXPRESSION:  # a limit meant for hand-written files, raised for this one explicitly
         product["limits"] = {"expression_length": longest}
-    return ImportResult(product, {}, [f"Imported from the UVL model {source.name} by `configurator import uvl`."])
+    notes = [f"Imported from the UVL model {source.name} by `configurator import uvl`."]
+    notes += [_note(f, strings) for f in features if f.kind != "Boolean" or f.clones]
+    return ImportResult(product, {}, notes)
+
+
+def _options(feature: Feature, strings: dict[str, set[str]], constraints: list[tuple[int, str]]) -> list[Any]:
+    """The options of one feature: by its type, plus its number of instances where it is cloned."""
+    base = {"id": feature.name, "label": option_label(feature.name), "customization": {"changes_product": True}}
+    if feature.kind == "Integer":
+        mentioned = [text for _, text in constraints if feature.name in text]
+        constants = [int(c) for text in mentioned for c in re.findall(r"(?<![\w.])\d+(?![\w.])", text)]
+        options = [{**base, "type": "number", "min": 0, "max": max([100, *(2 * c for c in constants)])}]
+    elif feature.kind == "String" and feature.name in strings:
+        values = [*sorted(strings[feature.name]), OTHER]
+        options = [{**base, "type": "single", "values": [{"id": v, "label": v} for v in values]}]
+    elif feature.kind == "String":
+        options = [{**base, "type": "text"}]
+    else:
+        options = [{**base, "type": "boolean"}]
+    if feature.clones:
+        low, high = feature.clones
+        options.append({"id": feature.instances, "type": "number", "min": low, "max": high,
+                        "label": f"{option_label(feature.name)}: instances"})
+    return options
+
+
+def _note(feature: Feature, strings: dict[str, set[str]]) -> str:
+    """How a feature beyond a plain Boolean was mapped, for the import's notes."""
+    if feature.kind == "Integer":
+        return f"Integer feature {feature.name}: UVL gives no bounds; imported as a number from 0 (set min and max)."
+    if feature.kind == "String" and feature.name in strings:
+        return (f"String feature {feature.name}: a choice of the constants its constraints compare it with, "
+                f"and '{OTHER}'.")
+    if feature.kind == "String":
+        return f"String feature {feature.name}: free text (no constraint compares it)."
+    return (f"Feature {feature.name} has instances (cardinality): option '{feature.instances}' holds how many; "
+            "its attributes count once per instance in sums, and its sub-features are shared by the instances.")
+
+
+def _check_typed(feature: Feature, file: str) -> None:
+    """Typed features must be mandatory: an optional one would need a value only while selected."""
+    for kind, children in feature.groups:
+        for child in children:
+            if child.kind != "Boolean" and kind != "mandatory":
+                raise SourceError(file, child.line, f"{child.kind} feature {child.name} must be mandatory "
+                                                    f"(it is in a group of kind '{kind}')")
+            _check_typed(child, file)
 
 
 def _shortened(text: str, most: int = 300) -> str:
@@ -98,33 +142,36 @@ def _shortened(text: str, most: int = 300) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-def _walk(feature: _Feature, out: list[_Feature]) -> None:
+def _walk(feature: Feature, out: list[Feature]) -> None:
     out.append(feature)
     for _, children in feature.groups:
         for child in children:
             _walk(child, out)
 
 
-def _group_rules(parent: _Feature, index: int, kind: str, children: list[_Feature]) -> list[dict[str, str]]:
+def _group_rules(parent: Feature, index: int, kind: str, children: list[Feature]) -> list[dict[str, str]]:
+    children = [child for child in children if child.kind == "Boolean"]  # typed ones are always there (mandatory)
+    if not children:
+        return []
     rules = [
         {
             "id": f"{child.name}:parent",
             "type": "requires",
-            "if": _ref(child.name),
-            "then": _ref(parent.name),
+            "if": ref(child.name),
+            "then": ref(parent.name),
             "message": f"{child.name} needs {parent.name}.",
         }
         for child in children
     ]
-    refs = ", ".join(_ref(child.name) for child in children)
+    refs = ", ".join(ref(child.name) for child in children)
     listed = ", ".join(child.name for child in children[:5]) + (", ..." if len(children) > 5 else "")
     if kind == "mandatory":
         rules.extend(
             {
                 "id": f"{child.name}:mandatory",
                 "type": "requires",
-                "if": _ref(parent.name),
-                "then": _ref(child.name),
+                "if": ref(parent.name),
+                "then": ref(child.name),
                 "message": f"{parent.name} always includes {child.name}.",
             }
             for child in children
@@ -147,7 +194,7 @@ def _group_rules(parent: _Feature, index: int, kind: str, children: list[_Featur
             {
                 "id": f"{parent.name}:group{index + 1}",
                 "type": "requires",
-                "if": _ref(parent.name),
+                "if": ref(parent.name),
                 "then": " and ".join(tests),
                 "message": f"{parent.name} needs {what} of: {listed}.",
             }
@@ -164,10 +211,6 @@ def kind_bounds(kind: str) -> tuple[int, int | None]:
     return low, (None if high == "*" else int(high) if high is not None else low)
 
 
-def _ref(name: str) -> str:
-    if _PLAIN.match(name) and name not in KEYWORDS and name not in FUNCTIONS:
-        return name
-    return f"`{name}`"
 
 
 def _indent(line: str) -> int:
@@ -175,10 +218,10 @@ def _indent(line: str) -> int:
     return len(expanded) - len(expanded.lstrip(" "))
 
 
-def _parse_tree(lines: list[str], file: str) -> tuple[_Feature, list[tuple[int, str]]]:
+def _parse_tree(lines: list[str], file: str) -> tuple[Feature, list[tuple[int, str]]]:
     section = ""
-    stack: list[tuple[int, _Feature | list[_Feature]]] = []
-    root: _Feature | None = None
+    stack: list[tuple[int, Feature | list[Feature]]] = []
+    root: Feature | None = None
     constraints: list[tuple[int, str]] = []
     for number, raw in enumerate(lines, start=1):
         text = _without_comment(raw).rstrip()
@@ -199,13 +242,13 @@ def _parse_tree(lines: list[str], file: str) -> tuple[_Feature, list[tuple[int, 
         while stack and stack[-1][0] >= depth:
             stack.pop()
         if stripped in _GROUPS or _CARDINALITY.match(stripped):
-            if not stack or not isinstance(stack[-1][1], _Feature):
+            if not stack or not isinstance(stack[-1][1], Feature):
                 raise SourceError(file, number, "a group keyword must follow a feature")
-            children: list[_Feature] = []
+            children: list[Feature] = []
             stack[-1][1].groups.append((stripped, children))
             stack.append((depth, children))
             continue
-        feature = _Feature(_feature_name(stripped, file, number), number)
+        feature = _parse_feature(stripped, file, number)
         if not stack:
             if root is not None:
                 raise SourceError(file, number, "a feature model has one root feature")
@@ -237,112 +280,52 @@ def _without_comment(line: str) -> str:
     return line
 
 
-def _unescape(name: str) -> str:
-    """A quoted name's text, its escaped characters (\\" and \\\\) as themselves."""
-    return re.sub(r"\\(.)", r"\1", name)
 
 
-def _feature_name(text: str, file: str, number: int) -> str:
+def _parse_feature(text: str, file: str, number: int) -> Feature:
+    """One feature line: `[Type] name [cardinality [n..m]] [{attributes}]`."""
+    kind = "Boolean"
     first = text.split()[0]
-    if first in _TYPES:
-        raise SourceError(file, number, f"{first} features are not supported; only boolean features map to options")
-    if first == "Boolean":
-        text = text[len(first) :].strip()
+    if first in _TYPES or first == "Boolean":
+        kind, text = first, text[len(first) :].strip()
+    if kind == "Real":
+        raise SourceError(file, number, "Real features are not supported; Boolean, Integer and String features are")
     if text.startswith('"'):
         quoted = _QUOTED.match(text)
         if quoted is None:
             raise SourceError(file, number, "unterminated feature name")
-        name, rest = _unescape(quoted[1]), text[quoted.end() :].strip()
+        name, rest = unescape(quoted[1]), text[quoted.end() :].strip()
     else:
-        name, _, rest = text.partition(" ")
-        name = name.split("{", 1)[0]
+        name = re.split(r"[\s{]", text, maxsplit=1)[0]
         rest = text[len(name) :].strip()
-    if rest.startswith("cardinality"):
-        raise SourceError(file, number, "feature cardinalities (clones) are not supported")
     if "`" in name or not name:
         raise SourceError(file, number, f"feature name {name!r} cannot be used as an option id")
-    return name
+    feature = Feature(name, number, kind=kind)
+    if rest.startswith("cardinality"):
+        bounds = _CARDINALITY.match(rest[len("cardinality") :].strip().split("{", 1)[0].strip())
+        if bounds is None or bounds[2] == "*":
+            raise SourceError(file, number, "a feature cardinality needs bounds such as [1..5]")
+        feature.clones = (int(bounds[1]), int(bounds[2] or bounds[1]))
+        rest = rest[rest.index("]") + 1 :].strip()
+    if rest.startswith("{") and rest.endswith("}"):
+        feature.attributes = _attributes(rest[1:-1], file, number)
+    elif rest:
+        raise SourceError(file, number, f"unexpected '{rest[:20]}' after the feature name")
+    return feature
 
 
-class _Constraint:
-    """A recursive-descent parser for propositional UVL constraints, printed in the catalog's language."""
-
-    def __init__(self, text: str, file: str, line: int, names: set[str]) -> None:
-        self.text, self.file, self.line, self.names = text, file, line, names
-        self.tokens: list[tuple[str, str]] = []
-        pos = 0
-        while pos < len(text):
-            match = _TOKEN.match(text, pos)
-            if match is None or match.end() == pos:
-                if not text[pos:].strip():
-                    break
-                raise self.error(f"unsupported construct at '{text[pos:].strip()[:20]}' (only ! & | => <=> are mapped)")
-            if match["op"]:
-                self.tokens.append(("op", match["op"]))
-            else:
-                quoted = match["quoted"]
-                self.tokens.append(("name", _unescape(quoted) if quoted is not None else match["name"]))
-            pos = match.end()
-        self.index = 0
-
-    def error(self, message: str) -> SourceError:
-        return SourceError(self.file, self.line, message)
-
-    def peek(self) -> str | None:
-        return (
-            self.tokens[self.index][1] if self.index < len(self.tokens) and self.tokens[self.index][0] == "op" else None
-        )
-
-    def parse(self) -> str:
-        expr = self.equivalence()
-        if self.index != len(self.tokens):
-            raise self.error(f"unexpected '{self.tokens[self.index][1]}'")
-        return expr
-
-    def equivalence(self) -> str:
-        left = self.implication()
-        while self.peek() == "<=>":
-            self.index += 1
-            right = self.implication()
-            left = f"((not {left} or {right}) and (not {right} or {left}))"
-        return left
-
-    def implication(self) -> str:
-        left = self.disjunction()
-        if self.peek() == "=>":
-            self.index += 1
-            return f"(not {left} or {self.implication()})"
-        return left
-
-    def disjunction(self) -> str:
-        parts = [self.conjunction()]
-        while self.peek() == "|":
-            self.index += 1
-            parts.append(self.conjunction())
-        return parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"
-
-    def conjunction(self) -> str:
-        parts = [self.negation()]
-        while self.peek() == "&":
-            self.index += 1
-            parts.append(self.negation())
-        return parts[0] if len(parts) == 1 else "(" + " and ".join(parts) + ")"
-
-    def negation(self) -> str:
-        if self.peek() == "!":
-            self.index += 1
-            return f"not {self.negation()}"
-        if self.peek() == "(":
-            self.index += 1
-            inner = self.equivalence()
-            if self.peek() != ")":
-                raise self.error("missing ')'")
-            self.index += 1
-            return inner
-        if self.index >= len(self.tokens) or self.tokens[self.index][0] != "name":
-            raise self.error("expected a feature name")
-        name = self.tokens[self.index][1]
-        self.index += 1
-        if name not in self.names:
-            raise self.error(f"unknown feature '{name}'")
-        return _ref(name)
+def _attributes(text: str, file: str, number: int) -> dict[str, Decimal | str | bool]:
+    """`{abstract, Weight 3, Maker 'Wheelio'}`: numbers as Decimals, quoted text, true/false; a bare key is true."""
+    found: dict[str, Decimal | str | bool] = {}
+    for part in (p for p in text.split(",") if p.strip()):
+        match = _ATTRIBUTE.fullmatch(part)
+        if match is None:
+            raise SourceError(file, number, f"unsupported attribute '{part.strip()[:30]}'")
+        value = match["value"]
+        if value is None or value in ("true", "false"):
+            found[match["key"]] = value != "false"
+        elif value.startswith("'"):
+            found[match["key"]] = unescape(value[1:-1])
+        else:
+            found[match["key"]] = Decimal(value)
+    return found

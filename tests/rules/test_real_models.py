@@ -5,6 +5,7 @@ Counts are those in each SOURCE.md; domains are compared with an independent SAT
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -182,9 +183,27 @@ def test_automotive01_completes_to_a_valid_configuration(imported: dict[str, Loa
     assert all(plain(v) in (True, False) for v in done.values())
 
 
-def test_uvl_arithmetic_is_a_clear_error(benchmarks: Path) -> None:
-    with pytest.raises(SourceError, match=r"bike.uvl:5: String features are not supported"):
-        import_uvl(benchmarks / "uvl-models" / "bike.uvl")
+def test_bike_imports_typed_features_attributes_sums_and_clones(benchmarks: Path, tmp_path: Path) -> None:
+    """bike.uvl, counted against a brute force of the mapping its notes state: Inch 0-100, Manufacturer a choice
+    of "Wheelio" and "other", Training Wheels' instances 1-5 (1 when it is not selected)."""
+    loaded = load_product(write_import(import_uvl(benchmarks / "uvl-models" / "bike.uvl"), tmp_path))
+    engine = _engine(loaded)
+    found = 0
+    for bell, wheels, light, dynamo, blah, front, back in itertools.product((False, True), repeat=7):
+        chosen = bell + wheels + light + dynamo
+        if not 1 <= chosen <= 3 or (blah and not wheels) or ((front or back) and not light):
+            continue
+        if (light and not (front or back)) or ((front or back) and not dynamo):
+            continue
+        if 3 + bell + 2 * front + 1.5 * back + 3 * dynamo >= 10:
+            continue
+        for inch, maker, instances in itertools.product(range(101), ("Wheelio", "other"), range(1, 6)):
+            if wheels and (inch >= 22 or maker != "Wheelio" or 5 * instances >= 10):
+                continue
+            found += wheels or instances == 1
+    assert engine.count({}) == found
+    state = engine.valid_domains({"Training Wheels": True})
+    assert state.domains["Manufacturer"].values == ("Wheelio",) and max(state.domains["Inch"].values) == 21
 
 
 @pytest.mark.parametrize("name", ["uClibc", "financialservices01", "linux-2.6.33.3"])
@@ -199,7 +218,12 @@ def test_every_uvl_model_imports_into_a_catalog_that_loads(
 
 
 def test_what_the_uvl_importer_cannot_map_is_refused_naming_it_and_its_line(benchmarks: Path, tmp_path: Path) -> None:
-    # bike.uvl uses typed features, attributes, sum() and clones, which have no catalog form yet.
-    with pytest.raises(SourceError, match=r"bike\.uvl:5: String features are not supported"):
-        write_import(import_uvl(benchmarks / "uvl-models" / "bike.uvl"), tmp_path)
-    assert list(tmp_path.iterdir()) == []
+    real = tmp_path / "real.uvl"
+    real.write_text("features\n    Root\n        mandatory\n            Real Size\n")
+    with pytest.raises(SourceError, match=r"real\.uvl:4: Real features are not supported"):
+        write_import(import_uvl(real), tmp_path / "out")
+    optional = tmp_path / "optional.uvl"
+    optional.write_text("features\n    Root\n        optional\n            Integer Size\n")
+    with pytest.raises(SourceError, match=r"optional\.uvl:4: Integer feature Size must be mandatory"):
+        write_import(import_uvl(optional), tmp_path / "out")
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
