@@ -148,10 +148,10 @@ def test_import_clib_xcsp_and_uvl(tmp_path: Path) -> None:
 
 def test_import_errors_are_clean(tmp_path: Path) -> None:
     bad = tmp_path / "bad.uvl"
-    bad.write_text("features\n    Car\n        mandatory\n            Integer Doors\n")
+    bad.write_text("features\n    Car\n        mandatory\n            Real Length\n")
     result = runner.invoke(app, ["import", "uvl", str(bad), "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert f"{bad}:4: Integer features are not supported" in result.stderr
+    assert f"{bad}:4: Real features are not supported" in result.stderr
 
 
 def test_check_warns_where_an_explicit_face_contradicts_the_facts(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ def _peak(size: int) -> int:
 
 
 def test_a_long_session_does_not_hold_every_step_s_selection() -> None:
+    _peak(100)  # one-time allocations (imports, caches) out of the way
     small, large = _peak(150), _peak(600)
-    # Four times the options: measured 2.0 times the peak now, 4.1 times with the copies (which grow 16 times).
-    assert large < 3 * small, f"{small / 1e6:.1f} MB -> {large / 1e6:.1f} MB"
+    # Four times the options: measured 4.4 times the peak now, 7.0 times with the copies (which grow 16 times).
+    assert large < 5.5 * small, f"{small / 1e6:.1f} MB -> {large / 1e6:.1f} MB"
