@@ -163,7 +163,8 @@ class SatModel:
         """
         if self.temporary >= REBUILD_AFTER and not self.guarded:
             self.rebuild()
-        base = self.choice_lits(fixed) + self.all_rules
+        choices = self.choice_lits(fixed)
+        base = choices + self.all_rules
         ok, implied = self.solver.propagate(assumptions=base)
         if not ok:
             return None
@@ -171,7 +172,7 @@ class SatModel:
         dead = np.array([-lit - 1 for lit in implied or [] if lit < 0 and -lit <= self.values], dtype=np.int64)
         candidates[dead] = False
         possible = np.zeros(self.values, dtype=bool)
-        chosen = np.array([lit - 1 for lit in self.choice_lits(fixed)], dtype=np.int64)
+        chosen = np.array(choices, dtype=np.int64) - 1
         pool = self.witnesses[: min(self.stored, POOL_SIZE)]
         agreeing = pool[:, chosen].all(axis=1)
         if agreeing.any():

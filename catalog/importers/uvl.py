@@ -44,6 +44,7 @@ def import_uvl(source: Path, product_id: str | None = None) -> ImportResult:
     _check_typed(root, file)
     by_name = {f.name: f for f in features}
     strings: dict[str, set[str]] = {}
+    numbers: dict[str, set[Decimal]] = {}
     rules: list[dict[str, str]] = [
         {
             "id": f"{root.name}:root",
@@ -60,7 +61,7 @@ def import_uvl(source: Path, product_id: str | None = None) -> ImportResult:
                           "expr": f"{ref(feature.name)} or {ref(feature.instances)} == {feature.clones[0]}",
                           "message": f"{feature.name} has instances only when it is selected."})
     for number, text in constraint_lines:
-        expr = Constraint(text, file, number, by_name, strings).parse()
+        expr = Constraint(text, file, number, by_name, strings, numbers).parse()
         rules.append(
             {
                 "id": f"constraint{number}",
@@ -80,7 +81,7 @@ def import_uvl(source: Path, product_id: str | None = None) -> ImportResult:
             {
                 "id": "features",
                 "label": "Features",
-                "options": [o for f in features for o in _options(f, strings, constraint_lines)],
+                "options": [o for f in features for o in _options(f, strings, numbers)],
             }
         ],
         "rules": rules,
@@ -93,13 +94,12 @@ def import_uvl(source: Path, product_id: str | None = None) -> ImportResult:
     return ImportResult(product, {}, notes)
 
 
-def _options(feature: Feature, strings: dict[str, set[str]], constraints: list[tuple[int, str]]) -> list[Any]:
+def _options(feature: Feature, strings: dict[str, set[str]], numbers: dict[str, set[Decimal]]) -> list[Any]:
     """The options of one feature: by its type, plus its number of instances where it is cloned."""
     base = {"id": feature.name, "label": option_label(feature.name), "customization": {"changes_product": True}}
     if feature.kind == "Integer":
-        mentioned = [text for _, text in constraints if feature.name in text]
-        constants = [int(c) for text in mentioned for c in re.findall(r"(?<![\w.])\d+(?![\w.])", text)]
-        options = [{**base, "type": "number", "min": 0, "max": max([100, *(2 * c for c in constants)])}]
+        constants = numbers.get(feature.name, set())
+        options = [{**base, "type": "number", "min": 0, "max": max([100, *(2 * int(c) for c in constants)])}]
     elif feature.kind == "String" and feature.name in strings:
         values = [*sorted(strings[feature.name]), OTHER]
         options = [{**base, "type": "single", "values": [{"id": v, "label": v} for v in values]}]
@@ -302,10 +302,11 @@ def _parse_feature(text: str, file: str, number: int) -> Feature:
         raise SourceError(file, number, f"feature name {name!r} cannot be used as an option id")
     feature = Feature(name, number, kind=kind)
     if rest.startswith("cardinality"):
-        bounds = _CARDINALITY.match(rest[len("cardinality") :].strip().split("{", 1)[0].strip())
-        if bounds is None or bounds[2] == "*":
+        spec = rest[len("cardinality") :].strip().split("{", 1)[0].strip()
+        low, high = kind_bounds(spec) if _CARDINALITY.match(spec) else (0, None)
+        if high is None:
             raise SourceError(file, number, "a feature cardinality needs bounds such as [1..5]")
-        feature.clones = (int(bounds[1]), int(bounds[2] or bounds[1]))
+        feature.clones = (low, high)
         rest = rest[rest.index("]") + 1 :].strip()
     if rest.startswith("{") and rest.endswith("}"):
         feature.attributes = _attributes(rest[1:-1], file, number)

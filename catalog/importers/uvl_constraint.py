@@ -53,12 +53,14 @@ def unescape(name: str) -> str:
 
 class Constraint:
     """A recursive-descent parser of one constraint; string constants compared with a String feature are added to
-    `strings` (they become that feature's values)."""
+    `strings` (they become that feature's values), numbers compared with an Integer feature to `numbers` (they
+    set its range)."""
 
     def __init__(
-        self, text: str, file: str, line: int, features: dict[str, Feature], strings: dict[str, set[str]]
+        self, text: str, file: str, line: int, features: dict[str, Feature],
+        strings: dict[str, set[str]], numbers: dict[str, set[Decimal]],
     ) -> None:
-        self.file, self.line, self.features, self.strings = file, line, features, strings
+        self.file, self.line, self.features, self.strings, self.numbers = file, line, features, strings, numbers
         self.tokens: list[tuple[str, str]] = []
         pos = 0
         while pos < len(text):
@@ -144,6 +146,10 @@ class Constraint:
 
     def comparison(self, left: str, kind: str, op: str, right: str, right_kind: str) -> str:
         if {kind, right_kind} == {"number"}:
+            for feature, constant in ((left, right), (right, left)):
+                integer = self.features.get(feature.strip("`"))
+                if integer is not None and integer.kind == "Integer" and re.fullmatch(r"\d+(\.\d+)?", constant):
+                    self.numbers.setdefault(integer.name, set()).add(Decimal(constant))
             return f"({left} {op} {right})"
         if kind == "string" and right_kind == "constant" and op in ("==", "!="):
             return self.text_test(left, op, right)
@@ -214,7 +220,7 @@ class Constraint:
         terms = []
         for feature in self.features.values():
             weight = feature.attributes.get(key)
-            if isinstance(weight, Decimal) and not isinstance(weight, bool):
+            if isinstance(weight, Decimal):
                 each = f" * {ref(feature.instances)}" if feature.clones else ""
                 terms.append(f"{weight} * count({ref(feature.name)}){each}")
         return "(" + " + ".join(terms) + ")" if terms else "0"

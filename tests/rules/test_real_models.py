@@ -227,3 +227,12 @@ def test_what_the_uvl_importer_cannot_map_is_refused_naming_it_and_its_line(benc
     with pytest.raises(SourceError, match=r"optional\.uvl:4: Integer feature Size must be mandatory"):
         write_import(import_uvl(optional), tmp_path / "out")
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_integer_feature_ranges_to_twice_the_constants_it_is_compared_with(tmp_path: Path) -> None:
+    source = tmp_path / "sizes.uvl"
+    source.write_text("features\n    Root\n        mandatory\n            Integer Size\n            Integer Other\n"
+                      "        optional\n            Big\n"
+                      "constraints\n    Size > 80 => Big\n    Big => Other < 7\n")
+    options = {o.id: o for o in load_product(write_import(import_uvl(source), tmp_path / "out")).product.options()}
+    assert (options["Size"].max, options["Other"].max) == (160, 100)  # type: ignore[union-attr]
