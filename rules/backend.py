@@ -7,7 +7,6 @@ linear in its size; SAT answers where the tree would be too large, with an exact
 
 from __future__ import annotations
 
-import collections
 import functools
 import threading
 from collections.abc import Callable, Mapping
@@ -29,9 +28,6 @@ BackendName = Literal["tree", "sat"]
 Fixed = Mapping[int, int]
 # Preferred value per variable, given the values fixed so far (conditional defaults depend on earlier values).
 Prefer = Callable[[Fixed], Mapping[int, int]]
-# Recent selections' domains the SAT backend keeps: a selection that adds choices to one of them starts from its
-# domains (a further choice only takes values away), and the same selection asked again is answered at once.
-RECENT_DOMAINS = 16
 
 
 class Backend(Protocol):
@@ -124,7 +120,6 @@ class SatBackend:
         self.model = model
         self._sat: SatModel | None = None
         self._lock = threading.Lock()
-        self._recent: collections.deque[tuple[dict[int, int], Array | None]] = collections.deque(maxlen=RECENT_DOMAINS)
         self._slices = value_slices(model)
 
     @property
@@ -135,28 +130,10 @@ class SatBackend:
         return self._sat
 
     def domains(self, fixed: Fixed) -> list[Array] | None:
-        """Domains by propagation, a pool of witnesses and covering calls, bounded by a recent subset's domains."""
+        """Domains block by block (rules/blocks.py): a new choice recomputes the one block it falls in."""
         with self._lock:
-            known, bound = self._bound(fixed)
-            found = bound if known else self.sat.fast_domains(fixed, bound)
-            if not known:
-                if found is not None:
-                    found.setflags(write=False)  # shared with later calls through the recent domains
-                self._recent.append((dict(fixed), found))
+            found = self.sat.fast_domains(fixed)
         return None if found is None else [found[part] for part in self._slices]
-
-    def _bound(self, fixed: Fixed) -> tuple[bool, Array | None]:
-        """(True, the domains) where they follow from a recent selection; else (False, the tightest bound)."""
-        best: Array | None = None
-        items = fixed.items()
-        for seen, found in self._recent:
-            if not seen.items() <= items:
-                continue
-            if found is None or len(seen) == len(fixed):
-                return True, found  # a superset of an inconsistent selection is inconsistent
-            if best is None or found.sum() < best.sum():
-                best = found
-        return False, best
 
     def check(self, fixed: Fixed) -> bool:
         """One solver call."""

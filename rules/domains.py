@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, assert_never
+
+import numpy as np
 
 from catalog.schema import (
     AnyOption,
@@ -55,22 +58,88 @@ class Domains:
 
 def option_domains(model: CompiledModel, parsed: Parsed, possible: Sequence[Array] | None) -> Domains:
     """The state of a parsed selection given each variable's possible values (None: no valid completion)."""
-    domains = {option.id: option_domain(model, option, parsed, possible) for option in model.options.values()}
-    complete = possible is not None and not missing(model, parsed.values)
+    if possible is None:
+        domains = {option.id: option_domain(model, option, parsed, None) for option in model.options.values()}
+    else:
+        domains = _plan(model).domains(model, parsed, possible)  # memoised per value code
+    plan = _plan(model)
+    complete = possible is not None and len(plan.needed_ids & parsed.values.keys()) == len(plan.needed_ids)
     return Domains(possible is not None, complete, domains, tuple(parsed.violations), parsed.values)
 
 
 def missing(model: CompiledModel, values: Mapping[str, Any]) -> list[AnyOption]:
     """The options a complete configuration needs that have no value yet, in step order."""
-    return [option for option in model.options.values() if option.id not in values and needs_value(option)]
+    return [option for option in _plan(model).needed if option.id not in values]
+
+
+class _Plan:
+    """Per model, what option_domains repeats for every selection: the options a configuration needs, and the
+    options over one variable of a few values, whose domain follows from a small code (bit k: value k possible)
+    and is kept per code once made."""
+
+    def __init__(self, model: CompiledModel) -> None:
+        self.needed = tuple(option for option in model.options.values() if needs_value(option))
+        sizes = [len(var.values) for var in model.variables]
+        coded = [
+            (option, variables[0])
+            for option in model.options.values()
+            if isinstance(option, (SingleOption, BooleanOption, NumberOption, QuantityOption))
+            and (variables := model.option_vars[option.id])
+            and sizes[variables[0]] <= CODED_VALUES
+        ]
+        self.coded: tuple[AnyOption, ...] = tuple(option for option, _ in coded)
+        self.coded_ids = [option.id for option in self.coded]
+        coded_ids = set(self.coded_ids)
+        self.rest = tuple(option for option in model.options.values() if option.id not in coded_ids)
+        width = max((sizes[var] for _, var in coded), default=0)
+        starts = np.cumsum([0, *sizes])
+        # Each coded option's values in the flat array of all values; past its last value, a position always false.
+        self.index = np.full((len(coded), width), starts[-1], dtype=np.int64)
+        for row, (_, var) in enumerate(coded):
+            self.index[row, : sizes[var]] = np.arange(starts[var], starts[var + 1])
+        self.weights = 1 << np.arange(width, dtype=np.int64)
+        self.made = np.full((len(coded), 1 << width), None, dtype=object)  # the domain per option and code
+        self.filled = np.zeros(self.made.shape, dtype=bool)
+        self.needed_ids = frozenset(option.id for option in self.needed)
+
+    def domains(self, model: CompiledModel, parsed: Parsed, possible: Sequence[Array]) -> dict[str, OptionDomain]:
+        """Every option's domain, in the model's order."""
+        flat = np.concatenate([*possible, np.zeros(1, dtype=bool)])
+        codes = flat[self.index].astype(np.int64) @ self.weights
+        rows = np.arange(len(self.coded))
+        found = self.made[rows, codes]
+        for row in np.flatnonzero(~self.filled[rows, codes]).tolist():
+            found[row] = self.made[row, codes[row]] = _domain(model, self.coded[row], None, possible)
+            self.filled[row, codes[row]] = True
+        out: dict[str, Any] = dict.fromkeys(model.options)
+        out.update(zip(self.coded_ids, found.tolist()))
+        out.update((option.id, option_domain(model, option, parsed, possible)) for option in self.rest)
+        for option_id in parsed.values.keys() & out.keys():
+            out[option_id] = option_domain(model, model.options[option_id], parsed, possible)
+        return out
+
+
+# Options over one variable of at most this many values have their domains kept by code (2 ** 8 codes at most).
+CODED_VALUES = 8
+_PLANS: weakref.WeakKeyDictionary[CompiledModel, _Plan] = weakref.WeakKeyDictionary()
+
+
+def _plan(model: CompiledModel) -> _Plan:
+    plan = _PLANS.get(model)
+    if plan is None:
+        plan = _PLANS[model] = _Plan(model)
+    return plan
 
 
 def option_domain(
     model: CompiledModel, option: AnyOption, parsed: Parsed, possible: Sequence[Array] | None
 ) -> OptionDomain:
     """What one option can still take, given each variable's possible values (None: nothing)."""
+    return _domain(model, option, parsed.values.get(option.id), possible)
+
+
+def _domain(model: CompiledModel, option: AnyOption, selected: Any, possible: Sequence[Array] | None) -> OptionDomain:
     variables = model.option_vars[option.id]
-    selected = parsed.values.get(option.id)
     if possible is None:
         return OptionDomain(option.id, option.type, (), (), selected)
     match option:

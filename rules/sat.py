@@ -6,6 +6,7 @@ selector unassumed: minimal conflicts over choices *and* rules come out of assum
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -15,18 +16,12 @@ from pysat.card import CardEnc, EncType
 from pysat.formula import IDPool
 from pysat.solvers import Solver
 
+from rules.blocks import Blocks
 from rules.compile import CompiledModel
 from rules.formula import encode
 from rules.tables import Array
 
 SOLVER = "g4"
-# Models kept as witnesses: a stored model that agrees with a later selection proves its values possible.
-POOL_SIZE = 1024
-# Spent covering clauses (each with a trigger variable) kept before the solver is rebuilt without them, so that
-# long sessions stay as fast and as small as short ones. A spent clause is satisfied for good (the solver drops it
-# when it simplifies), so what stays is one variable each: a rebuild (the model's clauses are kept) costs about as
-# much as a few dozen calls.
-REBUILD_AFTER = 2000
 # Tables over at most this many combinations are encoded as clauses forbidding the missing ones.
 DIRECT_GRID = 256
 
@@ -45,14 +40,23 @@ class SatModel:
         self.selectors = {rule: pool.id(("rule", rule)) for rule in dict.fromkeys(rule_ids)} if guarded else {}
         self.guarded = guarded
         self.ids = pool
-        self.clauses = self._clauses()  # kept for rebuilds and other solvers: making them again costs more
-        self.solver = Solver(name=SOLVER, bootstrap_with=self.clauses)
+        self.clauses = self._clauses()  # kept for other solvers: making them again costs more
         self.model_top = pool.top  # every id the model's own clauses use is at most this
-        self.witnesses = np.zeros((POOL_SIZE, self.values), dtype=bool)
-        self.stored = 0
+        self._solver: Solver | None = None
         self.all_rules = list(self.selectors.values())
-        self.temporary = 0  # covering clauses added since the solver was built
-        self.rebuilds = 0
+
+    @property
+    def solver(self) -> Solver:
+        """The incremental solver over the whole model, built on first use (valid domains use the blocks')."""
+        if self._solver is None:
+            self._solver = Solver(name=SOLVER, bootstrap_with=self.clauses)
+        return self._solver
+
+    @functools.cached_property
+    def blocks(self) -> Blocks:
+        """The model cut into independent blocks with their own solvers (rules/blocks.py)."""
+        assert not self.guarded, "a rule switched off would join what the blocks keep apart"
+        return Blocks(self.clauses, self.values, self.var_of, self.model_top, SOLVER)
 
     def _clauses(self) -> list[list[int]]:
         """The model's clauses."""
@@ -95,16 +99,6 @@ class SatModel:
             root = encode(formula.node, self.lits, pool, clauses)
             clauses.append([-self.selectors[formula.rule_id], root] if guarded else [root])
         return clauses
-
-    def rebuild(self) -> None:
-        """A new solver with the model's clauses alone: the covering calls' spent clauses and triggers dropped."""
-        self.solver.delete()
-        # Ids past the model's own are spent triggers: numbering starts again after the model's, so a rebuilt
-        # solver is no larger than the first (named ids, such as tuples', keep theirs).
-        self.ids.top = self.model_top
-        self.solver = Solver(name=SOLVER, bootstrap_with=self.clauses)
-        self.temporary = 0
-        self.rebuilds += 1
 
     def fresh(self) -> int:
         """A new variable for clauses added later (such as choice guards)."""
@@ -155,56 +149,9 @@ class SatModel:
                 possible |= self._last_model()
         return possible
 
-    def fast_domains(self, fixed: Mapping[int, int], bound: Array | None = None) -> Array | None:
-        """Valid domains: unit propagation prunes, stored models witness, covering SAT calls settle the rest.
-
-        `bound`, the domains of a subset of these choices, is an upper bound (a further choice only takes values
-        away): what it rules out needs no proof again.
-        """
-        if self.temporary >= REBUILD_AFTER and not self.guarded:
-            self.rebuild()
-        choices = self.choice_lits(fixed)
-        base = choices + self.all_rules
-        ok, implied = self.solver.propagate(assumptions=base)
-        if not ok:
-            return None
-        candidates = np.ones(self.values, dtype=bool) if bound is None else bound.copy()
-        dead = np.array([-lit - 1 for lit in implied or [] if lit < 0 and -lit <= self.values], dtype=np.int64)
-        candidates[dead] = False
-        possible = np.zeros(self.values, dtype=bool)
-        chosen = np.array(choices, dtype=np.int64) - 1
-        pool = self.witnesses[: min(self.stored, POOL_SIZE)]
-        agreeing = pool[:, chosen].all(axis=1)
-        if agreeing.any():
-            possible |= pool[agreeing].any(axis=0)
-        open_values = np.flatnonzero(candidates & ~possible)
-        while len(open_values):
-            # One call asks for a model with at least one value still unproven; leaning towards those values,
-            # each model settles many at once. Unsatisfiable: none of them extends, and we are done.
-            lits = (open_values + 1).tolist()
-            trigger = self.fresh()
-            self.solver.add_clause([-trigger, *lits])
-            self.solver.set_phases(lits + self._rival_phases(open_values))
-            found = self.solve([*base, trigger])
-            self.solver.add_clause([-trigger])
-            self.temporary += 1
-            if not found:
-                break
-            model = self._last_model()
-            self.witnesses[self.stored % POOL_SIZE] = model
-            self.stored += 1
-            possible |= model
-            open_values = open_values[~possible[open_values]]
-        return possible if possible.any() else None
-
-    def _rival_phases(self, open_values: Array) -> list[int]:
-        """The other values of each variable with an unproven value, leaning false: one-hot literals are separate
-        solver variables, and a rival's saved phase (true in the last model) would otherwise win the decision."""
-        has_open = np.zeros(len(self.lits), dtype=bool)
-        has_open[self.var_of[open_values]] = True
-        rivals = has_open[self.var_of]
-        rivals[open_values] = False
-        return (-(np.flatnonzero(rivals) + 1)).tolist()
+    def fast_domains(self, fixed: Mapping[int, int]) -> Array | None:
+        """Valid domains block by block: each block's own propagation, witnesses and covering calls."""
+        return self.blocks.domains(self.choice_lits(fixed))
 
     def complete(self, fixed: Mapping[int, int], preferred: Mapping[int, int]) -> list[int] | None:
         """A full assignment extending `fixed`, leaning towards `preferred` values."""

@@ -1,0 +1,254 @@
+"""The model's clauses cut into independent blocks, each with its own solver: valid domains at scale.
+
+Unit propagation at the root settles the literals every configuration shares; the clauses left often fall apart into
+components that share no variable (a feature model's subtrees below its mandatory core, for instance). A value is
+possible iff its component's clauses allow it together with the choices made *in that component*: models of
+separate components combine into a model of the whole. So components are packed into blocks of a bounded size,
+each with a small solver, a pool of witnesses and its recent domains. A new choice recomputes one block, and that
+block's solver calls cost in proportion to the block rather than to the model.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+from pysat.solvers import Solver
+
+from rules.tables import Array
+
+# Components are packed into blocks of about this many solver variables: a block's calls cost in proportion to its
+# size, and fewer, larger blocks cost less bookkeeping per step.
+BLOCK_VARS = 2000
+# Models kept per block as witnesses: a stored model that agrees with a later selection proves its values possible.
+POOL_SIZE = 1024
+# Recent domains kept per block: choices that add to one of them start from its domains (a further choice only
+# takes values away), and the same choices asked again are answered at once.
+RECENT_DOMAINS = 16
+# Spent covering clauses (each with a trigger variable) kept before a block's solver is rebuilt without them, so
+# that long sessions stay as fast and as small as short ones. A spent clause is satisfied for good, so what stays is
+# one variable each: a rebuild costs about as much as a few dozen calls.
+REBUILD_AFTER = 2000
+
+
+class Block:
+    """Components with their own incremental solver; local literal k + 1 is the block's value k."""
+
+    def __init__(self, values: Array, owner: Array, clauses: list[list[int]], top: int, solver: str) -> None:
+        self.values = values  # flat (model-wide) index of each of the block's values
+        self.owner = owner  # the block's own index of the variable each value belongs to (rivals share one)
+        self.clauses = clauses
+        self.top = top
+        self.solver_name = solver
+        self.solver = Solver(name=solver, bootstrap_with=clauses)
+        self.next_id = top
+        self.witnesses = np.zeros((POOL_SIZE, len(values)), dtype=bool)
+        self.stored = 0
+        self.temporary = 0  # covering clauses added since the solver was built
+        self.rebuilds = 0
+        self.recent: collections.deque[tuple[frozenset[int], Array | None]] = collections.deque(maxlen=RECENT_DOMAINS)
+
+    def domains(self, choices: frozenset[int]) -> Array | None:
+        """Which of the block's values extend the choices (local literals); None if the choices do not."""
+        best: Array | None = None
+        for seen, found in self.recent:
+            if not seen <= choices:
+                continue
+            if found is None or len(seen) == len(choices):
+                return found  # choices adding to an inconsistent set are inconsistent
+            if best is None or found.sum() < best.sum():
+                best = found
+        found = self._cover(sorted(choices), best)
+        if found is not None:
+            found.setflags(write=False)  # shared with later calls through the recent domains
+        self.recent.append((choices, found))
+        return found
+
+    def _cover(self, choices: list[int], bound: Array | None) -> Array | None:
+        """Unit propagation prunes, stored models witness, covering calls settle the rest; `bound`, the domains of
+        a subset of these choices, is an upper bound: what it rules out needs no proof again."""
+        if self.temporary >= REBUILD_AFTER:
+            self.rebuild()
+        size = len(self.values)
+        if not size:  # auxiliary variables only: settled by whether they have a model
+            return np.zeros(0, dtype=bool) if self.solver.solve(assumptions=choices) else None
+        ok, implied = self.solver.propagate(assumptions=choices)
+        if not ok:
+            return None
+        candidates = np.ones(size, dtype=bool) if bound is None else bound.copy()
+        dead = np.array([-lit - 1 for lit in implied or [] if lit < 0 and -lit <= size], dtype=np.int64)
+        candidates[dead] = False
+        possible = np.zeros(size, dtype=bool)
+        pool = self.witnesses[: min(self.stored, POOL_SIZE)]
+        agreeing = pool[:, np.array(choices, dtype=np.int64) - 1].all(axis=1)
+        if agreeing.any():
+            possible |= pool[agreeing].any(axis=0)
+        open_values = np.flatnonzero(candidates & ~possible)
+        while len(open_values):
+            # One call asks for a model with at least one value still unproven; leaning towards those values,
+            # each model settles many at once. Unsatisfiable: none of them extends, and we are done.
+            lits = (open_values + 1).tolist()
+            self.next_id += 1
+            trigger = self.next_id
+            self.solver.add_clause([-trigger, *lits])
+            self.solver.set_phases(lits + self._rival_phases(open_values))
+            found = self.solver.solve(assumptions=[*choices, trigger])
+            self.solver.add_clause([-trigger])
+            self.temporary += 1
+            if not found:
+                break
+            model = np.fromiter(self.solver.get_model()[:size], dtype=np.int64, count=size) > 0
+            self.witnesses[self.stored % POOL_SIZE] = model
+            self.stored += 1
+            possible |= model
+            open_values = open_values[~possible[open_values]]
+        return possible if possible.any() else None
+
+    def _rival_phases(self, open_values: Array) -> list[int]:
+        """The other values of each variable with an unproven value, leaning false: one-hot literals are separate
+        solver variables, and a rival's saved phase (true in the last model) would otherwise win the decision."""
+        has_open = np.zeros(int(self.owner[-1]) + 1, dtype=bool)
+        has_open[self.owner[open_values]] = True
+        rivals = has_open[self.owner]
+        rivals[open_values] = False
+        return (-(np.flatnonzero(rivals) + 1)).tolist()
+
+    def rebuild(self) -> None:
+        """A new solver with the block's clauses alone: the covering calls' spent clauses and triggers dropped."""
+        self.solver.delete()
+        self.solver = Solver(name=self.solver_name, bootstrap_with=self.clauses)
+        self.next_id = self.top
+        self.temporary = 0
+        self.rebuilds += 1
+
+
+class Blocks:
+    """The values settled at the root, and the blocks the rest of the clauses fall into."""
+
+    def __init__(self, clauses: Sequence[Sequence[int]], values: int, var_of: Array, top: int, solver: str) -> None:
+        flat, starts, sizes = _flatten(clauses)
+        root = _propagate(flat, starts, sizes, top)
+        self.consistent = root is not None
+        self.root = np.zeros(top + 1, dtype=np.int8) if root is None else root
+        # Values true at the root are possible whatever is chosen; open ones are settled by their block.
+        self.settled = self.root[1 : values + 1] > 0
+        self.blocks: list[Block] = []
+        self.block_of = np.full(top + 1, -1, dtype=np.int64)
+        self.local = np.zeros(top + 1, dtype=np.int64)
+        if root is not None and len(sizes):
+            self._split(flat, starts, sizes, values, var_of, solver)
+
+    def _split(self, flat: Array, starts: Array, sizes: Array, values: int, var_of: Array, solver: str) -> None:
+        """Label components, pack them into blocks, renumber each block's variables and build its solver."""
+        var = np.abs(flat)
+        clause_of = np.repeat(np.arange(len(sizes)), sizes)
+        lit = self.root[var] * np.sign(flat)
+        live = ~np.logical_or.reduceat(lit > 0, starts)
+        keep = (lit == 0) & live[clause_of]
+        open_var, open_clause, open_sign = var[keep], clause_of[keep], np.sign(flat[keep])
+        label = _components(open_var, open_clause, len(self.root))
+        used = np.unique(open_var)
+        self.block_of[used] = _pack(label[used])
+        # Within a block, value variables come first and in order, so local literal k + 1 is the block's value k.
+        order = np.lexsort((used, used > values, self.block_of[used]))
+        ranked = used[order]
+        block_ids = self.block_of[ranked]
+        firsts = np.searchsorted(block_ids, block_ids, side="left")
+        self.local[ranked] = np.arange(len(ranked)) - firsts + 1
+        local_lits = (open_sign * self.local[open_var]).tolist()
+        bounds = np.flatnonzero(np.diff(open_clause)) + 1
+        cuts = [0, *bounds.tolist(), len(local_lits)]
+        per_block: list[list[list[int]]] = [[] for _ in range(int(block_ids[-1]) + 1)]
+        clause_blocks = self.block_of[open_var[cuts[:-1]]].tolist()
+        for block, start, end in zip(clause_blocks, cuts, cuts[1:]):
+            per_block[block].append(local_lits[start:end])
+        for block, block_clauses in enumerate(per_block):
+            members = ranked[block_ids == block]
+            value_vars = members[members <= values]
+            _, owner = np.unique(var_of[value_vars - 1], return_inverse=True)
+            self.blocks.append(Block(value_vars - 1, owner, block_clauses, len(members), solver))
+
+    def domains(self, choices: Sequence[int]) -> Array | None:
+        """Which values extend the choices (value literals), as a flat array; None if the choices do not."""
+        if not self.consistent:
+            return None
+        per_block: dict[int, list[int]] = {}
+        for lit in choices:
+            at_root = self.root[lit]
+            if at_root < 0:
+                return None
+            if at_root == 0:
+                per_block.setdefault(int(self.block_of[lit]), []).append(int(self.local[lit]))
+        possible = self.settled.copy()
+        for index, block in enumerate(self.blocks):
+            found = block.domains(frozenset(per_block.get(index, ())))
+            if found is None:
+                return None
+            possible[block.values] = found
+        return possible
+
+
+def _flatten(clauses: Sequence[Sequence[int]]) -> tuple[Array, Array, Array]:
+    """All literals in one array, with where each clause starts and how long it is."""
+    sizes = np.fromiter(map(len, clauses), dtype=np.int64, count=len(clauses))
+    flat = np.fromiter(itertools.chain.from_iterable(clauses), dtype=np.int64, count=int(sizes.sum()))
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    return flat, starts, sizes
+
+
+def _propagate(flat: Array, starts: Array, sizes: Array, top: int) -> Array | None:
+    """Unit propagation at the root: +1 / -1 per variable settled, 0 if open; None if the clauses conflict."""
+    value = np.zeros(top + 1, dtype=np.int8)
+    if not len(sizes):
+        return value
+    if (sizes == 0).any():
+        return None
+    clause_of = np.repeat(np.arange(len(sizes)), sizes)
+    var, sign = np.abs(flat), np.sign(flat).astype(np.int8)
+    while True:
+        lit = value[var] * sign
+        satisfied = np.logical_or.reduceat(lit > 0, starts)
+        unassigned = np.add.reduceat(lit == 0, starts)
+        if (~satisfied & (unassigned == 0)).any():
+            return None
+        unit = ~satisfied & (unassigned == 1)
+        if not unit.any():
+            return value
+        # Both polarities of one variable forced at once: one wins, and the next round finds a clause false.
+        forced = flat[(lit == 0) & unit[clause_of]]
+        value[np.abs(forced)] = np.sign(forced)
+
+
+def _components(open_var: Array, open_clause: Array, size: int) -> Array:
+    """A component label per variable: variables sharing a clause share a label (label spreading by minimum)."""
+    same = open_clause[1:] == open_clause[:-1]
+    left, right = open_var[:-1][same], open_var[1:][same]
+    label = np.arange(size)
+    while True:
+        low = np.minimum(label[left], label[right])
+        spread = label.copy()
+        np.minimum.at(spread, left, low)
+        np.minimum.at(spread, right, low)
+        while True:  # pointer jumping: a label's own label is smaller still and in the same component
+            jumped = spread[spread]
+            if np.array_equal(jumped, spread):
+                break
+            spread = jumped
+        if np.array_equal(spread, label):
+            return label
+        label = spread
+
+
+def _pack(labels: Array) -> Array:
+    """A block index per variable: whole components, packed in order into blocks of about BLOCK_VARS variables."""
+    components, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    block_of_component = np.zeros(len(components), dtype=np.int64)
+    block, filled = 0, 0
+    for index, count in enumerate(counts.tolist()):
+        if filled and filled + count > BLOCK_VARS:
+            block, filled = block + 1, 0
+        block_of_component[index] = block
+        filled += count
+    return block_of_component[inverse]
