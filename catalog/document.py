@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -94,6 +95,7 @@ def parse_document(text: str, file: str) -> Document:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise CatalogErrors([CatalogError(file, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")])
     yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = _SlimComposer
     try:
         root = yaml.compose(text)
     except MarkedYAMLError as exc:
@@ -108,6 +110,27 @@ def parse_document(text: str, file: str) -> Document:
     if builder.errors:
         raise CatalogErrors(builder.errors)
     return Document(file, data, root)
+
+
+class _Mark:
+    """Where a node starts: all a catalog error needs of ruamel's marks."""
+
+    __slots__ = ("column", "line")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+
+
+class _SlimComposer(Composer):
+    """ruamel's composer, each node keeping only where it starts: its marks (two per node, each holding the
+    buffer and four numbers) were most of the memory of reading a large imported catalog (245 MB for 7.6 MB)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        node = super().compose_node(parent, index)
+        if not isinstance(node.start_mark, _Mark):  # an alias gives back a node already composed
+            node.start_mark = node.end_mark = _Mark(node.start_mark.line, node.start_mark.column)
+        return node
 
 
 class _Builder:

@@ -72,8 +72,6 @@ class Block:
         if self.temporary >= REBUILD_AFTER:
             self.rebuild()
         size = len(self.values)
-        if not size:  # auxiliary variables only: settled by whether they have a model
-            return np.zeros(0, dtype=bool) if self.solver.solve(assumptions=choices) else None
         ok, implied = self.solver.propagate(assumptions=choices)
         if not ok:
             return None
@@ -83,7 +81,8 @@ class Block:
         possible = np.zeros(size, dtype=bool)
         pool = self.witnesses[: min(self.stored, POOL_SIZE)]
         agreeing = pool[:, np.array(choices, dtype=np.int64) - 1].all(axis=1)
-        if agreeing.any():
+        satisfiable = bool(agreeing.any())
+        if satisfiable:
             possible |= pool[agreeing].any(axis=0)
         open_values = np.flatnonzero(candidates & ~possible)
         while len(open_values):
@@ -99,12 +98,22 @@ class Block:
             self.temporary += 1
             if not found:
                 break
-            model = np.fromiter(self.solver.get_model()[:size], dtype=np.int64, count=size) > 0
-            self.witnesses[self.stored % POOL_SIZE] = model
-            self.stored += 1
-            possible |= model
+            satisfiable = True
+            possible |= self._witness()
             open_values = open_values[~possible[open_values]]
-        return possible if possible.any() else None
+        if not satisfiable:  # no model seen yet: one plain call settles whether the choices extend at all
+            if not self.solver.solve(assumptions=choices):
+                return None
+            possible |= self._witness()
+        return possible
+
+    def _witness(self) -> Array:
+        """The last model's values, kept in the pool."""
+        size = len(self.values)
+        model = np.fromiter(self.solver.get_model()[:size], dtype=np.int64, count=size) > 0
+        self.witnesses[self.stored % POOL_SIZE] = model
+        self.stored += 1
+        return model
 
     def _rival_phases(self, open_values: Array) -> list[int]:
         """The other values of each variable with an unproven value, leaning false: one-hot literals are separate
@@ -132,8 +141,9 @@ class Blocks:
         root = _propagate(flat, starts, sizes, top)
         self.consistent = root is not None
         self.root = np.zeros(top + 1, dtype=np.int8) if root is None else root
-        # Values true at the root are possible whatever is chosen; open ones are settled by their block.
-        self.settled = self.root[1 : values + 1] > 0
+        # Values true at the root are possible whatever is chosen, false ones never; open ones are settled by their
+        # block, or by none if no clause left mentions them (then either way is fine).
+        self.settled = self.root[1 : values + 1] >= 0
         self.blocks: list[Block] = []
         self.block_of = np.full(top + 1, -1, dtype=np.int64)
         self.local = np.zeros(top + 1, dtype=np.int64)
@@ -148,6 +158,8 @@ class Blocks:
         live = ~np.logical_or.reduceat(lit > 0, starts)
         keep = (lit == 0) & live[clause_of]
         open_var, open_clause, open_sign = var[keep], clause_of[keep], np.sign(flat[keep])
+        if not len(open_var):  # every clause satisfied at the root
+            return
         label = _components(open_var, open_clause, len(self.root))
         used = np.unique(open_var)
         self.block_of[used] = _pack(label[used])
