@@ -11,12 +11,12 @@ block's solver calls cost in proportion to the block rather than to the model.
 from __future__ import annotations
 
 import collections
-import itertools
 from collections.abc import Sequence
 
 import numpy as np
 from pysat.solvers import Solver
 
+from rules.cnf import Clauses, SolverCell
 from rules.tables import Array
 
 # Components are packed into blocks of about this many solver variables: a block's calls cost in proportion to its
@@ -36,18 +36,15 @@ REBUILD_AFTER = 2000
 class Block:
     """Components with their own incremental solver; local literal k + 1 is the block's value k."""
 
-    def __init__(self, values: Array, owner: Array, clauses: list[list[int]], top: int, solver: str) -> None:
+    def __init__(self, values: Array, owner: Array, cell: SolverCell, top: int) -> None:
         self.values = values  # flat (model-wide) index of each of the block's values
         self.owner = owner  # the block's own index of the variable each value belongs to (rivals share one)
-        self.clauses = clauses
+        self.cell = cell  # the block's solver, or the whole model's where the model is one block
         self.top = top
-        self.solver_name = solver
-        self.solver = Solver(name=solver, bootstrap_with=clauses)
         self.next_id = top
         self.witnesses = np.zeros((POOL_SIZE, len(values)), dtype=bool)
         self.stored = 0
         self.temporary = 0  # covering clauses added since the solver was built
-        self.rebuilds = 0
         self.recent: collections.deque[tuple[frozenset[int], Array | None]] = collections.deque(maxlen=RECENT_DOMAINS)
 
     def domains(self, choices: frozenset[int]) -> Array | None:
@@ -124,20 +121,24 @@ class Block:
         rivals[open_values] = False
         return (-(np.flatnonzero(rivals) + 1)).tolist()
 
+    @property
+    def solver(self) -> Solver:
+        """The block's solver."""
+        return self.cell.solver
+
     def rebuild(self) -> None:
         """A new solver with the block's clauses alone: the covering calls' spent clauses and triggers dropped."""
-        self.solver.delete()
-        self.solver = Solver(name=self.solver_name, bootstrap_with=self.clauses)
+        self.cell.rebuild()
         self.next_id = self.top
         self.temporary = 0
-        self.rebuilds += 1
 
 
 class Blocks:
     """The values settled at the root, and the blocks the rest of the clauses fall into."""
 
-    def __init__(self, clauses: Sequence[Sequence[int]], values: int, var_of: Array, top: int, solver: str) -> None:
-        flat, starts, sizes = _flatten(clauses)
+    def __init__(self, cell: SolverCell, values: int, var_of: Array, top: int) -> None:
+        flat, sizes = cell.clauses.arrays()
+        starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)[:-1])).astype(np.int64)
         root = _propagate(flat, starts, sizes, top)
         self.consistent = root is not None
         self.root = np.zeros(top + 1, dtype=np.int8) if root is None else root
@@ -145,13 +146,15 @@ class Blocks:
         # block, or by none if no clause left mentions them (then either way is fine).
         self.settled = self.root[1 : values + 1] >= 0
         self.blocks: list[Block] = []
+        self.whole: Block | None = None  # the one block, where the clauses do not fall apart
         self.block_of = np.full(top + 1, -1, dtype=np.int64)
         self.local = np.zeros(top + 1, dtype=np.int64)
         if root is not None and len(sizes):
-            self._split(flat, starts, sizes, values, var_of, solver)
+            self._split(flat, starts, sizes, values, var_of, cell)
 
-    def _split(self, flat: Array, starts: Array, sizes: Array, values: int, var_of: Array, solver: str) -> None:
-        """Label components, pack them into blocks, renumber each block's variables and build its solver."""
+    def _split(self, flat: Array, starts: Array, sizes: Array, values: int, var_of: Array, cell: SolverCell) -> None:
+        """Label components and pack them into blocks; if there is more than one, renumber each block's variables
+        and give it a solver of its own, else the one block is the whole model and shares its solver."""
         var = np.abs(flat)
         clause_of = np.repeat(np.arange(len(sizes)), sizes)
         lit = self.root[var] * np.sign(flat)
@@ -163,29 +166,46 @@ class Blocks:
         label = _components(open_var, open_clause, len(self.root))
         used = np.unique(open_var)
         self.block_of[used] = _pack(label[used])
+        if not self.block_of[used].any():
+            self.block_of[used] = -1
+            self.whole = Block(np.arange(values), np.asarray(var_of), cell, len(self.root) - 1)
+            return
         # Within a block, value variables come first and in order, so local literal k + 1 is the block's value k.
         order = np.lexsort((used, used > values, self.block_of[used]))
         ranked = used[order]
         block_ids = self.block_of[ranked]
-        firsts = np.searchsorted(block_ids, block_ids, side="left")
-        self.local[ranked] = np.arange(len(ranked)) - firsts + 1
-        local_lits = (open_sign * self.local[open_var]).tolist()
-        bounds = np.flatnonzero(np.diff(open_clause)) + 1
-        cuts = [0, *bounds.tolist(), len(local_lits)]
-        per_block: list[list[list[int]]] = [[] for _ in range(int(block_ids[-1]) + 1)]
-        clause_blocks = self.block_of[open_var[cuts[:-1]]].tolist()
-        for block, start, end in zip(clause_blocks, cuts, cuts[1:]):
-            per_block[block].append(local_lits[start:end])
-        for block, block_clauses in enumerate(per_block):
-            members = ranked[block_ids == block]
+        self.local[ranked] = np.arange(len(ranked)) - np.searchsorted(block_ids, block_ids, side="left") + 1
+        local_lits = (open_sign * self.local[open_var]).astype(np.int32)
+        # Each live clause's open literals, grouped by block (every literal of a clause is in the clause's block).
+        firsts = np.concatenate(([0], np.flatnonzero(np.diff(open_clause)) + 1))
+        sizes = np.diff(np.append(firsts, len(open_var)))
+        clause_block = self.block_of[open_var[firsts]]
+        by_block = np.argsort(np.repeat(clause_block, sizes), kind="stable")
+        clause_order = np.argsort(clause_block, kind="stable")
+        blocks = int(block_ids[-1]) + 1
+        lit_cuts = np.searchsorted(np.sort(np.repeat(clause_block, sizes)), np.arange(blocks + 1))
+        clause_cuts = np.searchsorted(clause_block[clause_order], np.arange(blocks + 1))
+        block_lits, block_sizes = local_lits[by_block], sizes[clause_order]
+        member_cuts = np.searchsorted(block_ids, np.arange(blocks + 1))
+        for block in range(blocks):
+            members = ranked[member_cuts[block] : member_cuts[block + 1]]
             value_vars = members[members <= values]
             _, owner = np.unique(var_of[value_vars - 1], return_inverse=True)
-            self.blocks.append(Block(value_vars - 1, owner, block_clauses, len(members), solver))
+            lits = block_lits[lit_cuts[block] : lit_cuts[block + 1]]
+            counts = block_sizes[clause_cuts[block] : clause_cuts[block + 1]]
+            own = SolverCell(cell.name, Clauses(lits, counts))
+            self.blocks.append(Block(value_vars - 1, owner, own, len(members)))
+
+    def all(self) -> list[Block]:
+        """Every block."""
+        return [self.whole] if self.whole is not None else list(self.blocks)
 
     def domains(self, choices: Sequence[int]) -> Array | None:
         """Which values extend the choices (value literals), as a flat array; None if the choices do not."""
         if not self.consistent:
             return None
+        if self.whole is not None:  # numbered as the model: a choice's literal is its own
+            return self.whole.domains(frozenset(choices))
         per_block: dict[int, list[int]] = {}
         for lit in choices:
             at_root = self.root[lit]
@@ -200,14 +220,6 @@ class Blocks:
                 return None
             possible[block.values] = found
         return possible
-
-
-def _flatten(clauses: Sequence[Sequence[int]]) -> tuple[Array, Array, Array]:
-    """All literals in one array, with where each clause starts and how long it is."""
-    sizes = np.fromiter(map(len, clauses), dtype=np.int64, count=len(clauses))
-    flat = np.fromiter(itertools.chain.from_iterable(clauses), dtype=np.int64, count=int(sizes.sum()))
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
-    return flat, starts, sizes
 
 
 def _propagate(flat: Array, starts: Array, sizes: Array, top: int) -> Array | None:

@@ -23,7 +23,8 @@ def count_models(sat: SatModel, fixed: Mapping[int, int]) -> int:
         return int(sat.solve(sat.choice_lits(fixed) + sat.all_rules))
     counter = pyganak.Counter(verbose=0, seed=0)
     counter.new_vars(sat.model_top)
-    counter.add_clauses(sat.clauses)
+    for chunk in sat.clauses.chunks():
+        counter.add_clauses(chunk)
     counter.add_clauses([lit] for lit in sat.choice_lits(fixed))
     counter.set_sampling_set(projection)
     return int(counter.count())

@@ -6,9 +6,9 @@ Tseitin variables and pysat's cardinality encodings for `count(...)` comparisons
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import assert_never
+from typing import Protocol, assert_never
 
 from pysat.card import CardEnc, EncType
 from pysat.formula import IDPool
@@ -83,7 +83,17 @@ def _flip(op: Comparison) -> Comparison:
     return flipped.get(op, op)
 
 
-def encode(node: Node, lits: list[list[int]], pool: IDPool, clauses: list[list[int]]) -> int:
+class ClauseSink(Protocol):
+    """Where encodings put their clauses: a list, or compact Clauses (rules/cnf.py)."""
+
+    def append(self, clause: list[int], /) -> None:
+        """Add one clause."""
+
+    def extend(self, clauses: Iterable[list[int]], /) -> None:
+        """Add clauses."""
+
+
+def encode(node: Node, lits: list[list[int]], pool: IDPool, clauses: ClauseSink) -> int:
     """A literal equivalent to the formula, adding its defining clauses."""
     if isinstance(node, Const):
         fresh = int(pool.id())
@@ -117,7 +127,7 @@ def encode(node: Node, lits: list[list[int]], pool: IDPool, clauses: list[list[i
     return _gate("and", parts, pool, clauses)
 
 
-def _at_least(args: list[int], bound: int, pool: IDPool, clauses: list[list[int]]) -> int:
+def _at_least(args: list[int], bound: int, pool: IDPool, clauses: ClauseSink) -> int:
     """A literal equivalent to `at least bound of args hold`."""
     if bound <= 0:
         return encode(Const(True), [], pool, clauses)
@@ -132,7 +142,7 @@ def _at_least(args: list[int], bound: int, pool: IDPool, clauses: list[list[int]
     return result
 
 
-def _gate(op: str, args: list[int], pool: IDPool, clauses: list[list[int]]) -> int:
+def _gate(op: str, args: list[int], pool: IDPool, clauses: ClauseSink) -> int:
     if len(args) == 1:
         return args[0]
     out = int(pool.id())

@@ -17,6 +17,7 @@ from pysat.formula import IDPool
 from pysat.solvers import Solver
 
 from rules.blocks import Blocks
+from rules.cnf import Clauses, SolverCell, solver_for
 from rules.compile import CompiledModel
 from rules.formula import encode
 from rules.tables import Array
@@ -40,28 +41,26 @@ class SatModel:
         self.selectors = {rule: pool.id(("rule", rule)) for rule in dict.fromkeys(rule_ids)} if guarded else {}
         self.guarded = guarded
         self.ids = pool
-        self.clauses = self._clauses()  # kept for other solvers: making them again costs more
+        self.clauses = self._clauses()  # kept (compact) for other solvers: making them again costs more
         self.model_top = pool.top  # every id the model's own clauses use is at most this
-        self._solver: Solver | None = None
+        self.cell = SolverCell(SOLVER, self.clauses)  # shared with the blocks where the model is one block
         self.all_rules = list(self.selectors.values())
 
     @property
     def solver(self) -> Solver:
-        """The incremental solver over the whole model, built on first use (valid domains use the blocks')."""
-        if self._solver is None:
-            self._solver = Solver(name=SOLVER, bootstrap_with=self.clauses)
-        return self._solver
+        """The incremental solver over the whole model, built on first use."""
+        return self.cell.solver
 
     @functools.cached_property
     def blocks(self) -> Blocks:
         """The model cut into independent blocks with their own solvers (rules/blocks.py)."""
         assert not self.guarded, "a rule switched off would join what the blocks keep apart"
-        return Blocks(self.clauses, self.values, self.var_of, self.model_top, SOLVER)
+        return Blocks(self.cell, self.values, self.var_of, self.model_top)
 
-    def _clauses(self) -> list[list[int]]:
+    def _clauses(self) -> Clauses:
         """The model's clauses."""
         model, pool, guarded = self.model, self.ids, self.guarded
-        clauses: list[list[int]] = []
+        clauses = Clauses()
         for lits in self.lits:
             clauses.append(lits)
             if len(lits) <= 6:
@@ -84,7 +83,7 @@ class SatModel:
                     clauses.append([*guard, *(-self.lits[var][int(i)] for var, i in zip(table.scope, combo))])
                 continue
             rows = table.rows.tolist()
-            tuples = [pool.id(("t", id(table), r)) for r in range(len(rows))]
+            tuples = [pool.id() for _ in rows]  # unnamed: a name per tuple took memory and was never looked up
             clauses.append([*guard, *tuples])
             supports: dict[tuple[int, int], list[int]] = {}
             for t, row in zip(tuples, rows):
@@ -128,7 +127,7 @@ class SatModel:
     def solutions(self, fixed: Mapping[int, int], limit: int) -> Iterator[list[int]]:
         """Complete valid assignments extending `fixed` (a value index per variable), each once, up to `limit`: a
         solver of their own, every model found blocked on its value literals."""
-        with Solver(name=SOLVER, bootstrap_with=self.clauses) as solver:
+        with solver_for(SOLVER, self.clauses) as solver:
             assumptions = self.choice_lits(fixed)
             for _ in range(limit):
                 if not solver.solve(assumptions=assumptions):

@@ -31,11 +31,11 @@ def test_the_sat_backend_stays_the_same_size_and_right_over_a_long_session(monke
             option = rng.choice(singles)
             selection[option] = rng.choice(list(domains[option].values))
         assert sat.valid_domains(selection) == tree.valid_domains(selection)
-        sizes.append(max(b.solver.nof_vars() - b.top - len(b.values) for b in sat.backend.sat.blocks.blocks))
-    blocks = sat.backend.sat.blocks.blocks
+        sizes.append(max(b.solver.nof_vars() - b.top - len(b.values) for b in sat.backend.sat.blocks.all()))
+    blocks = sat.backend.sat.blocks.all()
     # Each rebuild follows 10 covering calls, each of which used to leave a variable behind for good:
     # without them the solvers would have outgrown this bound (one step makes at most a call per value, and one).
-    assert sum(block.rebuilds for block in blocks) >= 2
+    assert sum(block.cell.rebuilds for block in blocks) >= 2
     assert max(sizes) <= 10 + 1
 
 

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from rules import blocks as blocks_module
 from rules.blocks import Blocks
+from rules.cnf import Clauses as Compact
+from rules.cnf import SolverCell
 from rules.sat import SOLVER
 
 Clauses = list[list[int]]
@@ -29,6 +31,14 @@ def cnfs(draw: st.DrawFn) -> tuple[Clauses, int, int, list[int]]:
     clauses = draw(st.lists(st.lists(literal, min_size=1, max_size=3), max_size=12))
     choices = draw(st.lists(st.integers(1, values), max_size=3, unique=True))
     return clauses, values, top, choices
+
+
+def make_blocks(clauses: Clauses, values: int, top: int, block_vars: int) -> Blocks:
+    """The blocks of these clauses, components packed up to `block_vars` variables a block."""
+    compact = Compact()
+    compact.extend(clauses)
+    with mock.patch.object(blocks_module, "BLOCK_VARS", block_vars):
+        return Blocks(SolverCell(SOLVER, compact), values, np.arange(values), top)
 
 
 def brute_force(clauses: Clauses, values: int, top: int, choices: list[int]) -> list[bool] | None:
@@ -48,8 +58,7 @@ def brute_force(clauses: Clauses, values: int, top: int, choices: list[int]) -> 
 @given(cnfs(), st.sampled_from([1, 2, 5, 2000]))
 def test_block_domains_match_brute_force(case: tuple[Clauses, int, int, list[int]], block_vars: int) -> None:
     clauses, values, top, choices = case
-    with mock.patch.object(blocks_module, "BLOCK_VARS", block_vars):
-        blocks = Blocks(clauses, values, np.arange(values), top, SOLVER)
+    blocks = make_blocks(clauses, values, top, block_vars)
     expected = brute_force(clauses, values, top, choices)
     # Asked twice: the second answer comes from the blocks' recent domains and must not differ.
     for _ in range(2):
@@ -64,8 +73,7 @@ def test_a_session_of_growing_choices_matches_brute_force(
 ) -> None:
     """Choices added one at a time reuse each block's recent domains and witnesses: still exact at every step."""
     clauses, values, top, _ = case
-    with mock.patch.object(blocks_module, "BLOCK_VARS", 2):
-        blocks = Blocks(clauses, values, np.arange(values), top, SOLVER)
+    blocks = make_blocks(clauses, values, top, 2)
     choices: list[int] = []
     for value in (v for v in order if v <= values):
         choices.append(value)
@@ -76,14 +84,13 @@ def test_a_session_of_growing_choices_matches_brute_force(
 def test_independent_components_fall_into_separate_blocks() -> None:
     # Three components below a root literal settled by propagation (1 is a unit; 2 -> 1 is then satisfied).
     clauses = [[1], [-2, 1], [2, 3], [-3, -4], [5, 6], [-5, -6], [7, -8]]
-    with mock.patch.object(blocks_module, "BLOCK_VARS", 1):
-        blocks = Blocks(clauses, 8, np.arange(8), 8, SOLVER)
+    blocks = make_blocks(clauses, 8, 8, 1)
     assert blocks.root[1:].tolist() == [1] + [0] * 7
     groups = sorted(sorted((block.values + 1).tolist()) for block in blocks.blocks)
     assert groups == [[2, 3, 4], [5, 6], [7, 8]]
 
 
 def test_conflicting_clauses_have_no_domains() -> None:
-    blocks = Blocks([[1], [-1, 2], [-2]], 2, np.arange(2), 2, SOLVER)
+    blocks = make_blocks([[1], [-1, 2], [-2]], 2, 2, 2000)
     assert not blocks.consistent
     assert blocks.domains([]) is None
