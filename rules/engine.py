@@ -60,9 +60,11 @@ class Engine:
         self._explained_lock = threading.Lock()
 
     def prepare(self) -> None:
-        """Build now what a first shopper would otherwise wait for: the one-pass structures, the look-up index and
-        the explainer's solver (whose time per explanation is then known)."""
+        """Build now what a first shopper would otherwise wait for: the one-pass structures (on SAT, the blocks and
+        their first domains), the look-up index and the explainer's solver (whose time per explanation is then
+        known)."""
         self.backend.least_changes({})
+        self.backend.domains({})
         _ = self._tables, self._unconstrained
         self.explainer.prepare()
 
