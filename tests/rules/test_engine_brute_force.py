@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -29,6 +30,7 @@ from catalog.schema import (
     SingleOption,
     TableRule,
 )
+from rules import blocks as blocks_module
 from rules.backend import TreeBackend
 from rules.compile import compile_product
 from rules.cost import cost_of
@@ -260,6 +262,9 @@ def test_sat_domains_match_the_join_tree(case: tuple[Product, Config]) -> None:
     tree_state = engine.valid_domains(selection)
     # The SAT backend must give the same answer
     assert Engine(engine.model, backend="sat").valid_domains(selection) == tree_state
+    # ... also with every component in a block of its own (small models are otherwise one block).
+    with mock.patch.object(blocks_module, "BLOCK_VARS", 1):
+        assert Engine(engine.model, backend="sat").valid_domains(selection) == tree_state
     # ... and so must rules compiled as formulas instead of tables.
     formulas = Engine(compile_product(product, table_grid=1, formula_grid=1))
     assert formulas.valid_domains(selection) == tree_state
