@@ -7,6 +7,7 @@ Integer features, `sum(attribute)` and `"Feature".attribute`, and String feature
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -111,18 +112,18 @@ class Constraint:
         return left
 
     def disjunction(self) -> str:
-        parts = [self.conjunction()]
-        while self.peek() == "|":
-            self.index += 1
-            parts.append(self.conjunction())
-        return parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"
+        return self._chain(self.conjunction, "|", "or")
 
     def conjunction(self) -> str:
-        parts = [self.negation()]
-        while self.peek() == "&":
+        return self._chain(self.negation, "&", "and")
+
+    def _chain(self, operand: Callable[[], str], token: str, word: str) -> str:
+        """Operands joined by one associative operator, as one parenthesised expression."""
+        parts = [operand()]
+        while self.peek() == token:
             self.index += 1
-            parts.append(self.negation())
-        return parts[0] if len(parts) == 1 else "(" + " and ".join(parts) + ")"
+            parts.append(operand())
+        return parts[0] if len(parts) == 1 else "(" + f" {word} ".join(parts) + ")"
 
     def negation(self) -> str:
         if self.peek() == "!":
