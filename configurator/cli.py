@@ -238,11 +238,14 @@ def count(
     catalog: Annotated[Path, typer.Argument(help="Catalog file or folder.")],
     product: Annotated[str, typer.Argument(help="Product id.")],
     select: SelectArg = None,
+    timeout: Annotated[
+        float | None, typer.Option(min=0.1, help="Give up (exit 1, saying so) after this many seconds of counting.")
+    ] = None,
 ) -> None:
     """Print the exact number of complete valid configurations extending the selections."""
     engine = _engine(catalog, product)
     try:
-        typer.echo(str(engine.count(_selections(engine, select))))
+        typer.echo(str(engine.count(_selections(engine, select), timeout)))
     except ConfiguratorError as exc:
         _fail(str(exc))
 

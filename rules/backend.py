@@ -44,8 +44,9 @@ class Backend(Protocol):
     def complete(self, fixed: Fixed, prefer: Prefer) -> dict[int, int] | None:
         """A full valid assignment extending `fixed`, leaning towards preferred values; None if there is none."""
 
-    def count(self, fixed: Fixed) -> int:
-        """The exact number of complete valid assignments extending `fixed`."""
+    def count(self, fixed: Fixed, seconds: float | None = None) -> int:
+        """The exact number of complete valid assignments extending `fixed`; CountTimeoutError if a method that
+        can take long has not answered within `seconds`."""
 
     def cheapest(self, fixed: Fixed, cost: Cost) -> list[int] | None:
         """The cheapest full assignment extending `fixed` (price rules included where the method can hold them)."""
@@ -90,8 +91,8 @@ class TreeBackend:
                 assert alive is not None, "a value from a valid domain always extends"
         return chosen
 
-    def count(self, fixed: Fixed) -> int:
-        """Exact count by sum-product over the tree."""
+    def count(self, fixed: Fixed, seconds: float | None = None) -> int:
+        """Exact count by sum-product over the tree (linear in its size, so never cut short)."""
         return self.tree.count(fixed)
 
     def cheapest(self, fixed: Fixed, cost: Cost) -> list[int] | None:
@@ -146,10 +147,10 @@ class SatBackend:
             assignment = self.sat.complete(fixed, prefer(fixed))
         return None if assignment is None else dict(enumerate(assignment))
 
-    def count(self, fixed: Fixed) -> int:
+    def count(self, fixed: Fixed, seconds: float | None = None) -> int:
         """Exact count by an exact model counter on the model's clauses (rules/counter.py)."""
         with self._lock:
-            return count_models(self.sat, fixed)
+            return count_models(self.sat, fixed, seconds)
 
     def cheapest(self, fixed: Fixed, cost: Cost) -> list[int] | None:
         """MaxSAT with the price rules as soft clauses where it can hold them, else by option prices alone."""

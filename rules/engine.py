@@ -280,10 +280,11 @@ class Engine:
         assignment = self.backend.cheapest(fixed, cost)
         return None if assignment is None else self._finished(parsed, dict(enumerate(assignment)))
 
-    def count(self, selections: Mapping[str, Any]) -> int:
-        """The exact number of complete valid configurations extending the selection."""
+    def count(self, selections: Mapping[str, Any], seconds: float | None = None) -> int:
+        """The exact number of complete valid configurations extending the selection; CountTimeoutError if the
+        counter has not answered within `seconds` (None: no limit)."""
         parsed = parse_selection(self.model, selections)
-        return 0 if parsed.violations else self.backend.count(parsed.fixed)
+        return 0 if parsed.violations else self.backend.count(parsed.fixed, seconds)
 
     def _preferred(self, parsed: Parsed, chosen: Mapping[int, int]) -> dict[int, int]:
         """Preferred value index per variable: conditional defaults that hold so far, then option defaults."""

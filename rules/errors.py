@@ -18,5 +18,17 @@ class EngineLimitError(ConfiguratorError):
     """An operation this model is too large for (such as exact counting without a compiled tree)."""
 
 
+class CountTimeoutError(EngineLimitError):
+    """An exact count the counter did not finish within the time it was given."""
+
+    def __init__(self, seconds: float, clauses: int) -> None:
+        super().__init__(
+            f"no exact count within {seconds:g} s: the exact model counter did not finish on this model's "
+            f"{clauses:,} clauses (a longer --timeout may let it)"
+        )
+        self.seconds = seconds
+        self.clauses = clauses
+
+
 class PriceRangeError(ConfiguratorError):
     """A configuration whose price the catalog's rules put beyond what is priced exactly (a runaway formula)."""

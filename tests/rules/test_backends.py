@@ -79,5 +79,11 @@ def test_the_counts_are_right() -> None:
     assert TREE.count({}) == SAT.count({}) == valid > 0
 
 
+def test_a_count_given_time_is_the_same_count() -> None:
+    # With a time limit the SAT path counts in a child process it can stop; the answer must not change.
+    for selection in ({}, {"frame": "L"}):
+        assert SAT.count(selection, seconds=60) == SAT.count(selection) == TREE.count(selection, seconds=60)
+
+
 def _same(got: Any, wanted: Any) -> bool:
     return sorted(got) == sorted(wanted) if isinstance(wanted, list) else bool(got == wanted)
