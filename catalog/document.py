@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -14,9 +15,16 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from catalog.errors import CatalogError, CatalogErrors
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
+MIB = 1024 * 1024
+MAX_FILE_BYTES = 8 * MIB
 # Aliases may repeat a subtree; this bounds the expanded size so a "billion laughs" file fails fast.
 MAX_NODES = 400_000
+# Both are limits meant for hand-written files: an imported model's file may raise them for itself, up to these caps,
+# with `limits: {file_mib: N, nodes: N}` as a top-level key among its first LIMITS_WITHIN characters (read before
+# the rest of the file, so the caps hold while it is read).
+MAX_IMPORTED_FILE_MIB = 32
+MAX_IMPORTED_NODES = 1_600_000
+LIMITS_WITHIN = 65_536
 # No catalog number needs more characters than this; a longer one (a 5,000-digit integer) is refused, not read.
 MAX_NUMBER_CHARS = 40
 
@@ -90,10 +98,52 @@ def _mark(node: Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1, style)
 
 
+@dataclass(frozen=True)
+class Caps:
+    """How large a file may be, and how many nodes its document may expand to."""
+
+    file_bytes: int = MAX_FILE_BYTES
+    nodes: int = MAX_NODES
+
+
+def declared_caps(text: str) -> Caps:
+    """The caps a file raises for itself with a top-level `limits:` among its first LIMITS_WITHIN characters; the
+    defaults where it raises none (the schema reports a malformed `limits:` once the whole file is read)."""
+    start = _LIMITS_KEY.search(text, 0, LIMITS_WITHIN)
+    if start is None:
+        return Caps()
+    following = _TOP_KEY.search(text, start.end(), start.end() + 4096)
+    try:
+        limits = parse_document(text[start.start() : following.start() if following else start.end() + 4096], "")
+    except CatalogErrors:
+        return Caps()
+    declared = limits.data.get("limits") if isinstance(limits.data, dict) else None
+    if not isinstance(declared, dict):
+        return Caps()
+    mib = _raised(declared.get("file_mib"), MAX_FILE_BYTES // MIB, MAX_IMPORTED_FILE_MIB)
+    return Caps(mib * MIB, _raised(declared.get("nodes"), MAX_NODES, MAX_IMPORTED_NODES))
+
+
+def _raised(value: object, default: int, cap: int) -> int:
+    """A declared limit where it raises the default within the cap, else the default."""
+    if isinstance(value, int) and not isinstance(value, bool) and default <= value <= cap:
+        return value
+    return default
+
+
+# Top-level keys of a block mapping start in column 0 (a block scalar's lines are indented, comments start with #).
+_TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*[ \t]*:", re.MULTILINE)
+_LIMITS_KEY = re.compile(r"^limits[ \t]*:", re.MULTILINE)
+
+
 def parse_document(text: str, file: str) -> Document:
     """Read one YAML document safely; raise CatalogErrors with positions for anything unsafe or malformed."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        raise CatalogErrors([CatalogError(file, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")])
+    caps = Caps()
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        caps = declared_caps(text)
+        if size > caps.file_bytes:
+            raise CatalogErrors([CatalogError(file, 1, 1, _too_large(caps))])
     yaml = YAML(typ="safe", pure=True)
     yaml.Composer = _SlimComposer
     try:
@@ -105,7 +155,7 @@ def parse_document(text: str, file: str) -> Document:
         raise CatalogErrors([CatalogError(file, line, col, f"YAML syntax error: {problem}")]) from None
     except (YAMLError, ValueError, RecursionError) as exc:
         raise CatalogErrors([CatalogError(file, 1, 1, f"YAML syntax error: {exc}")]) from None
-    builder = _Builder(file)
+    builder = _Builder(file, caps.nodes, text)
     data = builder.build(root) if root is not None else None
     if builder.errors:
         raise CatalogErrors(builder.errors)
@@ -133,13 +183,31 @@ class _SlimComposer(Composer):
         return node
 
 
-class _Builder:
-    """Turns composed nodes into plain data; never expands past MAX_NODES, never uses floats."""
+def _too_large(caps: Caps) -> str:
+    return (f"file is larger than {caps.file_bytes // MIB} MiB (an imported model may raise this for itself with "
+            f"`limits: {{file_mib: N}}` among the file's first lines, N at most {MAX_IMPORTED_FILE_MIB})")
 
-    def __init__(self, file: str) -> None:
+
+class _Builder:
+    """Turns composed nodes into plain data; never expands past its node cap, never uses floats."""
+
+    def __init__(self, file: str, nodes: int, text: str) -> None:
         self.file = file
+        self.nodes = nodes
+        self.text = text  # where the file may declare a higher node cap, read once the default one is reached
         self.count = 0
         self.errors: list[CatalogError] = []
+
+    def _raise_cap(self, node: Node) -> None:
+        if self.nodes == MAX_NODES:
+            self.nodes = declared_caps(self.text).nodes
+            if self.count <= self.nodes:
+                return
+        message = f"document expands to more than {self.nodes} nodes"
+        if self.nodes < MAX_IMPORTED_NODES:
+            message += (f" (an imported model may raise this with `limits: {{nodes: N}}` among the file's first lines,"
+                        f" N at most {MAX_IMPORTED_NODES})")
+        raise CatalogErrors([CatalogError(self.file, *_line_col(node), message)])
 
     def fail(self, node: Node, message: str) -> None:
         pos = _mark(node)
@@ -147,10 +215,8 @@ class _Builder:
 
     def build(self, node: Node, depth: int = 0) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
-            raise CatalogErrors(
-                [CatalogError(self.file, *_line_col(node), f"document expands to more than {MAX_NODES} nodes")]
-            )
+        if self.count > self.nodes:
+            self._raise_cap(node)
         if depth > 64:
             raise CatalogErrors([CatalogError(self.file, *_line_col(node), "document is nested too deeply")])
         if isinstance(node, MappingNode):

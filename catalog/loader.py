@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from catalog.checker import ProductChecker, cell_matches, value_set
 from catalog.checker import guess_value as _guess
-from catalog.document import MAX_FILE_BYTES, Document, Loc, parse_document
+from catalog.document import MAX_IMPORTED_FILE_MIB, MIB, Document, Loc, parse_document
 from catalog.errors import CatalogError, CatalogErrors
 from catalog.schema import (
     AnyOption,
@@ -114,10 +114,8 @@ def load_product(path: str | Path) -> LoadedProduct:
     file = str(path)
     try:
         size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise CatalogErrors(
-                [CatalogError(file, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")]
-            )
+        if size > MAX_IMPORTED_FILE_MIB * MIB:  # beyond what any file may raise its limit to: not even read
+            raise CatalogErrors([CatalogError(file, 1, 1, f"file is larger than {MAX_IMPORTED_FILE_MIB} MiB")])
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise CatalogErrors([CatalogError(file, 1, 1, f"cannot read file: {exc.strerror or exc}")]) from None

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
+from catalog.document import MAX_FILE_BYTES, MAX_IMPORTED_FILE_MIB, MAX_IMPORTED_NODES, MAX_NODES, MIB
+
 SCHEMA_VERSION = 1
 
 _DECIMAL_JSON = {
@@ -409,6 +411,15 @@ class Limits(_Strict):
 
     expression_length: int = Field(
         MAX_EXPRESSION, ge=1, le=MAX_IMPORTED_EXPRESSION, description="The longest expression the file may hold."
+    )
+    # Read from the file's first lines before the rest of it (catalog/document.py), so they must come early.
+    file_mib: int = Field(
+        MAX_FILE_BYTES // MIB, ge=1, le=MAX_IMPORTED_FILE_MIB,
+        description="The largest the file may be, in MiB; put `limits:` among the file's first lines.",
+    )
+    nodes: int = Field(
+        MAX_NODES, ge=1, le=MAX_IMPORTED_NODES,
+        description="How many YAML nodes the file may expand to; put `limits:` among the file's first lines.",
     )
 
 

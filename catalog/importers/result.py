@@ -12,7 +12,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from catalog.document import MAX_FILE_BYTES, MAX_IMPORTED_FILE_MIB, MAX_IMPORTED_NODES, MAX_NODES, MIB
 from catalog.errors import CatalogErrors, ConfiguratorError
+
+# Bytes and nodes left for the `limits:` entry when deciding whether a file needs it.
+LIMITS_ROOM = 64
 
 
 class SourceError(ConfiguratorError):
@@ -69,16 +73,45 @@ def _write(result: ImportResult, out: Path) -> Path:
     for name, rows in result.tables.items():
         text = "\n".join(",".join(_csv_cell(cell) for cell in row) for row in rows)
         (out / product_id / name).write_text(text + "\n", encoding="utf-8")
+    header = "".join(f"# {line}\n" if line else "#\n" for line in result.header)
+    # A top-level mapping dumped in parts reads as one: `limits:` goes first, where the loader reads it early.
+    body = _dump({k: v for k, v in result.product.items() if k != "limits"})
+    raised = _raised_limits(len((header + body).encode()), _nodes(result.product))
+    limits = {**result.product.get("limits", {}), **raised}
+    text = header + (_dump({"limits": limits}) if limits else "") + body
+    path = out / f"{product_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _dump(data: dict[str, Any]) -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = None
     yaml.width = 4096
     yaml.representer.sort_base_mapping_type_on_output = False
     buffer = io.StringIO()
-    yaml.dump(result.product, buffer)
-    header = "".join(f"# {line}\n" if line else "#\n" for line in result.header)
-    path = out / f"{product_id}.yaml"
-    path.write_text(header + buffer.getvalue(), encoding="utf-8")
-    return path
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
+
+
+def _raised_limits(size: int, nodes: int) -> dict[str, int]:
+    """The limits meant for hand-written files that this imported file needs raised (with some room for the
+    `limits:` entry itself); past the caps the loader refuses the file and the import says so."""
+    raised = {}
+    if size > MAX_FILE_BYTES - LIMITS_ROOM:
+        raised["file_mib"] = min(MAX_IMPORTED_FILE_MIB, -(-(size + LIMITS_ROOM) // MIB))
+    if nodes > MAX_NODES - LIMITS_ROOM:
+        raised["nodes"] = min(MAX_IMPORTED_NODES, nodes + LIMITS_ROOM)
+    return raised
+
+
+def _nodes(data: object) -> int:
+    """How many YAML nodes the loader counts for this data (mapping keys are not counted)."""
+    if isinstance(data, dict):
+        return 1 + sum(_nodes(value) for value in data.values())
+    if isinstance(data, list):
+        return 1 + sum(_nodes(item) for item in data)
+    return 1
 
 
 def _csv_cell(cell: str) -> str:
