@@ -148,7 +148,7 @@ class Engine:
         one pass; None where the backend has no such pass or a value is not the option's own."""
         parsed = parse_selection(self.model, selections)
         changes = self._least_changes(parsed)
-        return None if changes is None else obstacles_of(self.model, parsed, changes)
+        return None if changes is None else obstacles_of(self.model, parsed, changes, self._freeing(parsed))
 
     def outlook(self, selections: Mapping[str, Any]) -> tuple[Domains, Obstacles | None]:
         """The selection's state (as `validate`) and its obstacles, from the one pass where the backend has it."""
@@ -156,10 +156,14 @@ class Engine:
         changes = self._least_changes(parsed)
         if changes is None:
             return self._validate(parsed), None
-        obstacles = obstacles_of(self.model, parsed, changes)
+        obstacles = obstacles_of(self.model, parsed, changes, self._freeing(parsed))
         if not all((costs == 0).any() for costs in changes.costs):
             return self._validate(parsed), obstacles  # the violations say why
         return option_domains(self.model, parsed, [costs == 0 for costs in changes.costs]), obstacles
+
+    def _freeing(self, parsed: Parsed) -> Callable[[frozenset[int]], list[Array] | None]:
+        """The valid domains with the selection's fixed variables kept but the given ones."""
+        return lambda freed: self.backend.domains({v: i for v, i in parsed.fixed.items() if v not in freed})
 
     def _least_changes(self, parsed: Parsed) -> LeastChanges | None:
         """The backend's least-changes pass over a parsed selection (None: bad values, or no such pass)."""

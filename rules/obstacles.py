@@ -3,7 +3,7 @@ of the shopper's other choices that rule it out, from one least-changes pass (ru
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, assert_never
 
@@ -37,7 +37,11 @@ class Obstacles:
     values: frozenset[tuple[str, Any]]  # every value picked one by one (choices, booleans, multi members)
 
 
-def obstacles_of(model: CompiledModel, parsed: Parsed, changes: LeastChanges) -> Obstacles:
+# The valid domains with every fixed variable kept but these (a backend's domains call); None if nothing fits.
+FreedDomains = Callable[[frozenset[int]], list[Array] | None]
+
+
+def obstacles_of(model: CompiledModel, parsed: Parsed, changes: LeastChanges, freed: FreedDomains) -> Obstacles:
     """Alternatives and blocking choices from a least-changes pass over the parsed selection."""
     order = {name: i for i, name in enumerate(parsed.values)}
     possible: list[Array] = [np.zeros(0, dtype=bool)] * len(model.variables)
@@ -45,8 +49,16 @@ def obstacles_of(model: CompiledModel, parsed: Parsed, changes: LeastChanges) ->
     values = []
     for option in model.options.values():
         own = frozenset(model.option_vars[option.id])
-        for var in own:
-            possible[var] = _switchable(changes, var, own, parsed.fixed.get(var))
+        if len(own) > 1 and own & parsed.fixed.keys():
+            # An option over several variables (a multi): the fewest frees for one of its values may include other
+            # choices even where freeing its own variables alone would do (a tie, or a dearer own-only way), so
+            # the pass cannot tell; the domains with its own choice freed can.
+            without = freed(own)
+            for var in own:
+                possible[var] = without[var] if without is not None else np.zeros(len(changes.costs[var]), bool)
+        else:
+            for var in own:
+                possible[var] = _switchable(changes, var, parsed.fixed.get(var))
         for key, var, index in _shown_values(model, option):
             values.append(key)
             if not possible[var][index]:
@@ -79,15 +91,13 @@ class _Blocking(Mapping[tuple[str, Any], InTheWay]):
         return len(self.blocked)
 
 
-def _switchable(changes: LeastChanges, var: int, own: frozenset[int], chosen: int | None) -> Array:
-    """Which values of `var` need no change but to the option's own choice."""
+def _switchable(changes: LeastChanges, var: int, chosen: int | None) -> Array:
+    """Which values of `var` need no change but to the option's own choice (a single variable's, or none)."""
     costs = changes.costs[var]
-    if chosen is None or len(own) == 1:
-        # A single variable's own choice costs exactly one wherever the value differs from it.
-        mine = np.zeros(len(costs), dtype=np.int64) if chosen is None else np.arange(len(costs)) != chosen
-        switchable: Array = (costs >= 0) & (costs == mine)
-        return switchable
-    return np.array([(f := changes.freed(var, i)) is not None and set(f) <= own for i in range(len(costs))])
+    # A single variable's own choice costs exactly one wherever the value differs from it.
+    mine = np.zeros(len(costs), dtype=np.int64) if chosen is None else np.arange(len(costs)) != chosen
+    switchable: Array = (costs >= 0) & (costs == mine)
+    return switchable
 
 
 def _shown_values(model: CompiledModel, option: AnyOption) -> list[tuple[tuple[str, Any], int, int]]:
