@@ -63,7 +63,7 @@ def option_domains(model: CompiledModel, parsed: Parsed, possible: Sequence[Arra
     else:
         domains = _plan(model).domains(model, parsed, possible)  # memoised per value code
     plan = _plan(model)
-    complete = possible is not None and len(plan.needed_ids & parsed.values.keys()) == len(plan.needed_ids)
+    complete = possible is not None and plan.needed_ids <= parsed.values.keys()  # what missing() lists is empty
     return Domains(possible is not None, complete, domains, tuple(parsed.violations), parsed.values)
 
 

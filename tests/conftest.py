@@ -9,7 +9,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,10 @@ from hypothesis import settings
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from catalog.importers.clib import import_clib
+from catalog.importers.result import ImportResult, write_import
+from catalog.importers.uvl import import_uvl
+from catalog.importers.xcsp import import_xcsp
 from catalog.loader import load_catalog
 from configurator.app import create_app
 from configurator.db import Quote, SavedConfiguration, create_api_key
@@ -53,6 +57,33 @@ def benchmarks() -> Path:
     if not BENCHMARKS.is_dir():
         pytest.skip(f"real benchmark models not found at {BENCHMARKS} (clone the project beside shared/)")
     return BENCHMARKS
+
+
+def _import_real(benchmarks: Path, name: str) -> ImportResult:
+    if name == "megane":
+        return import_clib(benchmarks / "renault-megane-clib", "megane")
+    if name == "xcsp3":
+        return import_xcsp(benchmarks / "renault-xcsp3" / "RenaultMod-00.xml.xz")
+    if name in ("small", "medium"):
+        return import_xcsp(benchmarks / "renault-br4cp" / name / "contraintes.xml")
+    if name == "big":
+        return import_xcsp(benchmarks / "renault-br4cp" / "big" / "contraintes.xml.gz")
+    return import_uvl(benchmarks / "uvl-models" / f"{name}.uvl")
+
+
+@pytest.fixture(scope="session")
+def real_import(benchmarks: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """The catalog file of a real model by name (megane, xcsp3, BR4CP's small/medium/big, a UVL file's stem),
+    imported once per test run: the largest take seconds each, and several test files use them."""
+    out = tmp_path_factory.mktemp("real-imports")
+    paths: dict[str, Path] = {}
+
+    def imported(name: str) -> Path:
+        if name not in paths:
+            paths[name] = write_import(_import_real(benchmarks, name), out)
+        return paths[name]
+
+    return imported
 
 
 def _postgres_bin() -> Path | None:

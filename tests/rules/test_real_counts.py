@@ -10,15 +10,12 @@ Ganak on the Renault models' CNF (one selector per table row) did not finish in 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pyganak
 import pytest
 
-from catalog.importers.clib import import_clib
-from catalog.importers.result import write_import
-from catalog.importers.uvl import import_uvl
-from catalog.importers.xcsp import import_xcsp
 from catalog.loader import load_product
 from rules.compile import compile_product
 from rules.counter import count_models
@@ -36,14 +33,8 @@ KNOWN = {
 UVL = ["berkeleydb", "uClibc", "busybox_2010-05-02_14-17-07", "financialservices01", "automotive01"]
 
 
-def _import(benchmarks: Path, out: Path, name: str) -> Engine:
-    if name == "megane":
-        result = import_clib(benchmarks / "renault-megane-clib", "megane")
-    elif name == "xcsp3":
-        result = import_xcsp(benchmarks / "renault-xcsp3" / "RenaultMod-00.xml.xz")
-    else:
-        result = import_uvl(benchmarks / "uvl-models" / f"{name}.uvl")
-    return Engine(compile_product(load_product(write_import(result, out)).product))
+def _engine(real_import: Callable[[str], Path], name: str) -> Engine:
+    return Engine(compile_product(load_product(real_import(name)).product))
 
 
 def _ganak_uvl(path: Path) -> int:
@@ -56,8 +47,10 @@ def _ganak_uvl(path: Path) -> int:
 
 
 @pytest.mark.parametrize("name", UVL)
-def test_uvl_counts_agree_with_a_cnf_read_from_the_source(benchmarks: Path, tmp_path: Path, name: str) -> None:
-    engine = _import(benchmarks, tmp_path, name)
+def test_uvl_counts_agree_with_a_cnf_read_from_the_source(
+    benchmarks: Path, real_import: Callable[[str], Path], name: str
+) -> None:
+    engine = _engine(real_import, name)
     counted = engine.count({})
     assert counted == _ganak_uvl(benchmarks / "uvl-models" / f"{name}.uvl")
     assert counted == KNOWN.get(name, counted)
@@ -65,9 +58,9 @@ def test_uvl_counts_agree_with_a_cnf_read_from_the_source(benchmarks: Path, tmp_
 
 @pytest.mark.parametrize("name", ["megane", "xcsp3"])
 def test_renault_counts_agree_with_elimination_over_the_source_tables(
-    benchmarks: Path, tmp_path: Path, name: str
+    benchmarks: Path, real_import: Callable[[str], Path], name: str
 ) -> None:
-    engine = _import(benchmarks, tmp_path, name)
+    engine = _engine(real_import, name)
     if name == "megane":
         domains, tables = read_clib(benchmarks / "renault-megane-clib")
     else:
@@ -77,19 +70,17 @@ def test_renault_counts_agree_with_elimination_over_the_source_tables(
     assert counted == KNOWN.get(name, counted)
 
 
-def test_ganak_agrees_with_the_join_tree_on_a_tree_model(benchmarks: Path, tmp_path: Path) -> None:
-    engine = _import(benchmarks, tmp_path, "busybox_2010-05-02_14-17-07")
+def test_ganak_agrees_with_the_join_tree_on_a_tree_model(real_import: Callable[[str], Path]) -> None:
+    engine = _engine(real_import, "busybox_2010-05-02_14-17-07")
     assert engine.backend.name == "tree"
     assert count_models(SatModel(engine.model, guarded=False), {}) == engine.count({})
 
 
 @pytest.mark.parametrize("name", ["busybox_2010-05-02_14-17-07", "uClibc"])
-def test_counts_with_selections_add_up_and_agree_across_methods(
-    benchmarks: Path, tmp_path: Path, name: str
-) -> None:
+def test_counts_with_selections_add_up_and_agree_across_methods(real_import: Callable[[str], Path], name: str) -> None:
     """Along a random selection, each option's values split the count exactly (Ganak on the SAT path, the tree
     where there is one, both where both exist)."""
-    engine = _import(benchmarks, tmp_path, name)
+    engine = _engine(real_import, name)
     sat = Engine(engine.model, backend="sat")
     rng = random.Random(3)
     selection: dict[str, object] = {}

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from catalog.importers.clib import import_clib
 from catalog.importers.result import SourceError, write_import
 from catalog.importers.uvl import import_uvl
-from catalog.importers.xcsp import import_xcsp
 from catalog.loader import LoadedProduct, load_product
 from catalog.schema import SingleOption, TableRule
 from configurator.api.schemas import plain
@@ -30,16 +29,9 @@ UVL = {"berkeleydb": (76, 20), "busybox_2010-05-02_14-17-07": (631, 681), "autom
 
 
 @pytest.fixture(scope="module")
-def imported(benchmarks: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, LoadedProduct]:
-    out = tmp_path_factory.mktemp("imported")
-    paths = {"megane": write_import(import_clib(benchmarks / "renault-megane-clib", "megane"), out)}
-    for size in ("small", "medium"):
-        paths[size] = write_import(import_xcsp(benchmarks / "renault-br4cp" / size / "contraintes.xml"), out)
-    paths["big"] = write_import(import_xcsp(benchmarks / "renault-br4cp" / "big" / "contraintes.xml.gz"), out)
-    for name in UVL:
-        paths[name] = write_import(import_uvl(benchmarks / "uvl-models" / f"{name}.uvl"), out)
-    paths["xcsp3"] = write_import(import_xcsp(benchmarks / "renault-xcsp3" / "RenaultMod-00.xml.xz"), out)
-    return {name: load_product(path) for name, path in paths.items()}
+def imported(real_import: Callable[[str], Path]) -> dict[str, LoadedProduct]:
+    names = ["megane", "small", "medium", "big", *UVL, "xcsp3"]
+    return {name: load_product(real_import(name)) for name in names}
 
 
 def _engine(loaded: LoadedProduct) -> Engine:
@@ -207,11 +199,8 @@ def test_bike_imports_typed_features_attributes_sums_and_clones(benchmarks: Path
 
 
 @pytest.mark.parametrize("name", ["uClibc", "financialservices01", "linux-2.6.33.3"])
-def test_every_uvl_model_imports_into_a_catalog_that_loads(
-    benchmarks: Path, tmp_path: Path, name: str
-) -> None:
-    path = write_import(import_uvl(benchmarks / "uvl-models" / f"{name}.uvl"), tmp_path)
-    product = load_product(path).product  # write_import loads it first too: this is the file left behind
+def test_every_uvl_model_imports_into_a_catalog_that_loads(real_import: Callable[[str], Path], name: str) -> None:
+    product = load_product(real_import(name)).product  # write_import loads it first too: this is the file left behind
     assert len(product.options()) > 1 and product.rules
     if name == "linux-2.6.33.3":
         assert product.limits.expression_length > 4000  # raised explicitly for its longest constraint
