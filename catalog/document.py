@@ -138,7 +138,7 @@ _LIMITS_KEY = re.compile(r"^limits[ \t]*:", re.MULTILINE)
 
 def parse_document(text: str, file: str) -> Document:
     """Read one YAML document safely; raise CatalogErrors with positions for anything unsafe or malformed."""
-    caps = Caps()
+    caps = None  # what the file declares, read only once a default limit is passed
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES:
         caps = declared_caps(text)
@@ -155,7 +155,7 @@ def parse_document(text: str, file: str) -> Document:
         raise CatalogErrors([CatalogError(file, line, col, f"YAML syntax error: {problem}")]) from None
     except (YAMLError, ValueError, RecursionError) as exc:
         raise CatalogErrors([CatalogError(file, 1, 1, f"YAML syntax error: {exc}")]) from None
-    builder = _Builder(file, caps.nodes, text)
+    builder = _Builder(file, text, caps)
     data = builder.build(root) if root is not None else None
     if builder.errors:
         raise CatalogErrors(builder.errors)
@@ -191,16 +191,19 @@ def _too_large(caps: Caps) -> str:
 class _Builder:
     """Turns composed nodes into plain data; never expands past its node cap, never uses floats."""
 
-    def __init__(self, file: str, nodes: int, text: str) -> None:
+    def __init__(self, file: str, text: str, caps: Caps | None) -> None:
         self.file = file
-        self.nodes = nodes
-        self.text = text  # where the file may declare a higher node cap, read once the default one is reached
+        self.text = text  # where the file may declare a higher node cap
+        self.caps = caps  # None until read, once the default cap is passed
+        self.nodes = MAX_NODES if caps is None else caps.nodes
         self.count = 0
         self.errors: list[CatalogError] = []
 
-    def _raise_cap(self, node: Node) -> None:
-        if self.nodes == MAX_NODES:
-            self.nodes = declared_caps(self.text).nodes
+    def _over_cap(self, node: Node) -> None:
+        """Past the node cap: read the caps the file declares (once), and fail if it is past those too."""
+        if self.caps is None:
+            self.caps = declared_caps(self.text)
+            self.nodes = self.caps.nodes
             if self.count <= self.nodes:
                 return
         message = f"document expands to more than {self.nodes} nodes"
@@ -216,7 +219,7 @@ class _Builder:
     def build(self, node: Node, depth: int = 0) -> Any:
         self.count += 1
         if self.count > self.nodes:
-            self._raise_cap(node)
+            self._over_cap(node)
         if depth > 64:
             raise CatalogErrors([CatalogError(self.file, *_line_col(node), "document is nested too deeply")])
         if isinstance(node, MappingNode):
