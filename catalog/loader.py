@@ -70,6 +70,10 @@ class Catalog:
     errors: list[CatalogError] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     warnings: list[CatalogError] = field(default_factory=list)  # worth a look, but the product is on sale
+    # Catalog files with errors, whichever file each error is in (a table a product reads counts as its file).
+    broken: set[str] = field(default_factory=set)
+    # Products served in their last good version because their file is broken now: since when, by product id.
+    kept: dict[str, datetime] = field(default_factory=dict)
 
 
 def catalog_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -93,17 +97,20 @@ def load_catalog(paths: Iterable[str | Path]) -> Catalog:
             loaded = load_product(path)
         except CatalogErrors as exc:
             catalog.errors.extend(exc.errors)
+            catalog.broken.add(str(path))
             continue
         except Exception as exc:  # a defect of the loader's own must cost this one file, never the catalog
             _log.exception("loading %s failed", path)
             message = f"could not be loaded ({type(exc).__name__}): a defect in the loader, please report it"
             catalog.errors.append(CatalogError(str(path), 1, 1, message))
+            catalog.broken.add(str(path))
             continue
         other = catalog.products.get(loaded.product.id)
         if other is not None:
             catalog.errors.append(
                 CatalogError(str(path), 1, 1, f"product id '{loaded.product.id}' is also used by {other.file}")
             )
+            catalog.broken.add(str(path))
             continue
         catalog.products[loaded.product.id] = loaded
     return catalog

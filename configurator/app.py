@@ -19,7 +19,6 @@ from configurator.db import make_engine, migrate
 from configurator.middleware import MAX_BODY_BYTES, BodyLimit, SecurityHeaders, ServerTiming
 from configurator.reloader import watch_catalog
 from configurator.settings import FRONTEND, load_settings
-from rules.engine import engine_for
 
 _log = logging.getLogger(__name__)
 
@@ -39,9 +38,7 @@ def create_app(
         if watcher is not None:
             await watcher
 
-    catalog = load_compiled([settings.catalog_dir])
-    for loaded in catalog.products.values():
-        engine_for(loaded.product, loaded.content_hash).prepare()
+    catalog = load_compiled([settings.catalog_dir])  # compiled and prepared: the first shopper pays nothing
     for error in catalog.errors:  # for the merchandiser, in the server's log; shoppers never see file paths
         _log.warning("catalog file not on sale: %s", error)
     app = FastAPI(

@@ -7,6 +7,7 @@ a shopper's first request, and the first shopper does not pay for the compile.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,20 +19,36 @@ from rules.classify import classify
 from rules.engine import engine_for
 from rules.errors import RuleError
 
+_log = logging.getLogger(__name__)
+
 
 def load_compiled(paths: Iterable[str | Path]) -> Catalog:
-    """Load every product under `paths` and compile each; a product that does not compile becomes an error."""
+    """Load every product under `paths`, compile and prepare each as serving does; a product that cannot be
+    served becomes an error at its position, so that whatever `configurator check` accepts serves."""
     catalog = load_catalog(paths)
     for product_id, loaded in list(catalog.products.items()):
-        try:
-            engine_for(loaded.product, loaded.content_hash)
-        except RuleError as exc:
-            catalog.errors.append(loaded.error(exc.rule_id, f"rule '{exc.rule_id}' cannot be compiled: {exc.message}"))
+        problem = unservable(loaded)
+        if problem is not None:
+            catalog.errors.append(problem)
+            catalog.broken.add(loaded.file)
             del catalog.products[product_id]
     catalog.errors.sort()
     catalog.warnings.extend(w for loaded in catalog.products.values() for w in customization_warnings(loaded))
     catalog.warnings.sort()
     return catalog
+
+
+def unservable(loaded: LoadedProduct) -> CatalogError | None:
+    """Why the engine cannot serve the product (compiled and prepared as for the first shopper), or None."""
+    try:
+        engine_for(loaded.product, loaded.content_hash).prepare()
+    except RuleError as exc:
+        return loaded.error(exc.rule_id, f"rule '{exc.rule_id}' cannot be compiled: {exc.message}")
+    except Exception as exc:  # a defect of the engine's own must cost this one product, never the catalog
+        _log.exception("compiling %s failed", loaded.file)
+        message = f"cannot be served ({type(exc).__name__}): a defect in the engine, please report it"
+        return CatalogError(loaded.file, 1, 1, message)
+    return None
 
 
 def customization_warnings(loaded: LoadedProduct) -> list[CatalogError]:

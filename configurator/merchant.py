@@ -39,6 +39,7 @@ class ProductRow:
     version: str
     loaded_at: str
     findings: tuple[str, ...]
+    kept_since: str | None  # serving its last good version: its file has been broken since then
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,18 @@ def merchant_view(catalog: Catalog, quotes: list[Quote], token: str) -> Merchant
     for loaded in catalog.products.values():
         found = _lint(engine_for(loaded.product, loaded.content_hash))
         shown = tuple(f"{'error' if f.error else 'warning'}: {f.kind}: {f.message}" for f in found)
+        since = catalog.kept.get(loaded.product.id)
         rows.append(ProductRow(loaded.product.id, loaded.product.name, loaded.file, loaded.version[:12],
-                               loaded.loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC"), shown))
+                               _when(loaded.loaded_at), shown, None if since is None else _when(since)))
     recent = tuple((q.id, q.product_id, f"{q.total} {q.currency}", q.created_at.strftime("%Y-%m-%d %H:%M UTC"))
                    for q in quotes)
     products = (loaded.product for loaded in catalog.products.values())
     return MerchantView(tuple(rows), tuple(map(str, catalog.errors)), tuple(map(str, catalog.warnings)),
                         faces_view(products), recent, token)
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _signed_in(request: Request) -> bool:

@@ -1,7 +1,8 @@
 """Live reload: the server watches its catalog folder and swaps in each valid change, compiled first.
 
-A file that no longer loads keeps its last good products on sale (its errors are logged and kept for the
-merchandiser page); a product whose file is deleted stops being offered. The swap replaces one reference, so a
+Each product reloads on its own: a product whose file no longer loads or serves (a table it reads counts as its
+file) keeps its last good version on sale, its errors logged and kept for the merchandiser page, while every other
+change is taken; a product whose file is deleted stops being offered. The swap replaces one reference, so a
 request in flight keeps the product it started with.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -17,24 +19,29 @@ from watchfiles import awatch
 
 from catalog.loader import Catalog
 from configurator.catalogs import load_compiled
-from rules.engine import engine_for
 
 _log = logging.getLogger(__name__)
 
 
 def reload_catalog(app: FastAPI, folder: Path) -> Catalog:
-    """Load and compile the folder again and swap the result in, keeping the last good products of broken files."""
-    fresh = load_compiled([folder])
-    for loaded in fresh.products.values():
-        engine_for(loaded.product, loaded.content_hash).prepare()  # the first shopper after a change pays nothing
-    current: Catalog = app.state.catalog
-    broken = {error.file for error in fresh.errors}
-    kept = {pid: old for pid, old in current.products.items() if pid not in fresh.products and old.file in broken}
-    merged = Catalog({**fresh.products, **kept}, fresh.errors, fresh.files, fresh.warnings)
+    """Load, compile and prepare the folder again and swap the result in, product by product: a product whose
+    file (or a table it reads) is broken now keeps its last good version; every other change is taken."""
+    merged = merge_catalogs(app.state.catalog, load_compiled([folder]), datetime.now(UTC))
     app.state.catalog = merged
-    for error in fresh.errors:
-        _log.warning("catalog file not on sale (the last good version stays): %s", error)
+    for error in merged.errors:
+        _log.warning("catalog file not on sale as it is now: %s", error)
+    for product_id, since in merged.kept.items():
+        _log.warning("product %s: its last good version stays on sale (file broken since %s)", product_id, since)
     return merged
+
+
+def merge_catalogs(current: Catalog, fresh: Catalog, now: datetime) -> Catalog:
+    """The fresh catalog plus, for each product of a broken file, the version that was serving."""
+    kept = {
+        pid: old for pid, old in current.products.items() if pid not in fresh.products and old.file in fresh.broken
+    }
+    since = {pid: current.kept.get(pid, now) for pid in kept}
+    return Catalog({**fresh.products, **kept}, fresh.errors, fresh.files, fresh.warnings, fresh.broken, since)
 
 
 async def watch_catalog(app: FastAPI, folder: Path, stop: asyncio.Event) -> None:

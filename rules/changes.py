@@ -124,7 +124,10 @@ class ChangeTree:
         # Separate trees are independent: each value also pays for the cheapest solution of every other tree.
         roots = {r: _cheapest(run.cost[r], run.bits[r]) for r in set(self.root)}
         total = sum(cost for cost, _ in roots.values())
-        every = np.bitwise_xor.reduce([bits for _, bits in roots.values()], axis=0)
+        words = max(1, -(-len(run.chosen) // 64))
+        every = np.zeros(words, dtype=np.uint64)  # a model with no variables has no trees at all
+        for _, bits in roots.values():
+            every ^= bits
         costs, freed = [], []
         for var, (b, _) in enumerate(self.tree.home):
             least, rows = _best(self.values[var], run.cost[b], self.tree.sizes[var])

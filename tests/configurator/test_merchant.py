@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from configurator.app import create_app
 from configurator.db import create_api_key
+from configurator.reloader import reload_catalog
 from tests.conftest import BUNDLED
 
 
@@ -50,3 +51,23 @@ def test_the_merchant_page_needs_an_admin_key_once(shop: tuple[TestClient, str, 
     assert "No quotes yet" in page
     client.post("/merchant/logout", data={"csrf": token})
     assert "Merchandiser sign-in" in client.get("/merchant").text
+
+
+def test_each_product_says_whether_it_serves_its_file_as_it_is_now_or_its_last_good_version(tmp_path: Path) -> None:
+    for name in ("city-bike.yaml", "lighting-kit.yaml"):
+        (tmp_path / name).write_text((BUNDLED / name).read_text())
+    app = create_app(tmp_path, "sqlite://", watch=False)
+    with Session(app.state.db) as db:
+        admin = create_api_key(db, "merchandiser", admin=True)
+    (tmp_path / "city-bike.yaml").write_text("id: [\n")
+    reload_catalog(app, tmp_path)
+    client = TestClient(app)
+    client.get("/merchant")
+    client.post("/merchant/login", data={"csrf": client.cookies.get("csrftoken"), "key": admin})
+    page = unescape(client.get("/merchant").text)
+    bike = page[page.index('id="product-city-bike"') :].split("</tr>")[0]
+    kit = page[page.index('id="product-lighting-kit"') :].split("</tr>")[0]
+    since = app.state.catalog.kept["city-bike"].strftime("%Y-%m-%d %H:%M:%S UTC")
+    assert f"its last good version</strong>: the file has errors (above) since {since}" in bike
+    assert "the file as it is now" in kit and "last good" not in kit
+    assert "city-bike.yaml:2:1: YAML syntax error" in page
