@@ -15,11 +15,10 @@ from sqlmodel import Session, select
 
 from catalog.schema import AnyOption, Product
 from configurator.api.routes import violations_out
-from configurator.api.schemas import plain
 from configurator.db import SavedConfiguration, SettingsChange, writing
 from configurator.errors import NotFound, Unprocessable
 from rules.engine import Engine as RulesEngine
-from rules.selection import Violation, parse_selection
+from rules.selection import Violation, parse_selection, plain
 
 
 def adjustable(product: Product) -> list[AnyOption]:

@@ -19,7 +19,6 @@ from catalog.loader import LoadedProduct, load_catalog
 from catalog.schema import MultiOption, QuantityOption
 from catalog.schema_export import schema_text
 from configurator.api.routes import classification_out
-from configurator.api.schemas import plain
 from configurator.bench import bench as run_bench
 from configurator.catalogs import load_compiled
 from configurator.modelcache import load_compiled_file
@@ -29,6 +28,7 @@ from rules.engine import Engine, engine_for
 from rules.errors import RuleError
 from rules.lint import lint as lint_product
 from rules.revision import compare
+from rules.selection import plain
 
 app = typer.Typer(help="Mass-customization product configurator.", no_args_is_help=True, add_completion=False)
 

@@ -18,6 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
+from rules.selection import plain
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 QUOTE_DAYS = 30
 
@@ -145,7 +147,8 @@ def make_engine(url: str) -> Engine:
 
 def _standard_json(value: Any) -> str:
     # Requests are checked before anything is written; this makes sure no NaN or Infinity is ever stored as JSON.
-    return json.dumps(value, allow_nan=False)
+    # Numbers a client wrote with a fraction are Decimals (read exactly): stored as `plain` writes them.
+    return json.dumps(value, allow_nan=False, default=plain)
 
 
 WRITE_OPTION = "configurator_write"

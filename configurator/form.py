@@ -24,7 +24,7 @@ from catalog.schema import (
     SingleOption,
     TextOption,
 )
-from configurator.api.schemas import plain
+from rules.selection import plain
 
 NONE = "__none__"  # the multi-choice field value that means "none of these"
 HISTORY_FIELD = "h"

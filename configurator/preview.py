@@ -9,8 +9,8 @@ from typing import Any, Literal, assert_never
 
 from catalog.expressions import names, parse_expression
 from catalog.schema import AnyLayer, AnyOption, ImageLayer, Product, ShapeLayer, SingleOption, TextLayer, Value
-from configurator.api.schemas import plain
 from rules.evaluate import Undecided, evaluate, truth
+from rules.selection import plain
 
 # Colours are SVG fills (no inline styles under the CSP), so only plain hex colours are drawn.
 COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")

@@ -9,13 +9,12 @@ from typing import Any
 from sqlalchemy import Engine as Database
 from sqlmodel import Session, col, select
 
-from configurator.api.schemas import plain
 from configurator.db import CustomerProfile, Quote
 from configurator.errors import NotFound
 from rules.engine import Engine
 from rules.inference import infer_defaults
 from rules.recommendation import recommend
-from rules.selection import parse_selection
+from rules.selection import parse_selection, plain
 
 # Stored quotes read per recommendation: the most recent ones.
 HISTORY_QUOTES = 1_000

@@ -17,10 +17,9 @@ from catalog.schema import (
     TextOption,
 )
 from configurator.adjustments import adjustable, current_selection
-from configurator.api.schemas import plain
 from configurator.db import SavedConfiguration, SettingsChange
 from rules.engine import Engine
-from rules.selection import parse_selection, show_value
+from rules.selection import parse_selection, plain, show_value
 
 Control = Literal["select", "checkboxes", "number", "text"]
 

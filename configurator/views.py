@@ -18,7 +18,6 @@ from catalog.schema import (
     SingleOption,
     TextOption,
 )
-from configurator.api.schemas import plain
 from configurator.db import Quote
 from configurator.form import answer_fields, encode_history, query_of
 from configurator.preview import COLOUR, PreviewView, preview_of
@@ -27,7 +26,7 @@ from rules.dialog import answers_of
 from rules.domains import OptionDomain, missing, needs_value
 from rules.engine import Engine, Obstacles
 from rules.pricing import Price, from_price, price_selection
-from rules.selection import choice_phrase, parse_selection
+from rules.selection import choice_phrase, parse_selection, plain
 
 Input = Literal["radio", "checkbox", "yesno", "number", "text"]
 

@@ -34,7 +34,7 @@ from rules.domains import Domains, OptionDomain, default_value, missing, option_
 from rules.evaluate import Undecided, evaluate
 from rules.explain import Explainer, Explanation, Repair, TableIndex
 from rules.obstacles import Obstacles, obstacles_of
-from rules.selection import Parsed, Violation, parse_selection
+from rules.selection import Parsed, Violation, parse_selection, parse_value
 from rules.tables import Array
 
 __all__ = [
@@ -172,6 +172,7 @@ class Engine:
     def explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation:
         """A minimal set of choices and rules that together rule the value out: by table look-ups where one rule
         does it, else by the solver (remembered per question, the model never changing)."""
+        value = parse_value(self.model, option_id, value)
         found = self.quick_explain(selections, option_id, value) or self.remembered(selections, option_id, value)
         if found is None:
             found = self.explainer.explain(selections, option_id, value)
@@ -234,6 +235,7 @@ class Engine:
         """The smallest set of earlier choices to drop so that the value becomes possible: read off the
         least-changes pass (the page's "Only if you change" says the same) where every other choice is one
         variable, so that fewest variables is fewest choices; else from the solver's minimum correction sets."""
+        value = parse_value(self.model, option_id, value)
         rest = {k: v for k, v in selections.items() if k != option_id}
         single = all(len(self.model.option_vars.get(name, ())) <= 1 for name in rest)
         obstacles = self.obstacles(rest) if single else None

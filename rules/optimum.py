@@ -81,7 +81,7 @@ def cheapest_assignment(
     tabulator = _tabulator(model)
     constants = _constants(model)
     unary = cost.value_costs(model)
-    amounts: list[tuple[int, int, Array]] = []  # (term position, bag, amount per row)
+    amounts: list[tuple[int, int | None, Array]] = []  # (term position, bag or None for a constant, per row)
     percents: list[tuple[int, Decimal, int | None, Array | None]] = []  # (position, factor, bag, truth per row)
     for term in cost.terms:
         if term.kind == "percent":
@@ -89,7 +89,10 @@ def cheapest_assignment(
                 percents.append((term.position, term.amount, None, None))
             else:
                 bag, holds = _over_rows(tree, tabulator, [term.when], constants, term.applies)
-                percents.append((term.position, term.amount, bag, holds.astype(bool)))
+                if bag is not None:
+                    percents.append((term.position, term.amount, bag, holds.astype(bool)))
+                elif holds[0]:  # a model with no variables: the condition is a constant
+                    percents.append((term.position, term.amount, None, None))
             continue
 
         def amount(values: Mapping[str, Any], term: Term = term) -> float:
@@ -112,14 +115,18 @@ def cheapest_assignment(
             mismatch = np.where(outcomes == wanted, 0.0, np.inf)
             row_costs[home] = row_costs.get(home, np.zeros(tree.bags[home].size)) + mismatch
         before_rules = float(cost.scale_after(-1, applies))
+        constant = float(cost.base) * before_rules
         for position, bag, per_row in amounts:
             scale = float(cost.scale_after(position, applies))
-            row_costs[bag] = row_costs.get(bag, np.zeros(tree.bags[bag].size)) + per_row * scale
+            if bag is None:
+                constant += float(per_row[0]) * scale
+            else:
+                row_costs[bag] = row_costs.get(bag, np.zeros(tree.bags[bag].size)) + per_row * scale
         found = tree.cheapest(fixed, [u * before_rules for u in unary], row_costs)
         if found is None:
             continue
         assignment, value = found
-        value += float(cost.base) * before_rules
+        value += constant
         if best is None or value < best[0]:
             best = (value, assignment)
     return None if best is None else best[1]
@@ -127,20 +134,28 @@ def cheapest_assignment(
 
 def _over_rows(
     tree: JoinTree, tabulator: _ModelTabulator, parts: list[Expr], constants: Mapping[str, Any], function: Any
-) -> tuple[int, Array]:
-    """The smallest bag holding the expressions' options, and `function` of each of its rows' values."""
+) -> tuple[int | None, Array]:
+    """The smallest bag holding the expressions' options, and `function` of each of its rows' values; None and
+    the one value where the tree has no bags (a model with no variables: the expressions are constants)."""
     scope = {v for e in parts for v in tabulator.scope(e)}
-    bag = min((b for b, bag in enumerate(tree.bags) if scope <= set(bag.vars)), key=lambda b: tree.bags[b].size)
+    homes = [b for b, bag in enumerate(tree.bags) if scope <= set(bag.vars)]
+    if not homes:
+        return None, np.array([_value_or_zero(function, constants)])
+    bag = min(homes, key=lambda b: tree.bags[b].size)
     model = tabulator.model
     columns = [(v, tree.bags[bag].columns[c]) for c, v in enumerate(tree.bags[bag].vars)]
     out = np.zeros(tree.bags[bag].size)
     for row in range(tree.bags[bag].size):
         values = {**constants, **_catalog_values(model, ((v, column[row]) for v, column in columns))}
-        try:
-            out[row] = function(values)
-        except Undecided:
-            out[row] = 0.0
+        out[row] = _value_or_zero(function, values)
     return bag, out
+
+
+def _value_or_zero(function: Any, values: Mapping[str, Any]) -> float:
+    try:
+        return float(function(values))
+    except Undecided:
+        return 0.0
 
 
 def _catalog_values(model: CompiledModel, assignment: Iterable[tuple[int, int]]) -> dict[str, Any]:

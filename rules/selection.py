@@ -31,6 +31,11 @@ _HUGE = 10**40
 _EXACT_DIGITS = 100
 
 
+class JsonNumber(Decimal):
+    """A number as a client's JSON wrote it with a fraction or an exponent, read exactly (never through a float):
+    a number option takes it as it takes a decimal string; a quantity refuses it, as it refuses 3.0."""
+
+
 @dataclass(frozen=True)
 class Violation:
     """Why a selection is not (or cannot become) a valid configuration."""
@@ -89,6 +94,18 @@ def parse_selection(model: CompiledModel, selections: Mapping[str, Any]) -> Pars
     return parsed
 
 
+def parse_value(model: CompiledModel, option_id: str, raw: Any) -> Any:
+    """One value asked about (a member id for a multi-choice option), checked by its option's type as a selection
+    is: SelectionError naming the option if it is not one of its values."""
+    option = model.options.get(option_id)
+    if option is None:
+        raise SelectionError(option_id, f"unknown option {_show(option_id)}")
+    try:
+        return _value_id(option, raw) if isinstance(option, MultiOption) else _coerce(option, raw)
+    except ValueError as exc:
+        raise SelectionError(option_id, str(exc)) from None
+
+
 def _coerce(option: AnyOption, raw: Any) -> Any:
     if raw is None:
         raise ValueError("no value given (null); leave the option out to keep it open")
@@ -108,8 +125,9 @@ def _coerce(option: AnyOption, raw: Any) -> Any:
         case NumberOption():
             return _on_grid(_decimal(raw), option.min, option.max, option.step)
         case QuantityOption():
-            if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
-                raw = int(raw)  # a catalog value (a default), never JSON
+            catalog_value = isinstance(raw, Decimal) and not isinstance(raw, JsonNumber) and raw.is_finite()
+            if catalog_value and raw == raw.to_integral_value():
+                raw = int(raw)  # a catalog value (a default, a completion), never JSON
             if isinstance(raw, bool) or not isinstance(raw, int):
                 raise ValueError(f"{_show(raw)} is not a whole number (a JSON integer)")
             return _on_grid(Decimal(raw), Decimal(option.min), Decimal(option.max), Decimal(option.step))
@@ -134,10 +152,12 @@ def _decimal(raw: Any) -> Decimal:
         if abs(raw) > _HUGE:
             raise ValueError("is far out of range")
         return Decimal(raw)
-    if isinstance(raw, Decimal):  # a catalog value (a default, a completion), never JSON
+    if isinstance(raw, Decimal):  # a catalog value (a default, a completion) or a JsonNumber
         if not raw.is_finite():
             raise ValueError("expected a finite number")
-        return raw
+        if raw.adjusted() > 40:
+            raise ValueError("is far out of range")
+        return Decimal(raw)
     if isinstance(raw, float):
         if not math.isfinite(raw):
             raise ValueError("expected a finite number")
@@ -181,6 +201,15 @@ def _show(raw: Any) -> str:
     """A shopper's value as JSON would write it, cut short."""
     text = json.dumps(raw, default=str) if isinstance(raw, str | bool | int | float) else str(raw)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def plain(value: Any) -> Any:
+    """A catalog value as JSON-ready data: integral Decimals as ints, others as strings; sets as sorted lists."""
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
 
 
 def show_value(value: Any) -> str:

@@ -10,13 +10,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
 from configurator import profiles
+from configurator.api.body import ExactJSONRoute
 from configurator.api.quotes import KeyId, OptionalKeyId
 from configurator.api.routes import ERRORS, engine_of, loaded_product
-from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text, plain
+from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
 from configurator.db import CustomerProfile, Quote, writing
 from configurator.profiles import preferences_of
+from rules.selection import plain
 
-router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}})
+router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}},
+                   route_class=ExactJSONRoute)
 
 class ProfileRequest(BaseModel):
     """What a customer has told the firm, by profile field (the catalog's `inferred_from` names)."""

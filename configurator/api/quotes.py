@@ -13,6 +13,7 @@ from catalog.loader import LoadedProduct
 from catalog.schema import MAX_UNITS, Product
 from configurator import adjustments
 from configurator.adjustments import adjustable, current_selection
+from configurator.api.body import ExactJSONRoute
 from configurator.api.routes import ERRORS, engine_of, loaded_product, price_out, violations_out
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
 from configurator.db import (
@@ -29,7 +30,8 @@ from configurator.profiles import apply_profile, preferences_of
 from rules.pricing import price_selection
 from rules.selection import parse_selection
 
-router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}})
+router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}},
+                   route_class=ExactJSONRoute)
 
 
 def session(request: Request) -> Iterator[Session]:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from catalog.errors import ConfiguratorError
 from catalog.loader import Catalog, LoadedProduct
+from configurator.api.body import ExactJSONRoute, parse_body
 from configurator.api.schemas import (
     BatchPriceRequest,
     BatchPriceResponse,
@@ -29,13 +28,12 @@ from configurator.api.schemas import (
     Reason,
     RepairResponse,
     SelectionsRequest,
-    plain,
 )
 from configurator.errors import NotFound, Unprocessable, domain_problem
 from rules.classify import Classification, classify
 from rules.engine import Domains, Engine, compiled_engine, engine_for
 from rules.pricing import Price, Priced, from_price, price_selection, quick_price
-from rules.selection import Violation, choice_phrase
+from rules.selection import Violation, choice_phrase, plain
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed JSON (problem+json)"},
@@ -43,7 +41,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"description": "Request body too large (problem+json)"},
     422: {"description": "Invalid, inconsistent or incomplete selection, naming the rules (problem+json)"},
 }
-router = APIRouter(prefix="/api/v1", responses=ERRORS)
+router = APIRouter(prefix="/api/v1", responses=ERRORS, route_class=ExactJSONRoute)
 INLINE_BODY_BYTES = 16 * 1024  # the largest /price body parsed on the event loop (some 100 microseconds at most)
 
 
@@ -93,18 +91,6 @@ def classification_out(found: Classification) -> ClassificationOut:
         reasons=list(found.reasons),
         options=[OptionFaceOut(option=o.option, face=o.face, reason=o.reason) for o in found.options],
     )
-
-
-Body = TypeVar("Body", bound=BaseModel)
-
-
-def parse_body(model: type[Body], raw: bytes) -> Body:
-    """Validate a JSON body from its bytes; errors are reported as FastAPI reports body errors."""
-    try:
-        return model.model_validate_json(raw)
-    except ValidationError as exc:
-        errors = [{**err, "loc": ("body", *err["loc"])} for err in exc.errors(include_url=False)]
-        raise RequestValidationError(errors) from None
 
 
 def price_out(price: Price, label: str = "total", variant: str | None = None) -> PriceOut:

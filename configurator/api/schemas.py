@@ -43,6 +43,10 @@ def _selection_value(value: Any) -> Any:
         if not math.isfinite(value):
             raise ValueError("number is not finite (NaN and Infinity are not JSON)")
         return value
+    if isinstance(value, Decimal):  # a JSON number with a fraction or exponent, read exactly (configurator.api.body)
+        if not value.is_finite() or value.adjusted() > 40:
+            raise ValueError("number is too large")
+        return value
     if isinstance(value, list):
         if len(value) > MAX_LIST:
             raise ValueError(f"a list holds at most {MAX_LIST} values")
@@ -50,15 +54,6 @@ def _selection_value(value: Any) -> Any:
             raise ValueError("a list holds value ids (text) only")
         return [clean_text(item) if isinstance(item, str) else item for item in value]
     raise ValueError("a selection value is text, a number, true or false, or a list of value ids")
-
-
-def plain(value: Any) -> Any:
-    """A catalog value as JSON-ready data: integral Decimals as ints, others as strings; sets as sorted lists."""
-    if isinstance(value, frozenset):
-        return sorted(value)
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else str(value)
-    return value
 
 
 _VALUE_SCHEMA = {
