@@ -7,6 +7,8 @@ row itself never changes: its current settings are its own values with every cha
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,7 +17,7 @@ from sqlmodel import Session, select
 
 from catalog.schema import AnyOption, Product
 from configurator.api.routes import violations_out
-from configurator.db import SavedConfiguration, SettingsChange, writing
+from configurator.db import SavedConfiguration, SettingsChange, hash_key, writing
 from configurator.errors import NotFound, Unprocessable
 from rules.engine import Engine as RulesEngine
 from rules.selection import Violation, parse_selection, plain
@@ -43,20 +45,35 @@ def current_selection(saved: SavedConfiguration, history: Sequence[SettingsChang
     return selection
 
 
-def load(engine: Engine, saved_id: str) -> tuple[SavedConfiguration, list[SettingsChange]]:
-    """A saved configuration and its settings history (NotFound if there is none)."""
+def new_edit_secret() -> tuple[str, str]:
+    """A secret for changing a shop customer's settings, and the hash that is stored of it."""
+    secret = secrets.token_urlsafe(16)
+    return secret, hash_key(secret)
+
+
+def may_edit(saved: SavedConfiguration, secret: str | None) -> bool:
+    """Whether `secret` is the one of the shop customer who saved it (API-made ones have none)."""
+    if saved.edit_hash is None or not secret:
+        return False
+    return hmac.compare_digest(hash_key(secret[:200]), saved.edit_hash)
+
+
+def load(engine: Engine, saved_id: str, key: int | None = None) -> tuple[SavedConfiguration, list[SettingsChange]]:
+    """A saved configuration and its settings history, as the caller may read it: one made in the shop by anyone
+    with its link, one made through the API only with the key that made it (NotFound otherwise)."""
     with Session(engine) as db:
         saved = db.get(SavedConfiguration, saved_id[:64])
-        if saved is None:
+        if saved is None or saved.api_key_id not in (None, key):  # another key's is as unknown as a missing one
             raise NotFound(f"no saved configuration '{saved_id[:64]}'")
         return saved, history_of(db, saved.id)
 
 
 def adjust(
-    engine: Engine, rules: RulesEngine, saved_id: str, requested: Mapping[str, Any], who: str
+    engine: Engine, rules: RulesEngine, saved_id: str, requested: Mapping[str, Any], who: str, key: int | None
 ) -> list[SettingsChange]:
-    """Apply the requested settings in one write transaction and return the whole history; Unprocessable (and
-    nothing stored) for an option not adjusted in use, a value it does not take, or a result against the rules."""
+    """Apply the requested settings in one write transaction and return the whole history; NotFound unless `key`
+    made it (None: made in the shop, whose caller has checked the customer's secret); Unprocessable (and nothing
+    stored) for an option not adjusted in use, a value it does not take, or a result against the rules."""
     product = rules.model.product
     allowed = {option.id for option in adjustable(product)}
     refused = [name for name in requested if name not in allowed]
@@ -65,7 +82,7 @@ def adjust(
         raise Unprocessable("Only settings adjusted in use can change", violations_out(detail))
     with writing(engine) as db:
         saved = db.get(SavedConfiguration, saved_id[:64])
-        if saved is None or saved.product_id != product.id:
+        if saved is None or saved.product_id != product.id or saved.api_key_id != key:
             raise NotFound(f"no saved configuration '{saved_id[:64]}'")
         history = history_of(db, saved.id)
         before = current_selection(saved, history)

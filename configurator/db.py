@@ -42,6 +42,10 @@ class SavedConfiguration(SQLModel, table=True):
     catalog_version: str = Field(max_length=64)
     selections: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=_now)
+    # Made through the API: readable and changeable only with this key. Made in the shop: None, read by its
+    # share link, its settings changed by the holder of its secret link (only the secret's hash is kept).
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id")
+    edit_hash: str | None = Field(default=None, max_length=64)
 
 
 class Quote(SQLModel, table=True):

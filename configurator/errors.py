@@ -23,6 +23,10 @@ class NotFound(ConfiguratorError):
     """An unknown product or other resource."""
 
 
+class Forbidden(ConfiguratorError):
+    """A request its sender may not make (someone else's settings, say)."""
+
+
 class Unauthorized(ConfiguratorError):
     """A missing or invalid API key."""
 
@@ -62,6 +66,7 @@ def problem(
 REGISTRY: list[tuple[type[Exception], int, str]] = [
     (NotFound, 404, "Not found"),
     (CsrfError, 403, "Forbidden"),
+    (Forbidden, 403, "Forbidden"),
     (Unauthorized, 401, "Unauthorized"),
     (SelectionError, 422, "Invalid selection"),
     (RuleError, 422, "Rule cannot be applied"),

@@ -70,6 +70,8 @@ class SettingsCard:
     history: tuple[Change, ...]
     csrf: str
     messages: tuple[str, ...] = ()
+    editable: bool = False  # the customer who saved it (their secret, kept in a cookie): others only read it
+    secret_link: str | None = None  # for the customer: their link for changing the settings from another device
 
 
 def settings_card(
@@ -78,6 +80,7 @@ def settings_card(
     history: Sequence[SettingsChange],
     csrf: str,
     messages: tuple[str, ...] = (),
+    secret_link: str | None = None,
 ) -> SettingsCard:
     """The card for a saved configuration as its settings are now."""
     product = engine.model.product
@@ -100,7 +103,8 @@ def settings_card(
         )
         for c in reversed(history)
     )
-    return SettingsCard(saved.id, product.id, product.name, settings, changes, csrf, messages)
+    editable = secret_link is not None
+    return SettingsCard(saved.id, product.id, product.name, settings, changes, csrf, messages, editable, secret_link)
 
 
 def _setting(option: AnyOption, value: Any, possible: set[Any]) -> Setting:

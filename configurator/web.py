@@ -27,7 +27,7 @@ from configurator import adjustments, csrf
 from configurator.api.quotes import make_quote, save_selection, store
 from configurator.api.routes import engine_of, loaded_product
 from configurator.db import Quote, SavedConfiguration
-from configurator.errors import NotFound, Unprocessable
+from configurator.errors import Forbidden, NotFound, Unprocessable
 from configurator.form import (
     HISTORY_FIELD,
     answers_from_fields,
@@ -47,6 +47,7 @@ from rules.pricing import from_price
 from rules.selection import choice_phrase, parse_selection
 
 MAX_FORM_FIELDS = 2_000
+EDIT_COOKIE_SECONDS = 400 * 24 * 3600  # the most browsers keep a cookie
 # Block tags leave no blank lines behind: a product page of a few hundred values is a third smaller.
 ENVIRONMENT = Environment(
     loader=FileSystemLoader(FRONTEND / "templates"),
@@ -270,8 +271,27 @@ async def _record(
         row = await run_in_threadpool(make, loaded, selection)
     except Unprocessable as exc:
         return await _refused(request, loaded, selection, form, exc)
-    await run_in_threadpool(store, request, row)
-    return RedirectResponse(f"{link}{row.id}", status_code=303)
+    # The customer's settings card (a saved configuration with settings adjusted in use, or a quote's card) is
+    # theirs to change: a secret kept in a cookie of this browser, its hash stored; the short link only reads.
+    card = row.id if isinstance(row, SavedConfiguration) else row.settings_id
+    secret, edit_hash = adjustments.new_edit_secret()
+    if isinstance(row, SavedConfiguration) and adjustments.adjustable(loaded.product):
+        row.edit_hash = edit_hash
+    await run_in_threadpool(store, request, row, edit_hash)
+    response = RedirectResponse(f"{link}{row.id}", status_code=303)
+    if card is not None and adjustments.adjustable(loaded.product):
+        _keep_secret(request, response, card, secret)
+    return response
+
+
+def _edit_cookie(saved_id: str) -> str:
+    return f"edit_{saved_id}"
+
+
+def _keep_secret(request: Request, response: Response, saved_id: str, secret: str) -> None:
+    """Keep the customer's secret for changing a card's settings in this browser, for that card's pages only."""
+    response.set_cookie(_edit_cookie(saved_id), secret, max_age=EDIT_COOKIE_SECONDS, path=f"/c/{saved_id}",
+                        httponly=True, samesite="lax", secure=request.url.scheme == "https")
 
 
 @router.get("/c/{saved_id}", response_class=HTMLResponse)
@@ -295,12 +315,20 @@ async def saved_link(request: Request, saved_id: str) -> Response:
 
 
 @router.get("/c/{saved_id}/settings", response_class=HTMLResponse)
-async def settings_page(request: Request, saved_id: str) -> Response:
-    """The settings card: the settings adjusted in use, to change after purchase, and their history."""
+async def settings_page(request: Request, saved_id: str, key: str | None = None) -> Response:
+    """The settings card: the settings adjusted in use and their history; the customer who saved it (their secret
+    in a cookie, or once in `key` from their secret link) changes them here, anyone else with the link reads."""
     saved, history = await run_in_threadpool(adjustments.load, request.app.state.db, saved_id)
+    if key is not None:  # the secret link: kept as this browser's cookie, then out of the address bar
+        response: Response = RedirectResponse(f"/c/{saved.id}/settings", status_code=303)
+        if adjustments.may_edit(saved, key):
+            _keep_secret(request, response, saved.id, key)
+        return response
     loaded = loaded_product(request, saved.product_id)
     token = csrf.csrf_token(request)
-    card = await run_in_threadpool(settings_card, engine_of(loaded), saved, history, token)
+    secret = request.cookies.get(_edit_cookie(saved.id))
+    link = f"/c/{saved.id}/settings?key={secret}" if secret and adjustments.may_edit(saved, secret) else None
+    card = await run_in_threadpool(settings_card, engine_of(loaded), saved, history, token, (), link)
     response = render(request, "pages/settings.html", [], {"card": card})
     csrf.remember(request, response, token)
     return response
@@ -312,17 +340,22 @@ async def settings_post(request: Request, saved_id: str) -> Response:
     form = await request.form(max_fields=MAX_FORM_FIELDS)
     csrf.check_csrf(request, _text(form, csrf.FIELD))
     saved, history = await run_in_threadpool(adjustments.load, request.app.state.db, saved_id)
+    secret = request.cookies.get(_edit_cookie(saved.id))
+    if not adjustments.may_edit(saved, secret):
+        raise Forbidden("only the customer who saved this configuration can change its settings, with their link")
     loaded = loaded_product(request, saved.product_id)
     engine = engine_of(loaded)
     names = {option.id for option in adjustments.adjustable(loaded.product)}
     fields = [(k, v) for k, v in form.multi_items() if k in names and isinstance(v, str)]
     requested = selection_from_fields(loaded.product, fields)
+    db = request.app.state.db
     try:
-        await run_in_threadpool(adjustments.adjust, request.app.state.db, engine, saved.id, requested, "customer")
+        await run_in_threadpool(adjustments.adjust, db, engine, saved.id, requested, "customer (shop)", None)
     except Unprocessable as exc:
         reasons = tuple(str(v.get("message", "")) for v in exc.violations)
         token = _text(form, csrf.FIELD) or ""
-        card = await run_in_threadpool(settings_card, engine, saved, history, token, (exc.title, *reasons))
+        link = f"/c/{saved.id}/settings?key={secret}"
+        card = await run_in_threadpool(settings_card, engine, saved, history, token, (exc.title, *reasons), link)
         return render(request, "pages/settings.html", [], {"card": card}, status=422)
     return RedirectResponse(f"/c/{saved.id}/settings", status_code=303)
 

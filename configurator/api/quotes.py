@@ -63,13 +63,15 @@ def optional_api_key(request: Request, x_api_key: Annotated[str | None, Header()
 OptionalKeyId = Annotated[int | None, Depends(optional_api_key)]
 
 
-def store(request: Request, row: Quote | SavedConfiguration) -> None:
+def store(request: Request, row: Quote | SavedConfiguration, edit_hash: str | None = None) -> None:
     """Insert one row in its own write transaction, once everything about it has been checked; a quote with
-    settings adjusted in use comes with its settings card (a saved configuration) in the same transaction."""
+    settings adjusted in use comes with its settings card (a saved configuration, owned by the quote's key or,
+    made in the shop, changed with the secret whose hash is `edit_hash`) in the same transaction."""
     with writing(request.app.state.db) as db:
         if isinstance(row, Quote) and row.settings_id is not None:
             db.add(SavedConfiguration(id=row.settings_id, product_id=row.product_id,
-                                      catalog_version=row.catalog_version, selections=row.selections))
+                                      catalog_version=row.catalog_version, selections=row.selections,
+                                      api_key_id=row.api_key_id, edit_hash=edit_hash))
         db.add(row)
         db.commit()
         db.refresh(row)
@@ -212,19 +214,20 @@ def read_quote(db: DB, key: KeyId, quote_id: str) -> QuoteOut:
 
 
 @router.post("/configurations", status_code=201, response_model=SavedOut)
-def save_configuration(request: Request, body: SaveRequest) -> SavedOut:
-    """Save a (partial) selection under a short id to share or come back to; its values must fit the product."""
+def save_configuration(request: Request, key: KeyId, body: SaveRequest) -> SavedOut:
+    """Save a (partial) selection under a short id to come back to, for this key alone; its values must fit the
+    product."""
     saved = save_selection(loaded_product(request, body.product_id), body.selections)
+    saved.api_key_id = key
     store(request, saved)
     return saved_out(request, saved)
 
 
 @router.get("/configurations/{saved_id}", response_model=SavedOut)
-def read_configuration(request: Request, db: DB, saved_id: str) -> SavedOut:
-    """A saved configuration as saved, and whether today's catalog still takes it (what it refuses, if not)."""
-    saved = db.get(SavedConfiguration, saved_id)
-    if saved is None:
-        raise NotFound(f"no saved configuration '{saved_id}'")
+def read_configuration(request: Request, key: OptionalKeyId, saved_id: str) -> SavedOut:
+    """A saved configuration as saved, and whether today's catalog still takes it (what it refuses, if not): one
+    made through the API only to the key that made it; one shared from the shop to anyone with its id."""
+    saved, _ = adjustments.load(request.app.state.db, saved_id, key)
     return saved_out(request, saved)
 
 
@@ -285,16 +288,19 @@ def settings_out(saved: SavedConfiguration, history: list[SettingsChange], produ
 
 
 @router.get("/configurations/{saved_id}/settings", response_model=SettingsOut)
-def read_settings(request: Request, saved_id: str) -> SettingsOut:
-    """The settings adjusted in use of a saved configuration, and their history (who, when, old and new)."""
-    saved, history = adjustments.load(request.app.state.db, saved_id)
+def read_settings(request: Request, key: OptionalKeyId, saved_id: str) -> SettingsOut:
+    """The settings adjusted in use of a saved configuration, and their history (who, when, old and new); one made
+    through the API only to the key that made it."""
+    saved, history = adjustments.load(request.app.state.db, saved_id, key)
     return settings_out(saved, history, loaded_product(request, saved.product_id).product)
 
 
 @router.post("/configurations/{saved_id}/settings", response_model=SettingsOut)
 def change_settings(request: Request, key: KeyId, saved_id: str, body: SettingsRequest) -> SettingsOut:
-    """Change settings adjusted in use, within the rules, for the customer (each change is kept)."""
-    saved, _ = adjustments.load(request.app.state.db, saved_id)
+    """Change settings adjusted in use, within the rules, for the customer (each change is kept): only with the
+    key that made the configuration or its order."""
+    saved, _ = adjustments.load(request.app.state.db, saved_id, key)
     loaded = loaded_product(request, saved.product_id)
-    history = adjustments.adjust(request.app.state.db, engine_of(loaded), saved.id, body.settings, f"api key {key}")
+    who = f"api key {key}"
+    history = adjustments.adjust(request.app.state.db, engine_of(loaded), saved.id, body.settings, who, key)
     return settings_out(saved, history, loaded.product)

@@ -6,22 +6,35 @@ from __future__ import annotations
 from html import unescape
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from configurator.db import create_api_key
 
 from tests.conftest import COMPLETE_BIKE, stored_rows
 
 KIT = {"bulbs": 6, "scene_wake": True, "scene_evening": "warm", "brightness": 40, "away_mode": False}
 
 
-def _saved(client: TestClient) -> str:
-    made = client.post("/api/v1/configurations", json={"product_id": "lighting-kit", "selections": KIT})
+def _saved(client: TestClient, key: str) -> str:
+    made = client.post("/api/v1/configurations", headers={"X-API-Key": key},
+                       json={"product_id": "lighting-kit", "selections": KIT})
     assert made.status_code == 201
     return str(made.json()["id"])
 
 
+def _saved_in_the_shop(client: TestClient) -> str:
+    client.get("/products/lighting-kit")
+    state = "bulbs=6&scene_wake=true&scene_evening=warm&brightness=40&away_mode=false"
+    made = client.post("/products/lighting-kit/save", data={"csrf": client.cookies.get("csrftoken"), "state": state},
+                       follow_redirects=False)
+    assert made.status_code == 303
+    return str(made.headers["location"]).removeprefix("/c/")
+
+
 def test_the_api_changes_settings_within_the_rules_and_keeps_every_change(keyed_shop: tuple[TestClient, str]) -> None:
     client, key = keyed_shop
-    saved = _saved(client)
-    start = client.get(f"/api/v1/configurations/{saved}/settings").json()
+    saved = _saved(client, key)
+    start = client.get(f"/api/v1/configurations/{saved}/settings", headers={"X-API-Key": key}).json()
     assert start["settings"] == {"scene_wake": True, "scene_evening": "warm", "brightness": 40, "away_mode": False}
     assert start["history"] == []
     url = f"/api/v1/configurations/{saved}/settings"
@@ -29,7 +42,7 @@ def test_the_api_changes_settings_within_the_rules_and_keeps_every_change(keyed_
     # Focus light needs 50% brightness: at 40% it is refused, naming the rule, and nothing is stored.
     refused = client.post(url, headers={"X-API-Key": key}, json={"settings": {"scene_evening": "focus"}})
     assert refused.status_code == 422 and "at least 50% brightness" in refused.text
-    assert client.get(url).json()["history"] == []
+    assert client.get(url, headers={"X-API-Key": key}).json()["history"] == []
     # The bulbs are not a setting: the kit as ordered cannot change.
     assert client.post(url, headers={"X-API-Key": key}, json={"settings": {"bulbs": 8}}).status_code == 422
     done = client.post(url, headers={"X-API-Key": key}, json={"settings": {"brightness": 60, "scene_evening": "focus"}})
@@ -40,7 +53,8 @@ def test_the_api_changes_settings_within_the_rules_and_keeps_every_change(keyed_
         ("brightness", 40, 60), ("scene_evening", "warm", "focus")
     ]
     assert all(c["who"].startswith("api key") and c["at"] for c in body["history"])
-    assert client.get(f"/api/v1/configurations/{saved}").json()["selections"] == KIT  # the saved row never changes
+    mine = client.get(f"/api/v1/configurations/{saved}", headers={"X-API-Key": key})
+    assert mine.json()["selections"] == KIT  # the saved row never changes
 
 
 def test_settings_change_neither_price_nor_variant(keyed_shop: tuple[TestClient, str]) -> None:
@@ -53,11 +67,11 @@ def test_settings_change_neither_price_nor_variant(keyed_shop: tuple[TestClient,
 
 def test_the_settings_card_in_the_shop(keyed_shop: tuple[TestClient, str]) -> None:
     client, _ = keyed_shop
-    saved = _saved(client)
+    saved = _saved_in_the_shop(client)
     page = client.get(f"/c/{saved}")
     assert f"/c/{saved}/settings" in page.text and "Adjustable later" in page.text
     card = client.get(f"/c/{saved}/settings")
-    assert card.status_code == 200 and "No changes yet" in card.text
+    assert card.status_code == 200 and "No changes yet" in card.text and 'id="secret-link"' in card.text
     token = client.cookies.get("csrftoken")
     before = stored_rows(client)
     forged = client.post(f"/c/{saved}/settings", data={"brightness": "80"}, follow_redirects=False)
@@ -73,11 +87,63 @@ def test_the_settings_card_in_the_shop(keyed_shop: tuple[TestClient, str]) -> No
     assert client.get("/c/nope/settings").status_code == 404
 
 
+def test_only_the_customer_who_saved_it_changes_its_settings(keyed_shop: tuple[TestClient, str]) -> None:
+    owner, _ = keyed_shop
+    saved = _saved_in_the_shop(owner)
+    secret = owner.cookies.get(f"edit_{saved}")
+    link = unescape(owner.get(f"/c/{saved}/settings").text).split('id="secret-link"')[1].split('href="')[1]
+    assert link.startswith(f"/c/{saved}/settings?key=") and secret and secret in link
+    friend = TestClient(owner.app)  # someone the short link was shared with: reads, cannot change
+    card = friend.get(f"/c/{saved}/settings")
+    assert card.status_code == 200 and 'id="read-only"' in card.text and "Save my settings" not in card.text
+    before = stored_rows(friend)
+    token = friend.cookies.get("csrftoken")
+    assert friend.post(f"/c/{saved}/settings", data={"csrf": token, "brightness": "80"}).status_code == 403
+    guessed = friend.get(f"/c/{saved}/settings?key=not-the-secret", follow_redirects=False)
+    assert guessed.status_code == 303 and f"edit_{saved}" not in guessed.cookies
+    assert friend.post(f"/c/{saved}/settings", data={"csrf": token, "brightness": "80"}).status_code == 403
+    assert stored_rows(friend) == before
+    device = TestClient(owner.app)  # the customer on another device, with their secret link
+    opened = device.get(link.split('"')[0], follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == f"/c/{saved}/settings"  # out of the bar
+    device.get(f"/c/{saved}/settings")
+    moved = device.post(f"/c/{saved}/settings", data={"csrf": device.cookies.get("csrftoken"), "brightness": "80"},
+                        follow_redirects=False)
+    assert moved.status_code == 303
+
+
+def test_api_configurations_belong_to_their_key(keyed_shop: tuple[TestClient, str]) -> None:
+    client, key = keyed_shop
+    with Session(client.app.state.db) as db:  # type: ignore[attr-defined]
+        other = create_api_key(db, "another storefront")
+    assert client.post("/api/v1/configurations", json={"product_id": "lighting-kit", "selections": KIT}
+                       ).status_code == 401
+    saved = _saved(client, key)
+    quote = client.post("/api/v1/quotes", headers={"X-API-Key": key},
+                        json={"product_id": "lighting-kit", "selections": KIT}).json()
+    before = stored_rows(client)
+    for ident in (saved, quote["settings_id"]):
+        for headers in ({}, {"X-API-Key": other}):
+            assert client.get(f"/api/v1/configurations/{ident}", headers=headers).status_code == 404
+            assert client.get(f"/api/v1/configurations/{ident}/settings", headers=headers).status_code == 404
+            assert client.get(f"/c/{ident}", headers=headers).status_code == 404
+            assert client.get(f"/c/{ident}/settings", headers=headers).status_code == 404
+        changed = client.post(f"/api/v1/configurations/{ident}/settings", headers={"X-API-Key": other},
+                              json={"settings": {"brightness": 60}})
+        assert changed.status_code == 404
+    assert stored_rows(client) == before
+    shop_made = _saved_in_the_shop(client)  # shared from the shop: any key reads it, none changes it
+    assert client.get(f"/api/v1/configurations/{shop_made}", headers={"X-API-Key": other}).status_code == 200
+    changed = client.post(f"/api/v1/configurations/{shop_made}/settings", headers={"X-API-Key": other},
+                          json={"settings": {"brightness": 60}})
+    assert changed.status_code == 404
+
+
 def test_an_order_comes_with_its_settings_card(keyed_shop: tuple[TestClient, str]) -> None:
     client, key = keyed_shop
     quote = client.post("/api/v1/quotes", headers={"X-API-Key": key},
                         json={"product_id": "lighting-kit", "selections": KIT}).json()
-    card = client.get(f"/api/v1/configurations/{quote['settings_id']}/settings").json()
+    card = client.get(f"/api/v1/configurations/{quote['settings_id']}/settings", headers={"X-API-Key": key}).json()
     assert card["settings"]["scene_evening"] == "warm" and card["history"] == []
     bike = client.post("/api/v1/quotes", headers={"X-API-Key": key},
                        json={"product_id": "city-bike", "selections": COMPLETE_BIKE}).json()

@@ -65,7 +65,8 @@ def test_quote_reads_back_unchanged_after_the_catalog_changes(tmp_path: Path) ->
 
 
 def test_saved_configurations_round_trip(tmp_path: Path) -> None:
-    client, _ = _client(tmp_path)
+    client, key = _client(tmp_path)
+    client.headers["X-API-Key"] = key
     saved = client.post("/api/v1/configurations", json={"product_id": "city-bike", "selections": {"gears": "hub8"}})
     assert saved.status_code == 201
     ident = saved.json()["id"]
@@ -91,6 +92,8 @@ def test_a_saved_configuration_says_what_the_current_catalog_refuses(tmp_path: P
     bike.write_text((BUNDLED / "city-bike.yaml").read_text())
     app = create_app(folder, f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
     client = TestClient(app)
+    with Session(app.state.db) as db:
+        client.headers["X-API-Key"] = create_api_key(db, "shop")
     listed = {p["id"]: p for p in client.get("/api/v1/products").json()}
     assert len(listed["city-bike"]["version"]) == 64 and listed["city-bike"]["loaded_at"]
     saved = client.post("/api/v1/configurations", json={"product_id": "city-bike",
@@ -102,4 +105,10 @@ def test_a_saved_configuration_says_what_the_current_catalog_refuses(tmp_path: P
     later = client.get(f"/api/v1/configurations/{saved['id']}").json()
     assert later["current"] is False and later["selections"] == {"gears": "hub11", "belt_drive": True}
     assert [v["rule"] for v in later["no_longer_fits"]] == ["belt-needs-hub"]
-    assert "earlier version of the catalog" in client.get(f"/c/{saved['id']}").text
+    assert client.get(f"/c/{saved['id']}").status_code == 404  # made through the API: for its key alone
+    client.get("/products/city-bike")
+    shared = client.post("/products/city-bike/save", follow_redirects=False,
+                         data={"csrf": client.cookies.get("csrftoken"), "state": "gears=hub8"}).headers["location"]
+    bike.write_text(bike.read_text().replace('base_price: "690.00"', 'base_price: "700.00"'))
+    reload_catalog(app, folder)
+    assert "earlier version of the catalog" in client.get(shared).text

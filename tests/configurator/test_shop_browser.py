@@ -199,14 +199,12 @@ def test_the_faces_matrix_places_every_product_with_its_options(browser: Browser
 
 
 def test_the_settings_card_changes_a_setting_after_purchase(browser: Browser, shop: str) -> None:
-    import httpx2
-
-    kit = {"bulbs": 6, "scene_wake": True, "scene_evening": "warm", "brightness": 40, "away_mode": False}
-    saved = httpx2.post(f"{shop}/api/v1/configurations", json={"product_id": "lighting-kit", "selections": kit})
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     page = context.new_page()
     offline(page, shop)
-    page.goto(f"{shop}/c/{saved.json()['id']}")
+    page.goto(f"{shop}/products/lighting-kit")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/c/[\w-]+$"))
     expect(page.locator("#option-scene_evening legend .later")).to_have_text("Adjustable later")
     page.get_by_role("link", name="Settings you can change any time").click()
     expect(page.locator("#s-scene_evening option[value='focus']")).to_be_disabled()  # needs 50% brightness
@@ -215,6 +213,16 @@ def test_the_settings_card_changes_a_setting_after_purchase(browser: Browser, sh
     expect(page.locator("#history tbody tr")).to_have_count(1)
     expect(page.locator("#history tbody tr")).to_contain_text("Candlelight 2200 K")
     shot(page, "settings-card")
+    # Someone the short link is shared with sees the settings, and cannot change them.
+    friend = browser.new_context(viewport={"width": 375, "height": 800})
+    other = friend.new_page()
+    offline(other, shop)
+    other.goto(page.url)
+    expect(other.locator("#read-only")).to_contain_text("Only the customer who saved this configuration")
+    expect(other.locator("#s-scene_evening")).to_be_disabled()
+    expect(other.get_by_role("button", name="Save my settings")).to_have_count(0)
+    shot(other, "settings-card-shared")
+    friend.close()
     context.close()
 
 

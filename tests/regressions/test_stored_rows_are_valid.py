@@ -43,10 +43,11 @@ def test_refused_requests_store_nothing(keyed_shop: tuple[TestClient, str], url:
 
 
 def test_a_valid_partial_selection_is_saved_and_reads_back(keyed_shop: tuple[TestClient, str]) -> None:
-    client, _ = keyed_shop
-    made = client.post("/api/v1/configurations", json={"product_id": "city-bike", "selections": {"color": "cream"}})
+    client, key = keyed_shop
+    made = client.post("/api/v1/configurations", json={"product_id": "city-bike", "selections": {"color": "cream"}},
+                       headers={"X-API-Key": key})
     assert made.status_code == 201
-    assert client.get(f"/api/v1/configurations/{made.json()['id']}").json() == made.json()
+    assert client.get(f"/api/v1/configurations/{made.json()['id']}", headers={"X-API-Key": key}).json() == made.json()
 
 
 @pytest.mark.parametrize("text", ["\\ud800", "ok\\u0000", "\\udbff\\udbff"])
