@@ -15,7 +15,7 @@ from configurator import dialog, errors, merchant, preferences, web
 from configurator.api import profiles, quotes
 from configurator.api.routes import router
 from configurator.catalogs import load_compiled
-from configurator.db import make_engine, migrate
+from configurator.db import make_engine, migrate, server_secret
 from configurator.middleware import MAX_BODY_BYTES, BodyLimit, SecurityHeaders, ServerTiming
 from configurator.reloader import watch_catalog
 from configurator.settings import FRONTEND, load_settings
@@ -52,6 +52,7 @@ def create_app(
     app.state.catalog = catalog
     app.state.db = make_engine(settings.database_url)
     migrate(app.state.db)
+    app.state.secret = settings.secret or server_secret(app.state.db, "csrf")
     errors.install(app)
     app.include_router(router)
     app.include_router(quotes.router)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, event, text
 from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -111,6 +112,32 @@ class SettingsChange(SQLModel, table=True):
     new: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
     who: str = Field(max_length=200)
     at: datetime = Field(default_factory=_now)
+
+
+class ServerSecret(SQLModel, table=True):
+    """A secret of the server's (the CSRF signing key), made once, so that every process signs alike."""
+
+    __tablename__ = "server_secret"
+    name: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=128)
+
+
+def server_secret(engine: Engine, name: str) -> str:
+    """The named secret, made on first use; where two processes make it at once, the first one stored wins."""
+    with Session(engine) as db:
+        found = db.get(ServerSecret, name)
+        if found is not None:
+            return found.value
+    try:
+        with writing(engine) as db:
+            db.add(ServerSecret(name=name, value=secrets.token_urlsafe(48)))
+            db.commit()
+    except IntegrityError:
+        pass  # another process stored it first
+    with Session(engine) as db:
+        stored = db.get(ServerSecret, name)
+        assert stored is not None
+        return stored.value
 
 
 # How long a SQLite writer waits for the one write lock before giving up (seconds).

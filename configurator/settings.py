@@ -25,16 +25,19 @@ class Settings:
     catalog_dir: Path = BUNDLED_CATALOG
     database_url: str = "sqlite:///configurator.db"
     watch: bool = True  # reload the catalog when its files change
+    # Signs CSRF tokens; the same in every process. Unset: one is made once and kept in the database.
+    secret: str | None = None
 
 
 def load_settings(
     catalog_dir: str | Path | None = None, database_url: str | None = None, watch: bool | None = None
 ) -> Settings:
     """Settings from the environment (CONFIGURATOR_CATALOG, DATABASE_URL, CONFIGURATOR_WATCH=0 to stop live
-    reload), overridden by arguments."""
+    reload, CONFIGURATOR_SECRET), overridden by arguments."""
     chosen = catalog_dir or os.environ.get("CONFIGURATOR_CATALOG") or BUNDLED_CATALOG
     return Settings(
         catalog_dir=Path(chosen),
         database_url=database_url or os.environ.get("DATABASE_URL", "sqlite:///configurator.db"),
         watch=watch if watch is not None else os.environ.get("CONFIGURATOR_WATCH", "1") != "0",
+        secret=os.environ.get("CONFIGURATOR_SECRET") or None,
     )
