@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -27,8 +27,8 @@ from rules.compile import CompiledModel
 from rules.engine import Engine, engine_for
 from rules.errors import RuleError
 from rules.lint import lint as lint_product
-from rules.revision import compare
-from rules.selection import plain
+from rules.revision import Revision, compare
+from rules.selection import choice_phrase, plain
 
 app = typer.Typer(help="Mass-customization product configurator.", no_args_is_help=True, add_completion=False)
 
@@ -288,38 +288,83 @@ def diff(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     database: Annotated[str | None, typer.Option(help="Also list the saved configurations this breaks.")] = None,
 ) -> None:
-    """What changed between two catalog versions, and which configurations it makes invalid (counted exactly)."""
+    """What changed between two catalog versions, and which configurations it makes invalid (counted exactly);
+    exit 1 with their file:line:col errors where either catalog does not load."""
     before, after = load_compiled([old]), load_compiled([new])
+    errors = before.errors + after.errors
+    if errors or not before.files or not after.files:
+        if as_json:
+            typer.echo(json.dumps({"ok": False, "errors": [error.as_dict() for error in errors]}, indent=2))
+        for error in errors:
+            typer.echo(str(error), err=True)
+        missing = [str(path) for path, found in ((old, before), (new, after)) if not found.files]
+        if missing:
+            typer.echo(f"no catalog files found in {', '.join(missing)}", err=True)
+        typer.echo("not compared: a catalog with errors would show its products as removed", err=True)
+        raise typer.Exit(1)
     report: dict[str, Any] = {
         "products_added": sorted(set(after.products) - set(before.products)),
         "products_removed": sorted(set(before.products) - set(after.products)),
         "products": [],
     }
     saved = _saved_selections(database) if database else {}
+    revisions = []
     for product_id in sorted(set(before.products) & set(after.products)):
         was, now = before.products[product_id], after.products[product_id]
         if was.content_hash == now.content_hash:
             continue
         old_engine, new_engine = (engine_for(x.product, x.content_hash) for x in (was, now))
-        change = dataclasses.asdict(compare(old_engine, new_engine))
+        revision = compare(old_engine, new_engine)
+        change = dataclasses.asdict(revision)
         change["invalid_examples"] = [{k: plain(v) for k, v in e.items()} for e in change["invalid_examples"]]
+        change["price_examples"] = [{k: plain(v) for k, v in e.items()} for e in change["price_examples"]]
         change["saved_broken"] = [
             saved_id for saved_id, (pid, chosen) in saved.items()
             if pid == product_id and old_engine.validate(chosen).consistent
             and not new_engine.validate(chosen).consistent
         ]
         report["products"].append(change)
+        revisions.append((revision, change["saved_broken"]))
     if as_json:
         typer.echo(json.dumps(report, indent=2, default=str))
         return
     for key in ("products_added", "products_removed"):
         if report[key]:
             typer.echo(f"{key.replace('_', ' ')}: {', '.join(report[key])}")
-    for change in report["products"]:
-        typer.echo(f"{change['product']}:")
-        for key, value in change.items():
-            if key != "product" and value not in ((), [], None, False):
-                typer.echo(f"  {key.replace('_', ' ')}: {value}")
+    for revision, broken in revisions:
+        typer.echo(f"{revision.product}:")
+        for line in describe_revision(revision):
+            typer.echo(f"  {line}")
+        if broken:
+            typer.echo(f"  saved configurations it breaks: {', '.join(broken)}")
+
+
+def describe_revision(revision: Revision) -> list[str]:
+    """A product's revision in words, a line each (what `configurator diff` prints)."""
+    lines = []
+    for name in ("options_added", "options_removed", "options_changed", "rules_added", "rules_removed",
+                 "rules_changed", "prices_changed"):
+        items: tuple[str, ...] = getattr(revision, name)
+        if items:
+            lines.append(f"{name.replace('_', ' ')}: {', '.join(items)}")
+    for name in ("values_added", "values_removed"):
+        pairs: tuple[tuple[str, str], ...] = getattr(revision, name)
+        if pairs:
+            lines.append(f"{name.replace('_', ' ')}: {', '.join(f'{o} {v}' for o, v in pairs)}")
+    if not revision.counted:
+        lines.append("configurations not counted: the two versions do not share their options and values")
+        return lines
+    lines.append(f"valid configurations: {revision.valid_before:,} before, {revision.valid_after:,} after "
+                 f"({revision.became_invalid:,} no longer valid, {revision.became_valid:,} newly valid)")
+    lines += [f"  for example: {_in_words(example)}" for example in revision.invalid_examples]
+    if revision.changed_price:
+        lines.append(f"valid before and after at another price: {revision.changed_price:,}")
+        lines += [f"  for example: {_in_words(example)}" for example in revision.price_examples]
+    return lines
+
+
+def _in_words(selection: Mapping[str, Any]) -> str:
+    return ", ".join(choice_phrase(option, value) for option, value in selection.items())
 
 
 def _saved_selections(database: str) -> dict[str, tuple[str, dict[str, Any]]]:

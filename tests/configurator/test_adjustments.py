@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from configurator.db import create_api_key
-
 from tests.conftest import COMPLETE_BIKE, stored_rows
 
 KIT = {"bulbs": 6, "scene_wake": True, "scene_evening": "warm", "brightness": 40, "away_mode": False}
