@@ -114,6 +114,19 @@ class SettingsChange(SQLModel, table=True):
     at: datetime = Field(default_factory=_now)
 
 
+class IdempotentAnswer(SQLModel, table=True):
+    """The first answer to a request with an Idempotency-Key, kept for its retries: never updated."""
+
+    __tablename__ = "idempotent_answer"
+    api_key_id: int = Field(foreign_key="api_key.id", primary_key=True)
+    endpoint: str = Field(primary_key=True, max_length=64)
+    key: str = Field(primary_key=True, max_length=200)
+    body_hash: str = Field(max_length=64)
+    status: int
+    answer: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=_now)
+
+
 class ServerSecret(SQLModel, table=True):
     """A secret of the server's (the CSRF signing key), made once, so that every process signs alike."""
 

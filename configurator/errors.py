@@ -13,6 +13,7 @@ from starlette.routing import Match
 
 from catalog.errors import ConfiguratorError
 from configurator.csrf import CsrfError
+from configurator.idempotency import IdempotencyError
 from rules.errors import EngineLimitError, PriceRangeError, RuleError
 from rules.selection import SelectionError
 
@@ -69,6 +70,7 @@ REGISTRY: list[tuple[type[Exception], int, str]] = [
     (Forbidden, 403, "Forbidden"),
     (Unauthorized, 401, "Unauthorized"),
     (SelectionError, 422, "Invalid selection"),
+    (IdempotencyError, 422, "Idempotency-Key reused or malformed"),
     (RuleError, 422, "Rule cannot be applied"),
     (EngineLimitError, 422, "Too large for this operation"),
     (PriceRangeError, 422, "Price out of range"),

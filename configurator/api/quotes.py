@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from catalog.loader import LoadedProduct
@@ -17,6 +19,7 @@ from configurator.api.body import ExactJSONRoute
 from configurator.api.routes import ERRORS, engine_of, loaded_product, price_out, violations_out
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
 from configurator.db import (
+    IdempotentAnswer,
     Quote,
     SavedConfiguration,
     SettingsChange,
@@ -26,6 +29,7 @@ from configurator.db import (
     writing,
 )
 from configurator.errors import NotFound, Unauthorized, Unprocessable
+from configurator.idempotency import HEADER, Attempt, attempt, earlier_answer
 from configurator.profiles import apply_profile, preferences_of
 from rules.pricing import price_selection
 from rules.selection import parse_selection
@@ -63,18 +67,51 @@ def optional_api_key(request: Request, x_api_key: Annotated[str | None, Header()
 OptionalKeyId = Annotated[int | None, Depends(optional_api_key)]
 
 
-def store(request: Request, row: Quote | SavedConfiguration, edit_hash: str | None = None) -> None:
+def store(
+    request: Request,
+    row: Quote | SavedConfiguration,
+    edit_hash: str | None = None,
+    answer: IdempotentAnswer | None = None,
+) -> None:
     """Insert one row in its own write transaction, once everything about it has been checked; a quote with
     settings adjusted in use comes with its settings card (a saved configuration, owned by the quote's key or,
-    made in the shop, changed with the secret whose hash is `edit_hash`) in the same transaction."""
+    made in the shop, changed with the secret whose hash is `edit_hash`), and a request under an Idempotency-Key
+    with its `answer`, in the same transaction (IntegrityError, and nothing stored, where that key has one)."""
     with writing(request.app.state.db) as db:
         if isinstance(row, Quote) and row.settings_id is not None:
             db.add(SavedConfiguration(id=row.settings_id, product_id=row.product_id,
                                       catalog_version=row.catalog_version, selections=row.selections,
                                       api_key_id=row.api_key_id, edit_hash=edit_hash))
         db.add(row)
+        if answer is not None:
+            db.add(answer)
         db.commit()
         db.refresh(row)
+
+
+def _created(request: Request, row: Quote | SavedConfiguration, out: BaseModel, tried: Attempt | None) -> Response:
+    """Store the row (with its answer, under an Idempotency-Key) and answer 201; a concurrent retry that stored
+    first is answered with that first answer instead."""
+    try:
+        store(request, row, answer=None if tried is None else tried.answer(201, out))
+    except IntegrityError:
+        first = earlier_answer(request.app.state.db, tried)
+        if first is None:
+            raise
+        return _replayed(first)
+    return Response(out.model_dump_json(), status_code=201, media_type="application/json")
+
+
+def _replayed(first: tuple[int, dict[str, Any]]) -> Response:
+    status, body = first
+    return JSONResponse(body, status_code=status, headers={"Idempotent-Replayed": "true"})
+
+
+IDEMPOTENCY = Annotated[
+    str | None,
+    Header(alias=HEADER, description="Retry-safe: a retry with the same key and body gets the first answer "
+           "again (with `Idempotent-Replayed: true`); the same key with another body is a 422."),
+]
 
 
 class QuoteRequest(BaseModel):
@@ -151,13 +188,16 @@ def _quote_out(quote: Quote) -> QuoteOut:
 
 
 @router.post("/quotes", status_code=201, response_model=QuoteOut)
-def create_quote(request: Request, key: KeyId, body: QuoteRequest) -> QuoteOut:
+def create_quote(request: Request, key: KeyId, body: QuoteRequest, idempotency_key: IDEMPOTENCY = None) -> Response:
     """Price a complete configuration and freeze it as a quote."""
+    tried = attempt(key, "quotes", idempotency_key, body)
+    first = earlier_answer(request.app.state.db, tried)
+    if first is not None:
+        return _replayed(first)
     loaded = loaded_product(request, body.product_id)
     preferences = preferences_of(request.app.state.db, body.profile_id, key)
     quote = make_quote(loaded, body.selections, key, body.quantity, body.price_list, (body.profile_id, preferences))
-    store(request, quote)
-    return _quote_out(quote)
+    return _created(request, quote, _quote_out(quote), tried)
 
 
 def make_quote(
@@ -214,13 +254,18 @@ def read_quote(db: DB, key: KeyId, quote_id: str) -> QuoteOut:
 
 
 @router.post("/configurations", status_code=201, response_model=SavedOut)
-def save_configuration(request: Request, key: KeyId, body: SaveRequest) -> SavedOut:
+def save_configuration(
+    request: Request, key: KeyId, body: SaveRequest, idempotency_key: IDEMPOTENCY = None
+) -> Response:
     """Save a (partial) selection under a short id to come back to, for this key alone; its values must fit the
     product."""
+    tried = attempt(key, "configurations", idempotency_key, body)
+    first = earlier_answer(request.app.state.db, tried)
+    if first is not None:
+        return _replayed(first)
     saved = save_selection(loaded_product(request, body.product_id), body.selections)
     saved.api_key_id = key
-    store(request, saved)
-    return saved_out(request, saved)
+    return _created(request, saved, saved_out(request, saved), tried)
 
 
 @router.get("/configurations/{saved_id}", response_model=SavedOut)
