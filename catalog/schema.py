@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -90,6 +91,30 @@ class Customization(_Strict):
     )
 
 
+_RELATIVE_PATH = re.compile(r"[A-Za-z0-9_.~%+-]+(/[A-Za-z0-9_.~%+-]+)*")  # no scheme, no "..", no backslash
+_HTTPS_URL = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9_.~%+/=?&#;,:!$'()*@-]*)?")
+
+
+def _image_reference(text: str) -> str:
+    """A picture a page may load: a relative path under the catalog's or the app's static files, or https:."""
+    path = text.removeprefix("/static/") if text.startswith("/static/") else text
+    relative = _RELATIVE_PATH.fullmatch(path) is not None and not {".", ".."} & set(path.split("/"))
+    if relative or _HTTPS_URL.fullmatch(text):
+        return text
+    raise ValueError(
+        "must be a relative path under the catalog's files or the app's static files (/static/...), or an "
+        f"https: URL; {text[:60]!r} is neither"
+    )
+
+
+ImageRef = Annotated[
+    str,
+    StringConstraints(max_length=2_000),
+    AfterValidator(_image_reference),
+    Field(description="A relative path under the catalog's files or /static/..., or an https: URL."),
+]
+
+
 class Value(_Strict):
     """One value of a choice option."""
 
@@ -98,7 +123,7 @@ class Value(_Strict):
     description: str = ""
     price: Amount = Decimal(0)
     price_percent: Amount | None = Field(None, description="Delta as a percent of the base price.")
-    image: str | None = None
+    image: ImageRef | None = None
     swatch: str | None = Field(None, description="A colour swatch, e.g. '#1e5aa8'.")
     default: bool = False
 
@@ -431,7 +456,7 @@ class Product(_Strict):
     description: str = ""
     currency: Currency
     base_price: Amount
-    image: str | None = None
+    image: ImageRef | None = None
     face: Face | None = Field(None, description="Overrides the face derived from the options' customization.")
     face_reason: str | None = None
     steps: list[Step] = Field(min_length=1)
