@@ -18,12 +18,17 @@ import time
 from serving import BIKE, ROOT, free_port, serve
 
 
-async def _worker(port: int, body: bytes, count: int, latencies: list[float]) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    request = (
+def price_request() -> bytes:
+    """The raw HTTP request pricing the bike."""
+    body = json.dumps({"selections": BIKE}).encode()
+    return (
         f"POST /api/v1/products/city-bike/price HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"
     ).encode() + body
+
+
+async def _worker(port: int, request: bytes, count: int, latencies: list[float]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
     for _ in range(count):
         started = time.perf_counter()
         writer.write(request)
@@ -39,21 +44,22 @@ async def _worker(port: int, body: bytes, count: int, latencies: list[float]) ->
     await writer.wait_closed()
 
 
-async def _load(port: int, connections: int, requests: int) -> tuple[float, list[float]]:
-    body = json.dumps({"selections": BIKE}).encode()
+async def _load(port: int, request: bytes, connections: int, requests: int) -> tuple[float, list[float]]:
     latencies: list[float] = []
-    await asyncio.gather(*(_worker(port, body, 20, []) for _ in range(connections)))  # warm-up
+    await asyncio.gather(*(_worker(port, request, 20, []) for _ in range(connections)))  # warm-up
     started = time.perf_counter()
-    await asyncio.gather(*(_worker(port, body, requests // connections, latencies) for _ in range(connections)))
+    await asyncio.gather(*(_worker(port, request, requests // connections, latencies) for _ in range(connections)))
     return time.perf_counter() - started, latencies
 
 
-def measure(target: list[str], env: dict[str, str], connections: int, requests: int) -> dict[str, float]:
-    """Requests/s, p50 and p99 (ms) of one server."""
+def measure(
+    target: list[str], env: dict[str, str], connections: int, requests: int, request: bytes | None = None
+) -> dict[str, float]:
+    """Requests/s, p50 and p99 (ms) of one server answering `request` (the bike's price by default)."""
     port = free_port()
     server = serve(target, port, env)
     try:
-        elapsed, latencies = asyncio.run(_load(port, connections, requests))
+        elapsed, latencies = asyncio.run(_load(port, request or price_request(), connections, requests))
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,18 +17,31 @@ from configurator.api import profiles, quotes
 from configurator.api.routes import router
 from configurator.catalogs import load_compiled
 from configurator.db import make_engine, migrate, server_secret
-from configurator.middleware import MAX_BODY_BYTES, BodyLimit, SecurityHeaders, ServerTiming
+from configurator.limits import Buckets, KnownKeys, Limits
+from configurator.middleware import (
+    MAX_BODY_BYTES,
+    BodyLimit,
+    BodyTimeout,
+    RateLimit,
+    SecurityHeaders,
+    ServerTiming,
+)
 from configurator.reloader import watch_catalog
 from configurator.settings import FRONTEND, load_settings
 
 _log = logging.getLogger(__name__)
 
 def create_app(
-    catalog_dir: str | Path | None = None, database_url: str | None = None, watch: bool | None = None
+    catalog_dir: str | Path | None = None,
+    database_url: str | None = None,
+    watch: bool | None = None,
+    limits: Limits | None = None,
 ) -> FastAPI:
     """Build the app over the catalog in `catalog_dir` (the bundled samples by default), reloading it on changes
-    while it serves (unless `watch` is False or CONFIGURATOR_WATCH=0)."""
+    while it serves (unless `watch` is False or CONFIGURATOR_WATCH=0), with the `limits` given or configured."""
     settings = load_settings(catalog_dir, database_url, watch)
+    if limits is not None:
+        settings = dataclasses.replace(settings, limits=limits)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,7 +77,11 @@ def create_app(
     app.include_router(merchant.router)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
 
+    limits = settings.limits
+    app.state.buckets = Buckets(limits)  # batches take their items' share from the same buckets
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(BodyTimeout, seconds=limits.body_seconds, cap=MAX_BODY_BYTES)
+    app.add_middleware(RateLimit, limits=limits, buckets=app.state.buckets, keys=KnownKeys(app.state.db))
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)  # outermost: the whole of the server's time
 

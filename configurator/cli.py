@@ -148,8 +148,11 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     catalog: Annotated[Path | None, typer.Option(help="Catalog folder (default: the bundled samples).")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Server processes (each loads and watches the catalog).")] = 1,
+    max_connections: Annotated[
+        int, typer.Option(min=1, help="Connections and requests at once per process; beyond them, 503.")
+    ] = 200,
 ) -> None:
-    """Serve the shop and the JSON API."""
+    """Serve the shop and the JSON API (request rates and time limits: CONFIGURATOR_* in the README)."""
     import os
 
     import uvicorn
@@ -157,7 +160,8 @@ def serve(
     if catalog is not None:
         os.environ["CONFIGURATOR_CATALOG"] = str(catalog)  # every worker process builds its own app from it
     typer.echo(f"Serving the configurator on http://{host}:{port}/ ({workers} process(es))", err=True)
-    uvicorn.run("configurator.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("configurator.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
+                limit_concurrency=max_connections, timeout_keep_alive=5)
 
 
 apikey_app = typer.Typer(help="Manage storefront API keys.", no_args_is_help=True)

@@ -14,6 +14,7 @@ from starlette.routing import Match
 from catalog.errors import ConfiguratorError
 from configurator.csrf import CsrfError
 from configurator.idempotency import IdempotencyError
+from configurator.limits import OverBudget, TooMany
 from rules.errors import EngineLimitError, PriceRangeError, RuleError
 from rules.selection import SelectionError
 
@@ -69,6 +70,8 @@ REGISTRY: list[tuple[type[Exception], int, str]] = [
     (CsrfError, 403, "Forbidden"),
     (Forbidden, 403, "Forbidden"),
     (Unauthorized, 401, "Unauthorized"),
+    (TooMany, 429, "Too many requests"),
+    (OverBudget, 422, "Too large for this operation"),
     (SelectionError, 422, "Invalid selection"),
     (IdempotencyError, 422, "Idempotency-Key reused or malformed"),
     (RuleError, 422, "Rule cannot be applied"),
@@ -87,6 +90,11 @@ def domain_problem(exc: ConfiguratorError) -> dict[str, Any]:
     return problem_body(422, "Unprocessable", str(exc))
 
 
+def problem_headers(exc: Exception) -> dict[str, str]:
+    """Headers a problem carries: when to retry, for a client over its rate."""
+    return {"Retry-After": str(exc.seconds)} if isinstance(exc, TooMany) else {}
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn errors into problem+json."""
 
@@ -97,7 +105,7 @@ def install(app: FastAPI) -> None:
             from configurator.web import error_page  # the shop's pages: the same problem, as a page
 
             return error_page(request, body)
-        return ProblemResponse(body, status_code=body["status"])
+        return ProblemResponse(body, status_code=body["status"], headers=problem_headers(exc))
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from configurator import errors
+from configurator.limits import Buckets, Kind, KnownKeys, Limits, TooMany, identify, kind_of
 from configurator.settings import HTMX_CDN
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -135,3 +137,65 @@ class BodyLimit:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = errors.problem(413, "Request body too large", f"at most {self.limit} bytes")
         await response(scope, receive, send)
+
+
+class RateLimit:
+    """Refuses engine work and writes beyond their rates with 429 and Retry-After (a plain ASGI middleware)."""
+
+    def __init__(self, app: ASGIApp, limits: Limits, buckets: Buckets, keys: KnownKeys) -> None:
+        self.app, self.limits, self.buckets, self.keys = app, limits, buckets, keys
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Count the request against its client's bucket, or refuse it."""
+        kind = kind_of(scope["method"], scope["path"]) if scope["type"] == "http" and self.limits.enabled else None
+        if kind is None:
+            await self.app(scope, receive, send)
+            return
+        client, keyed = await identify(scope, self.keys)
+        wait = self.buckets.take(client, kind, keyed)
+        if wait:
+            await too_many(wait, kind)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["client_id"] = (client, keyed)
+        await self.app(scope, receive, send)
+
+
+def too_many(wait: float, kind: Kind) -> errors.ProblemResponse:
+    """The 429 problem for a client over its rate."""
+    refused = TooMany(wait, kind)
+    return errors.ProblemResponse(errors.domain_problem(refused), status_code=429,
+                                  headers={"Retry-After": str(refused.seconds)})
+
+
+class BodyTimeout:
+    """Reads a request's whole body within a time limit before the app sees it, or answers 408: a client that
+    sends slowly cannot hold a worker (bodies are small: BodyLimit caps them)."""
+
+    def __init__(self, app: ASGIApp, seconds: float, cap: int) -> None:
+        self.app, self.seconds, self.cap = app, seconds, cap
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Buffer the body against the deadline (up to `cap` bytes: past that BodyLimit refuses it), then replay it
+        to the app."""
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        size = 0
+        try:
+            async with asyncio.timeout(self.seconds):
+                while size <= self.cap:
+                    message = await receive()
+                    messages.append(message)
+                    size += len(message.get("body", b""))
+                    if message["type"] != "http.request" or not message.get("more_body", False):
+                        break
+        except TimeoutError:
+            detail = f"the request body did not arrive within {self.seconds:g} s"
+            await errors.problem(408, "Request timeout", detail, headers={"Connection": "close"})(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)

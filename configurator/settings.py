@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import catalog
+from configurator.limits import Limits, limits_from_environment
 
 BUNDLED_CATALOG = Path(catalog.__file__).parent / "products"
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -27,17 +28,19 @@ class Settings:
     watch: bool = True  # reload the catalog when its files change
     # Signs CSRF tokens; the same in every process. Unset: one is made once and kept in the database.
     secret: str | None = None
+    limits: Limits = field(default_factory=Limits)  # request rates, time budgets (configurator/limits.py)
 
 
 def load_settings(
     catalog_dir: str | Path | None = None, database_url: str | None = None, watch: bool | None = None
 ) -> Settings:
     """Settings from the environment (CONFIGURATOR_CATALOG, DATABASE_URL, CONFIGURATOR_WATCH=0 to stop live
-    reload, CONFIGURATOR_SECRET), overridden by arguments."""
+    reload, CONFIGURATOR_SECRET, the limits' CONFIGURATOR_LIMITS and rates), overridden by arguments."""
     chosen = catalog_dir or os.environ.get("CONFIGURATOR_CATALOG") or BUNDLED_CATALOG
     return Settings(
         catalog_dir=Path(chosen),
         database_url=database_url or os.environ.get("DATABASE_URL", "sqlite:///configurator.db"),
         watch=watch if watch is not None else os.environ.get("CONFIGURATOR_WATCH", "1") != "0",
         secret=os.environ.get("CONFIGURATOR_SECRET") or None,
+        limits=limits_from_environment(),
     )

@@ -33,6 +33,10 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# Tests send hundreds of requests a second from one address: the request rates are off unless a test sets them
+# (tests/configurator/test_limits.py); every other limit keeps its default.
+os.environ["CONFIGURATOR_LIMITS"] = "off"
+
 # The CLI's disk cache of compiled models (configurator/modelcache.py) goes to a folder of the test run's own.
 os.environ["CONFIGURATOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="configurator-cache-")
 

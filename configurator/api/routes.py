@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,6 +31,7 @@ from configurator.api.schemas import (
     SelectionsRequest,
 )
 from configurator.errors import NotFound, Unprocessable, domain_problem
+from configurator.limits import Buckets, OverBudget, charge
 from rules.classify import Classification, classify
 from rules.engine import Domains, Engine, compiled_engine, engine_for
 from rules.pricing import Price, Priced, from_price, price_selection, quick_price
@@ -40,6 +42,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown product (problem+json)"},
     413: {"description": "Request body too large (problem+json)"},
     422: {"description": "Invalid, inconsistent or incomplete selection, naming the rules (problem+json)"},
+    429: {"description": "Too many requests from this client: retry after `Retry-After` seconds (problem+json)"},
 }
 router = APIRouter(prefix="/api/v1", responses=ERRORS, route_class=ExactJSONRoute)
 INLINE_BODY_BYTES = 16 * 1024  # the largest /price body parsed on the event loop (some 100 microseconds at most)
@@ -264,10 +267,17 @@ def _price_or_problem(priced: Priced) -> PriceOut:
 
 @router.post("/products/{product_id}/price/batch", response_model=BatchPriceResponse)
 def price_batch(request: Request, product_id: str, body: BatchPriceRequest) -> BatchPriceResponse:
-    """Price many configurations in one call; each result is a price or a problem."""
+    """Price many configurations in one call; each result is a price or a problem. Each item counts against the
+    client's rate (429 beyond it), and a batch that takes longer than its time budget is refused (422)."""
     engine = _engine(request, product_id)
+    buckets: Buckets = request.app.state.buckets
+    charge(request.scope, buckets, len(body.items) - 1)
+    budget = buckets.limits.batch_seconds
+    deadline = time.monotonic() + budget
     results: list[PriceOut | dict[str, Any]] = []
-    for item in body.items:
+    for done, item in enumerate(body.items):
+        if time.monotonic() > deadline:
+            raise OverBudget(budget, done, len(body.items))
         try:
             results.append(_price_or_problem(price_selection(engine, item.selections, item.quantity, item.price_list)))
         except ConfiguratorError as exc:  # one item's problem is that item's result, not the batch's
