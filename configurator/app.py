@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from configurator import dialog, errors, merchant, preferences, web
 from configurator.api import profiles, quotes
+from configurator.api.problems import document_problems
 from configurator.api.routes import router
 from configurator.catalogs import load_compiled
 from configurator.db import make_engine, migrate, server_secret
@@ -63,6 +64,7 @@ def create_app(
         docs_url="/api/v1/docs",
         lifespan=lifespan,
     )
+    app.openapi = lambda: document_problems(app)  # type: ignore[method-assign]
     app.state.catalog = catalog
     app.state.db = make_engine(settings.database_url)
     migrate(app.state.db)

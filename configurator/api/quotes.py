@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -47,7 +48,11 @@ def session(request: Request) -> Iterator[Session]:
 DB = Annotated[Session, Depends(session)]
 
 
-def api_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> int:
+API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="A storefront's key (`configurator apikey "
+                       "create NAME`); what it makes is readable and changeable with it alone.")
+
+
+def api_key(request: Request, x_api_key: Annotated[str | None, Security(API_KEY)] = None) -> int:
     """The id of the caller's API key, or 401 (looked up in its own short read transaction)."""
     with Session(request.app.state.db) as db:
         found = find_api_key(db, x_api_key) if x_api_key else None
@@ -59,7 +64,7 @@ def api_key(request: Request, x_api_key: Annotated[str | None, Header()] = None)
 KeyId = Annotated[int, Depends(api_key)]
 
 
-def optional_api_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> int | None:
+def optional_api_key(request: Request, x_api_key: Annotated[str | None, Security(API_KEY)] = None) -> int | None:
     """The caller's API key id where one is sent (401 if it is not valid), else None."""
     return None if x_api_key is None else api_key(request, x_api_key)
 

@@ -1,0 +1,83 @@
+"""Every error the API answers, in its OpenAPI document: one RFC 9457 problem+json schema for every 4xx status,
+and the statuses any request can meet on its way in (a malformed or oversized body, one sent too slowly, a
+client over its rate), so that generated clients type them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel, Field
+
+PROBLEM_MEDIA = "application/problem+json"
+_REF = "#/components/schemas/Problem"
+# Statuses a request with a body can meet before or beside its route's own answers.
+_BODY_STATUSES = {
+    400: "Malformed JSON (problem+json)",
+    408: "The request body did not arrive in time (problem+json)",
+    413: "Request body too large (problem+json)",
+    422: "Invalid request: the errors name each field (problem+json)",
+}
+_RATED = {429: "Too many requests from this client: retry after `Retry-After` seconds (problem+json)"}
+
+
+class ProblemError(BaseModel):
+    """One invalid part of the request."""
+
+    path: str = Field(description="Where, such as body/selections/rider_height.")
+    message: str
+
+
+class ProblemViolation(BaseModel):
+    """One reason a selection is refused: the rule and the option involved, where there are."""
+
+    rule: str | None = None
+    option: str | None = None
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: what went wrong, with the fields or the rules involved."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[ProblemError] | None = Field(None, description="For an invalid request: each invalid field.")
+    violations: list[ProblemViolation] | None = Field(
+        None, description="For a selection the rules refuse: each rule and option involved."
+    )
+
+
+def document_problems(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document with every 4xx answer as a Problem (made once, then kept)."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(problem.pop("$defs", {}))
+        components["Problem"] = problem
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                _problems(operation, path, method)
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def _problems(operation: dict[str, Any], path: str, method: str) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    extra: dict[int, str] = {}
+    if method in ("post", "put", "patch"):
+        extra |= _BODY_STATUSES | _RATED
+    elif path.startswith("/api/v1/products/"):
+        extra |= _RATED
+    for code, description in extra.items():
+        responses.setdefault(str(code), {"description": description})
+    for status, response in responses.items():
+        if str(status).startswith("4"):
+            response["content"] = {PROBLEM_MEDIA: {"schema": {"$ref": _REF}}}
+            if str(status) == "429":
+                response["headers"] = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
