@@ -6,9 +6,7 @@ from __future__ import annotations
 from html import unescape
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from configurator.db import create_api_key
 from tests.conftest import COMPLETE_BIKE, stored_rows
 
 KIT = {"bulbs": 6, "scene_wake": True, "scene_evening": "warm", "brightness": 40, "away_mode": False}
@@ -109,33 +107,6 @@ def test_only_the_customer_who_saved_it_changes_its_settings(keyed_shop: tuple[T
     moved = device.post(f"/c/{saved}/settings", data={"csrf": device.cookies.get("csrftoken"), "brightness": "80"},
                         follow_redirects=False)
     assert moved.status_code == 303
-
-
-def test_api_configurations_belong_to_their_key(keyed_shop: tuple[TestClient, str]) -> None:
-    client, key = keyed_shop
-    with Session(client.app.state.db) as db:  # type: ignore[attr-defined]
-        other = create_api_key(db, "another storefront")
-    assert client.post("/api/v1/configurations", json={"product_id": "lighting-kit", "selections": KIT}
-                       ).status_code == 401
-    saved = _saved(client, key)
-    quote = client.post("/api/v1/quotes", headers={"X-API-Key": key},
-                        json={"product_id": "lighting-kit", "selections": KIT}).json()
-    before = stored_rows(client)
-    for ident in (saved, quote["settings_id"]):
-        for headers in ({}, {"X-API-Key": other}):
-            assert client.get(f"/api/v1/configurations/{ident}", headers=headers).status_code == 404
-            assert client.get(f"/api/v1/configurations/{ident}/settings", headers=headers).status_code == 404
-            assert client.get(f"/c/{ident}", headers=headers).status_code == 404
-            assert client.get(f"/c/{ident}/settings", headers=headers).status_code == 404
-        changed = client.post(f"/api/v1/configurations/{ident}/settings", headers={"X-API-Key": other},
-                              json={"settings": {"brightness": 60}})
-        assert changed.status_code == 404
-    assert stored_rows(client) == before
-    shop_made = _saved_in_the_shop(client)  # shared from the shop: any key reads it, none changes it
-    assert client.get(f"/api/v1/configurations/{shop_made}", headers={"X-API-Key": other}).status_code == 200
-    changed = client.post(f"/api/v1/configurations/{shop_made}/settings", headers={"X-API-Key": other},
-                          json={"settings": {"brightness": 60}})
-    assert changed.status_code == 404
 
 
 def test_an_order_comes_with_its_settings_card(keyed_shop: tuple[TestClient, str]) -> None:

@@ -11,10 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx2
+import pytest
 
 from configurator.app import create_app
 from configurator.reloader import reload_catalog
-from rules.engine import compiled_engine
+from rules.engine import Engine, compiled_engine
+from tests.configurator.test_catalogs import WIDE
 from tests.conftest import BUNDLED, COMPLETE_BIKE
 from tests.live import serving
 
@@ -88,3 +90,40 @@ def test_a_deleted_file_stops_being_offered_and_a_new_one_is_compiled_before_it_
     assert app.state.catalog is catalog and [e.file for e in catalog.errors] == [str(folder / "city-bike.yaml")]
     loaded = catalog.products["coffee-gift-box"]
     assert compiled_engine(loaded.product, loaded.content_hash) is not None  # compiled before it was swapped in
+
+
+def test_a_product_that_cannot_compile_or_crashes_never_stops_other_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    bike = folder / "city-bike.yaml"
+    bike.write_text((BUNDLED / "city-bike.yaml").read_text())
+    prepare = Engine.prepare
+
+    def defective(engine: Engine) -> None:  # an engine defect on one product: it must cost that product alone
+        if engine.model.product.id == "crashy":
+            raise TypeError("a defect")
+        prepare(engine)
+
+    monkeypatch.setattr(Engine, "prepare", defective)
+    app = create_app(folder, f"sqlite:///{tmp_path / 'db.sqlite'}", watch=True)
+    with serving(app, lifespan=True) as base:
+        _replace(folder / "wide.yaml", WIDE)
+        _replace(folder / "crashy.yaml", (BUNDLED / "lighting-kit.yaml").read_text().replace(
+            "id: lighting-kit", "id: crashy", 1))
+        time.sleep(1.0)
+        edited = time.monotonic()
+        _replace(bike, bike.read_text().replace('base_price: "690.00"', 'base_price: "700.00"'))
+        served_at = None
+        while time.monotonic() < edited + 5 and served_at is None:
+            total = httpx2.post(f"{base}/api/v1/products/city-bike/price", json={"selections": COMPLETE_BIKE})
+            if total.json()["total"] == "1005.00":
+                served_at = time.monotonic()
+            time.sleep(0.05)
+        listed = [p["id"] for p in httpx2.get(f"{base}/api/v1/products").json()]
+    assert served_at is not None and served_at - edited <= 2.0
+    assert listed == ["city-bike"]  # neither new product is on sale
+    errors = {Path(e.file).name: e.message for e in app.state.catalog.errors}
+    assert errors["wide.yaml"].startswith("rule 'fits' cannot be compiled")
+    assert errors["crashy.yaml"] == "cannot be served (TypeError): a defect in the engine, please report it"
