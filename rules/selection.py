@@ -94,6 +94,39 @@ def parse_selection(model: CompiledModel, selections: Mapping[str, Any]) -> Pars
     return parsed
 
 
+def misshapen(model: CompiledModel, selections: Mapping[str, Any]) -> list[Violation]:
+    """The values whose JSON shape no value of their option has (a list for a single choice, text for a
+    quantity...), each naming its option: a malformed request, not a configuration the rules refuse."""
+    found = []
+    for option_id, raw in selections.items():
+        option = model.options.get(option_id)
+        expected = None if option is None or raw is None else _expected_shape(option, raw)
+        if option is not None and expected is not None:
+            found.append(Violation(f"{option.label or option_id}: {_show(raw)} is not {expected}", option=option_id))
+    return found
+
+
+def _expected_shape(option: AnyOption, raw: Any) -> str | None:
+    """The shape the option's values have, where `raw` does not have it; None where it does."""
+    number = isinstance(raw, int | float | Decimal) and not isinstance(raw, bool)
+    match option:
+        case SingleOption():
+            fits = isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool))
+            return None if fits else "a value id"
+        case MultiOption():
+            return None if isinstance(raw, list | tuple | set | frozenset) else "a list of value ids"
+        case BooleanOption():
+            return None if isinstance(raw, bool) or raw in ("true", "false") else "true or false"
+        case NumberOption():
+            return None if number or isinstance(raw, str) else "a number or a decimal string"
+        case QuantityOption():
+            return None if number else "a whole number"
+        case TextOption():
+            return None if isinstance(raw, str) else "text"
+        case _:
+            assert_never(option)
+
+
 def parse_value(model: CompiledModel, option_id: str, raw: Any) -> Any:
     """One value asked about (a member id for a multi-choice option), checked by its option's type as a selection
     is: SelectionError naming the option if it is not one of its values."""

@@ -12,11 +12,12 @@ from sqlmodel import Session, col, select
 from configurator import profiles
 from configurator.api.body import ExactJSONRoute
 from configurator.api.quotes import KeyId, OptionalKeyId
-from configurator.api.routes import ERRORS, engine_of, loaded_product
+from configurator.api.routes import ERRORS, engine_of, loaded_product, violations_out
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
 from configurator.db import CustomerProfile, Quote, writing
+from configurator.errors import Unprocessable
 from configurator.profiles import preferences_of
-from rules.selection import plain
+from rules.selection import misshapen, plain
 
 router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}},
                    route_class=ExactJSONRoute)
@@ -78,6 +79,9 @@ def suggest(request: Request, product_id: str, body: SuggestRequest, key: Option
     """Fill the open options the profile tells (never against the rules), and recommend values for the rest
     from what customers who chose alike chose; a profile needs the key that made it."""
     loaded = loaded_product(request, product_id)
+    malformed = misshapen(engine_of(loaded).model, body.selections)
+    if malformed:
+        raise Unprocessable("Invalid selection", violations_out(malformed))
     preferences = preferences_of(request.app.state.db, body.profile_id, key)
     selection = dict(body.selections)
     filled, _, recommended = profiles.suggest(request.app.state.db, engine_of(loaded), selection, preferences)

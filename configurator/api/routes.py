@@ -35,7 +35,7 @@ from configurator.limits import Buckets, OverBudget, charge
 from rules.classify import Classification, classify
 from rules.engine import Domains, Engine, compiled_engine, engine_for
 from rules.pricing import Price, Priced, from_price, price_selection, quick_price
-from rules.selection import Violation, choice_phrase, plain
+from rules.selection import Violation, choice_phrase, misshapen, plain
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed JSON (problem+json)"},
@@ -163,8 +163,12 @@ def product_detail(request: Request, product_id: str) -> dict[str, Any]:
 
 @router.post("/products/{product_id}/configure", response_model=ConfigureResponse)
 def configure(request: Request, product_id: str, body: SelectionsRequest) -> ConfigureResponse:
-    """Valid domains for a partial selection, with its price ('from' the cheapest completion until complete)."""
+    """Valid domains for a partial selection, with its price ('from' the cheapest completion until complete); a
+    value of a shape its option never takes is a 422 naming the option."""
     engine = _engine(request, product_id)
+    malformed = misshapen(engine.model, body.selections)
+    if malformed:
+        raise Unprocessable("Invalid selection", violations_out(malformed))
     state = engine.validate(body.selections)
     values, details = _domains(state)
     price: PriceOut | None = None
