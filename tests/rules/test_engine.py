@@ -10,9 +10,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from catalog.loader import load_product
-from configurator.api.schemas import plain
 from rules.engine import Engine, engine_for
-from rules.selection import SelectionError
+from rules.selection import SelectionError, plain
 from tests.conftest import BUNDLED
 
 CASES = YAML(typ="safe").load((Path(__file__).parent / "engine_cases.yaml").read_text())

@@ -16,11 +16,10 @@ from catalog.importers.result import SourceError, write_import
 from catalog.importers.uvl import import_uvl
 from catalog.loader import LoadedProduct, load_product
 from catalog.schema import SingleOption, TableRule
-from configurator.api.schemas import plain
 from rules.backend import split
 from rules.engine import Engine, engine_for
 from rules.sat import SatModel
-from rules.selection import parse_selection
+from rules.selection import parse_selection, plain
 from tests.conftest import BUNDLED
 from tests.rules.oracle import Oracle, read_clib, read_xcsp, read_xcsp3
 
