@@ -45,7 +45,7 @@ def test_a_value_of_the_right_shape_is_answered(option: str, value: Any) -> None
 @pytest.mark.parametrize(("option", "value"), [("frame_size", ["M"]), ("rider_height", [160]), ("belt_drive", 1),
                                                ("accessories", "rack"), ("quantity", "2"), ("gears", True)])
 @pytest.mark.parametrize("endpoint", ["configure", "suggestions"])
-def test_configure_and_suggestions_refuse_a_wrong_shape_naming_the_option(endpoint: str, option: str, value: Any) -> None:
+def test_configure_and_suggestions_refuse_a_wrong_shape(endpoint: str, option: str, value: Any) -> None:
     answer = CLIENT.post(f"/api/v1/products/city-bike/{endpoint}", json={"selections": {option: value}})
     assert answer.status_code == 422, answer.text
     assert [v["option"] for v in answer.json()["violations"]] == [option]
