@@ -58,6 +58,15 @@ def may_edit(saved: SavedConfiguration, secret: str | None) -> bool:
     return hmac.compare_digest(hash_key(secret[:200]), saved.edit_hash)
 
 
+def shown_settings(rules: RulesEngine, selection: Mapping[str, Any]) -> dict[str, Any]:
+    """The values the customer sees and starts from: the selection, its open options at what the engine
+    completes them with (defaults first), as plain JSON values."""
+    parsed = parse_selection(rules.model, selection)
+    completed = None if parsed.violations else rules.complete(selection)
+    chosen = parse_selection(rules.model, completed).values if completed is not None else parsed.values
+    return {name: plain(value) for name, value in chosen.items()}
+
+
 def load(engine: Engine, saved_id: str, key: int | None = None) -> tuple[SavedConfiguration, list[SettingsChange]]:
     """A saved configuration and its settings history, as the caller may read it: one made in the shop by anyone
     with its link, one made through the API only with the key that made it (NotFound otherwise)."""
@@ -94,8 +103,9 @@ def adjust(
             problem = "These settings are not possible with this configuration"
             raise Unprocessable(problem, violations_out(state.violations))
         values = parse_selection(rules.model, after).values
+        shown = shown_settings(rules, before)
         for name in requested:
-            old, new = before.get(name), plain(values[name]) if name in values else None
+            old, new = shown.get(name), plain(values[name]) if name in values else None
             if old != new:
                 db.add(SettingsChange(saved_id=saved.id, option=name, old=old, new=new, who=who))
         db.commit()

@@ -16,7 +16,7 @@ from catalog.schema import (
     SingleOption,
     TextOption,
 )
-from configurator.adjustments import adjustable, current_selection
+from configurator.adjustments import adjustable, current_selection, shown_settings
 from configurator.db import SavedConfiguration, SettingsChange
 from rules.engine import Engine
 from rules.selection import parse_selection, plain, show_value
@@ -85,7 +85,8 @@ def settings_card(
     """The card for a saved configuration as its settings are now."""
     product = engine.model.product
     selection = current_selection(saved, history)
-    values = parse_selection(engine.model, selection).values
+    shown = shown_settings(engine, selection)  # open settings at their defaults, as the customer starts from them
+    values = parse_selection(engine.model, shown).values
     alternatives = engine.alternatives(selection)
     labels = {option.id: option.label or option.id for option in product.options()}
     settings = tuple(

@@ -207,11 +207,17 @@ def test_the_settings_card_changes_a_setting_after_purchase(browser: Browser, sh
     expect(page).to_have_url(re.compile(r"/c/[\w-]+$"))
     expect(page.locator("#option-scene_evening legend .later")).to_have_text("Adjustable later")
     page.get_by_role("link", name="Settings you can change any time").click()
+    expect(page.locator("#s-scene_evening option[value='focus']")).to_be_enabled()  # at the default 70 %
+    brightness = page.get_by_label("Default brightness")
+    brightness.fill("")
+    brightness.press_sequentially("40", delay=120)  # typed, with pauses
+    brightness.press("Enter")  # the form's submit, from the keyboard
+    expect(page.locator("#history tbody tr")).to_have_count(1)
     expect(page.locator("#s-scene_evening option[value='focus']")).to_be_disabled()  # needs 50% brightness
     page.locator("#s-scene_evening").select_option("candle")
     page.get_by_role("button", name="Save my settings").click()
-    expect(page.locator("#history tbody tr")).to_have_count(1)
-    expect(page.locator("#history tbody tr")).to_contain_text("Candlelight 2200 K")
+    expect(page.locator("#history tbody tr")).to_have_count(2)
+    expect(page.locator("#history tbody tr").first).to_contain_text("Candlelight 2200 K")
     shot(page, "settings-card")
     # Someone the short link is shared with sees the settings, and cannot change them.
     friend = browser.new_context(viewport={"width": 375, "height": 800})
