@@ -8,12 +8,14 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from configurator.app import create_app
-from tests.configurator.test_adjustments import _saved_in_the_shop
 
 
 def test_the_first_save_records_only_the_setting_changed() -> None:
     client = TestClient(create_app(database_url="sqlite://", watch=False))
-    saved = _saved_in_the_shop(client)
+    client.get("/products/lighting-kit")
+    made = client.post("/products/lighting-kit/save", data={"csrf": client.cookies.get("csrftoken"), "state": ""},
+                       follow_redirects=False)  # nothing chosen: every setting at its default
+    saved = made.headers["location"].removeprefix("/c/")
     card = client.get(f"/c/{saved}/settings").text
     assert 'value="70"' in card  # the default brightness, shown
     form = {"csrf": client.cookies.get("csrftoken"), "scene_wake": "true", "scene_evening": "warm",
