@@ -47,7 +47,7 @@ class Limits:
     write_rate: float = 2.0
     write_burst: float = 20.0
     key_factor: float = 10.0
-    batch_seconds: float = 3.0  # the engine time one batch may take before it is refused as too large
+    engine_seconds: float = 3.0  # the engine time a batch or a completion may take before it is refused
     body_seconds: float = 10.0  # the longest a client may take to send its request body
     enabled: bool = True  # the request rates (the batch budget and the body's time limit always hold)
 
@@ -60,10 +60,10 @@ class Limits:
 
 def limits_from_environment() -> Limits:
     """Limits from CONFIGURATOR_LIMITS (`off` to turn them off) and CONFIGURATOR_ENGINE_RATE, _ENGINE_BURST,
-    _WRITE_RATE, _WRITE_BURST, _KEY_FACTOR, _BATCH_SECONDS, _BODY_SECONDS."""
+    _WRITE_RATE, _WRITE_BURST, _KEY_FACTOR, _ENGINE_SECONDS, _BODY_SECONDS."""
     limits = Limits(enabled=os.environ.get("CONFIGURATOR_LIMITS", "on") != "off")
     numbers: dict[str, Any] = {}
-    for name in ("engine_rate", "engine_burst", "write_rate", "write_burst", "key_factor", "batch_seconds",
+    for name in ("engine_rate", "engine_burst", "write_rate", "write_burst", "key_factor", "engine_seconds",
                  "body_seconds"):
         raw = os.environ.get(f"CONFIGURATOR_{name.upper()}")
         if raw is not None:

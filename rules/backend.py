@@ -7,6 +7,8 @@ linear in its size; SAT answers where the tree would be too large, with an exact
 
 from __future__ import annotations
 
+import time
+
 import functools
 import threading
 from collections.abc import Callable, Mapping
@@ -18,7 +20,7 @@ from rules.changes import ChangeTree, LeastChanges
 from rules.compile import CompiledModel
 from rules.cost import Cost
 from rules.counter import count_models
-from rules.errors import EngineLimitError
+from rules.errors import EngineLimitError, TimeBudgetError
 from rules.jointree import JoinTree
 from rules.optimum import cheapest_assignment, cheapest_by_maxsat
 from rules.sat import SatModel
@@ -41,8 +43,9 @@ class Backend(Protocol):
     def check(self, fixed: Fixed) -> bool:
         """Whether some complete valid assignment extends `fixed` (cheaper than its domains)."""
 
-    def complete(self, fixed: Fixed, prefer: Prefer) -> dict[int, int] | None:
-        """A full valid assignment extending `fixed`, leaning towards preferred values; None if there is none."""
+    def complete(self, fixed: Fixed, prefer: Prefer, seconds: float | None = None) -> dict[int, int] | None:
+        """A full valid assignment extending `fixed`, leaning towards preferred values; None if there is none;
+        TimeBudgetError where it has not been found within `seconds`."""
 
     def count(self, fixed: Fixed, seconds: float | None = None) -> int:
         """The exact number of complete valid assignments extending `fixed`; CountTimeoutError if a method that
@@ -74,8 +77,9 @@ class TreeBackend:
         """One propagation over the tree."""
         return self.tree.propagate(fixed) is not None
 
-    def complete(self, fixed: Fixed, prefer: Prefer) -> dict[int, int] | None:
+    def complete(self, fixed: Fixed, prefer: Prefer, seconds: float | None = None) -> dict[int, int] | None:
         """Variable by variable in model order: the preferred value where it is still possible, else the first."""
+        deadline = None if seconds is None else time.monotonic() + seconds
         chosen = dict(fixed)
         alive = self.tree.propagate(chosen)
         if alive is None:
@@ -84,6 +88,8 @@ class TreeBackend:
             for var in variables:
                 if var in chosen:
                     continue
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TimeBudgetError("completing the configuration", seconds or 0.0)
                 possible = self.tree.domains(alive)[var]
                 wanted = prefer(chosen).get(var)
                 chosen[var] = wanted if wanted is not None and possible[wanted] else int(np.flatnonzero(possible)[0])
@@ -141,10 +147,10 @@ class SatBackend:
         with self._lock:
             return self.sat.solve(self.sat.choice_lits(fixed) + self.sat.all_rules)
 
-    def complete(self, fixed: Fixed, prefer: Prefer) -> dict[int, int] | None:
-        """One solver call, its phases set to the preferred values."""
+    def complete(self, fixed: Fixed, prefer: Prefer, seconds: float | None = None) -> dict[int, int] | None:
+        """One solver call, its phases set to the preferred values (interrupted at `seconds`)."""
         with self._lock:
-            assignment = self.sat.complete(fixed, prefer(fixed))
+            assignment = self.sat.complete(fixed, prefer(fixed), seconds)
         return None if assignment is None else dict(enumerate(assignment))
 
     def count(self, fixed: Fixed, seconds: float | None = None) -> int:

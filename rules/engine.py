@@ -248,15 +248,18 @@ class Engine:
         in_the_way = obstacles.blocking.get(key, ())
         return Repair(option_id, value, in_the_way is not None, tuple(sorted(in_the_way or ())))
 
-    def complete(self, selections: Mapping[str, Any]) -> dict[str, Any] | None:
-        """A full valid configuration extending the selection, preferring defaults; None if there is none."""
+    def complete(self, selections: Mapping[str, Any], seconds: float | None = None) -> dict[str, Any] | None:
+        """A full valid configuration extending the selection, preferring defaults; None if there is none;
+        TimeBudgetError where it is not found within `seconds`."""
         parsed = parse_selection(self.model, selections)
         if parsed.violations:
             return None
-        return self._completion(parsed, parsed.fixed)
+        return self._completion(parsed, parsed.fixed, seconds)
 
-    def _completion(self, parsed: Parsed, fixed: Mapping[int, int]) -> dict[str, Any] | None:
-        assignment = self.backend.complete(fixed, lambda chosen: self._preferred(parsed, chosen))
+    def _completion(
+        self, parsed: Parsed, fixed: Mapping[int, int], seconds: float | None = None
+    ) -> dict[str, Any] | None:
+        assignment = self.backend.complete(fixed, lambda chosen: self._preferred(parsed, chosen), seconds)
         return None if assignment is None else self._finished(parsed, assignment)
 
     def _finished(self, parsed: Parsed, assignment: Mapping[int, int]) -> dict[str, Any]:

@@ -32,3 +32,13 @@ class CountTimeoutError(EngineLimitError):
 
 class PriceRangeError(ConfiguratorError):
     """A configuration whose price the catalog's rules put beyond what is priced exactly (a runaway formula)."""
+
+
+class TimeBudgetError(EngineLimitError):
+    """An operation that did not finish within the time a request may take on it."""
+
+    def __init__(self, operation: str, seconds: float) -> None:
+        super().__init__(f"{operation} did not finish within {seconds:g} s: this model is too large for it in the "
+                         "time one request may take")
+        self.operation = operation
+        self.seconds = seconds

@@ -6,6 +6,8 @@ selector unassumed: minimal conflicts over choices *and* rules come out of assum
 
 from __future__ import annotations
 
+import threading
+
 import functools
 import itertools
 import math
@@ -19,6 +21,7 @@ from pysat.solvers import Solver
 from rules.blocks import Blocks
 from rules.cnf import Clauses, SolverCell, solver_for
 from rules.compile import CompiledModel
+from rules.errors import TimeBudgetError
 from rules.formula import encode
 from rules.tables import Array
 
@@ -152,12 +155,26 @@ class SatModel:
         """Valid domains block by block: each block's own propagation, witnesses and covering calls."""
         return self.blocks.domains(self.choice_lits(fixed))
 
-    def complete(self, fixed: Mapping[int, int], preferred: Mapping[int, int]) -> list[int] | None:
-        """A full assignment extending `fixed`, leaning towards `preferred` values."""
+    def complete(
+        self, fixed: Mapping[int, int], preferred: Mapping[int, int], seconds: float | None = None
+    ) -> list[int] | None:
+        """A full assignment extending `fixed`, leaning towards `preferred` values; TimeBudgetError where the solver
+        has not answered within `seconds`."""
         self.solver.set_phases([self.lits[var][value] for var, value in preferred.items()])
-        if not self.solve(self.choice_lits(fixed) + self.all_rules):
-            return None
-        return self.model_values()
+        assumptions = self.choice_lits(fixed) + self.all_rules
+        if seconds is None:
+            found: bool | None = self.solve(assumptions)
+        else:
+            timer = threading.Timer(seconds, self.solver.interrupt)
+            timer.start()
+            try:
+                found = self.solver.solve_limited(assumptions=assumptions, expect_interrupt=True)
+            finally:
+                timer.cancel()
+                self.solver.clear_interrupt()
+            if found is None:
+                raise TimeBudgetError("completing the configuration", seconds)
+        return self.model_values() if found else None
 
     def conflict(self, elements: Sequence[int], background: Sequence[int]) -> list[int] | None:
         """A minimal subset of `elements` inconsistent with `background`, or None if all of them are consistent."""

@@ -190,9 +190,11 @@ def configure(request: Request, product_id: str, body: SelectionsRequest) -> Con
 
 @router.post("/products/{product_id}/complete", response_model=CompleteResponse)
 def complete(request: Request, product_id: str, body: SelectionsRequest) -> CompleteResponse:
-    """A full valid selection extending the given one, preferring defaults (422 if there is none)."""
+    """A full valid selection extending the given one, preferring defaults (422 if there is none, or if finding it
+    takes longer than a request's engine time)."""
     engine = _engine(request, product_id)
-    done = engine.complete(body.selections)
+    buckets: Buckets = request.app.state.buckets
+    done = engine.complete(body.selections, buckets.limits.engine_seconds)
     if done is None:
         state = engine.validate(body.selections)
         raise Unprocessable("No valid configuration extends this selection", violations_out(state.violations))
@@ -276,7 +278,7 @@ def price_batch(request: Request, product_id: str, body: BatchPriceRequest) -> B
     engine = _engine(request, product_id)
     buckets: Buckets = request.app.state.buckets
     charge(request.scope, buckets, len(body.items) - 1)
-    budget = buckets.limits.batch_seconds
+    budget = buckets.limits.engine_seconds
     deadline = time.monotonic() + budget
     results: list[PriceOut | dict[str, Any]] = []
     for done, item in enumerate(body.items):

@@ -85,7 +85,7 @@ def test_a_batch_counts_its_items(limited: tuple[TestClient, str]) -> None:
 
 
 def test_a_batch_over_its_time_budget_is_refused(tmp_path: Path) -> None:
-    app = create_app(database_url="sqlite://", watch=False, limits=Limits(batch_seconds=0.001, enabled=False))
+    app = create_app(database_url="sqlite://", watch=False, limits=Limits(engine_seconds=0.001, enabled=False))
     client = TestClient(app)
     refused = client.post("/api/v1/products/city-bike/price/batch",
                           json={"items": [{"selections": COMPLETE_BIKE}] * 500})
@@ -143,3 +143,9 @@ def test_anonymous_clients_cannot_write_configurations_through_the_api(limited: 
     answers = [client.post("/api/v1/configurations", json={"product_id": "city-bike", "selections": {}}).status_code
                for _ in range(3)]
     assert set(answers) <= {401, 429} and stored_rows(client) == before
+
+
+def test_a_completion_over_its_time_budget_is_refused() -> None:
+    app = create_app(database_url="sqlite://", watch=False, limits=Limits(engine_seconds=1e-9, enabled=False))
+    refused = TestClient(app).post("/api/v1/products/city-bike/complete", json={"selections": {}})
+    assert refused.status_code == 422 and "did not finish within" in refused.json()["detail"]
