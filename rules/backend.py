@@ -7,10 +7,9 @@ linear in its size; SAT answers where the tree would be too large, with an exact
 
 from __future__ import annotations
 
-import time
-
 import functools
 import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Literal, Protocol
 

@@ -6,11 +6,10 @@ selector unassumed: minimal conflicts over choices *and* rules come out of assum
 
 from __future__ import annotations
 
-import threading
-
 import functools
 import itertools
 import math
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
