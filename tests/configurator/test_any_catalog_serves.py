@@ -30,6 +30,9 @@ ids = st.sampled_from(["a", "b", "c"])
 
 def _choice(kind: str, name: str, draw: st.DrawFn) -> Option:
     values = [{"id": f"v{j}", "price": str(draw(st.integers(-5, 20)))} for j in range(draw(st.integers(1, 3)))]
+    for value in values:
+        value.update(draw(st.sampled_from([{}, {"swatch": "#1e5aa8"}, {"image": "pictures/a.png"},
+                                           {"default": True}, {"price_percent": "5"}, {"label": "<i>x</i>"}])))
     option: Option = {"id": name, "type": kind, "label": name.upper(), "values": values}
     if kind == "multi":
         low = draw(st.integers(0, len(values)))
@@ -39,8 +42,15 @@ def _choice(kind: str, name: str, draw: st.DrawFn) -> Option:
 
 def _option(draw: st.DrawFn, name: str) -> Option:
     kind = draw(st.sampled_from(["single", "multi", "boolean", "number", "text", "quantity"]))
-    if kind in ("single", "multi"):
-        return _choice(kind, name, draw)
+    option = _choice(kind, name, draw) if kind in ("single", "multi") else _plain_option(kind, name, draw)
+    facts = draw(st.sampled_from([{}, {"changes_product": True}, {"changes_representation": True},
+                                  {"timing": "use"}, {"inferred_from": "size"}]))
+    if facts:
+        option["customization"] = facts
+    return option
+
+
+def _plain_option(kind: str, name: str, draw: st.DrawFn) -> Option:
     option: Option = {"id": name, "type": kind, "label": name.upper()}
     if kind == "boolean":
         option["price"] = str(draw(st.integers(0, 9)))
@@ -126,8 +136,38 @@ def catalogs(draw: st.DrawFn) -> dict[str, Any]:
                         "if": _atom(options[0]), "percent": "10"})
     if draw(st.booleans()):
         pricing.append({"id": "t", "type": "tiers", "label": "Volume", "tiers": [{"min": 2, "amount": "-1"}]})
-    return {"id": "random", "name": "Random <b>&", "currency": "EUR", "base_price": "10.00", "steps": steps,
-            "rules": rules, "pricing": pricing}
+    product = {"id": "random", "name": "Random <b>&", "currency": "EUR", "base_price": "10.00", "steps": steps,
+               "rules": rules, "pricing": pricing}
+    choices = [o for o in options if o["type"] in ("single", "multi")]
+    if draw(st.booleans()):
+        product["preview"] = {"width": 100, "height": 100, "layers": _layers(draw, options)}
+    if choices and draw(st.booleans()):
+        first = choices[0]
+        value = first["values"][0]["id"]
+        product["questions"] = [{"id": "q", "text": "Which?", "answers": [
+            {"id": "a", "label": "A", "choose": {first["id"]: [value] if first["type"] == "multi" else value}},
+            {"id": "b", "label": "B", "prefer": {first["id"]: [value] if first["type"] == "multi" else value}}]}]
+    if draw(st.booleans()):
+        product["price_lists"] = [{"id": "usd", "currency": "USD", "base_price": "12.00", "tax_rate": "20",
+                                   "precision": draw(st.integers(0, 3))}]
+    options_without = [o for o in options if not o.get("values") or all("default" not in v for v in o["values"])]
+    singles = [o for o in options_without if o["type"] == "single"]
+    if singles and draw(st.booleans()):
+        rules.append({"id": "dflt", "type": "default", "message": "Suggested.", "option": singles[0]["id"],
+                      "value": singles[0]["values"][-1]["id"]})
+    return product
+
+
+def _layers(draw: st.DrawFn, options: list[Option]) -> list[dict[str, Any]]:
+    layers: list[dict[str, Any]] = [{"type": "rect", "x": 0, "y": 0, "width": 100, "height": 100}]
+    for option in options:
+        if option["type"] == "single" and draw(st.booleans()):
+            layers.append({"type": "circle", "x": 50, "y": 50, "r": 20, "fill_from": option["id"]})
+            layers.append({"type": "image", "width": 10, "height": 10, "image_from": option["id"],
+                           "if": _atom(option)})
+        elif option["type"] in ("text", "number", "quantity", "boolean") and draw(st.booleans()):
+            layers.append({"type": "text", "x": 5, "y": 5, "text_from": option["id"]})
+    return layers
 
 
 # Values of every JSON shape, right and wrong for each option type.
