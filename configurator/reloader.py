@@ -41,7 +41,8 @@ def merge_catalogs(current: Catalog, fresh: Catalog, now: datetime) -> Catalog:
         pid: old for pid, old in current.products.items() if pid not in fresh.products and old.file in fresh.broken
     }
     since = {pid: current.kept.get(pid, now) for pid in kept}
-    return Catalog({**fresh.products, **kept}, fresh.errors, fresh.files, fresh.warnings, fresh.broken, since)
+    return Catalog(products={**fresh.products, **kept}, errors=fresh.errors, files=fresh.files,
+                   warnings=fresh.warnings, broken=fresh.broken, kept=since)
 
 
 async def watch_catalog(app: FastAPI, folder: Path, stop: asyncio.Event) -> None:

@@ -5,6 +5,7 @@ key with another body is a 422; concurrent retries store one row between them.""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +61,17 @@ def test_a_malformed_key_is_refused(keyed_shop: tuple[TestClient, str], bad: str
     assert answer.status_code == 422 and stored_rows(client) == before
 
 
-def test_concurrent_retries_store_one_quote(tmp_path: Path) -> None:
-    app = create_app(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'db.sqlite'}"
+    else:
+        yield request.getfixturevalue("fresh_postgres_url")
+
+
+def test_concurrent_retries_store_one_quote(database_url: str) -> None:
+    app = create_app(database_url=database_url, watch=False)
     with Session(app.state.db) as db:
         key = create_api_key(db, "shop")
     answers: list[Any] = []
@@ -79,3 +89,4 @@ def test_concurrent_retries_store_one_quote(tmp_path: Path) -> None:
     assert [a.status_code for a in answers] == [201] * 8
     assert len({a.json()["id"] for a in answers}) == 1
     assert stored_rows(TestClient(app)) == (1, 0)
+    app.state.db.dispose()
