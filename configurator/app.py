@@ -83,7 +83,8 @@ def create_app(
     app.state.buckets = Buckets(limits)  # batches take their items' share from the same buckets
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(BodyTimeout, seconds=limits.body_seconds, cap=MAX_BODY_BYTES)
-    app.add_middleware(RateLimit, limits=limits, buckets=app.state.buckets, keys=KnownKeys(app.state.db))
+    app.add_middleware(RateLimit, limits=limits, buckets=app.state.buckets, keys=KnownKeys(app.state.db),
+                       refuse=web.refusal)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)  # outermost: the whole of the server's time
 

@@ -1,14 +1,18 @@
-"""ASGI middleware: a request body limit and the security headers every response carries (plain ASGI: cheap)."""
+"""ASGI middleware (plain ASGI: cheap): the security headers every response carries, the server's timing, request
+rates, and a request body's size and time limits."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
+from typing import Any
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from configurator import errors
-from configurator.limits import Buckets, Kind, KnownKeys, Limits, TooMany, identify, kind_of
+from configurator.limits import Buckets, KnownKeys, Limits, TooMany, identify, kind_of
 from configurator.settings import HTMX_CDN
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -139,11 +143,15 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-class RateLimit:
-    """Refuses engine work and writes beyond their rates with 429 and Retry-After (a plain ASGI middleware)."""
+Refusal = Callable[[Scope, dict[str, Any]], Response]
 
-    def __init__(self, app: ASGIApp, limits: Limits, buckets: Buckets, keys: KnownKeys) -> None:
-        self.app, self.limits, self.buckets, self.keys = app, limits, buckets, keys
+
+class RateLimit:
+    """Refuses engine work and writes beyond their rates with 429 and Retry-After (a plain ASGI middleware); the
+    refusal is made by `refuse` (problem+json for the API, the shop's own message for its pages)."""
+
+    def __init__(self, app: ASGIApp, limits: Limits, buckets: Buckets, keys: KnownKeys, refuse: Refusal) -> None:
+        self.app, self.limits, self.buckets, self.keys, self.refuse = app, limits, buckets, keys, refuse
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Count the request against its client's bucket, or refuse it."""
@@ -154,17 +162,13 @@ class RateLimit:
         client, keyed = await identify(scope, self.keys)
         wait = self.buckets.take(client, kind, keyed)
         if wait:
-            await too_many(wait, kind)(scope, receive, send)
+            refused = TooMany(wait, kind)
+            response = self.refuse(scope, errors.domain_problem(refused))
+            response.headers["Retry-After"] = str(refused.seconds)
+            await response(scope, receive, send)
             return
         scope.setdefault("state", {})["client_id"] = (client, keyed)
         await self.app(scope, receive, send)
-
-
-def too_many(wait: float, kind: Kind) -> errors.ProblemResponse:
-    """The 429 problem for a client over its rate."""
-    refused = TooMany(wait, kind)
-    return errors.ProblemResponse(errors.domain_problem(refused), status_code=429,
-                                  headers={"Retry-After": str(refused.seconds)})
 
 
 class BodyTimeout:

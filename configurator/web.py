@@ -21,13 +21,14 @@ from jinja2_fragments import render_blocks
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
+from starlette.types import Scope
 
 from catalog.loader import Catalog, LoadedProduct
 from configurator import adjustments, csrf
 from configurator.api.quotes import make_quote, save_selection, store
 from configurator.api.routes import engine_of, loaded_product
 from configurator.db import Quote, SavedConfiguration
-from configurator.errors import Forbidden, NotFound, Unprocessable
+from configurator.errors import Forbidden, NotFound, ProblemResponse, Unprocessable
 from configurator.form import (
     HISTORY_FIELD,
     answers_from_fields,
@@ -74,6 +75,20 @@ def render(
 def error_page(request: Request, problem: Mapping[str, Any]) -> HTMLResponse:
     """A problem (the registry's status, title and detail) as a page of the shop."""
     return render(request, "pages/error.html", [], {"problem": problem}, status=int(problem["status"]))
+
+
+def refusal(scope: Scope, problem: dict[str, Any]) -> Response:
+    """A request refused before it reached a route (a client over its rate): problem+json for the API; in the
+    shop, for an htmx change, a message in the page's messages that leaves the form as it is, else the error
+    page."""
+    request = Request(scope)
+    if request.url.path.startswith("/api/"):
+        return ProblemResponse(problem, status_code=int(problem["status"]))
+    if request.headers.get("HX-Request") == "true":
+        html = ENVIRONMENT.get_template("partials/_busy.html").render(problem=problem)
+        headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML", "Vary": "HX-Request"}
+        return HTMLResponse(html, status_code=int(problem["status"]), headers=headers)
+    return error_page(request, problem)
 
 
 @dataclass(frozen=True)
