@@ -142,5 +142,7 @@ def _allowed(request: Request) -> list[str]:
 
 
 def _wants_page(request: Request) -> bool:
-    """A browser asking for a shop page (not the JSON API) is answered with a page."""
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+    """A browser asking for a shop page or making an htmx change (not the JSON API) is answered in the shop's
+    own words, as a page or a message."""
+    shop = not request.url.path.startswith("/api/")
+    return shop and ("text/html" in request.headers.get("accept", "") or request.headers.get("HX-Request") == "true")

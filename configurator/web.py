@@ -73,21 +73,22 @@ def render(
 
 
 def error_page(request: Request, problem: Mapping[str, Any]) -> HTMLResponse:
-    """A problem (the registry's status, title and detail) as a page of the shop."""
-    return render(request, "pages/error.html", [], {"problem": problem}, status=int(problem["status"]))
+    """A problem (the registry's status, title and detail) as a page of the shop; for an htmx change, as a message
+    in the page's messages, leaving the form as it is (htmx swaps error answers too)."""
+    status = int(problem["status"])
+    if request.headers.get("HX-Request") == "true":
+        html = ENVIRONMENT.get_template("partials/_problem.html").render(problem=problem)
+        headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML", "Vary": "HX-Request"}
+        return HTMLResponse(html, status_code=status, headers=headers)
+    return render(request, "pages/error.html", [], {"problem": problem}, status=status)
 
 
 def refusal(scope: Scope, problem: dict[str, Any]) -> Response:
-    """A request refused before it reached a route (a client over its rate): problem+json for the API; in the
-    shop, for an htmx change, a message in the page's messages that leaves the form as it is, else the error
-    page."""
+    """A request refused before it reached a route (a client over its rate): problem+json for the API, the
+    shop's own error (page or message) for its pages."""
     request = Request(scope)
     if request.url.path.startswith("/api/"):
         return ProblemResponse(problem, status_code=int(problem["status"]))
-    if request.headers.get("HX-Request") == "true":
-        html = ENVIRONMENT.get_template("partials/_busy.html").render(problem=problem)
-        headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML", "Vary": "HX-Request"}
-        return HTMLResponse(html, status_code=int(problem["status"]), headers=headers)
     return error_page(request, problem)
 
 

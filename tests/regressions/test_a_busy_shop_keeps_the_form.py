@@ -43,3 +43,18 @@ def test_without_javascript_the_refusal_is_the_shops_page() -> None:
     assert "Too many requests" in refused.text and int(refused.headers["retry-after"]) >= 1
     api = client.post("/api/v1/products/city-bike/configure", json={"selections": {}})
     assert api.status_code == 429 and api.headers["content-type"] == "application/problem+json"
+
+
+def test_an_expired_form_keeps_the_page_and_says_so(browser: Browser) -> None:
+    app = create_app(database_url="sqlite://", watch=False)
+    with serving(app) as base:
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        page = context.new_page()
+        offline(page, base)
+        page.goto(f"{base}/products/city-bike")
+        context.clear_cookies()  # the CSRF cookie gone (expired, or cleared by the shopper)
+        page.get_by_label("Aluminium").check()
+        expect(page.locator("#messages")).to_contain_text("this form has expired or did not come from this shop")
+        expect(page.locator("h1")).to_have_count(1)  # no page nested in the page
+        expect(page.get_by_label("Racing green")).to_be_visible()
+        context.close()
