@@ -17,7 +17,7 @@ from catalog.pricelist import option_amounts
 from configurator.preview import drawn_options
 from rules.classify import classify
 from rules.engine import engine_for
-from rules.errors import RuleError
+from rules.errors import EngineLimitError, RuleError
 
 _log = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ def unservable(loaded: LoadedProduct) -> CatalogError | None:
         engine_for(loaded.product, loaded.content_hash).prepare()
     except RuleError as exc:
         return loaded.error(exc.rule_id, f"rule '{exc.rule_id}' cannot be compiled: {exc.message}")
+    except EngineLimitError as exc:
+        return CatalogError(loaded.file, 1, 1, f"cannot be served: {exc}")
     except Exception as exc:  # a defect of the engine's own must cost this one product, never the catalog
         _log.exception("compiling %s failed", loaded.file)
         message = f"cannot be served ({type(exc).__name__}): a defect in the engine, please report it"

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 from pysat.solvers import Solver
 
-from rules.cnf import Clauses, SolverCell
+from rules.cnf import Clauses, SolverCell, bounded_solve
 from rules.tables import Array
 
 # Components are packed into blocks of about this many solver variables: a block's calls cost in proportion to its
@@ -90,8 +90,10 @@ class Block:
             trigger = self.next_id
             self.solver.add_clause([-trigger, *lits])
             self.solver.set_phases(lits + self._rival_phases(open_values))
-            found = self.solver.solve(assumptions=[*choices, trigger])
-            self.solver.add_clause([-trigger])
+            try:
+                found = bounded_solve(self.solver, [*choices, trigger])
+            finally:
+                self.solver.add_clause([-trigger])  # the trigger retired even where the solver gave up
             self.temporary += 1
             if not found:
                 break
@@ -99,7 +101,7 @@ class Block:
             possible |= self._witness()
             open_values = open_values[~possible[open_values]]
         if not satisfiable:  # no model seen yet: one plain call settles whether the choices extend at all
-            if not self.solver.solve(assumptions=choices):
+            if not bounded_solve(self.solver, choices):
                 return None
             possible |= self._witness()
         return possible

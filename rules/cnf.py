@@ -8,11 +8,13 @@ counter to read.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 from pysat.solvers import Solver
 
+from rules.errors import SolverBudgetError, TimeBudgetError
 from rules.tables import Array
 
 # Clauses gathered as lists before they are packed, and handed to a solver per call.
@@ -72,6 +74,40 @@ class Clauses:
 
     def __len__(self) -> int:
         return len(self._pending) + sum(len(sizes) for sizes in self._sizes)
+
+
+# Far more than any call on a configuration model needs (the industrial models in shared/ need a few thousand at
+# most); a call past it is a pathological model (a pigeonhole, say), which stops here instead of never answering.
+MAX_CONFLICTS = 100_000
+
+
+def bounded_solve(
+    solver: Solver, assumptions: Sequence[int], seconds: float | None = None, operation: str = "a solver call"
+) -> bool:
+    """Whether the assumptions are satisfiable: SolverBudgetError past MAX_CONFLICTS, and TimeBudgetError (naming
+    the `operation`) where `seconds` pass first."""
+    solver.conf_budget(MAX_CONFLICTS)
+    if seconds is None:
+        found = solver.solve_limited(assumptions=list(assumptions))
+    else:
+        fired = threading.Event()
+
+        def interrupt() -> None:
+            fired.set()
+            solver.interrupt()
+
+        timer = threading.Timer(seconds, interrupt)
+        timer.start()
+        try:
+            found = solver.solve_limited(assumptions=list(assumptions), expect_interrupt=True)
+        finally:
+            timer.cancel()
+            solver.clear_interrupt()
+        if found is None and fired.is_set():
+            raise TimeBudgetError(operation, seconds)
+    if found is None:
+        raise SolverBudgetError(MAX_CONFLICTS)
+    return bool(found)
 
 
 def solver_for(name: str, clauses: Clauses) -> Solver:

@@ -42,3 +42,12 @@ class TimeBudgetError(EngineLimitError):
                          "time one request may take")
         self.operation = operation
         self.seconds = seconds
+
+
+class SolverBudgetError(EngineLimitError):
+    """A solver call that needed more conflicts than any configuration model does: rules too hard to serve."""
+
+    def __init__(self, conflicts: int) -> None:
+        super().__init__(f"a solver call needed more than {conflicts:,} conflicts: these rules are too hard for "
+                         "the engine to answer in the time a shopper waits")
+        self.conflicts = conflicts

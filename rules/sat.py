@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -18,9 +17,8 @@ from pysat.formula import IDPool
 from pysat.solvers import Solver
 
 from rules.blocks import Blocks
-from rules.cnf import Clauses, SolverCell, solver_for
+from rules.cnf import Clauses, SolverCell, bounded_solve, solver_for
 from rules.compile import CompiledModel
-from rules.errors import TimeBudgetError
 from rules.formula import encode
 from rules.tables import Array
 
@@ -110,8 +108,8 @@ class SatModel:
         return [self.lits[var][value] for var, value in fixed.items()]
 
     def solve(self, assumptions: Iterable[int]) -> bool:
-        """Whether the assumptions are satisfiable."""
-        return bool(self.solver.solve(assumptions=list(assumptions)))
+        """Whether the assumptions are satisfiable (SolverBudgetError where the rules are too hard to tell)."""
+        return bounded_solve(self.solver, list(assumptions))
 
     def _last_model(self) -> Array:
         """The value literals of the last model, as a flat boolean array over all values."""
@@ -132,7 +130,7 @@ class SatModel:
         with solver_for(SOLVER, self.clauses) as solver:
             assumptions = self.choice_lits(fixed)
             for _ in range(limit):
-                if not solver.solve(assumptions=assumptions):
+                if not bounded_solve(solver, assumptions):
                     return
                 found = solver.get_model()[: self.values]
                 solver.add_clause([-lit for lit in found if lit > 0])
@@ -161,18 +159,7 @@ class SatModel:
         has not answered within `seconds`."""
         self.solver.set_phases([self.lits[var][value] for var, value in preferred.items()])
         assumptions = self.choice_lits(fixed) + self.all_rules
-        if seconds is None:
-            found: bool | None = self.solve(assumptions)
-        else:
-            timer = threading.Timer(seconds, self.solver.interrupt)
-            timer.start()
-            try:
-                found = self.solver.solve_limited(assumptions=assumptions, expect_interrupt=True)
-            finally:
-                timer.cancel()
-                self.solver.clear_interrupt()
-            if found is None:
-                raise TimeBudgetError("completing the configuration", seconds)
+        found = bounded_solve(self.solver, assumptions, seconds, "completing the configuration")
         return self.model_values() if found else None
 
     def conflict(self, elements: Sequence[int], background: Sequence[int]) -> list[int] | None:
