@@ -27,6 +27,7 @@ from catalog.loader import load_catalog
 from configurator.app import create_app
 from configurator.db import Quote, SavedConfiguration, create_api_key
 from rules.engine import Engine, engine_for
+from tests.browser import browser
 
 # CI runs the same examples every time (a red CI must be reproducible); local runs explore new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -36,6 +37,10 @@ if os.environ.get("CI"):
 # Tests send hundreds of requests a second from one address: the request rates are off unless a test sets them
 # (tests/configurator/test_limits.py); every other limit keeps its default.
 os.environ["CONFIGURATOR_LIMITS"] = "off"
+
+# One browser for every browser test in every module: a session fixture defined once, here (imported into two test
+# modules it would be two fixtures, and a second Playwright cannot start on the first one's event loop).
+__all__ = ["browser"]
 
 # The CLI's disk cache of compiled models (configurator/modelcache.py) goes to a folder of the test run's own.
 os.environ["CONFIGURATOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="configurator-cache-")

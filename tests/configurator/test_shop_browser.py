@@ -14,11 +14,9 @@ from sqlmodel import Session
 from configurator.app import create_app
 from configurator.db import create_api_key
 from configurator.form import query_of
-from tests.browser import browser, offline, shot
+from tests.browser import offline, shot
 from tests.conftest import BUNDLED, megane_engine, random_session
 from tests.live import serving
-
-__all__ = ["browser"]
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,9 @@ from playwright.sync_api import Browser, expect
 
 from configurator.app import create_app
 from configurator.limits import Limits
-from tests.browser import browser, offline, shot
+from tests.browser import offline, shot
 from tests.live import serving
 
-__all__ = ["browser"]
 TIGHT = Limits(engine_rate=0.2, engine_burst=3.0)
 
 
