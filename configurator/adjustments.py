@@ -16,9 +16,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from catalog.schema import AnyOption, Product
-from configurator.api.routes import violations_out
 from configurator.db import SavedConfiguration, SettingsChange, hash_key, writing
-from configurator.errors import NotFound, Unprocessable
+from configurator.refusals import NotFound, Unprocessable
 from rules.engine import Engine as RulesEngine
 from rules.selection import Violation, parse_selection, plain
 
@@ -88,7 +87,7 @@ def adjust(
     refused = [name for name in requested if name not in allowed]
     if refused:
         detail = [Violation(f"{name} is not adjusted in use", option=name) for name in refused]
-        raise Unprocessable("Only settings adjusted in use can change", violations_out(detail))
+        raise Unprocessable("Only settings adjusted in use can change", detail)
     with writing(engine) as db:
         saved = db.get(SavedConfiguration, saved_id[:64])
         if saved is None or saved.product_id != product.id or saved.api_key_id != key:
@@ -101,7 +100,7 @@ def adjust(
         state = rules.validate(after)
         if not state.consistent:
             problem = "These settings are not possible with this configuration"
-            raise Unprocessable(problem, violations_out(state.violations))
+            raise Unprocessable(problem, state.violations)
         values = parse_selection(rules.model, after).values
         shown = shown_settings(rules, before)
         for name in requested:

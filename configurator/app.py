@@ -69,7 +69,7 @@ def create_app(
     app.state.db = make_engine(settings.database_url)
     migrate(app.state.db)
     app.state.secret = settings.secret or server_secret(app.state.db, "csrf")
-    errors.install(app)
+    errors.install(app, web.error_page)
     app.include_router(router)
     app.include_router(quotes.router)
     app.include_router(profiles.router)

@@ -16,7 +16,7 @@ from catalog.loader import Catalog, LoadedProduct, load_catalog
 from catalog.pricelist import option_amounts
 from configurator.preview import drawn_options
 from rules.classify import classify
-from rules.engine import engine_for
+from rules.engine import Engine, engine_for
 from rules.errors import EngineLimitError, RuleError
 
 _log = logging.getLogger(__name__)
@@ -36,6 +36,11 @@ def load_compiled(paths: Iterable[str | Path]) -> Catalog:
     catalog.warnings.extend(w for loaded in catalog.products.values() for w in customization_warnings(loaded))
     catalog.warnings.sort()
     return catalog
+
+
+def engine_of(loaded: LoadedProduct) -> Engine:
+    """The compiled engine of a loaded product (cached by content hash)."""
+    return engine_for(loaded.product, loaded.content_hash)
 
 
 def unservable(loaded: LoadedProduct) -> CatalogError | None:

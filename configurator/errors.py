@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,31 +16,11 @@ from catalog.errors import ConfiguratorError
 from configurator.csrf import CsrfError
 from configurator.idempotency import IdempotencyError
 from configurator.limits import OverBudget, TooMany
+from configurator.refusals import Forbidden, NotFound, Unauthorized, Unprocessable, violations_out
 from rules.errors import EngineLimitError, PriceRangeError, RuleError
 from rules.selection import SelectionError
 
 PROBLEM = "application/problem+json"
-
-
-class NotFound(ConfiguratorError):
-    """An unknown product or other resource."""
-
-
-class Forbidden(ConfiguratorError):
-    """A request its sender may not make (someone else's settings, say)."""
-
-
-class Unauthorized(ConfiguratorError):
-    """A missing or invalid API key."""
-
-
-class Unprocessable(ConfiguratorError):
-    """A well-formed request the domain cannot satisfy (inconsistent or incomplete selection)."""
-
-    def __init__(self, title: str, violations: list[dict[str, Any]]) -> None:
-        super().__init__(title)
-        self.title = title
-        self.violations = violations
 
 
 class ProblemResponse(JSONResponse):
@@ -83,7 +64,7 @@ REGISTRY: list[tuple[type[Exception], int, str]] = [
 def domain_problem(exc: ConfiguratorError) -> dict[str, Any]:
     """The problem+json members for a domain error, from the registry (also used per item of a batch)."""
     if isinstance(exc, Unprocessable):
-        return problem_body(422, exc.title, violations=exc.violations)
+        return problem_body(422, exc.title, violations=violations_out(exc.violations))
     for kind, status, title in REGISTRY:
         if isinstance(exc, kind):
             return problem_body(status, title, str(exc))
@@ -95,16 +76,17 @@ def problem_headers(exc: Exception) -> dict[str, str]:
     return {"Retry-After": str(exc.seconds)} if isinstance(exc, TooMany) else {}
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers that turn errors into problem+json."""
+Page = Callable[[Request, Mapping[str, Any]], Response]
+
+
+def install(app: FastAPI, page: Page) -> None:
+    """Register the handlers that turn errors into problem+json, or for the shop's pages into `page`."""
 
     @app.exception_handler(ConfiguratorError)
     async def domain(request: Request, exc: ConfiguratorError) -> Response:
         body = domain_problem(exc)
         if _wants_page(request):
-            from configurator.web import error_page  # the shop's pages: the same problem, as a page
-
-            return error_page(request, body)
+            return page(request, body)  # the shop's pages: the same problem, as a page or a message
         return ProblemResponse(body, status_code=body["status"], headers=problem_headers(exc))
 
     @app.exception_handler(RequestValidationError)
@@ -121,9 +103,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_page(request):
-            from configurator.web import error_page
-
-            return error_page(request, problem_body(exc.status_code, str(exc.detail)))
+            return page(request, problem_body(exc.status_code, str(exc.detail)))
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(_allowed(request))

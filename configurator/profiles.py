@@ -10,7 +10,7 @@ from sqlalchemy import Engine as Database
 from sqlmodel import Session, col, select
 
 from configurator.db import CustomerProfile, Quote
-from configurator.errors import NotFound
+from configurator.refusals import NotFound
 from rules.engine import Engine
 from rules.inference import infer_defaults
 from rules.recommendation import recommend

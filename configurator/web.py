@@ -25,10 +25,10 @@ from starlette.types import Scope
 
 from catalog.loader import Catalog, LoadedProduct
 from configurator import adjustments, csrf
-from configurator.api.quotes import make_quote, save_selection, store
-from configurator.api.routes import engine_of, loaded_product
+from configurator.api.routes import loaded_product
+from configurator.catalogs import engine_of
 from configurator.db import Quote, SavedConfiguration
-from configurator.errors import Forbidden, NotFound, ProblemResponse, Unprocessable
+from configurator.errors import ProblemResponse
 from configurator.form import (
     HISTORY_FIELD,
     answers_from_fields,
@@ -39,6 +39,8 @@ from configurator.form import (
 )
 from configurator.matrix import faces_view
 from configurator.profiles import PROFILE_COOKIE, shop_profile, shop_suggestions
+from configurator.quoting import make_quote, save_selection, store
+from configurator.refusals import Forbidden, NotFound, Unprocessable
 from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
 from configurator.settings_card import settings_card
 from configurator.views import Hints, ProductView, RepairView, product_view, quote_view
@@ -293,7 +295,7 @@ async def _record(
     secret, edit_hash = adjustments.new_edit_secret()
     if isinstance(row, SavedConfiguration) and adjustments.adjustable(loaded.product):
         row.edit_hash = edit_hash
-    await run_in_threadpool(store, request, row, edit_hash)
+    await run_in_threadpool(store, request.app.state.db, row, edit_hash)
     response = RedirectResponse(f"{link}{row.id}", status_code=303)
     if card is not None and adjustments.adjustable(loaded.product):
         _keep_secret(request, response, card, secret)
@@ -368,7 +370,7 @@ async def settings_post(request: Request, saved_id: str) -> Response:
     try:
         await run_in_threadpool(adjustments.adjust, db, engine, saved.id, requested, "customer (shop)", None)
     except Unprocessable as exc:
-        reasons = tuple(str(v.get("message", "")) for v in exc.violations)
+        reasons = tuple(v.message for v in exc.violations)
         token = _text(form, csrf.FIELD) or ""
         link = f"/c/{saved.id}/settings?key={secret}"
         card = await run_in_threadpool(settings_card, engine, saved, history, token, (exc.title, *reasons), link)
@@ -398,7 +400,7 @@ async def _refused(
     request: Request, loaded: LoadedProduct, selection: dict[str, Any], form: FormData, exc: Unprocessable
 ) -> Response:
     """The product page again, saying why (nothing was stored)."""
-    reasons = tuple(str(v.get("message", "")) for v in exc.violations) or (exc.title,)
+    reasons = tuple(v.message for v in exc.violations) or (exc.title,)
     view = await run_in_threadpool(
         product_view, engine_of(loaded), selection, [], _text(form, csrf.FIELD) or "", None, (exc.title, *reasons)
     )

@@ -12,11 +12,12 @@ from sqlmodel import Session, col, select
 from configurator import profiles
 from configurator.api.body import ExactJSONRoute
 from configurator.api.quotes import KeyId, OptionalKeyId
-from configurator.api.routes import ERRORS, engine_of, loaded_product, violations_out
+from configurator.api.routes import ERRORS, loaded_product
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
+from configurator.catalogs import engine_of
 from configurator.db import CustomerProfile, Quote, writing
-from configurator.errors import Unprocessable
 from configurator.profiles import preferences_of
+from configurator.refusals import Unprocessable
 from rules.selection import misshapen, plain
 
 router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}},
@@ -81,7 +82,7 @@ def suggest(request: Request, product_id: str, body: SuggestRequest, key: Option
     loaded = loaded_product(request, product_id)
     malformed = misshapen(engine_of(loaded).model, body.selections)
     if malformed:
-        raise Unprocessable("Invalid selection", violations_out(malformed))
+        raise Unprocessable("Invalid selection", malformed)
     preferences = preferences_of(request.app.state.db, body.profile_id, key)
     selection = dict(body.selections)
     filled, _, recommended = profiles.suggest(request.app.state.db, engine_of(loaded), selection, preferences)

@@ -17,23 +17,19 @@ from catalog.schema import MAX_UNITS, Product
 from configurator import adjustments
 from configurator.adjustments import adjustable, current_selection
 from configurator.api.body import ExactJSONRoute
-from configurator.api.routes import ERRORS, engine_of, loaded_product, price_out, violations_out
+from configurator.api.routes import ERRORS, loaded_product
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
+from configurator.catalogs import engine_of
 from configurator.db import (
-    IdempotentAnswer,
     Quote,
     SavedConfiguration,
     SettingsChange,
     find_api_key,
-    quote_expiry,
-    short_id,
-    writing,
 )
-from configurator.errors import NotFound, Unauthorized, Unprocessable
 from configurator.idempotency import HEADER, Attempt, attempt, earlier_answer
-from configurator.profiles import apply_profile, preferences_of
-from rules.pricing import price_selection
-from rules.selection import parse_selection
+from configurator.profiles import preferences_of
+from configurator.quoting import make_quote, save_selection, store
+from configurator.refusals import NotFound, Unauthorized, violations_out
 
 router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}},
                    route_class=ExactJSONRoute)
@@ -72,33 +68,11 @@ def optional_api_key(request: Request, x_api_key: Annotated[str | None, Security
 OptionalKeyId = Annotated[int | None, Depends(optional_api_key)]
 
 
-def store(
-    request: Request,
-    row: Quote | SavedConfiguration,
-    edit_hash: str | None = None,
-    answer: IdempotentAnswer | None = None,
-) -> None:
-    """Insert one row in its own write transaction, once everything about it has been checked; a quote with
-    settings adjusted in use comes with its settings card (a saved configuration, owned by the quote's key or,
-    made in the shop, changed with the secret whose hash is `edit_hash`), and a request under an Idempotency-Key
-    with its `answer`, in the same transaction (IntegrityError, and nothing stored, where that key has one)."""
-    with writing(request.app.state.db) as db:
-        if isinstance(row, Quote) and row.settings_id is not None:
-            db.add(SavedConfiguration(id=row.settings_id, product_id=row.product_id,
-                                      catalog_version=row.catalog_version, selections=row.selections,
-                                      api_key_id=row.api_key_id, edit_hash=edit_hash))
-        db.add(row)
-        if answer is not None:
-            db.add(answer)
-        db.commit()
-        db.refresh(row)
-
-
 def _created(request: Request, row: Quote | SavedConfiguration, out: BaseModel, tried: Attempt | None) -> Response:
     """Store the row (with its answer, under an Idempotency-Key) and answer 201; a concurrent retry that stored
     first is answered with that first answer instead."""
     try:
-        store(request, row, answer=None if tried is None else tried.answer(201, out))
+        store(request.app.state.db, row, answer=None if tried is None else tried.answer(201, out))
     except IntegrityError:
         first = earlier_answer(request.app.state.db, tried)
         if first is None:
@@ -203,50 +177,6 @@ def create_quote(request: Request, key: KeyId, body: QuoteRequest, idempotency_k
     preferences = preferences_of(request.app.state.db, body.profile_id, key)
     quote = make_quote(loaded, body.selections, key, body.quantity, body.price_list, (body.profile_id, preferences))
     return _created(request, quote, _quote_out(quote), tried)
-
-
-def make_quote(
-    loaded: LoadedProduct,
-    selections: dict[str, Any],
-    key: int | None,
-    quantity: int | None = None,
-    price_list: str | None = None,
-    profile: tuple[str | None, dict[str, Any]] = (None, {}),
-) -> Quote:
-    """A quote row for a complete configuration (not stored yet); Unprocessable, naming why, for anything else.
-
-    `key` is the storefront's API key, or None for the shop's own pages. `profile` (its id and preferences) fills
-    the options it tells that the selection leaves open, and the quote records which values it chose.
-    """
-    engine = engine_of(loaded)
-    profile_id, preferences = profile
-    selections, inferred = apply_profile(engine, selections, preferences)
-    priced = price_selection(engine, selections, quantity, price_list)
-    if priced.price is None:
-        raise Unprocessable("Cannot quote this selection", violations_out(priced.violations))
-    return Quote(
-        product_id=loaded.product.id,
-        catalog_version=loaded.content_hash,
-        selections=selections,
-        quantity=priced.price.quantity,
-        currency=priced.price.currency,
-        total=str(priced.price.total),
-        breakdown=price_out(priced.price, variant=priced.variant).model_dump(),
-        variant=priced.variant,
-        profile_id=profile_id,
-        inferred=inferred or None,
-        settings_id=short_id() if adjustable(loaded.product) else None,
-        api_key_id=key,
-        expires_at=quote_expiry(),
-    )
-
-
-def save_selection(loaded: LoadedProduct, selections: dict[str, Any]) -> SavedConfiguration:
-    """A saved-configuration row whose values fit the product (not stored yet); Unprocessable otherwise."""
-    parsed = parse_selection(engine_of(loaded).model, selections)
-    if parsed.violations:
-        raise Unprocessable("Cannot save this selection", violations_out(parsed.violations))
-    return SavedConfiguration(product_id=loaded.product.id, catalog_version=loaded.content_hash, selections=selections)
 
 
 @router.get("/quotes/{quote_id}", response_model=QuoteOut)

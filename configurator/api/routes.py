@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -22,20 +21,21 @@ from configurator.api.schemas import (
     ExplainRequest,
     ExplainResponse,
     OptionFaceOut,
-    PriceLineOut,
-    PriceOut,
     PriceRequest,
     ProductSummary,
     Reason,
     RepairResponse,
     SelectionsRequest,
 )
-from configurator.errors import NotFound, Unprocessable, domain_problem
+from configurator.catalogs import engine_of
+from configurator.errors import domain_problem
 from configurator.limits import Buckets, OverBudget, charge
+from configurator.prices import PriceOut, price_out
+from configurator.refusals import NotFound, Unprocessable, violations_out
 from rules.classify import Classification, classify
-from rules.engine import Domains, Engine, compiled_engine, engine_for
-from rules.pricing import Price, Priced, from_price, price_selection, quick_price
-from rules.selection import Violation, choice_phrase, misshapen, plain
+from rules.engine import Domains, Engine, compiled_engine
+from rules.pricing import Priced, from_price, price_selection, quick_price
+from rules.selection import choice_phrase, misshapen, plain
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed JSON (problem+json)"},
@@ -55,11 +55,6 @@ def loaded_product(request: Request, product_id: str) -> LoadedProduct:
     if loaded is None:
         raise NotFound(f"no product '{product_id}'")
     return loaded
-
-
-def engine_of(loaded: LoadedProduct) -> Engine:
-    """The compiled engine of a loaded product (cached by content hash)."""
-    return engine_for(loaded.product, loaded.content_hash)
 
 
 def _engine(request: Request, product_id: str) -> Engine:
@@ -94,37 +89,6 @@ def classification_out(found: Classification) -> ClassificationOut:
         reasons=list(found.reasons),
         options=[OptionFaceOut(option=o.option, face=o.face, reason=o.reason) for o in found.options],
     )
-
-
-def price_out(price: Price, label: str = "total", variant: str | None = None) -> PriceOut:
-    """A price as API data: every amount a decimal string."""
-    return PriceOut(
-        currency=price.currency,
-        price_list=price.price_list,
-        quantity=price.quantity,
-        unit_price=str(price.unit_price),
-        net=str(price.net),
-        tax_rate=None if price.tax_rate is None else str(price.tax_rate),
-        tax=str(price.tax),
-        gross=str(price.total),
-        total=str(price.total),
-        lines=[
-            PriceLineOut(
-                label=line.label,
-                amount=str(line.amount),
-                source=line.source,
-                unit_amount=None if line.unit_amount is None else str(line.unit_amount),
-            )
-            for line in price.lines
-        ],
-        label=label,
-        variant=variant,
-    )
-
-
-def violations_out(violations: Iterable[Violation]) -> list[dict[str, Any]]:
-    """Violations as API data, each naming its rule and option where there is one."""
-    return [{"rule": v.rule_id, "option": v.option, "message": v.message} for v in violations]
 
 
 def _domains(state: Domains) -> tuple[dict[str, list[Any]], dict[str, DomainOut]]:
@@ -168,7 +132,7 @@ def configure(request: Request, product_id: str, body: SelectionsRequest) -> Con
     engine = _engine(request, product_id)
     malformed = misshapen(engine.model, body.selections)
     if malformed:
-        raise Unprocessable("Invalid selection", violations_out(malformed))
+        raise Unprocessable("Invalid selection", malformed)
     state = engine.validate(body.selections)
     values, details = _domains(state)
     price: PriceOut | None = None
@@ -197,7 +161,7 @@ def complete(request: Request, product_id: str, body: SelectionsRequest) -> Comp
     done = engine.complete(body.selections, buckets.limits.engine_seconds)
     if done is None:
         state = engine.validate(body.selections)
-        raise Unprocessable("No valid configuration extends this selection", violations_out(state.violations))
+        raise Unprocessable("No valid configuration extends this selection", state.violations)
     return CompleteResponse(selections={k: plain(v) for k, v in done.items()})
 
 
@@ -267,7 +231,7 @@ def _price_response(priced: Priced) -> Response:
 
 def _price_or_problem(priced: Priced) -> PriceOut:
     if priced.price is None:
-        raise Unprocessable("Cannot price this selection", violations_out(priced.violations))
+        raise Unprocessable("Cannot price this selection", priced.violations)
     return price_out(priced.price, variant=priced.variant)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictInt, WithJsonSchema
 
 from catalog.schema import MAX_UNITS
+from configurator.prices import PriceOut
 
 MAX_TEXT = 10_000  # the longest a text option can be
 MAX_LIST = 1_000
@@ -164,36 +165,6 @@ class ClassificationOut(BaseModel):
     price_profile: dict[str, float]
     reasons: list[str]
     options: list[OptionFaceOut]
-
-
-class PriceLineOut(BaseModel):
-    """One line of a breakdown; amounts are decimal strings."""
-
-    label: str
-    amount: str
-    source: str
-    unit_amount: str | None = None
-
-
-class PriceOut(BaseModel):
-    """An itemized price; `total` is the sum of `lines`."""
-
-    currency: str
-    price_list: str
-    quantity: int
-    unit_price: str
-    net: str
-    tax_rate: str | None
-    tax: str
-    gross: str = Field(description="Net plus tax; the same as total.")
-    total: str
-    lines: list[PriceLineOut]
-    label: str = Field(description="'total' for a complete configuration, 'from' for the cheapest completion.")
-    variant: str | None = Field(
-        None,
-        description="A complete configuration's variant: the same for configurations that differ only in "
-        "presentation or in-use settings.",
-    )
 
 
 class DomainOut(BaseModel):

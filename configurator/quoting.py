@@ -1,0 +1,84 @@
+"""Quoting and saving configurations: the rows a quote or a saved configuration becomes, checked before anything is
+stored, and their storing (a domain service: plain inputs, domain errors, no HTTP)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from catalog.loader import LoadedProduct
+from configurator.adjustments import adjustable
+from configurator.catalogs import engine_of
+from configurator.db import IdempotentAnswer, Quote, SavedConfiguration, quote_expiry, short_id, writing
+from configurator.prices import price_out
+from configurator.profiles import apply_profile
+from configurator.refusals import Unprocessable
+from rules.pricing import price_selection
+from rules.selection import parse_selection
+
+
+def store(
+    database: Engine,
+    row: Quote | SavedConfiguration,
+    edit_hash: str | None = None,
+    answer: IdempotentAnswer | None = None,
+) -> None:
+    """Insert one row in its own write transaction, once everything about it has been checked; a quote with
+    settings adjusted in use comes with its settings card (a saved configuration, owned by the quote's key or,
+    made in the shop, changed with the secret whose hash is `edit_hash`), and a request under an Idempotency-Key
+    with its `answer`, in the same transaction (IntegrityError, and nothing stored, where that key has one)."""
+    with writing(database) as db:
+        if isinstance(row, Quote) and row.settings_id is not None:
+            db.add(SavedConfiguration(id=row.settings_id, product_id=row.product_id,
+                                      catalog_version=row.catalog_version, selections=row.selections,
+                                      api_key_id=row.api_key_id, edit_hash=edit_hash))
+        db.add(row)
+        if answer is not None:
+            db.add(answer)
+        db.commit()
+        db.refresh(row)
+
+
+def make_quote(
+    loaded: LoadedProduct,
+    selections: dict[str, Any],
+    key: int | None,
+    quantity: int | None = None,
+    price_list: str | None = None,
+    profile: tuple[str | None, dict[str, Any]] = (None, {}),
+) -> Quote:
+    """A quote row for a complete configuration (not stored yet); Unprocessable, naming why, for anything else.
+
+    `key` is the storefront's API key, or None for the shop's own pages. `profile` (its id and preferences) fills
+    the options it tells that the selection leaves open, and the quote records which values it chose.
+    """
+    engine = engine_of(loaded)
+    profile_id, preferences = profile
+    selections, inferred = apply_profile(engine, selections, preferences)
+    priced = price_selection(engine, selections, quantity, price_list)
+    if priced.price is None:
+        raise Unprocessable("Cannot quote this selection", priced.violations)
+    return Quote(
+        product_id=loaded.product.id,
+        catalog_version=loaded.content_hash,
+        selections=selections,
+        quantity=priced.price.quantity,
+        currency=priced.price.currency,
+        total=str(priced.price.total),
+        breakdown=price_out(priced.price, variant=priced.variant).model_dump(),
+        variant=priced.variant,
+        profile_id=profile_id,
+        inferred=inferred or None,
+        settings_id=short_id() if adjustable(loaded.product) else None,
+        api_key_id=key,
+        expires_at=quote_expiry(),
+    )
+
+
+def save_selection(loaded: LoadedProduct, selections: dict[str, Any]) -> SavedConfiguration:
+    """A saved-configuration row whose values fit the product (not stored yet); Unprocessable otherwise."""
+    parsed = parse_selection(engine_of(loaded).model, selections)
+    if parsed.violations:
+        raise Unprocessable("Cannot save this selection", parsed.violations)
+    return SavedConfiguration(product_id=loaded.product.id, catalog_version=loaded.content_hash, selections=selections)
