@@ -13,7 +13,7 @@ import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 import numpy as np
 
@@ -128,19 +128,27 @@ def cost_of(product: Product, price_list: ResolvedPriceList) -> Cost:
     """The price definition of a product under a price list (expressions parsed here, once)."""
     values = tuple(p for option in product.options() for p in _value_prices(option, price_list) if p.amount)
     terms: list[Term] = []
+    tiers: list[Tiers] = []
     for position, rule in enumerate(product.pricing):
-        when = parse_expression(rule.when) if not isinstance(rule, Tiers) and rule.when else None
-        if isinstance(rule, Adjustment):
-            sign = Decimal(-1) if rule.type == "discount" else Decimal(1)
-            if rule.percent is not None:
-                terms.append(Term(position, rule.id, rule.label, "percent", when, sign * rule.percent / HUNDRED))
-            else:
-                terms.append(Term(position, rule.id, rule.label, "amount", when, sign * price_list.amount(rule.id)))
-        elif isinstance(rule, Formula):
-            expr = parse_expression(price_list.formulas[rule.id])
-            terms.append(Term(position, rule.id, rule.label, "formula", when, expr=expr))
-    tiers = tuple(rule for rule in product.pricing if isinstance(rule, Tiers))
-    return Cost(price_list, values, tuple(terms), tiers)
+        # Every price rule kind is handled here (a new kind fails mypy until it is): a term, or the tiers.
+        match rule:
+            case Adjustment():
+                when = parse_expression(rule.when) if rule.when else None
+                sign = Decimal(-1) if rule.type == "discount" else Decimal(1)
+                if rule.percent is not None:
+                    terms.append(Term(position, rule.id, rule.label, "percent", when, sign * rule.percent / HUNDRED))
+                else:
+                    amount = sign * price_list.amount(rule.id)
+                    terms.append(Term(position, rule.id, rule.label, "amount", when, amount))
+            case Formula():
+                when = parse_expression(rule.when) if rule.when else None
+                expr = parse_expression(price_list.formulas[rule.id])
+                terms.append(Term(position, rule.id, rule.label, "formula", when, expr=expr))
+            case Tiers():
+                tiers.append(rule)
+            case _:
+                assert_never(rule)
+    return Cost(price_list, values, tuple(terms), tuple(tiers))
 
 
 @functools.lru_cache(maxsize=256)
