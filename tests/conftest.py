@@ -157,6 +157,15 @@ def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database of each kind (a test using it runs on SQLite and on PostgreSQL)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'shop.db'}"
+    else:
+        yield request.getfixturevalue("fresh_postgres_url")
+
+
 @pytest.fixture(scope="module")
 def keyed_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str]]:
     """A client of the app on its own SQLite file (server errors answered, not raised) and a valid API key."""

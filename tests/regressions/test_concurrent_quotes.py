@@ -7,12 +7,9 @@ every 201 quote must read back byte-identical with its own key, and be unknown (
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx2 as httpx
-import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -23,14 +20,6 @@ from tests.live import serving
 
 CLIENTS = 8
 PER_CLIENT = 40  # quotes and as many prices per client: 320 of each
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'shop.db'}"
-    else:
-        yield request.getfixturevalue("fresh_postgres_url")
 
 
 def _client_run(base: str, key: str, other: str, number: int) -> list[tuple[int, str, int, int]]:

@@ -5,8 +5,6 @@ key with another body is a 422; concurrent retries store one row between them.""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -59,15 +57,6 @@ def test_a_malformed_key_is_refused(keyed_shop: tuple[TestClient, str], bad: str
     answer = client.post("/api/v1/quotes", json=BODIES["/api/v1/quotes"],
                          headers={"X-API-Key": key.encode(), "Idempotency-Key": bad.encode("utf-8")})
     assert answer.status_code == 422 and stored_rows(client) == before
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh database of each kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'db.sqlite'}"
-    else:
-        yield request.getfixturevalue("fresh_postgres_url")
 
 
 def test_concurrent_retries_store_one_quote(database_url: str) -> None:
