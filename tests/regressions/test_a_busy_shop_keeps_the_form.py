@@ -14,7 +14,7 @@ from configurator.limits import Limits
 from tests.browser import offline, shot
 from tests.live import serving
 
-TIGHT = Limits(engine_rate=0.2, engine_burst=3.0)
+TIGHT = Limits(engine_rate=0.01, engine_burst=3.0)  # no token comes back while a test runs
 
 
 def test_a_refused_change_leaves_the_form_and_says_why(browser: Browser) -> None:

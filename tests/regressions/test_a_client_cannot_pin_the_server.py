@@ -21,7 +21,8 @@ from configurator.limits import Limits, kind_of, limits_from_environment
 from tests.conftest import COMPLETE_BIKE, stored_rows
 from tests.live import serving
 
-SMALL = Limits(engine_rate=1.0, engine_burst=5.0, write_rate=0.5, write_burst=2.0, key_factor=4.0)
+# Rates so slow that no token comes back while a test runs, however slow the machine: only the bursts count.
+SMALL = Limits(engine_rate=0.001, engine_burst=5.0, write_rate=0.001, write_burst=2.0, key_factor=4.0)
 
 
 @pytest.fixture
@@ -47,7 +48,13 @@ def test_engine_work_beyond_the_burst_is_429_with_retry_after(limited: tuple[Tes
     assert int(refused.headers["retry-after"]) >= 1 and "retry in" in refused.json()["detail"]
     assert client.get("/products/city-bike").status_code == 429  # the shop's pages count too
     assert client.get("/api/v1/products").status_code == 200  # cheap reads are not counted
-    time.sleep(1.1)  # one token a second
+
+
+def test_tokens_come_back_at_the_rate(tmp_path: Path) -> None:
+    app = create_app(database_url="sqlite://", watch=False, limits=Limits(engine_rate=0.5, engine_burst=2.0))
+    client = TestClient(app)
+    assert _statuses(client, 3) == [200, 200, 429]
+    time.sleep(2.1)  # a token every two seconds
     assert _statuses(client, 2) == [200, 429]
 
 
