@@ -25,9 +25,12 @@ def store(
     answer: IdempotentAnswer | None = None,
 ) -> None:
     """Insert one row in its own write transaction, once everything about it has been checked; a quote with
-    settings adjusted in use comes with its settings card (a saved configuration, owned by the quote's key or,
-    made in the shop, changed with the secret whose hash is `edit_hash`), and a request under an Idempotency-Key
-    with its `answer`, in the same transaction (IntegrityError, and nothing stored, where that key has one)."""
+    settings adjusted in use comes with its settings card (a saved configuration, owned by the quote's key), and a
+    request under an Idempotency-Key with its `answer`, in the same transaction (IntegrityError, and nothing
+    stored, where that key has one). `edit_hash`, for a card made in the shop (the saved row itself, or the
+    quote's card): the hash of the secret its customer changes the settings with."""
+    if isinstance(row, SavedConfiguration) and edit_hash is not None:
+        row.edit_hash = edit_hash
     with writing(database) as db:
         if isinstance(row, Quote) and row.settings_id is not None:
             db.add(SavedConfiguration(id=row.settings_id, product_id=row.product_id,

@@ -292,14 +292,19 @@ async def _record(
     # The customer's settings card (a saved configuration with settings adjusted in use, or a quote's card) is
     # theirs to change: a secret kept in a cookie of this browser, its hash stored; the short link only reads.
     card = row.id if isinstance(row, SavedConfiguration) else row.settings_id
+    if not adjustments.adjustable(loaded.product):
+        card = None  # nothing to change after purchase: no secret
     secret, edit_hash = adjustments.new_edit_secret()
-    if isinstance(row, SavedConfiguration) and adjustments.adjustable(loaded.product):
-        row.edit_hash = edit_hash
-    await run_in_threadpool(store, request.app.state.db, row, edit_hash)
+    await run_in_threadpool(store, request.app.state.db, row, None if card is None else edit_hash)
     response = RedirectResponse(f"{link}{row.id}", status_code=303)
-    if card is not None and adjustments.adjustable(loaded.product):
+    if card is not None:
         _keep_secret(request, response, card, secret)
     return response
+
+
+def _secret_link(saved_id: str, secret: str) -> str:
+    """The customer's private link for changing a card's settings (from another device)."""
+    return f"/c/{saved_id}/settings?key={secret}"
 
 
 def _edit_cookie(saved_id: str) -> str:
@@ -345,7 +350,7 @@ async def settings_page(request: Request, saved_id: str, key: str | None = None)
     loaded = loaded_product(request, saved.product_id)
     token = csrf.csrf_token(request)
     secret = request.cookies.get(_edit_cookie(saved.id))
-    link = f"/c/{saved.id}/settings?key={secret}" if secret and adjustments.may_edit(saved, secret) else None
+    link = _secret_link(saved.id, secret) if secret and adjustments.may_edit(saved, secret) else None
     card = await run_in_threadpool(settings_card, engine_of(loaded), saved, history, token, (), link)
     response = render(request, "pages/settings.html", [], {"card": card})
     csrf.remember(request, response, token)
@@ -372,7 +377,7 @@ async def settings_post(request: Request, saved_id: str) -> Response:
     except Unprocessable as exc:
         reasons = tuple(v.message for v in exc.violations)
         token = _text(form, csrf.FIELD) or ""
-        link = f"/c/{saved.id}/settings?key={secret}"
+        link = _secret_link(saved.id, secret or "")
         card = await run_in_threadpool(settings_card, engine, saved, history, token, (exc.title, *reasons), link)
         return render(request, "pages/settings.html", [], {"card": card}, status=422)
     return RedirectResponse(f"/c/{saved.id}/settings", status_code=303)
