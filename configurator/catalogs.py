@@ -46,7 +46,7 @@ def engine_of(loaded: LoadedProduct) -> Engine:
 def unservable(loaded: LoadedProduct) -> CatalogError | None:
     """Why the engine cannot serve the product (compiled and prepared as for the first shopper), or None."""
     try:
-        engine_for(loaded.product, loaded.content_hash).prepare()
+        engine_of(loaded).prepare()
     except RuleError as exc:
         return loaded.error(exc.rule_id, f"rule '{exc.rule_id}' cannot be compiled: {exc.message}")
     except EngineLimitError as exc:

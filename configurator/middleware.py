@@ -164,7 +164,7 @@ class RateLimit:
         if wait:
             refused = TooMany(wait, kind)
             response = self.refuse(scope, errors.domain_problem(refused))
-            response.headers["Retry-After"] = str(refused.seconds)
+            response.headers.update(errors.problem_headers(refused))
             await response(scope, receive, send)
             return
         scope.setdefault("state", {})["client_id"] = (client, keyed)
