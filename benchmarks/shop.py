@@ -6,28 +6,34 @@ engine's share (domains, explanations, from-price: `product_view`) is reported a
 Medians and tails over the states; the target in issue 10 is p50 <= 30 ms and p99 <= 80 ms on the server: its
 own time comes from each response's Server-Timing header (the round trip adds the client, which shares the
 machine's cores).
-Run: `.venv/bin/python benchmarks/shop.py [--states 40] [--product renault-megane]`.
+Each server first stores `--quotes` quotes (the order history the page's recommendations come from); with
+`--baseline REV` the revision's own tree is served beside this one and the states are posted to both in turn.
+Run: `.venv/bin/python benchmarks/shop.py [--states 40] [--product renault-megane] [--baseline REV]`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
 import sys
 import tempfile
 import time
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx2 as httpx
-from serving import ROOT, free_port, serve
+from serving import ROOT, api_key, free_port, serve, trees
 
 sys.path.insert(0, str(ROOT))
 from catalog.loader import load_catalog
 from configurator.form import fields_of, query_of
 from configurator.views import product_view
 from rules.engine import engine_for
+from rules.selection import plain
 
 
 def _states(product_id: str, count: int, seed: int) -> tuple[object, list[dict[str, object]]]:
@@ -52,12 +58,39 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def _quoted(engine: Any, states: list[dict[str, object]], count: int) -> list[dict[str, object]]:
+    """Complete configurations to store as quotes first: the order history recommendations are drawn from."""
+    finished = []
+    for index in range(count):
+        completed = engine.complete(states[index % len(states)]) or {}
+        finished.append({k: sorted(v) if isinstance(v, frozenset) else plain(v) for k, v in completed.items()})
+    return finished
+
+
+def _server(root: Path, tmp: str, product: str, quotes: list[dict[str, object]]) -> tuple[Any, httpx.Client, str]:
+    """A server of the tree at `root` with its own database holding `quotes`; its client and CSRF token."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "CONFIGURATOR_LIMITS": "off",
+           "CONFIGURATOR_WATCH": "0", "CONFIGURATOR_CACHE_DIR": f"{tmp}/cache"}
+    key = api_key(root, env)
+    port = free_port()
+    server = serve(["--factory", "configurator.app:create_app"], port, env, root)
+    http = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
+    for selections in quotes:
+        stored = http.post("/api/v1/quotes", json={"product_id": product, "selections": selections},
+                           headers={"X-API-Key": key})
+        assert stored.status_code == 201, stored.text[:300]
+    http.get(f"/products/{product}")
+    return server, http, http.cookies["csrftoken"]
+
+
 def main() -> None:
-    """Time each state over HTTP and in process; print medians and p99."""
+    """Time each state over HTTP (this tree, and a baseline revision's in the same run) and in process."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--product", default="renault-megane")
     parser.add_argument("--states", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quotes", type=int, default=300, help="quotes stored first (the order history)")
+    parser.add_argument("--baseline", help="a git revision served beside this tree, requests interleaved")
     args = parser.parse_args()
     engine, states = _states(args.product, args.states, args.seed)
     in_process = []
@@ -65,34 +98,35 @@ def main() -> None:
         started = time.perf_counter()
         product_view(engine, state, [], "t" * 43)  # type: ignore[arg-type]
         in_process.append(time.perf_counter() - started)
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "PYTHONPATH": str(ROOT)}
-        port = free_port()
-        server = serve(["--factory", "configurator.app:create_app"], port, env)
-        try:
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
-                http.get(f"/products/{args.product}")
-                token = http.cookies["csrftoken"]
-                over_http, on_server = [], []
-                for state in states:
-                    data = [*fields_of(state), ("csrf", token), ("was", query_of(state))]
-                    started = time.perf_counter()
-                    headers = {"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"}
-                    answer = http.post(f"/products/{args.product}", content=urlencode(data), headers=headers)
-                    over_http.append(time.perf_counter() - started)
-                    assert answer.status_code == 200, answer.text[:200]
-                    on_server.append(float(answer.headers["server-timing"].split("dur=")[1]) / 1000)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    rows = (
-        ("htmx POST, server's time", on_server),
-        ("htmx POST, round trip", over_http),
-        ("view (engine) in process", in_process),
-    )
+    quotes = _quoted(engine, states, args.quotes)
+    rows: list[tuple[str, list[float]]] = []
+    with trees(args.baseline) as roots, contextlib.ExitStack() as stack:
+        servers = []
+        for name, root in roots:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory())
+            server, http, token = _server(root, tmp, args.product, quotes)
+            stack.callback(server.wait, 30)
+            stack.callback(server.terminate)
+            stack.callback(http.close)
+            servers.append((name, http, token, [], []))
+        for state in states:
+            for _name, http, token, over_http, on_server in servers:  # interleaved: the same load on each
+                data = [*fields_of(state), ("csrf", token), ("was", query_of(state))]
+                headers = {"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"}
+                started = time.perf_counter()
+                answer = http.post(f"/products/{args.product}", content=urlencode(data), headers=headers)
+                over_http.append(time.perf_counter() - started)
+                assert answer.status_code == 200, answer.text[:200]
+                on_server.append(float(answer.headers["server-timing"].split("dur=")[1]) / 1000)
+        for name, _http, _token, over_http, on_server in servers:
+            rows += [(f"{name}: server's time", on_server), (f"{name}: round trip", over_http)]
+    rows.append(("view (engine) in process", in_process))
     for label, timings in rows:
         p50, p99 = statistics.median(timings) * 1000, _percentile(timings, 0.99) * 1000
-        print(f"{label:<26} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms   ({len(timings)} states of {args.product})")
+        print(f"{label:<34} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms   ({len(timings)} states of {args.product})")
+    if len(rows) == 5:
+        ratio = statistics.median(rows[0][1]) / statistics.median(rows[2][1])
+        print(f"ratio: this tree's server time is {ratio:.0%} of the baseline's ({args.quotes} quotes stored)")
 
 
 if __name__ == "__main__":
