@@ -27,6 +27,7 @@ from configurator.middleware import (
     SecurityHeaders,
     ServerTiming,
 )
+from configurator.order_history import OrderHistories
 from configurator.reloader import watch_catalog
 from configurator.settings import FRONTEND, load_settings
 
@@ -68,6 +69,7 @@ def create_app(
     app.state.catalog = catalog
     app.state.db = make_engine(settings.database_url)
     migrate(app.state.db)
+    app.state.histories = OrderHistories(app.state.db)
     app.state.secret = settings.secret or server_secret(app.state.db, "csrf")
     errors.install(app, web.error_page)
     app.include_router(router)

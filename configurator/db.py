@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Column, event, text
+from sqlalchemy import JSON, Column, Index, event, text
 from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -53,6 +53,8 @@ class Quote(SQLModel, table=True):
     """A priced configuration frozen as the customer was told it: never updated."""
 
     __tablename__ = "quote"
+    # The order history of a product version (recommendations) and its stamp, read by an index alone.
+    __table_args__ = (Index("ix_quote_product_version", "product_id", "catalog_version", "created_at"),)
     id: str = Field(default_factory=short_id, primary_key=True, max_length=32)
     product_id: str = Field(index=True, max_length=200)
     catalog_version: str = Field(max_length=64)

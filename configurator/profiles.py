@@ -7,17 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Engine as Database
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from configurator.db import CustomerProfile, Quote
+from configurator.db import CustomerProfile
+from configurator.order_history import OrderHistories
 from configurator.refusals import NotFound
 from rules.engine import Engine
 from rules.inference import infer_defaults
 from rules.recommendation import recommend
-from rules.selection import parse_selection, plain
+from rules.selection import Parsed, Selection, plain
 
-# Stored quotes read per recommendation: the most recent ones.
-HISTORY_QUOTES = 1_000
 # The shop's own pages keep the visitor's profile id in this cookie.
 PROFILE_COOKIE = "profile"
 
@@ -34,45 +33,39 @@ def preferences_of(database: Database, profile_id: str | None, key: int | None) 
     return dict(profile.data)
 
 
-def history_of(database: Database, product_id: str) -> list[dict[str, Any]]:
-    """The selections of the product's most recent stored quotes, from every channel."""
-    query = select(Quote.selections).where(Quote.product_id == product_id)
-    with Session(database) as db:
-        rows = db.exec(query.order_by(col(Quote.created_at).desc()).limit(HISTORY_QUOTES))
-        return [dict(selections) for selections in rows]
-
-
 def apply_profile(
-    engine: Engine, selections: Mapping[str, Any], preferences: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The selection with the open options the profile tells filled in, and the values the profile chose: those
-    it infers (given the shopper's other choices) that the configuration has, filled now or taken earlier."""
+    engine: Engine, selections: Selection, preferences: Mapping[str, Any]
+) -> tuple[Parsed, dict[str, Any]]:
+    """The selection with the open options the profile tells filled in (parsed, once for every later use), and the
+    values the profile chose: those it infers (given the shopper's other choices) that the configuration has, filled
+    now or taken earlier."""
+    given = engine.parse(selections).given
     if not preferences:
-        return dict(selections), {}
+        return engine.parse(selections), {}
     inferable = {o.id for o in engine.model.product.options() if o.customization.inferred_from}
-    told = infer_defaults(engine, {k: v for k, v in selections.items() if k not in inferable}, preferences)
-    filled = {**selections, **{k: plain(v) for k, v in infer_defaults(engine, selections, preferences).items()}}
-    values = parse_selection(engine.model, filled).values
-    inferred = {k: plain(v) for k, v in told.items() if k in values and values[k] == v}
+    told = infer_defaults(engine, {k: v for k, v in given.items() if k not in inferable}, preferences)
+    filled = engine.parse({**given, **{k: plain(v) for k, v in infer_defaults(engine, given, preferences).items()}})
+    inferred = {k: plain(v) for k, v in told.items() if k in filled.values and filled.values[k] == v}
     return filled, inferred
 
 
-def shop_suggestions(
-    database: Database, engine: Engine, selection: Mapping[str, Any], profile_id: str | None
-) -> tuple[dict[str, Any], frozenset[str], dict[str, Any]]:
-    """For the shop's pages: the selection with what the visitor's profile tells filled in, the options whose value
-    the profile chose, and recommendations from order history (a profile that is gone is no profile)."""
-    filled, inferred, recommended = suggest(database, engine, selection, shop_profile(database, profile_id)[1])
-    return filled, frozenset(inferred), recommended
+def shop_filled(
+    database: Database, engine: Engine, selection: Selection, profile_id: str | None
+) -> tuple[Parsed, frozenset[str]]:
+    """For the shop's pages: the selection with what the visitor's profile tells filled in, and the options whose
+    value the profile chose (a profile that is gone is no profile)."""
+    filled, inferred = apply_profile(engine, selection, shop_profile(database, profile_id)[1])
+    return filled, frozenset(inferred)
 
 
 def suggest(
-    database: Database, engine: Engine, selection: Mapping[str, Any], preferences: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The selection with what the preferences tell filled in, the values they chose (see `apply_profile`), and
-    recommendations for the options still open from the product's order history."""
-    filled, inferred = apply_profile(engine, selection, preferences)
-    return filled, inferred, recommend(engine, filled, history_of(database, engine.model.product.id))
+    histories: OrderHistories, engine: Engine, selection: Selection, preferences: Mapping[str, Any]
+) -> tuple[Parsed, dict[str, Any]]:
+    """The selection with what the preferences tell filled in, and recommendations for the options still open
+    from the product version's order history."""
+    filled, _ = apply_profile(engine, selection, preferences)
+    state = engine.valid_domains(filled)
+    return filled, recommend(engine.model, filled, state, histories.of(engine.model))
 
 
 def shop_profile(database: Database, profile_id: str | None) -> tuple[str | None, dict[str, Any]]:

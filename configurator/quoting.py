@@ -58,14 +58,14 @@ def make_quote(
     """
     engine = engine_of(loaded)
     profile_id, preferences = profile
-    selections, inferred = apply_profile(engine, selections, preferences)
-    priced = price_selection(engine, selections, quantity, price_list)
+    filled, inferred = apply_profile(engine, selections, preferences)
+    priced = price_selection(engine, filled, quantity, price_list)
     if priced.price is None:
         raise Unprocessable("Cannot quote this selection", priced.violations)
     return Quote(
         product_id=loaded.product.id,
         catalog_version=loaded.content_hash,
-        selections=selections,
+        selections=dict(filled.given),
         quantity=priced.price.quantity,
         currency=priced.price.currency,
         total=str(priced.price.total),

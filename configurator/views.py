@@ -26,7 +26,8 @@ from rules.dialog import answers_of
 from rules.domains import OptionDomain, missing, needs_value
 from rules.engine import Engine, Obstacles
 from rules.pricing import Price, from_price, price_selection
-from rules.selection import choice_phrase, parse_selection, plain
+from rules.recommendation import History, recommend
+from rules.selection import Selection, choice_phrase, plain, without
 
 Input = Literal["radio", "checkbox", "yesno", "number", "text"]
 
@@ -131,7 +132,7 @@ class ProductView:
 
 def product_view(
     engine: Engine,
-    selection: Mapping[str, Any],
+    selection: Selection,
     history: list[str],
     csrf: str,
     repair: RepairView | None = None,
@@ -144,21 +145,25 @@ def product_view(
     for, whatever it takes; `hints` what the shopper's profile and the order history suggest."""
     product = engine.model.product
     given = {q: a.id for q, a in answers_of(product, answers or {}).items()}
-    state, obstacles = engine.outlook(selection)
+    parsed = engine.parse(selection)  # once: every operation below takes it as it is
+    selection = parsed.given
+    state, obstacles = engine.outlook(parsed)
     errors = {v.option: v.message for v in state.violations if v.option and v.rule_id is None}
-    kept = {k: v for k, v in selection.items() if k not in errors}
+    kept = engine.parse({k: v for k, v in selection.items() if k not in errors}) if errors else parsed
     if errors:
         obstacles = engine.obstacles(kept)
     domains = obstacles.alternatives if obstacles else engine.alternatives(kept, state if not errors else None)
     deltas = _deltas(engine)
     reasons = Reasons(engine, kept, obstacles, REASON_BUDGET_SECONDS, focus)
+    recommended = {} if hints is None or hints.history is None else recommend(engine.model, parsed, state,
+                                                                             hints.history)
     steps = tuple(
         StepView(
             step.id,
             step.label,
             step.description,
-            tuple(_marked(o, _option(reasons, o, kept, domains, deltas, errors.get(o.id, ""), selection), hints)
-                  for o in step.options),
+            tuple(_marked(o, _option(reasons, o, kept.given, domains, deltas, errors.get(o.id, ""), selection),
+                          hints, recommended) for o in step.options),
         )
         for step in product.steps
     )
@@ -244,21 +249,21 @@ class Hints:
     """What the page suggests: options whose value the profile chose, values recommended from order history."""
 
     inferred: frozenset[str] = frozenset()
-    recommended: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    history: History | None = None  # the product version's order history, recommendations are drawn from
 
 
-def _marked(option: AnyOption, view: OptionView, hints: Hints | None) -> OptionView:
+def _marked(option: AnyOption, view: OptionView, hints: Hints | None, recommended: Mapping[str, Any]) -> OptionView:
     """The option's view, marked when the customer adjusts it in use, its value came from the profile, or a
     value is recommended for it."""
     later = option.customization.timing == "use"
     inferred = hints is not None and option.id in hints.inferred
-    wanted = None if hints is None else hints.recommended.get(option.id)
+    wanted = recommended.get(option.id)
     labels = {v.id: v.label or v.id for v in view.values}
-    recommended = "" if wanted is None else labels.get(str(wanted).lower() if isinstance(wanted, bool) else str(wanted),
-                                                          str(plain(wanted)))
-    if not (later or inferred or recommended):
+    shown = "" if wanted is None else labels.get(str(wanted).lower() if isinstance(wanted, bool) else str(wanted),
+                                                 str(plain(wanted)))
+    if not (later or inferred or shown):
         return view
-    return dataclasses.replace(view, later=later, inferred=inferred, recommended=recommended)
+    return dataclasses.replace(view, later=later, inferred=inferred, recommended=shown)
 
 
 def _value_view(
@@ -292,19 +297,19 @@ class Reasons:
     def __init__(
         self,
         engine: Engine,
-        kept: Mapping[str, Any],
+        kept: Selection,
         obstacles: Obstacles | None,
         budget: float | None,
         focus: tuple[str, str] | None = None,
     ) -> None:
         self.engine = engine
-        self.kept = kept
+        self.kept = engine.parse(kept)
         self.obstacles = obstacles
         self.labels = {o.id: o.label or o.id for o in engine.model.options.values()}
         self.deadline = None if budget is None else time.monotonic() + budget
         self.focus = focus
-        self.look_up = engine.lookups(kept)
-        self.values = parse_selection(engine.model, kept).values  # catalog values: a yes is True
+        self.look_up = engine.lookups(self.kept)
+        self.values = self.kept.values  # catalog values: a yes is True
 
     def of(self, option: AnyOption, value_id: str) -> tuple[str, bool]:
         """The reason in the rules' own words, with the shopper's choices that rule it out; and whether it is
@@ -312,7 +317,7 @@ class Reasons:
         value: Any = value_id == "true" if isinstance(option, BooleanOption) else value_id
         why = self.look_up(option.id, value)
         if why is None:
-            rest = {k: v for k, v in self.kept.items() if k != option.id}
+            rest = without(self.engine.model, self.kept, option.id)
             why = self.engine.remembered(rest, option.id, value)
             if why is None:
                 if not self._fits() and (option.id, value_id) != self.focus:
@@ -340,7 +345,7 @@ def _deltas(engine: Engine) -> dict[tuple[str, str | bool], Decimal]:
     return {} if cost is None else {(p.option, p.value): p.amount for p in cost.values}
 
 
-def _price(engine: Engine, selection: Mapping[str, Any], complete: bool) -> PriceView | None:
+def _price(engine: Engine, selection: Selection, complete: bool) -> PriceView | None:
     priced = price_selection(engine, selection) if complete else from_price(engine, selection)
     if priced.price is None:
         return None

@@ -38,7 +38,7 @@ from configurator.form import (
     selection_from_fields,
 )
 from configurator.matrix import faces_view
-from configurator.profiles import PROFILE_COOKIE, shop_profile, shop_suggestions
+from configurator.profiles import PROFILE_COOKIE, shop_filled, shop_profile
 from configurator.quoting import make_quote, save_selection, store
 from configurator.refusals import Forbidden, NotFound, Unprocessable
 from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
@@ -188,8 +188,8 @@ def _page(
 ) -> ProductView:
     """The product page, with what the visitor's profile tells filled in and the order history's suggestions."""
     profile_id = request.cookies.get(PROFILE_COOKIE)
-    filled, inferred, recommended = shop_suggestions(request.app.state.db, engine, selection, profile_id)
-    hints = Hints(inferred, recommended)
+    filled, inferred = shop_filled(request.app.state.db, engine, selection, profile_id)
+    hints = Hints(inferred, request.app.state.histories.of(engine.model))
     return product_view(engine, filled, history, token, repair, messages, focus, hints, answers)
 
 

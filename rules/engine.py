@@ -34,7 +34,7 @@ from rules.domains import Domains, OptionDomain, default_value, missing, option_
 from rules.evaluate import Undecided, evaluate
 from rules.explain import Explainer, Explanation, Repair, TableIndex
 from rules.obstacles import Obstacles, obstacles_of
-from rules.selection import Parsed, Violation, parse_selection, parse_value
+from rules.selection import Parsed, Selection, Violation, parse_selection, parse_value, without
 from rules.tables import Array
 
 __all__ = [
@@ -68,13 +68,17 @@ class Engine:
         _ = self._tables, self._unconstrained
         self.explainer.prepare()
 
-    def valid_domains(self, selections: Mapping[str, Any]) -> Domains:
+    def parse(self, selections: Selection) -> Parsed:
+        """The selection parsed against the model, once: every operation takes the result as it is."""
+        return parse_selection(self.model, selections)
+
+    def valid_domains(self, selections: Selection) -> Domains:
         """For every option, exactly the values that still extend to a complete valid configuration."""
         parsed = parse_selection(self.model, selections)
         possible = None if parsed.violations else self.backend.domains(parsed.fixed)
         return option_domains(self.model, parsed, possible)
 
-    def validate(self, selections: Mapping[str, Any]) -> Domains:
+    def validate(self, selections: Selection) -> Domains:
         """Domains plus the violations: the broken rules, or a minimal conflict among the choices."""
         return self._validate(parse_selection(self.model, selections))
 
@@ -86,7 +90,7 @@ class Engine:
             return Domains(False, False, state.domains, tuple(violations), parsed.values)
         return state
 
-    def check(self, selections: Mapping[str, Any]) -> Domains:
+    def check(self, selections: Selection) -> Domains:
         """Like validate, but a full assignment is checked without computing domains: table by table, or (with
         rules kept as formulas) by the backend; domains and the violations only where it fails."""
         parsed = parse_selection(self.model, selections)
@@ -97,7 +101,7 @@ class Engine:
             return Domains(True, not missing(self.model, parsed.values), {}, (), parsed.values)
         return self._validate(parsed)
 
-    def quick_check(self, selections: Mapping[str, Any]) -> Domains | None:
+    def quick_check(self, selections: Selection) -> Domains | None:
         """The check when it is cheap (bad values, or a full assignment checked table by table); None otherwise.
 
         Cheap means no propagation and no solver: time linear in the selection and the number of tables.
@@ -126,31 +130,32 @@ class Engine:
         """Each table's rows as a set of tuples, for constant-time checks of full assignments."""
         return [frozenset(map(tuple, table.rows.tolist())) for table in self.model.tables]
 
-    def alternatives(self, selections: Mapping[str, Any], state: Domains | None = None) -> dict[str, OptionDomain]:
+    def alternatives(self, selections: Selection, state: Domains | None = None) -> dict[str, OptionDomain]:
         """For each option, the values it can take with every other choice kept: a chosen option's own choice
         is left out, so the shopper sees what they could switch it to (an empty domain where nothing fits).
         `state`: the selection's own domains, where the caller has them already."""
-        obstacles = self.obstacles(selections)
+        parsed = self.parse(selections)
+        obstacles = self.obstacles(parsed)
         if obstacles is not None:
             return dict(obstacles.alternatives)
-        out = dict((state or self.valid_domains(selections)).domains)
-        for option_id in selections:
+        out = dict((state or self.valid_domains(parsed)).domains)
+        for option_id in parsed.given:
             option = self.model.options.get(option_id)
             if option is None:
                 continue
-            rest = parse_selection(self.model, {k: v for k, v in selections.items() if k != option_id})
+            rest = without(self.model, parsed, option_id)
             possible = None if rest.violations else self.backend.domains(rest.fixed)
             out[option_id] = option_domain(self.model, option, rest, possible)
         return out
 
-    def obstacles(self, selections: Mapping[str, Any]) -> Obstacles | None:
+    def obstacles(self, selections: Selection) -> Obstacles | None:
         """Each option's alternatives, and for every value it cannot take the fewest other choices in its way, in
         one pass; None where the backend has no such pass or a value is not the option's own."""
         parsed = parse_selection(self.model, selections)
         changes = self._least_changes(parsed)
         return None if changes is None else obstacles_of(self.model, parsed, changes, self._freeing(parsed))
 
-    def outlook(self, selections: Mapping[str, Any]) -> tuple[Domains, Obstacles | None]:
+    def outlook(self, selections: Selection) -> tuple[Domains, Obstacles | None]:
         """The selection's state (as `validate`) and its obstacles, from the one pass where the backend has it."""
         parsed = parse_selection(self.model, selections)
         changes = self._least_changes(parsed)
@@ -169,20 +174,21 @@ class Engine:
         """The backend's least-changes pass over a parsed selection (None: bad values, or no such pass)."""
         return None if parsed.violations else self.backend.least_changes(parsed.fixed)
 
-    def explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation:
+    def explain(self, selections: Selection, option_id: str, value: Any) -> Explanation:
         """A minimal set of choices and rules that together rule the value out: by table look-ups where one rule
         does it, else by the solver (remembered per question, the model never changing)."""
         value = parse_value(self.model, option_id, value)
-        found = self.quick_explain(selections, option_id, value) or self.remembered(selections, option_id, value)
+        parsed = self.parse(selections)
+        found = self.quick_explain(parsed, option_id, value) or self.remembered(parsed, option_id, value)
         if found is None:
-            found = self.explainer.explain(selections, option_id, value)
+            found = self.explainer.explain(parsed, option_id, value)
             with self._explained_lock:
-                self._explained[_question_key(selections, option_id, value)] = found
+                self._explained[_question_key(parsed, option_id, value)] = found
                 while len(self._explained) > EXPLAINED_KEPT:
                     self._explained.popitem(last=False)
         return found
 
-    def remembered(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation | None:
+    def remembered(self, selections: Selection, option_id: str, value: Any) -> Explanation | None:
         """The solver's explanation of this very question, where it was asked lately."""
         key = _question_key(selections, option_id, value)
         with self._explained_lock:
@@ -191,12 +197,12 @@ class Engine:
                 self._explained.move_to_end(key)
             return found
 
-    def quick_explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation | None:
+    def quick_explain(self, selections: Selection, option_id: str, value: Any) -> Explanation | None:
         """A minimal explanation found without a solver, where one rule and some of the choices rule the value out
         between them (TableIndex); None where it takes several rules (use `explain`)."""
-        return self.lookups({k: v for k, v in selections.items() if k != option_id})(option_id, value)
+        return self.lookups(without(self.model, selections, option_id))(option_id, value)
 
-    def lookups(self, selections: Mapping[str, Any]) -> Callable[[str, Any], Explanation | None]:
+    def lookups(self, selections: Selection) -> Callable[[str, Any], Explanation | None]:
         """`quick_explain` for many values against one selection, parsed once (a page asks for hundreds)."""
         parsed = parse_selection(self.model, selections)
         memo: dict[tuple[int, int], int] = {}
@@ -231,13 +237,13 @@ class Engine:
     def _tables(self) -> TableIndex:
         return TableIndex(self.model)
 
-    def repair(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Repair:
+    def repair(self, selections: Selection, option_id: str, value: Any) -> Repair:
         """The smallest set of earlier choices to drop so that the value becomes possible: read off the
         least-changes pass (the page's "Only if you change" says the same) where every other choice is one
         variable, so that fewest variables is fewest choices; else from the solver's minimum correction sets."""
         value = parse_value(self.model, option_id, value)
-        rest = {k: v for k, v in selections.items() if k != option_id}
-        single = all(len(self.model.option_vars.get(name, ())) <= 1 for name in rest)
+        rest = without(self.model, selections, option_id)
+        single = all(len(self.model.option_vars.get(name, ())) <= 1 for name in rest.given)
         obstacles = self.obstacles(rest) if single else None
         option = self.model.options.get(option_id)
         if obstacles is None or option is None or not self.model.option_vars[option_id]:
@@ -248,7 +254,7 @@ class Engine:
         in_the_way = obstacles.blocking.get(key, ())
         return Repair(option_id, value, in_the_way is not None, tuple(sorted(in_the_way or ())))
 
-    def complete(self, selections: Mapping[str, Any], seconds: float | None = None) -> dict[str, Any] | None:
+    def complete(self, selections: Selection, seconds: float | None = None) -> dict[str, Any] | None:
         """A full valid configuration extending the selection, preferring defaults; None if there is none;
         TimeBudgetError where it is not found within `seconds`."""
         parsed = parse_selection(self.model, selections)
@@ -270,7 +276,7 @@ class Engine:
                 result[option.id] = parsed.values.get(option.id, default_value(option))
         return result
 
-    def cheapest(self, selections: Mapping[str, Any], cost: Cost) -> dict[str, Any] | None:
+    def cheapest(self, selections: Selection, cost: Cost) -> dict[str, Any] | None:
         """The cheapest complete configuration extending the selection (catalog values), or None.
 
         Costs are per unit, so an open quantity that rules constrain is first set to its least possible value.
@@ -289,7 +295,7 @@ class Engine:
         assignment = self.backend.cheapest(fixed, cost)
         return None if assignment is None else self._finished(parsed, dict(enumerate(assignment)))
 
-    def count(self, selections: Mapping[str, Any], seconds: float | None = None) -> int:
+    def count(self, selections: Selection, seconds: float | None = None) -> int:
         """The exact number of complete valid configurations extending the selection; CountTimeoutError if the
         counter has not answered within `seconds` (None: no limit)."""
         parsed = parse_selection(self.model, selections)
@@ -320,7 +326,7 @@ class Engine:
             chosen = {str(v) for v in (value if isinstance(value, list | tuple | frozenset) else [value])}
             return {var: int(self.model.variables[var].member in chosen) for var in self.model.option_vars[option.id]}
         parsed = parse_selection(self.model, {option.id: value})
-        return {} if parsed.violations else parsed.fixed
+        return {} if parsed.violations else dict(parsed.fixed)
 
     def _values_of(self, fixed: Mapping[int, int]) -> dict[str, Any]:
         """Catalog values of the options whose variables are all fixed (a text's variable holds no text)."""
@@ -346,8 +352,9 @@ class Engine:
         return {k: sorted(v) if isinstance(v, frozenset) else v for k, v in self._values_of(fixed).items()}
 
 
-def _question_key(selections: Mapping[str, Any], option_id: str, value: Any) -> str:
-    return json.dumps([selections, option_id, value], sort_keys=True, default=_plain)
+def _question_key(selections: Selection, option_id: str, value: Any) -> str:
+    given = selections.given if isinstance(selections, Parsed) else selections
+    return json.dumps([given, option_id, value], sort_keys=True, default=_plain)
 
 
 def _plain(value: Any) -> Any:

@@ -16,7 +16,16 @@ import numpy as np
 from catalog.schema import MultiOption
 from rules.compile import CompiledModel
 from rules.sat import SatModel
-from rules.selection import Parsed, SelectionError, Violation, choice_phrase, parse_selection, show_value
+from rules.selection import (
+    Parsed,
+    Selection,
+    SelectionError,
+    Violation,
+    choice_phrase,
+    parse_selection,
+    show_value,
+    without,
+)
 from rules.tables import Array
 
 
@@ -137,15 +146,15 @@ class Explainer:
         return (self.sat.lits[var][parsed.fixed[var]],)
 
     def _question(
-        self, selections: Mapping[str, Any], option_id: str, value: Any
+        self, selections: Selection, option_id: str, value: Any
     ) -> tuple[Parsed, int, dict[int, str]]:
         """The other choices, a literal for "option = value", and one guard literal per chosen option."""
-        parsed = parse_selection(self.model, {k: v for k, v in selections.items() if k != option_id})
+        parsed = without(self.model, selections, option_id)
         if parsed.violations:
             raise SelectionError(parsed.violations[0].option or option_id, parsed.violations[0].message)
         return parsed, self._guard(self._target(option_id, value)), self._choice_guards(parsed)
 
-    def explain(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Explanation:
+    def explain(self, selections: Selection, option_id: str, value: Any) -> Explanation:
         """A minimal set of choices and rules that together rule the value out (deletion-based, core-seeded)."""
         with self._lock:
             started = time.perf_counter()
@@ -159,7 +168,7 @@ class Explainer:
         messages = tuple(self.model.messages[r] for r in rule_ids)
         return Explanation(option_id, value, False, choices, tuple(rule_ids), messages)
 
-    def repair(self, selections: Mapping[str, Any], option_id: str, value: Any) -> Repair:
+    def repair(self, selections: Selection, option_id: str, value: Any) -> Repair:
         """The smallest set of earlier choices to drop so that the value becomes possible."""
         with self._lock:
             _, target, guards = self._question(selections, option_id, value)

@@ -17,7 +17,7 @@ from rules.cost import Cost, cost_for
 from rules.domains import Domains, default_value, missing
 from rules.engine import Engine
 from rules.errors import PriceRangeError
-from rules.selection import Violation, parse_selection
+from rules.selection import Selection, Violation, parse_selection
 from rules.variant import variant_key
 
 ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
@@ -136,7 +136,7 @@ class Priced:
 
 
 def price_selection(
-    engine: Engine, selections: Mapping[str, Any], quantity: int | None = None, list_id: str | None = None
+    engine: Engine, selections: Selection, quantity: int | None = None, list_id: str | None = None
 ) -> Priced:
     """Price a complete, consistent selection; anything else gets the reasons instead of a price."""
     cost = cost_for(engine.model, list_id)
@@ -144,7 +144,7 @@ def price_selection(
 
 
 def quick_price(
-    engine: Engine, selections: Mapping[str, Any], quantity: int | None = None, list_id: str | None = None
+    engine: Engine, selections: Selection, quantity: int | None = None, list_id: str | None = None
 ) -> Priced | None:
     """price_selection when the engine can check the selection cheaply (see Engine.quick_check); None otherwise."""
     cost = cost_for(engine.model, list_id)
@@ -168,7 +168,7 @@ def _unknown_list(list_id: str | None) -> Priced:
     return Priced(None, (Violation(f"unknown price list '{list_id}'"),))
 
 
-def from_price(engine: Engine, selections: Mapping[str, Any], list_id: str | None = None) -> Priced:
+def from_price(engine: Engine, selections: Selection, list_id: str | None = None) -> Priced:
     """The price of the cheapest completion of a partial selection (by option prices), labelled 'from'."""
     cost = cost_for(engine.model, list_id)
     if cost is None:
@@ -176,7 +176,7 @@ def from_price(engine: Engine, selections: Mapping[str, Any], list_id: str | Non
     parsed = parse_selection(engine.model, selections)
     if parsed.violations:
         return Priced(None, tuple(parsed.violations))
-    completion = engine.cheapest(selections, cost)
+    completion = engine.cheapest(parsed, cost)
     if completion is None:
         return Priced(None, (Violation("no valid configuration extends this selection"),))
     units = _quantity(engine.model.product, completion, None)

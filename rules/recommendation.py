@@ -1,44 +1,76 @@
 """Recommendations from order history: per open option, what customers who chose as this shopper did chose most.
 
-Earlier configurations of the product (its stored quotes) that agree with every choice made so far are counted
-per open option; the value chosen most often among those still possible is suggested, ties broken by the
-catalog's default, then by catalog order. No matching history, no suggestion; never a value that would not fit.
+Earlier configurations of the product version (its stored quotes) are coded once into a matrix, one row per
+configuration and one column per option (`History`); a page then counts, with array operations, the rows that
+agree with every choice made so far, per open option. The value chosen most often among those still possible is
+suggested, ties broken by the catalog's default, then by catalog order. No matching history, no suggestion; never
+a value that would not fit.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from catalog.schema import BooleanOption, NumberOption, SingleOption
-from rules.domains import default_value
-from rules.engine import Engine
-from rules.selection import parse_selection
+from rules.compile import CompiledModel
+from rules.domains import Domains, default_value
+from rules.selection import Parsed, parse_selection
+from rules.tables import Array
+
+NO_VALUE = -1
 
 
-def recommend(engine: Engine, selection: Mapping[str, Any], history: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """The value to suggest for each open single, yes/no or number option (catalog values), from `history`."""
-    model = engine.model
-    earlier = [parse_selection(model, configuration).values for configuration in history]
-    chosen = parse_selection(model, selection)
-    if chosen.violations or not earlier:
+@dataclass(frozen=True)
+class History:
+    """Earlier configurations of one product version: per option, each configuration's value as a code."""
+
+    model: str  # the content hash of the model the configurations were read against
+    columns: Mapping[str, int]  # option id -> column
+    codes: Mapping[str, Mapping[Any, int]]  # option id -> catalog value -> code (values are hashable)
+    matrix: Array  # (configurations x options) codes, NO_VALUE where a configuration leaves an option open
+
+    def __len__(self) -> int:
+        return int(self.matrix.shape[0])
+
+
+def history_of(model: CompiledModel, configurations: Iterable[Mapping[str, Any]]) -> History:
+    """The configurations coded against the model (a value it does not accept is left out)."""
+    columns = {option_id: index for index, option_id in enumerate(model.options)}
+    codes: dict[str, dict[Any, int]] = {option_id: {} for option_id in model.options}
+    rows = []
+    for configuration in configurations:
+        row = [NO_VALUE] * len(columns)
+        for option_id, value in parse_selection(model, configuration).values.items():
+            row[columns[option_id]] = codes[option_id].setdefault(value, len(codes[option_id]))
+        rows.append(row)
+    matrix = np.array(rows, dtype=np.int32).reshape(len(rows), len(columns))
+    return History(model.content_hash, columns, codes, matrix)
+
+
+def recommend(model: CompiledModel, chosen: Parsed, state: Domains, history: History) -> dict[str, Any]:
+    """The value to suggest for each open single, yes/no or number option (catalog values), from `history`;
+    `state` is the selection's valid domains."""
+    if chosen.violations or not len(history) or history.model != model.content_hash:
         return {}
-    state = engine.valid_domains(selection)
-    open_options = [
-        o for o in model.product.options()
-        if o.id not in chosen.values and isinstance(o, SingleOption | BooleanOption | NumberOption)
-    ]
-    counts: dict[str, Counter[Any]] = {o.id: Counter() for o in open_options}
-    for values in earlier:
-        if all(name in values and values[name] == value for name, value in chosen.values.items()):
-            for option_id, counter in counts.items():
-                if option_id in values:
-                    counter[values[option_id]] += 1
+    agree = np.ones(len(history), dtype=bool)
+    for name, value in chosen.values.items():
+        code = history.codes[name].get(value)
+        if code is None:
+            return {}  # no customer chose this
+        agree &= history.matrix[:, history.columns[name]] == code
+    alike = history.matrix[agree]
     suggested: dict[str, Any] = {}
-    for option in open_options:
-        possible = state.domains[option.id].values
-        counted = [(counts[option.id][value], value) for value in possible if counts[option.id][value]]
+    for option in model.product.options():
+        if option.id in chosen.values or not isinstance(option, SingleOption | BooleanOption | NumberOption):
+            continue
+        column = alike[:, history.columns[option.id]]
+        counts = np.bincount(column[column != NO_VALUE], minlength=len(history.codes[option.id]))
+        counted = [(int(counts[code]), value) for value in state.domains[option.id].values
+                   if (code := history.codes[option.id].get(value)) is not None and counts[code]]
         if not counted:
             continue
         most = max(count for count, _ in counted)

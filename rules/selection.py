@@ -7,7 +7,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, Inexact, localcontext
 from typing import Any, assert_never
 
@@ -54,32 +54,46 @@ class SelectionError(ConfiguratorError):
         self.message = message
 
 
-@dataclass
+@dataclass(frozen=True)
 class Parsed:
-    """A selection as engine variable values, with the catalog values and any problems found."""
+    """A selection as engine variable values, with the catalog values and any problems found: parsed once per
+    request and handed to every operation (each takes a `Selection`, and a Parsed of its model is used as it is)."""
 
-    fixed: dict[int, int] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)
-    violations: list[Violation] = field(default_factory=list)
+    fixed: Mapping[int, int]
+    values: Mapping[str, Any]
+    violations: tuple[Violation, ...]
+    given: Mapping[str, Any]  # the selection as the shopper gave it
+    model: str  # the content hash of the model it was parsed against
 
 
-def parse_selection(model: CompiledModel, selections: Mapping[str, Any]) -> Parsed:
-    """Check each selected value against its option and map it onto variables."""
-    parsed = Parsed()
+# What every operation takes: a shopper's selection as given, or already parsed against the model.
+Selection = Mapping[str, Any] | Parsed
+
+
+def parse_selection(model: CompiledModel, selections: Selection) -> Parsed:
+    """Check each selected value against its option and map it onto variables (a selection parsed against this
+    model already is returned as it is)."""
+    if isinstance(selections, Parsed):
+        if selections.model == model.content_hash:
+            return selections
+        selections = selections.given
+    fixed: dict[int, int] = {}
+    values: dict[str, Any] = {}
+    violations: list[Violation] = []
     for option_id, raw in selections.items():
         option = model.options.get(option_id)
         if option is None:
-            parsed.violations.append(Violation(f"unknown option {_show(option_id)}", option=option_id))
+            violations.append(Violation(f"unknown option {_show(option_id)}", option=option_id))
             continue
         try:
             value = _coerce(option, raw)
         except ValueError as exc:
-            parsed.violations.append(Violation(f"{option.label or option_id}: {exc}", option=option_id))
+            violations.append(Violation(f"{option.label or option_id}: {exc}", option=option_id))
             continue
         variables = model.option_vars[option_id]
         if isinstance(option, MultiOption):
             for var in variables:
-                parsed.fixed[var] = int(model.variables[var].member in value)
+                fixed[var] = int(model.variables[var].member in value)
         elif variables:
             var = variables[0]
             key = bool(value) if isinstance(option, TextOption) else value
@@ -87,11 +101,26 @@ def parse_selection(model: CompiledModel, selections: Mapping[str, Any]) -> Pars
             if index is None:
                 # Checked against the option above, so this is a compiler/option disagreement: refuse, never crash.
                 label = option.label or option_id
-                parsed.violations.append(Violation(f"{label}: {_show(raw)} is not offered", option=option_id))
+                violations.append(Violation(f"{label}: {_show(raw)} is not offered", option=option_id))
                 continue
-            parsed.fixed[var] = index
-        parsed.values[option_id] = value
-    return parsed
+            fixed[var] = index
+        values[option_id] = value
+    return Parsed(fixed, values, tuple(violations), selections, model.content_hash)
+
+
+def without(model: CompiledModel, selection: Selection, option_id: str) -> Parsed:
+    """The selection with one option's choice left out, from its parse (never parsed again)."""
+    parsed = parse_selection(model, selection)
+    if option_id not in parsed.given:
+        return parsed
+    dropped = set(model.option_vars.get(option_id, ()))
+    return Parsed(
+        {var: index for var, index in parsed.fixed.items() if var not in dropped},
+        {name: value for name, value in parsed.values.items() if name != option_id},
+        tuple(v for v in parsed.violations if v.option != option_id),
+        {name: value for name, value in parsed.given.items() if name != option_id},
+        parsed.model,
+    )
 
 
 def misshapen(model: CompiledModel, selections: Mapping[str, Any]) -> list[Violation]:

@@ -85,7 +85,7 @@ def suggest(request: Request, product_id: str, body: SuggestRequest, key: Option
         raise Unprocessable("Invalid selection", malformed)
     preferences = preferences_of(request.app.state.db, body.profile_id, key)
     selection = dict(body.selections)
-    filled, _, recommended = profiles.suggest(request.app.state.db, engine_of(loaded), selection, preferences)
-    inferred = {k: v for k, v in filled.items() if k not in selection}
-    return SuggestOut(inferred=inferred, selections=filled,
+    filled, recommended = profiles.suggest(request.app.state.histories, engine_of(loaded), selection, preferences)
+    inferred = {k: v for k, v in filled.given.items() if k not in selection}
+    return SuggestOut(inferred=inferred, selections=dict(filled.given),
                       recommended={name: plain(value) for name, value in recommended.items()})
