@@ -2,7 +2,8 @@
 
 Both run under uvicorn (one worker) on loopback (the bare app is benchmarks/bare.py); a small asyncio client
 keeps a few connections busy for a bounded number of requests and reports requests/s with p50/p99 latency.
-Run: `.venv/bin/python benchmarks/price_http.py`.
+With `--baseline REV` the revision's own tree is served too, in the same rounds.
+Run: `.venv/bin/python benchmarks/price_http.py [--baseline REV]`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import os
 import statistics
 import tempfile
 import time
+from pathlib import Path
 
-from serving import BIKE, ROOT, free_port, serve
+from serving import BIKE, ROOT, free_port, serve, trees
 
 
 def price_request() -> bytes:
@@ -53,11 +55,13 @@ async def _load(port: int, request: bytes, connections: int, requests: int) -> t
 
 
 def measure(
-    target: list[str], env: dict[str, str], connections: int, requests: int, request: bytes | None = None
+    target: list[str], env: dict[str, str], connections: int, requests: int, request: bytes | None = None,
+    root: Path = ROOT,
 ) -> dict[str, float]:
-    """Requests/s, p50 and p99 (ms) of one server answering `request` (the bike's price by default)."""
+    """Requests/s, p50 and p99 (ms) of one server of the tree at `root` answering `request` (the bike's price by
+    default)."""
     port = free_port()
-    server = serve(target, port, env)
+    server = serve(target, port, env, root)
     try:
         elapsed, latencies = asyncio.run(_load(port, request or price_request(), connections, requests))
     finally:
@@ -77,14 +81,17 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs of each server; medians reported")
+    parser.add_argument("--baseline", help="a git revision whose POST /price is measured in the same rounds")
     args = parser.parse_args()
-    runs: dict[str, list[dict[str, float]]] = {"bare endpoint": [], "POST /price": []}
-    targets = {"bare endpoint": ["benchmarks.bare:app"], "POST /price": ["--factory", "configurator.app:create_app"]}
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "PYTHONPATH": str(ROOT)}
+    app = ["--factory", "configurator.app:create_app"]
+    with trees(args.baseline) as roots, tempfile.TemporaryDirectory() as tmp:
+        targets = {"bare endpoint": (["benchmarks.bare:app"], ROOT), "POST /price": (app, ROOT)}
+        targets.update({f"/price {name}": (app, root) for name, root in roots[1:]})
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
         for _ in range(args.rounds):
-            for name, target in targets.items():
-                runs[name].append(measure(target, env, args.connections, args.requests))
+            for number, (name, (target, root)) in enumerate(targets.items()):  # a database per tree: its schema
+                env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench{number}.db", "CONFIGURATOR_LIMITS": "off"}
+                runs[name].append(measure(target, env, args.connections, args.requests, root=root))
     medians = {
         name: {key: statistics.median(run[key] for run in results) for key in results[0]}
         for name, results in runs.items()
@@ -94,6 +101,9 @@ def main() -> None:
         print(f"{name:<14} {rate:8.0f} req/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   (median of {args.rounds} runs)")
     ratio = medians["POST /price"]["rps"] / medians["bare endpoint"]["rps"]
     print(f"ratio: {ratio:.0%} of the bare endpoint's throughput (see docs/performance.md)")
+    for name in list(medians)[2:]:
+        print(f"ratio: this tree's /price throughput is {medians['POST /price']['rps'] / medians[name]['rps']:.0%}"
+              f" of the {name.removeprefix('/price ')}'s")
 
 
 if __name__ == "__main__":

@@ -30,8 +30,8 @@ from serving import ROOT, api_key, free_port, serve, trees
 
 sys.path.insert(0, str(ROOT))
 from catalog.loader import load_catalog
-from configurator.form import fields_of, query_of
-from configurator.views import product_view
+from configurator.views.form import fields_of, query_of
+from configurator.views.product import product_view
 from rules.engine import engine_for
 from rules.selection import plain
 

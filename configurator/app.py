@@ -12,12 +12,10 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from configurator import dialog, errors, merchant, preferences, web
+from configurator import errors
 from configurator.api import profiles, quotes
 from configurator.api.problems import document_problems
-from configurator.api.routes import router
-from configurator.catalogs import load_compiled
-from configurator.db import make_engine, migrate, server_secret
+from configurator.api.products import router
 from configurator.limits import Buckets, KnownKeys, Limits
 from configurator.middleware import (
     MAX_BODY_BYTES,
@@ -27,9 +25,13 @@ from configurator.middleware import (
     SecurityHeaders,
     ServerTiming,
 )
-from configurator.order_history import OrderHistories
-from configurator.reloader import watch_catalog
+from configurator.persistence.db import make_engine, migrate, server_secret
+from configurator.services.catalogs import load_compiled
+from configurator.services.order_history import OrderHistories
+from configurator.services.reloader import watch_catalog
 from configurator.settings import FRONTEND, load_settings
+from configurator.web import dialog, merchant, preferences
+from configurator.web import pages as web
 
 _log = logging.getLogger(__name__)
 

@@ -13,14 +13,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from catalog.errors import ConfiguratorError
-from configurator.csrf import CsrfError
-from configurator.idempotency import IdempotencyError
 from configurator.limits import OverBudget, TooMany
-from configurator.refusals import Forbidden, NotFound, Unauthorized, Unprocessable, violations_out
+from configurator.services.idempotency import IdempotencyError
+from configurator.services.refusals import Forbidden, NotFound, Unauthorized, Unprocessable, violations_out
 from rules.errors import EngineLimitError, PriceRangeError, RuleError
 from rules.selection import SelectionError
 
 PROBLEM = "application/problem+json"
+
+
+class CsrfError(ConfiguratorError):
+    """A form post without the browser's own CSRF token, or from another site."""
 
 
 class ProblemResponse(JSONResponse):

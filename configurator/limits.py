@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
 from catalog.errors import ConfiguratorError
-from configurator.db import find_api_key
+from configurator.persistence.db import find_api_key
 
 Kind = Literal["engine", "write"]
 MAX_BUCKETS = 50_000  # clients remembered at once (the longest idle forgotten first): bounded memory

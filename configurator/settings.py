@@ -24,7 +24,7 @@ class Settings:
     """Where the catalog and the database are."""
 
     catalog_dir: Path = BUNDLED_CATALOG
-    database_url: str = "sqlite:///configurator.db"
+    database_url: str = "sqlite:///configurator.persistence.db"
     watch: bool = True  # reload the catalog when its files change
     # Signs CSRF tokens; the same in every process. Unset: one is made once and kept in the database.
     secret: str | None = None
@@ -39,7 +39,7 @@ def load_settings(
     chosen = catalog_dir or os.environ.get("CONFIGURATOR_CATALOG") or BUNDLED_CATALOG
     return Settings(
         catalog_dir=Path(chosen),
-        database_url=database_url or os.environ.get("DATABASE_URL", "sqlite:///configurator.db"),
+        database_url=database_url or os.environ.get("DATABASE_URL", "sqlite:///configurator.persistence.db"),
         watch=watch if watch is not None else os.environ.get("CONFIGURATOR_WATCH", "1") != "0",
         secret=os.environ.get("CONFIGURATOR_SECRET") or None,
         limits=limits_from_environment(),

@@ -15,17 +15,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import assert_never, get_args
 
+from catalog.expressions import names, parse_expression
 from catalog.pricelist import resolve
 from catalog.schema import (
     AnyOption,
     BooleanOption,
     Customization,
     Face,
+    ImageLayer,
     MultiOption,
     NumberOption,
     Product,
     QuantityOption,
+    ShapeLayer,
     SingleOption,
+    TextLayer,
     TextOption,
 )
 from rules.cost import cost_of
@@ -174,3 +178,21 @@ def listed(items: list[str], most: int = 3) -> str:
     """Items joined, the long tail counted rather than listed ("a, b, c and 4 more")."""
     shown = ", ".join(items[:most])
     return f"{shown} and {len(items) - most} more" if len(items) > most else shown
+
+
+def drawn_options(product: Product) -> set[str]:
+    """The options the preview shows: those its layers take a colour, text or image from, or depend on."""
+    shown: set[str] = set()
+    for layer in product.preview.layers if product.preview else []:
+        if layer.when is not None:
+            shown |= set(names(parse_expression(layer.when)))
+        match layer:
+            case ShapeLayer():
+                shown |= {layer.fill_from} if layer.fill_from else set()
+            case TextLayer():
+                shown |= {layer.text_from} if layer.text_from else set()
+            case ImageLayer():
+                shown.add(layer.image_from)
+            case _:
+                assert_never(layer)
+    return shown

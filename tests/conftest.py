@@ -25,7 +25,7 @@ from catalog.importers.uvl import import_uvl
 from catalog.importers.xcsp import import_xcsp
 from catalog.loader import load_catalog
 from configurator.app import create_app
-from configurator.db import Quote, SavedConfiguration, create_api_key
+from configurator.persistence.db import Quote, SavedConfiguration, create_api_key
 from rules.engine import Engine, engine_for
 from tests.browser import browser
 
@@ -42,7 +42,7 @@ os.environ["CONFIGURATOR_LIMITS"] = "off"
 # modules it would be two fixtures, and a second Playwright cannot start on the first one's event loop).
 __all__ = ["browser"]
 
-# The CLI's disk cache of compiled models (configurator/modelcache.py) goes to a folder of the test run's own.
+# The CLI's disk cache of compiled models (configurator/services/modelcache.py) goes to a folder of the test run's own.
 os.environ["CONFIGURATOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="configurator-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,15 +9,15 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
-from configurator import profiles
 from configurator.api.body import ExactJSONRoute
+from configurator.api.products import ERRORS, loaded_product
 from configurator.api.quotes import KeyId, OptionalKeyId
-from configurator.api.routes import ERRORS, loaded_product
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
-from configurator.catalogs import engine_of
-from configurator.db import CustomerProfile, Quote, writing
-from configurator.profiles import preferences_of
-from configurator.refusals import Unprocessable
+from configurator.persistence.db import CustomerProfile, Quote, writing
+from configurator.services import profiles
+from configurator.services.catalogs import engine_of
+from configurator.services.profiles import preferences_of
+from configurator.services.refusals import Unprocessable
 from rules.selection import misshapen, plain
 
 router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}},

@@ -14,22 +14,22 @@ from sqlmodel import Session
 
 from catalog.loader import LoadedProduct
 from catalog.schema import MAX_UNITS, Product
-from configurator import adjustments
-from configurator.adjustments import adjustable, current_selection
 from configurator.api.body import ExactJSONRoute
-from configurator.api.routes import ERRORS, loaded_product
+from configurator.api.products import ERRORS, loaded_product
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
-from configurator.catalogs import engine_of
-from configurator.db import (
+from configurator.persistence.db import (
     Quote,
     SavedConfiguration,
     SettingsChange,
     find_api_key,
 )
-from configurator.idempotency import HEADER, Attempt, attempt, earlier_answer
-from configurator.profiles import preferences_of
-from configurator.quoting import make_quote, save_selection, store
-from configurator.refusals import NotFound, Unauthorized, violations_out
+from configurator.services import adjustments
+from configurator.services.adjustments import adjustable, current_selection
+from configurator.services.catalogs import engine_of
+from configurator.services.idempotency import HEADER, Attempt, attempt, earlier_answer
+from configurator.services.profiles import preferences_of
+from configurator.services.quoting import make_quote, save_selection, store
+from configurator.services.refusals import NotFound, Unauthorized, violations_out
 
 router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}},
                    route_class=ExactJSONRoute)

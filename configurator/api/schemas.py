@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictInt, WithJsonSchema
 
 from catalog.schema import MAX_UNITS
-from configurator.prices import PriceOut
+from configurator.services.prices import PriceOut
 
 MAX_TEXT = 10_000  # the longest a text option can be
 MAX_LIST = 1_000

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 from configurator.app import create_app
-from configurator.catalogs import load_compiled
-from configurator.db import create_api_key
-from configurator.reloader import reload_catalog
+from configurator.persistence.db import create_api_key
+from configurator.services.catalogs import load_compiled
+from configurator.services.reloader import reload_catalog
 from tests.conftest import stored_rows
 
 Option = dict[str, Any]

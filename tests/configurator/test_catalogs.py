@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from configurator.app import create_app
-from configurator.catalogs import load_compiled
-from configurator.cli import app as cli
+from configurator.cli.commands import app as cli
+from configurator.services.catalogs import load_compiled
 from tests.conftest import BUNDLED
 
 WIDE = """id: wide

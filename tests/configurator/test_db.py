@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from configurator.app import create_app
-from configurator.db import (
+from configurator.persistence.db import (
     ApiKey,
     CustomerProfile,
     Quote,

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from configurator.app import create_app
-from configurator.db import create_api_key
-from configurator.reloader import reload_catalog
+from configurator.persistence.db import create_api_key
+from configurator.services.reloader import reload_catalog
 from tests.conftest import BUNDLED
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from catalog import loader
-from configurator import modelcache
-from configurator.modelcache import load_compiled_file
+from configurator.services import modelcache
+from configurator.services.modelcache import load_compiled_file
 from rules.engine import Engine
 from tests.conftest import BUNDLED
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from catalog.loader import load_product
 from catalog.schema import Product
 from configurator.app import create_app
-from configurator.preview import preview_of
+from configurator.views.preview import preview_of
 from tests.conftest import BUNDLED
 
 BIKE = load_product(BUNDLED / "city-bike.yaml").product

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx2
 from sqlmodel import Session
 
-from configurator.db import create_api_key, make_engine
+from configurator.persistence.db import create_api_key, make_engine
 from tests.conftest import BUNDLED, COMPLETE_BIKE
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from configurator.app import create_app
-from configurator.db import Quote, create_api_key
+from configurator.persistence.db import Quote, create_api_key
 
 SUGGEST = "/api/v1/products/detergent-subscription/suggestions"
 ORDER = {"water_hardness": "medium", "household": 2, "sensitive_skin": False, "scent": "linen", "dose_ml": 50}

@@ -14,7 +14,7 @@ import httpx2
 import pytest
 
 from configurator.app import create_app
-from configurator.reloader import reload_catalog
+from configurator.services.reloader import reload_catalog
 from rules.engine import Engine, compiled_engine
 from tests.configurator.test_catalogs import WIDE
 from tests.conftest import BUNDLED, COMPLETE_BIKE

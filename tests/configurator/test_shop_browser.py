@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
 from configurator.app import create_app
-from configurator.db import create_api_key
-from configurator.form import query_of
+from configurator.persistence.db import create_api_key
+from configurator.views.form import query_of
 from tests.browser import offline, shot
 from tests.conftest import BUNDLED, megane_engine, random_session
 from tests.live import serving

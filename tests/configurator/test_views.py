@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from fastapi.testclient import TestClient
 
-from configurator.views import Reasons
+from configurator.views.product import Reasons
 from tests.conftest import megane_engine, random_session
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from configurator.app import create_app
-from configurator.reloader import reload_catalog
+from configurator.services.reloader import reload_catalog
 from tests.conftest import BUNDLED
 
 TABLES = Path(__file__).parents[1] / "catalog" / "tables"

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from configurator.app import create_app
-from configurator.db import create_api_key
 from configurator.limits import Limits, kind_of, limits_from_environment
+from configurator.persistence.db import create_api_key
 from tests.conftest import COMPLETE_BIKE, stored_rows
 from tests.live import serving
 

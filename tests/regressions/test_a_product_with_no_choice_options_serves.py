@@ -9,8 +9,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from configurator.app import create_app
-from configurator.catalogs import load_compiled
-from configurator.reloader import reload_catalog
+from configurator.services.catalogs import load_compiled
+from configurator.services.reloader import reload_catalog
 from tests.conftest import BUNDLED
 
 TEXT_ONLY = """\

@@ -7,7 +7,7 @@ from __future__ import annotations
 import tracemalloc
 
 from catalog.schema import Product
-from configurator.bench import bench
+from configurator.cli.bench import bench
 
 
 def _wide(size: int) -> Product:

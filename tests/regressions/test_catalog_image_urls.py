@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from configurator.catalogs import load_compiled
+from configurator.services.catalogs import load_compiled
 
 REFUSED = ["javascript:alert(1)", "/\\evil.example/p.png", "//evil.example/p.png", "http://example.com/p.png",
            "data:image/svg+xml,<svg/>", "../outside.png", "pictures/../../outside.png", "https://user@evil/p.png",

@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from configurator.app import create_app
-from configurator.db import Quote, create_api_key
+from configurator.persistence.db import Quote, create_api_key
 from tests.conftest import COMPLETE_BIKE
 from tests.live import serving
 

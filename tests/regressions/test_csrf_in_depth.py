@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from configurator.app import create_app
-from configurator.csrf import SECURE_COOKIE
+from configurator.web.csrf import SECURE_COOKIE
 from tests.conftest import stored_rows
 
 STATE = "gears=hub8"

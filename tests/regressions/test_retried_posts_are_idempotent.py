@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from configurator.app import create_app
-from configurator.db import create_api_key
+from configurator.persistence.db import create_api_key
 from tests.conftest import COMPLETE_BIKE, stored_rows
 from tests.live import serving
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from configurator.catalogs import load_compiled
+from configurator.services.catalogs import load_compiled
 from tests.conftest import BUNDLED
 from tests.rules.test_time_budget import _pigeons
 

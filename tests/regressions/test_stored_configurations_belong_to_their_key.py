@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from configurator.db import create_api_key
+from configurator.persistence.db import create_api_key
 from tests.configurator.test_adjustments import KIT, _saved, _saved_in_the_shop
 from tests.conftest import stored_rows
 

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import Engine
 
 from catalog.loader import LoadedProduct
-from configurator.adjustments import adjustable
-from configurator.catalogs import engine_of
-from configurator.db import IdempotentAnswer, Quote, SavedConfiguration, quote_expiry, short_id, writing
-from configurator.prices import price_out
-from configurator.profiles import apply_profile
-from configurator.refusals import Unprocessable
+from configurator.persistence.db import IdempotentAnswer, Quote, SavedConfiguration, quote_expiry, short_id, writing
+from configurator.services.adjustments import adjustable
+from configurator.services.catalogs import engine_of
+from configurator.services.prices import price_out
+from configurator.services.profiles import apply_profile
+from configurator.services.refusals import Unprocessable
 from rules.pricing import price_selection
 from rules.selection import parse_selection
 

@@ -16,8 +16,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from catalog.schema import AnyOption, Product
-from configurator.db import SavedConfiguration, SettingsChange, hash_key, writing
-from configurator.refusals import NotFound, Unprocessable
+from configurator.persistence.db import SavedConfiguration, SettingsChange, hash_key, writing
+from configurator.services.refusals import NotFound, Unprocessable
 from rules.engine import Engine as RulesEngine
 from rules.selection import Violation, parse_selection, plain
 

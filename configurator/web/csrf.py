@@ -17,16 +17,12 @@ from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 
-from catalog.errors import ConfiguratorError
+from configurator.errors import CsrfError
 
 COOKIE = "csrftoken"
 SECURE_COOKIE = "__Host-csrftoken"
 FIELD = "csrf"
 _NONCE_BYTES = 18
-
-
-class CsrfError(ConfiguratorError):
-    """A form post without the browser's own CSRF token, or from another site."""
 
 
 def _cookie_name(request: Request) -> str:

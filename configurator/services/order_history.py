@@ -11,7 +11,7 @@ from sqlalchemy import Engine as Database
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from configurator.db import Quote
+from configurator.persistence.db import Quote
 from rules.compile import CompiledModel
 from rules.recommendation import History, history_of
 

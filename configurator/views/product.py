@@ -18,9 +18,9 @@ from catalog.schema import (
     SingleOption,
     TextOption,
 )
-from configurator.db import Quote
-from configurator.form import answer_fields, encode_history, query_of
-from configurator.preview import COLOUR, PreviewView, preview_of
+from configurator.persistence.db import Quote
+from configurator.views.form import answer_fields, encode_history, query_of
+from configurator.views.preview import COLOUR, PreviewView, preview_of
 from rules.cost import cost_for
 from rules.dialog import answers_of
 from rules.domains import OptionDomain, missing, needs_value

@@ -27,11 +27,11 @@ from configurator.api.schemas import (
     RepairResponse,
     SelectionsRequest,
 )
-from configurator.catalogs import engine_of
 from configurator.errors import domain_problem
 from configurator.limits import Buckets, OverBudget, charge
-from configurator.prices import PriceOut, price_out
-from configurator.refusals import NotFound, Unprocessable, violations_out
+from configurator.services.catalogs import engine_of
+from configurator.services.prices import PriceOut, price_out
+from configurator.services.refusals import NotFound, Unprocessable, violations_out
 from rules.classify import Classification, classify
 from rules.engine import Domains, Engine, compiled_engine
 from rules.pricing import Priced, from_price, price_selection, quick_price

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from watchfiles import awatch
 
 from catalog.loader import Catalog
-from configurator.catalogs import load_compiled
+from configurator.services.catalogs import load_compiled
 
 _log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Engine as Database
 from sqlmodel import Session
 
-from configurator.db import CustomerProfile
-from configurator.order_history import OrderHistories
-from configurator.refusals import NotFound
+from configurator.persistence.db import CustomerProfile
+from configurator.services.order_history import OrderHistories
+from configurator.services.refusals import NotFound
 from rules.engine import Engine
 from rules.inference import infer_defaults
 from rules.recommendation import recommend

@@ -14,8 +14,7 @@ from pathlib import Path
 from catalog.errors import CatalogError
 from catalog.loader import Catalog, LoadedProduct, load_catalog
 from catalog.pricelist import option_amounts
-from configurator.preview import drawn_options
-from rules.classify import classify
+from rules.classify import classify, drawn_options
 from rules.engine import Engine, engine_for
 from rules.errors import EngineLimitError, RuleError
 

@@ -1,11 +1,11 @@
-"""Alembic environment: runs on the connection the application hands over (configurator.db.migrate)."""
+"""Alembic environment: runs on the connection the application hands over (configurator.persistence.db.migrate)."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import configurator.db  # noqa: F401 - registers the tables on SQLModel.metadata
+import configurator.persistence.db  # noqa: F401 - registers the tables on SQLModel.metadata
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True)

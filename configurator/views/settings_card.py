@@ -16,8 +16,8 @@ from catalog.schema import (
     SingleOption,
     TextOption,
 )
-from configurator.adjustments import adjustable, current_selection, shown_settings
-from configurator.db import SavedConfiguration, SettingsChange
+from configurator.persistence.db import SavedConfiguration, SettingsChange
+from configurator.services.adjustments import adjustable, current_selection, shown_settings
 from rules.engine import Engine
 from rules.selection import parse_selection, plain, show_value
 

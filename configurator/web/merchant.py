@@ -15,10 +15,10 @@ from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
 from catalog.loader import Catalog
-from configurator import csrf
-from configurator.db import MerchantSession, Quote, find_api_key, hash_key, writing
-from configurator.matrix import FaceCell, faces_view
-from configurator.web import MAX_FORM_FIELDS, render
+from configurator.persistence.db import MerchantSession, Quote, find_api_key, hash_key, writing
+from configurator.views.matrix import FaceCell, faces_view
+from configurator.web import csrf
+from configurator.web.pages import MAX_FORM_FIELDS, render
 from rules.engine import Engine, engine_for
 from rules.lint import Finding, lint
 

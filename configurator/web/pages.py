@@ -24,12 +24,16 @@ from starlette.datastructures import FormData
 from starlette.types import Scope
 
 from catalog.loader import Catalog, LoadedProduct
-from configurator import adjustments, csrf
-from configurator.api.routes import loaded_product
-from configurator.catalogs import engine_of
-from configurator.db import Quote, SavedConfiguration
+from configurator.api.products import loaded_product
 from configurator.errors import ProblemResponse
-from configurator.form import (
+from configurator.persistence.db import Quote, SavedConfiguration
+from configurator.services import adjustments
+from configurator.services.catalogs import engine_of
+from configurator.services.profiles import PROFILE_COOKIE, shop_filled, shop_profile
+from configurator.services.quoting import make_quote, save_selection, store
+from configurator.services.refusals import Forbidden, NotFound, Unprocessable
+from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
+from configurator.views.form import (
     HISTORY_FIELD,
     answers_from_fields,
     decode_history,
@@ -37,13 +41,10 @@ from configurator.form import (
     query_of,
     selection_from_fields,
 )
-from configurator.matrix import faces_view
-from configurator.profiles import PROFILE_COOKIE, shop_filled, shop_profile
-from configurator.quoting import make_quote, save_selection, store
-from configurator.refusals import Forbidden, NotFound, Unprocessable
-from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
-from configurator.settings_card import settings_card
-from configurator.views import Hints, ProductView, RepairView, product_view, quote_view
+from configurator.views.matrix import faces_view
+from configurator.views.product import Hints, ProductView, RepairView, product_view, quote_view
+from configurator.views.settings_card import settings_card
+from configurator.web import csrf
 from rules.classify import classify
 from rules.engine import Engine
 from rules.pricing import from_price

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, assert_never
 
-from catalog.expressions import names, parse_expression
+from catalog.expressions import parse_expression
 from catalog.schema import AnyLayer, AnyOption, ImageLayer, Product, ShapeLayer, SingleOption, TextLayer, Value
 from rules.evaluate import Undecided, evaluate, truth
 from rules.selection import plain
@@ -54,24 +54,6 @@ def preview_of(product: Product, values: Mapping[str, Any]) -> PreviewView | Non
         if drawn is not None:
             layers.append(drawn)
     return PreviewView(product.preview.width, product.preview.height, tuple(layers))
-
-
-def drawn_options(product: Product) -> set[str]:
-    """The options the preview shows: those its layers take a colour, text or image from, or depend on."""
-    shown: set[str] = set()
-    for layer in product.preview.layers if product.preview else []:
-        if layer.when is not None:
-            shown |= set(names(parse_expression(layer.when)))
-        match layer:
-            case ShapeLayer():
-                shown |= {layer.fill_from} if layer.fill_from else set()
-            case TextLayer():
-                shown |= {layer.text_from} if layer.text_from else set()
-            case ImageLayer():
-                shown.add(layer.image_from)
-            case _:
-                assert_never(layer)
-    return shown
 
 
 def _layer(layer: AnyLayer, options: Mapping[str, AnyOption], values: Mapping[str, Any]) -> LayerView | None:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from catalog.errors import ConfiguratorError
-from configurator.db import IdempotentAnswer
+from configurator.persistence.db import IdempotentAnswer
 
 MAX_KEY = 200
 HEADER = "Idempotency-Key"

@@ -18,10 +18,10 @@ from catalog.importers.xcsp import import_xcsp
 from catalog.loader import LoadedProduct, load_catalog
 from catalog.schema import MultiOption, QuantityOption
 from catalog.schema_export import schema_text
-from configurator.api.routes import classification_out
-from configurator.bench import bench as run_bench
-from configurator.catalogs import load_compiled
-from configurator.modelcache import load_compiled_file
+from configurator.api.products import classification_out
+from configurator.cli.bench import bench as run_bench
+from configurator.services.catalogs import load_compiled
+from configurator.services.modelcache import load_compiled_file
 from rules.classify import classify as classify_product
 from rules.compile import CompiledModel
 from rules.engine import Engine, engine_for
@@ -57,8 +57,8 @@ def _engine(catalog_path: Path, product_id: str) -> Engine:
 
 
 def _cached(catalog_path: Path, product_id: str) -> tuple[LoadedProduct, CompiledModel | None]:
-    """A catalog file's product and compiled model from the disk cache (configurator/modelcache.py); for a folder,
-    or where the file has errors, loaded as `check` does, to report them."""
+    """A catalog file's product and compiled model from the disk cache (configurator/services/modelcache.py); for a
+    folder, or where the file has errors, loaded as `check` does, to report them."""
     if catalog_path.is_file():
         try:
             loaded, model = load_compiled_file(catalog_path)
@@ -175,7 +175,7 @@ def apikey_create(
 ) -> None:
     """Create an API key; it is printed once, alone on the last line, and stored hashed."""
 
-    from configurator.db import create_api_key, make_engine, migrate, writing
+    from configurator.persistence.db import create_api_key, make_engine, migrate, writing
     from configurator.settings import load_settings
 
     engine = make_engine(load_settings().database_url)
@@ -374,7 +374,7 @@ def _in_words(selection: Mapping[str, Any]) -> str:
 def _saved_selections(database: str) -> dict[str, tuple[str, dict[str, Any]]]:
     from sqlmodel import Session, select
 
-    from configurator.db import SavedConfiguration, make_engine
+    from configurator.persistence.db import SavedConfiguration, make_engine
 
     with Session(make_engine(database)) as db:
         return {row.id: (row.product_id, dict(row.selections)) for row in db.exec(select(SavedConfiguration))}

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from configurator.api.routes import loaded_product
-from configurator.catalogs import engine_of
-from configurator.form import answers_from_fields, fields_of, query_of, selection_from_fields
-from configurator.web import MAX_FORM_FIELDS, render
+from configurator.api.products import loaded_product
+from configurator.services.catalogs import engine_of
+from configurator.views.form import answers_from_fields, fields_of, query_of, selection_from_fields
+from configurator.web.pages import MAX_FORM_FIELDS, render
 from rules.dialog import answer_states, answers_of, apply_answers
 from rules.engine import Engine
 

@@ -11,10 +11,10 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from catalog.loader import Catalog
-from configurator import csrf
-from configurator.db import CustomerProfile, writing
-from configurator.profiles import PROFILE_COOKIE
-from configurator.web import MAX_FORM_FIELDS, render
+from configurator.persistence.db import CustomerProfile, writing
+from configurator.services.profiles import PROFILE_COOKIE
+from configurator.web import csrf
+from configurator.web.pages import MAX_FORM_FIELDS, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,0 +1,3 @@
+from configurator.cli.commands import app
+
+__all__ = ["app"]
