@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,12 +25,11 @@ from configurator.middleware import (
     ServerTiming,
 )
 from configurator.persistence.db import make_engine, migrate, server_secret
-from configurator.services.catalogs import load_compiled
+from configurator.services.catalogs import ServedCatalog, load_compiled
 from configurator.services.order_history import OrderHistories
 from configurator.services.reloader import watch_catalog
-from configurator.settings import FRONTEND, load_settings
-from configurator.web import dialog, merchant, preferences
-from configurator.web import pages as web
+from configurator.settings import FRONTEND, Settings
+from configurator.web import dialog, merchant, pages, preferences, render, saved
 
 _log = logging.getLogger(__name__)
 
@@ -40,23 +38,24 @@ def create_app(
     database_url: str | None = None,
     watch: bool | None = None,
     limits: Limits | None = None,
+    settings: Settings | None = None,
 ) -> FastAPI:
     """Build the app over the catalog in `catalog_dir` (the bundled samples by default), reloading it on changes
     while it serves (unless `watch` is False or CONFIGURATOR_WATCH=0), with the `limits` given or configured."""
-    settings = load_settings(catalog_dir, database_url, watch)
-    if limits is not None:
-        settings = dataclasses.replace(settings, limits=limits)
+    given = {"catalog": catalog_dir, "database_url": database_url, "watch": watch}
+    settings = (settings or Settings()).model_copy(update={k: v for k, v in given.items() if v is not None})
+    limits = limits or settings.request_limits()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
-        watcher = asyncio.create_task(watch_catalog(app, settings.catalog_dir, stop)) if settings.watch else None
+        watcher = asyncio.create_task(watch_catalog(served, Path(settings.catalog), stop)) if settings.watch else None
         yield
         stop.set()
         if watcher is not None:
             await watcher
 
-    catalog = load_compiled([settings.catalog_dir])  # compiled and prepared: the first shopper pays nothing
+    catalog = load_compiled([settings.catalog])  # compiled and prepared: the first shopper pays nothing
     for error in catalog.errors:  # for the merchandiser, in the server's log; shoppers never see file paths
         _log.warning("catalog file not on sale: %s", error)
     app = FastAPI(
@@ -68,27 +67,28 @@ def create_app(
         lifespan=lifespan,
     )
     app.openapi = lambda: document_problems(app)  # type: ignore[method-assign]
-    app.state.catalog = catalog
+    app.state.settings = settings
+    app.state.served = served = ServedCatalog(catalog)
     app.state.db = make_engine(settings.database_url)
     migrate(app.state.db)
     app.state.histories = OrderHistories(app.state.db)
     app.state.secret = settings.secret or server_secret(app.state.db, "csrf")
-    errors.install(app, web.error_page)
+    errors.install(app, render.error_page)
     app.include_router(router)
     app.include_router(quotes.router)
     app.include_router(profiles.router)
-    app.include_router(web.router)
+    app.include_router(pages.router)
+    app.include_router(saved.router)
     app.include_router(preferences.router)
     app.include_router(dialog.router)
     app.include_router(merchant.router)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
 
-    limits = settings.limits
     app.state.buckets = Buckets(limits)  # batches take their items' share from the same buckets
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(BodyTimeout, seconds=limits.body_seconds, cap=MAX_BODY_BYTES)
     app.add_middleware(RateLimit, limits=limits, buckets=app.state.buckets, keys=KnownKeys(app.state.db),
-                       refuse=web.refusal)
+                       refuse=render.refusal)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ServerTiming)  # outermost: the whole of the server's time
 

@@ -9,13 +9,12 @@ and remembered), so made-up keys cannot buy a client more than its address's sha
 from __future__ import annotations
 
 import math
-import os
 import re
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -56,22 +55,6 @@ class Limits:
         rate, burst = (self.engine_rate, self.engine_burst) if kind == "engine" else (self.write_rate, self.write_burst)
         factor = self.key_factor if keyed else 1.0
         return rate * factor, burst * factor
-
-
-def limits_from_environment() -> Limits:
-    """Limits from CONFIGURATOR_LIMITS (`off` to turn them off) and CONFIGURATOR_ENGINE_RATE, _ENGINE_BURST,
-    _WRITE_RATE, _WRITE_BURST, _KEY_FACTOR, _ENGINE_SECONDS, _BODY_SECONDS."""
-    limits = Limits(enabled=os.environ.get("CONFIGURATOR_LIMITS", "on") != "off")
-    numbers: dict[str, Any] = {}
-    for name in ("engine_rate", "engine_burst", "write_rate", "write_burst", "key_factor", "engine_seconds",
-                 "body_seconds"):
-        raw = os.environ.get(f"CONFIGURATOR_{name.upper()}")
-        if raw is not None:
-            value = float(raw)
-            if not math.isfinite(value) or value <= 0:
-                raise ValueError(f"CONFIGURATOR_{name.upper()} must be a positive number, not {raw!r}")
-            numbers[name] = value
-    return replace(limits, **numbers)
 
 
 def kind_of(method: str, path: str) -> Kind | None:

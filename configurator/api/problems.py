@@ -21,6 +21,15 @@ _BODY_STATUSES = {
 }
 _RATED = {429: "Too many requests from this client: retry after `Retry-After` seconds (problem+json)"}
 
+# The problems every API route documents (the 401s are added by routes that take a key).
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed JSON (problem+json)"},
+    404: {"description": "Unknown product (problem+json)"},
+    413: {"description": "Request body too large (problem+json)"},
+    422: {"description": "Invalid, inconsistent or incomplete selection, naming the rules (problem+json)"},
+    429: {"description": "Too many requests from this client: retry after `Retry-After` seconds (problem+json)"},
+}
+
 
 class ProblemError(BaseModel):
     """One invalid part of the request."""

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from catalog.errors import ConfiguratorError
-from catalog.loader import Catalog, LoadedProduct
+from catalog.loader import LoadedProduct
 from configurator.api.body import ExactJSONRoute, parse_body
+from configurator.api.problems import ERRORS
 from configurator.api.schemas import (
     BatchPriceRequest,
     BatchPriceResponse,
@@ -27,38 +28,19 @@ from configurator.api.schemas import (
     RepairResponse,
     SelectionsRequest,
 )
+from configurator.deps import BucketsDep, CatalogDep, EngineDep, ProductDep
 from configurator.errors import domain_problem
-from configurator.limits import Buckets, OverBudget, charge
+from configurator.limits import OverBudget, charge
 from configurator.services.catalogs import engine_of
 from configurator.services.prices import PriceOut, price_out
-from configurator.services.refusals import NotFound, Unprocessable, violations_out
+from configurator.services.refusals import Unprocessable, violations_out
 from rules.classify import Classification, classify
-from rules.engine import Domains, Engine, compiled_engine
+from rules.engine import Domains, compiled_engine
 from rules.pricing import Priced, from_price, price_selection, quick_price
 from rules.selection import choice_phrase, misshapen, plain
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Malformed JSON (problem+json)"},
-    404: {"description": "Unknown product (problem+json)"},
-    413: {"description": "Request body too large (problem+json)"},
-    422: {"description": "Invalid, inconsistent or incomplete selection, naming the rules (problem+json)"},
-    429: {"description": "Too many requests from this client: retry after `Retry-After` seconds (problem+json)"},
-}
 router = APIRouter(prefix="/api/v1", responses=ERRORS, route_class=ExactJSONRoute)
 INLINE_BODY_BYTES = 16 * 1024  # the largest /price body parsed on the event loop (some 100 microseconds at most)
-
-
-def loaded_product(request: Request, product_id: str) -> LoadedProduct:
-    """The product as loaded, or NotFound."""
-    catalog: Catalog = request.app.state.catalog
-    loaded = catalog.products.get(product_id)
-    if loaded is None:
-        raise NotFound(f"no product '{product_id}'")
-    return loaded
-
-
-def _engine(request: Request, product_id: str) -> Engine:
-    return engine_of(loaded_product(request, product_id))
 
 
 def _summary(loaded: LoadedProduct) -> ProductSummary:
@@ -105,31 +87,28 @@ def _domains(state: Domains) -> tuple[dict[str, list[Any]], dict[str, DomainOut]
 
 
 @router.get("/products", response_model=list[ProductSummary])
-def list_products(request: Request) -> list[ProductSummary]:
+def list_products(catalog: CatalogDep) -> list[ProductSummary]:
     """The products on offer, with their face of mass customization."""
-    catalog: Catalog = request.app.state.catalog
     return [_summary(loaded) for loaded in catalog.products.values()]
 
 
 @router.get("/products/{product_id}/classification", response_model=ClassificationOut)
-def classification(request: Request, product_id: str) -> ClassificationOut:
+def classification(loaded: ProductDep) -> ClassificationOut:
     """The product among the four faces of mass customization, with its profile, reasons and every option's face."""
-    return classification_out(classify(loaded_product(request, product_id).product))
+    return classification_out(classify(loaded.product))
 
 
 @router.get("/products/{product_id}")
-def product_detail(request: Request, product_id: str) -> dict[str, Any]:
+def product_detail(loaded: ProductDep) -> dict[str, Any]:
     """The product with its options, values, rules and prices, for storefronts that render their own UI."""
-    loaded = loaded_product(request, product_id)
     body = loaded.product.model_dump(mode="json", by_alias=True, exclude={"rules": {"__all__": {"rows"}}})
     return {**body, **_summary(loaded).model_dump(include={"face", "faces", "face_reason"})}
 
 
 @router.post("/products/{product_id}/configure", response_model=ConfigureResponse)
-def configure(request: Request, product_id: str, body: SelectionsRequest) -> ConfigureResponse:
+def configure(engine: EngineDep, body: SelectionsRequest) -> ConfigureResponse:
     """Valid domains for a partial selection, with its price ('from' the cheapest completion until complete); a
     value of a shape its option never takes is a 422 naming the option."""
-    engine = _engine(request, product_id)
     malformed = misshapen(engine.model, body.selections)
     if malformed:
         raise Unprocessable("Invalid selection", malformed)
@@ -153,11 +132,9 @@ def configure(request: Request, product_id: str, body: SelectionsRequest) -> Con
 
 
 @router.post("/products/{product_id}/complete", response_model=CompleteResponse)
-def complete(request: Request, product_id: str, body: SelectionsRequest) -> CompleteResponse:
+def complete(engine: EngineDep, buckets: BucketsDep, body: SelectionsRequest) -> CompleteResponse:
     """A full valid selection extending the given one, preferring defaults (422 if there is none, or if finding it
     takes longer than a request's engine time)."""
-    engine = _engine(request, product_id)
-    buckets: Buckets = request.app.state.buckets
     done = engine.complete(body.selections, buckets.limits.engine_seconds)
     if done is None:
         state = engine.validate(body.selections)
@@ -166,9 +143,8 @@ def complete(request: Request, product_id: str, body: SelectionsRequest) -> Comp
 
 
 @router.post("/products/{product_id}/explain", response_model=ExplainResponse)
-def explain(request: Request, product_id: str, body: ExplainRequest) -> ExplainResponse:
+def explain(engine: EngineDep, body: ExplainRequest) -> ExplainResponse:
     """Why a value is not possible with the selection: a minimal set of the catalog's rules and the choices."""
-    engine = _engine(request, product_id)
     why = engine.explain(body.selections, body.option, body.value)
     labels = {o.id: o.label or o.id for o in engine.model.options.values()}
     because = [Reason(kind="rule", id=rule, message=engine.model.messages[rule]) for rule in why.rules]
@@ -179,10 +155,9 @@ def explain(request: Request, product_id: str, body: ExplainRequest) -> ExplainR
 
 
 @router.post("/products/{product_id}/repair", response_model=RepairResponse)
-def repair(request: Request, product_id: str, body: ExplainRequest) -> RepairResponse:
+def repair(engine: EngineDep, body: ExplainRequest) -> RepairResponse:
     """The fewest earlier choices to drop so that the value fits, and the selection with the value taken (422 if
     no selection at all can take it)."""
-    engine = _engine(request, product_id)
     fix = engine.repair(body.selections, body.option, body.value)
     if not fix.possible:
         raise Unprocessable(f"No configuration can have {body.option} = {body.value}", [])
@@ -204,13 +179,12 @@ def repair(request: Request, product_id: str, body: ExplainRequest) -> RepairRes
         }
     },
 )
-async def price(request: Request, product_id: str) -> Response:
+async def price(request: Request, loaded: ProductDep) -> Response:
     """The itemized price of a complete configuration; the client's own prices, if any, are ignored."""
     # The hot path of storefronts. A small body for a compiled product is tried on the event loop, where only the
     # engine's quick check may run (linear in the selection, no solver: tens of microseconds); anything else,
     # compiling included, runs on a worker thread, so a slow model never holds the loop.
     raw = await request.body()
-    loaded = loaded_product(request, product_id)
     engine = compiled_engine(loaded.product, loaded.content_hash) if len(raw) <= INLINE_BODY_BYTES else None
     if engine is not None:
         body = parse_body(PriceRequest, raw)
@@ -236,11 +210,11 @@ def _price_or_problem(priced: Priced) -> PriceOut:
 
 
 @router.post("/products/{product_id}/price/batch", response_model=BatchPriceResponse)
-def price_batch(request: Request, product_id: str, body: BatchPriceRequest) -> BatchPriceResponse:
+def price_batch(
+    request: Request, engine: EngineDep, buckets: BucketsDep, body: BatchPriceRequest
+) -> BatchPriceResponse:
     """Price many configurations in one call; each result is a price or a problem. Each item counts against the
     client's rate (429 beyond it), and a batch that takes longer than its time budget is refused (422)."""
-    engine = _engine(request, product_id)
-    buckets: Buckets = request.app.state.buckets
     charge(request.scope, buckets, len(body.items) - 1)
     budget = buckets.limits.engine_seconds
     deadline = time.monotonic() + budget

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, col, select
 
 from configurator.api.body import ExactJSONRoute
-from configurator.api.products import ERRORS, loaded_product
-from configurator.api.quotes import KeyId, OptionalKeyId
+from configurator.api.problems import ERRORS
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
-from configurator.persistence.db import CustomerProfile, Quote, writing
+from configurator.deps import DatabaseDep, EngineDep, HistoriesDep, KeyId, OptionalKeyId
 from configurator.services import profiles
-from configurator.services.catalogs import engine_of
 from configurator.services.profiles import preferences_of
 from configurator.services.refusals import Unprocessable
 from rules.selection import misshapen, plain
@@ -55,37 +52,31 @@ class SuggestOut(BaseModel):
 
 
 @router.post("/profiles", status_code=201, response_model=ProfileOut)
-def create_profile(request: Request, key: KeyId, body: ProfileRequest) -> ProfileOut:
+def create_profile(database: DatabaseDep, key: KeyId, body: ProfileRequest) -> ProfileOut:
     """Store a customer's profile for this storefront's key."""
-    profile = CustomerProfile(data=body.preferences, api_key_id=key)
-    with writing(request.app.state.db) as db:
-        db.add(profile)
-        db.commit()
-        db.refresh(profile)
+    profile = profiles.create_profile(database, body.preferences, key)
     return ProfileOut(id=profile.id, preferences=profile.data, orders=[])
 
 
 @router.get("/profiles/{profile_id}", response_model=ProfileOut)
-def read_profile(request: Request, key: KeyId, profile_id: str) -> ProfileOut:
+def read_profile(database: DatabaseDep, key: KeyId, profile_id: str) -> ProfileOut:
     """A profile with its past orders; only to the key that made it."""
-    preferences = preferences_of(request.app.state.db, profile_id, key)
-    query = select(Quote.id).where(Quote.profile_id == profile_id).order_by(col(Quote.created_at).desc())
-    with Session(request.app.state.db) as db:
-        orders = list(db.exec(query))
-    return ProfileOut(id=profile_id, preferences=preferences, orders=orders)
+    preferences = preferences_of(database, profile_id, key)
+    return ProfileOut(id=profile_id, preferences=preferences, orders=profiles.orders_of(database, profile_id))
 
 
 @router.post("/products/{product_id}/suggestions", response_model=SuggestOut)
-def suggest(request: Request, product_id: str, body: SuggestRequest, key: OptionalKeyId) -> SuggestOut:
+def suggest(
+    engine: EngineDep, database: DatabaseDep, histories: HistoriesDep, body: SuggestRequest, key: OptionalKeyId
+) -> SuggestOut:
     """Fill the open options the profile tells (never against the rules), and recommend values for the rest
     from what customers who chose alike chose; a profile needs the key that made it."""
-    loaded = loaded_product(request, product_id)
-    malformed = misshapen(engine_of(loaded).model, body.selections)
+    malformed = misshapen(engine.model, body.selections)
     if malformed:
         raise Unprocessable("Invalid selection", malformed)
-    preferences = preferences_of(request.app.state.db, body.profile_id, key)
+    preferences = preferences_of(database, body.profile_id, key)
     selection = dict(body.selections)
-    filled, recommended = profiles.suggest(request.app.state.histories, engine_of(loaded), selection, preferences)
+    filled, recommended = profiles.suggest(histories, engine, selection, preferences)
     inferred = {k: v for k, v in filled.given.items() if k not in selection}
     return SuggestOut(inferred=inferred, selections=dict(filled.given),
                       recommended={name: plain(value) for name, value in recommended.items()})

@@ -2,79 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request, Response, Security
+from fastapi import APIRouter, Header, Response
 from fastapi.responses import JSONResponse
-from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from sqlalchemy import Engine as Database
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
-from catalog.loader import LoadedProduct
+from catalog.loader import Catalog, LoadedProduct
 from catalog.schema import MAX_UNITS, Product
 from configurator.api.body import ExactJSONRoute
-from configurator.api.products import ERRORS, loaded_product
+from configurator.api.problems import ERRORS
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
-from configurator.persistence.db import (
-    Quote,
-    SavedConfiguration,
-    SettingsChange,
-    find_api_key,
-)
-from configurator.services import adjustments
+from configurator.deps import CatalogDep, DatabaseDep, KeyId, OptionalKeyId
+from configurator.persistence.db import Quote, SavedConfiguration, SettingsChange
+from configurator.services import adjustments, quoting
 from configurator.services.adjustments import adjustable, current_selection
-from configurator.services.catalogs import engine_of
+from configurator.services.catalogs import engine_of, product_of
 from configurator.services.idempotency import HEADER, Attempt, attempt, earlier_answer
 from configurator.services.profiles import preferences_of
 from configurator.services.quoting import make_quote, save_selection, store
-from configurator.services.refusals import NotFound, Unauthorized, violations_out
+from configurator.services.refusals import violations_out
 
 router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}},
                    route_class=ExactJSONRoute)
 
 
-def session(request: Request) -> Iterator[Session]:
-    """A database session for one request."""
-    with Session(request.app.state.db) as db:
-        yield db
-
-
-DB = Annotated[Session, Depends(session)]
-
-
-API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="A storefront's key (`configurator apikey "
-                       "create NAME`); what it makes is readable and changeable with it alone.")
-
-
-def api_key(request: Request, x_api_key: Annotated[str | None, Security(API_KEY)] = None) -> int:
-    """The id of the caller's API key, or 401 (looked up in its own short read transaction)."""
-    with Session(request.app.state.db) as db:
-        found = find_api_key(db, x_api_key) if x_api_key else None
-        if found is None or found.id is None:
-            raise Unauthorized("a valid X-API-Key header is required")
-        return found.id
-
-
-KeyId = Annotated[int, Depends(api_key)]
-
-
-def optional_api_key(request: Request, x_api_key: Annotated[str | None, Security(API_KEY)] = None) -> int | None:
-    """The caller's API key id where one is sent (401 if it is not valid), else None."""
-    return None if x_api_key is None else api_key(request, x_api_key)
-
-
-OptionalKeyId = Annotated[int | None, Depends(optional_api_key)]
-
-
-def _created(request: Request, row: Quote | SavedConfiguration, out: BaseModel, tried: Attempt | None) -> Response:
+def _created(database: Database, row: Quote | SavedConfiguration, out: BaseModel, tried: Attempt | None) -> Response:
     """Store the row (with its answer, under an Idempotency-Key) and answer 201; a concurrent retry that stored
     first is answered with that first answer instead."""
     try:
-        store(request.app.state.db, row, answer=None if tried is None else tried.answer(201, out))
+        store(database, row, answer=None if tried is None else tried.answer(201, out))
     except IntegrityError:
-        first = earlier_answer(request.app.state.db, tried)
+        first = earlier_answer(database, tried)
         if first is None:
             raise
         return _replayed(first)
@@ -167,54 +128,55 @@ def _quote_out(quote: Quote) -> QuoteOut:
 
 
 @router.post("/quotes", status_code=201, response_model=QuoteOut)
-def create_quote(request: Request, key: KeyId, body: QuoteRequest, idempotency_key: IDEMPOTENCY = None) -> Response:
+def create_quote(
+    database: DatabaseDep, catalog: CatalogDep, key: KeyId, body: QuoteRequest, idempotency_key: IDEMPOTENCY = None
+) -> Response:
     """Price a complete configuration and freeze it as a quote."""
     tried = attempt(key, "quotes", idempotency_key, body)
-    first = earlier_answer(request.app.state.db, tried)
+    first = earlier_answer(database, tried)
     if first is not None:
         return _replayed(first)
-    loaded = loaded_product(request, body.product_id)
-    preferences = preferences_of(request.app.state.db, body.profile_id, key)
+    loaded = product_of(catalog, body.product_id)
+    preferences = preferences_of(database, body.profile_id, key)
     quote = make_quote(loaded, body.selections, key, body.quantity, body.price_list, (body.profile_id, preferences))
-    return _created(request, quote, _quote_out(quote), tried)
+    return _created(database, quote, _quote_out(quote), tried)
 
 
 @router.get("/quotes/{quote_id}", response_model=QuoteOut)
-def read_quote(db: DB, key: KeyId, quote_id: str) -> QuoteOut:
+def read_quote(database: DatabaseDep, key: KeyId, quote_id: str) -> QuoteOut:
     """A quote as it was given, whatever the catalog says today; only to the key that made it."""
-    quote = db.get(Quote, quote_id)
-    if quote is None or quote.api_key_id != key:  # another key's quote is as unknown as a missing one
-        raise NotFound(f"no quote '{quote_id}'")
-    return _quote_out(quote)
+    return _quote_out(quoting.read_quote(database, quote_id, key))
 
 
 @router.post("/configurations", status_code=201, response_model=SavedOut)
 def save_configuration(
-    request: Request, key: KeyId, body: SaveRequest, idempotency_key: IDEMPOTENCY = None
+    database: DatabaseDep, catalog: CatalogDep, key: KeyId, body: SaveRequest, idempotency_key: IDEMPOTENCY = None
 ) -> Response:
     """Save a (partial) selection under a short id to come back to, for this key alone; its values must fit the
     product."""
     tried = attempt(key, "configurations", idempotency_key, body)
-    first = earlier_answer(request.app.state.db, tried)
+    first = earlier_answer(database, tried)
     if first is not None:
         return _replayed(first)
-    saved = save_selection(loaded_product(request, body.product_id), body.selections)
+    saved = save_selection(product_of(catalog, body.product_id), body.selections)
     saved.api_key_id = key
-    return _created(request, saved, saved_out(request, saved), tried)
+    return _created(database, saved, saved_out(catalog, saved), tried)
 
 
 @router.get("/configurations/{saved_id}", response_model=SavedOut)
-def read_configuration(request: Request, key: OptionalKeyId, saved_id: str) -> SavedOut:
+def read_configuration(
+    database: DatabaseDep, catalog: CatalogDep, key: OptionalKeyId, saved_id: str
+) -> SavedOut:
     """A saved configuration as saved, and whether today's catalog still takes it (what it refuses, if not): one
     made through the API only to the key that made it; one shared from the shop to anyone with its id."""
-    saved, _ = adjustments.load(request.app.state.db, saved_id, key)
-    return saved_out(request, saved)
+    saved, _ = adjustments.load(database, saved_id, key)
+    return saved_out(catalog, saved)
 
 
-def saved_out(request: Request, saved: SavedConfiguration) -> SavedOut:
+def saved_out(catalog: Catalog, saved: SavedConfiguration) -> SavedOut:
     """A saved configuration as saved, with whether today's catalog takes it."""
     out = SavedOut(**saved.model_dump(exclude={"created_at"}), created_at=saved.created_at.isoformat())
-    loaded = request.app.state.catalog.products.get(saved.product_id)
+    loaded = catalog.products.get(saved.product_id)
     if loaded is None:
         gone = {"rule": None, "option": None, "message": "the product is no longer on sale"}
         return out.model_copy(update={"current": False, "no_longer_fits": [gone]})
@@ -268,19 +230,21 @@ def settings_out(saved: SavedConfiguration, history: list[SettingsChange], produ
 
 
 @router.get("/configurations/{saved_id}/settings", response_model=SettingsOut)
-def read_settings(request: Request, key: OptionalKeyId, saved_id: str) -> SettingsOut:
+def read_settings(database: DatabaseDep, catalog: CatalogDep, key: OptionalKeyId, saved_id: str) -> SettingsOut:
     """The settings adjusted in use of a saved configuration, and their history (who, when, old and new); one made
     through the API only to the key that made it."""
-    saved, history = adjustments.load(request.app.state.db, saved_id, key)
-    return settings_out(saved, history, loaded_product(request, saved.product_id).product)
+    saved, history = adjustments.load(database, saved_id, key)
+    return settings_out(saved, history, product_of(catalog, saved.product_id).product)
 
 
 @router.post("/configurations/{saved_id}/settings", response_model=SettingsOut)
-def change_settings(request: Request, key: KeyId, saved_id: str, body: SettingsRequest) -> SettingsOut:
+def change_settings(
+    database: DatabaseDep, catalog: CatalogDep, key: KeyId, saved_id: str, body: SettingsRequest
+) -> SettingsOut:
     """Change settings adjusted in use, within the rules, for the customer (each change is kept): only with the
     key that made the configuration or its order."""
-    saved, _ = adjustments.load(request.app.state.db, saved_id, key)
-    loaded = loaded_product(request, saved.product_id)
+    saved, _ = adjustments.load(database, saved_id, key)
+    loaded = product_of(catalog, saved.product_id)
     who = f"api key {key}"
-    history = adjustments.adjust(request.app.state.db, engine_of(loaded), saved.id, body.settings, who, key)
+    history = adjustments.adjust(database, engine_of(loaded), saved.id, body.settings, who, key)
     return settings_out(saved, history, loaded.product)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 
 from catalog.errors import CatalogErrors, ConfiguratorError
 from catalog.importers.clib import import_clib
@@ -22,6 +23,7 @@ from configurator.api.products import classification_out
 from configurator.cli.bench import bench as run_bench
 from configurator.services.catalogs import load_compiled
 from configurator.services.modelcache import load_compiled_file
+from configurator.settings import Settings
 from rules.classify import classify as classify_product
 from rules.compile import CompiledModel
 from rules.engine import Engine, engine_for
@@ -47,6 +49,14 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
+def _settings() -> Settings:
+    """The settings from the environment, read once per command; a bad value is a message, not a traceback."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        _fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+
+
 def _product(catalog_path: Path, product_id: str) -> LoadedProduct:
     return _cached(catalog_path, product_id)[0]
 
@@ -61,7 +71,7 @@ def _cached(catalog_path: Path, product_id: str) -> tuple[LoadedProduct, Compile
     folder, or where the file has errors, loaded as `check` does, to report them."""
     if catalog_path.is_file():
         try:
-            loaded, model = load_compiled_file(catalog_path)
+            loaded, model = load_compiled_file(catalog_path, _settings().cache_dir)
         except (CatalogErrors, RuleError, OSError):
             pass
         else:
@@ -159,6 +169,7 @@ def serve(
 
     if catalog is not None:
         os.environ["CONFIGURATOR_CATALOG"] = str(catalog)  # every worker process builds its own app from it
+    _settings()  # a bad setting stops here, said plainly, before any worker starts
     typer.echo(f"Serving the configurator on http://{host}:{port}/ ({workers} process(es))", err=True)
     uvicorn.run("configurator.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
                 limit_concurrency=max_connections, timeout_keep_alive=5)
@@ -176,9 +187,7 @@ def apikey_create(
     """Create an API key; it is printed once, alone on the last line, and stored hashed."""
 
     from configurator.persistence.db import create_api_key, make_engine, migrate, writing
-    from configurator.settings import load_settings
-
-    engine = make_engine(load_settings().database_url)
+    engine = make_engine(_settings().database_url)
     migrate(engine)
     with writing(engine) as db:
         key = create_api_key(db, name, admin)

@@ -14,11 +14,20 @@ from pathlib import Path
 from catalog.errors import CatalogError
 from catalog.loader import Catalog, LoadedProduct, load_catalog
 from catalog.pricelist import option_amounts
+from configurator.services.refusals import NotFound
 from rules.classify import classify, drawn_options
 from rules.engine import Engine, engine_for
 from rules.errors import EngineLimitError, RuleError
 
 _log = logging.getLogger(__name__)
+
+
+class ServedCatalog:
+    """The catalog on sale now: one reference, swapped whole by a reload, so that a request in flight keeps the
+    product it started with."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
 
 
 def load_compiled(paths: Iterable[str | Path]) -> Catalog:
@@ -35,6 +44,14 @@ def load_compiled(paths: Iterable[str | Path]) -> Catalog:
     catalog.warnings.extend(w for loaded in catalog.products.values() for w in customization_warnings(loaded))
     catalog.warnings.sort()
     return catalog
+
+
+def product_of(catalog: Catalog, product_id: str) -> LoadedProduct:
+    """The product as loaded, or NotFound."""
+    loaded = catalog.products.get(product_id)
+    if loaded is None:
+        raise NotFound(f"no product '{product_id}'")
+    return loaded
 
 
 def engine_of(loaded: LoadedProduct) -> Engine:

@@ -30,20 +30,11 @@ _log = logging.getLogger(__name__)
 FORMAT = 1
 
 
-def cache_dir() -> Path:
-    """Where compiled models are kept."""
-    explicit = os.environ.get("CONFIGURATOR_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "configurator"
-
-
-def load_compiled_file(path: Path) -> tuple[LoadedProduct, CompiledModel]:
-    """The product in one catalog file and its compiled model: from the cache when it holds them, else loaded,
-    compiled and stored (CatalogErrors and RuleError as the loader and the compiler raise them)."""
+def load_compiled_file(path: Path, cache_dir: Path) -> tuple[LoadedProduct, CompiledModel]:
+    """The product in one catalog file and its compiled model: from the cache in `cache_dir` when it holds them,
+    else loaded, compiled and stored (CatalogErrors and RuleError as the loader and the compiler raise them)."""
     raw = path.read_bytes()
-    entry = cache_dir() / f"{hashlib.sha256(_code_key().encode() + raw).hexdigest()}.pickle"
+    entry = cache_dir / f"{hashlib.sha256(_code_key().encode() + raw).hexdigest()}.pickle"
     found = _read(entry, path)
     if found is not None:
         return found

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Engine as Database
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from configurator.persistence.db import CustomerProfile
+from configurator.persistence.db import CustomerProfile, Quote, writing
 from configurator.services.order_history import OrderHistories
 from configurator.services.refusals import NotFound
 from rules.engine import Engine
@@ -31,6 +31,23 @@ def preferences_of(database: Database, profile_id: str | None, key: int | None) 
     if profile is None or profile.api_key_id != key:
         raise NotFound(f"no profile '{profile_id[:64]}'")
     return dict(profile.data)
+
+
+def create_profile(database: Database, preferences: Mapping[str, Any], key: int | None) -> CustomerProfile:
+    """Store a customer's profile (`key`: the storefront's API key id, None for the shop's own pages)."""
+    profile = CustomerProfile(data=dict(preferences), api_key_id=key)
+    with writing(database) as db:
+        db.add(profile)
+        db.commit()
+        db.refresh(profile)
+    return profile
+
+
+def orders_of(database: Database, profile_id: str) -> list[str]:
+    """The ids of the quotes made with a profile, newest first."""
+    query = select(Quote.id).where(Quote.profile_id == profile_id).order_by(col(Quote.created_at).desc())
+    with Session(database) as db:
+        return list(db.exec(query))
 
 
 def apply_profile(
@@ -74,3 +91,26 @@ def shop_profile(database: Database, profile_id: str | None) -> tuple[str | None
         return profile_id, preferences_of(database, profile_id, None)
     except NotFound:
         return None, {}
+
+
+def shop_profile_row(database: Database, profile_id: str | None) -> CustomerProfile | None:
+    """The shop visitor's own profile, if their cookie's id names one made on the shop's pages."""
+    if not profile_id:
+        return None
+    with Session(database) as db:
+        profile = db.get(CustomerProfile, profile_id[:64])
+    return profile if profile is not None and profile.api_key_id is None else None
+
+
+def keep_shop_profile(database: Database, profile_id: str | None, answers: Mapping[str, str]) -> str:
+    """Update the shop visitor's profile with their answers, or make one; its id."""
+    current = shop_profile_row(database, profile_id)
+    with writing(database) as db:
+        profile = db.get(CustomerProfile, current.id) if current is not None else None
+        if profile is None:
+            profile = CustomerProfile(data=dict(answers))
+        else:
+            profile.data = dict(answers)
+        db.add(profile)
+        db.commit()
+        return profile.id

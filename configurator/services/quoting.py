@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from catalog.loader import LoadedProduct
 from configurator.persistence.db import IdempotentAnswer, Quote, SavedConfiguration, quote_expiry, short_id, writing
@@ -13,7 +14,7 @@ from configurator.services.adjustments import adjustable
 from configurator.services.catalogs import engine_of
 from configurator.services.prices import price_out
 from configurator.services.profiles import apply_profile
-from configurator.services.refusals import Unprocessable
+from configurator.services.refusals import NotFound, Unprocessable
 from rules.pricing import price_selection
 from rules.selection import parse_selection
 
@@ -85,3 +86,13 @@ def save_selection(loaded: LoadedProduct, selections: dict[str, Any]) -> SavedCo
     if parsed.violations:
         raise Unprocessable("Cannot save this selection", parsed.violations)
     return SavedConfiguration(product_id=loaded.product.id, catalog_version=loaded.content_hash, selections=selections)
+
+
+def read_quote(database: Engine, quote_id: str, key: int | None) -> Quote:
+    """A stored quote, only to the key that made it (another key's quote is as unknown as a missing one); `key`
+    None: a quote made on the shop's own pages."""
+    with Session(database) as db:
+        quote = db.get(Quote, quote_id)
+    if quote is None or quote.api_key_id != key:
+        raise NotFound(f"no quote '{quote_id}'")
+    return quote

@@ -13,21 +13,19 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fastapi import FastAPI
-from starlette.concurrency import run_in_threadpool
 from watchfiles import awatch
 
 from catalog.loader import Catalog
-from configurator.services.catalogs import load_compiled
+from configurator.services.catalogs import ServedCatalog, load_compiled
 
 _log = logging.getLogger(__name__)
 
 
-def reload_catalog(app: FastAPI, folder: Path) -> Catalog:
+def reload_catalog(served: ServedCatalog, folder: Path) -> Catalog:
     """Load, compile and prepare the folder again and swap the result in, product by product: a product whose
     file (or a table it reads) is broken now keeps its last good version; every other change is taken."""
-    merged = merge_catalogs(app.state.catalog, load_compiled([folder]), datetime.now(UTC))
-    app.state.catalog = merged
+    merged = merge_catalogs(served.catalog, load_compiled([folder]), datetime.now(UTC))
+    served.catalog = merged
     for error in merged.errors:
         _log.warning("catalog file not on sale as it is now: %s", error)
     for product_id, since in merged.kept.items():
@@ -45,10 +43,10 @@ def merge_catalogs(current: Catalog, fresh: Catalog, now: datetime) -> Catalog:
                    warnings=fresh.warnings, broken=fresh.broken, kept=since)
 
 
-async def watch_catalog(app: FastAPI, folder: Path, stop: asyncio.Event) -> None:
+async def watch_catalog(served: ServedCatalog, folder: Path, stop: asyncio.Event) -> None:
     """Reload after every change in the folder until `stop` is set."""
     async for _ in awatch(folder, stop_event=stop, debounce=200, step=50, rust_timeout=500):
         try:
-            await run_in_threadpool(reload_catalog, app, folder)
+            await asyncio.to_thread(reload_catalog, served, folder)
         except Exception:  # a reload that fails for any reason leaves the catalog that was serving
             _log.exception("catalog reload failed; still serving the previous catalog")

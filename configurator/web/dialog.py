@@ -11,10 +11,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from configurator.api.products import loaded_product
+from configurator.deps import ProductDep
 from configurator.services.catalogs import engine_of
 from configurator.views.form import answers_from_fields, fields_of, query_of, selection_from_fields
-from configurator.web.pages import MAX_FORM_FIELDS, render
+from configurator.web.render import MAX_FORM_FIELDS, render
 from rules.dialog import answer_states, answers_of, apply_answers
 from rules.engine import Engine
 
@@ -71,10 +71,9 @@ def dialog_view(
 
 
 @router.get("/products/{product_id}/help", response_class=HTMLResponse)
-async def dialog_page(request: Request, product_id: str) -> Response:
+async def dialog_page(request: Request, loaded: ProductDep) -> Response:
     """The questions (under htmx, only the dialog again after each answer); `show` goes to the product page with
     the choices the answers make, the answers kept."""
-    loaded = loaded_product(request, product_id)
     fields = request.query_params.multi_items()[:MAX_FORM_FIELDS]
     selection = selection_from_fields(loaded.product, fields)
     given = {q: a.id for q, a in answers_of(loaded.product, answers_from_fields(fields)).items()}
@@ -82,7 +81,7 @@ async def dialog_page(request: Request, product_id: str) -> Response:
     if request.query_params.get("show"):
         made = await run_in_threadpool(apply_answers, engine, selection, answers_of(loaded.product, given))
         if made is not None:
-            return RedirectResponse(f"/products/{product_id}?{query_of(made, None, given)}", status_code=303)
+            return RedirectResponse(f"/products/{loaded.product.id}?{query_of(made, None, given)}", status_code=303)
         messages: tuple[str, ...] = ("These answers leave no product: change one of them.",)
     else:
         messages = ()

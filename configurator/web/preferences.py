@@ -7,14 +7,13 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from catalog.loader import Catalog
-from configurator.persistence.db import CustomerProfile, writing
-from configurator.services.profiles import PROFILE_COOKIE
+from configurator.deps import CatalogDep, DatabaseDep
+from configurator.services.profiles import PROFILE_COOKIE, keep_shop_profile, shop_profile_row
 from configurator.web import csrf
-from configurator.web.pages import MAX_FORM_FIELDS, render
+from configurator.web.render import MAX_FORM_FIELDS, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,22 +50,12 @@ def _fields(catalog: Catalog, answers: dict[str, object]) -> tuple[Field, ...]:
                  sorted(fills.items()))
 
 
-def _profile(request: Request) -> CustomerProfile | None:
-    """The visitor's own profile, if their cookie names one made on these pages."""
-    profile_id = request.cookies.get(PROFILE_COOKIE)
-    if not profile_id:
-        return None
-    with Session(request.app.state.db) as db:
-        profile = db.get(CustomerProfile, profile_id[:64])
-    return profile if profile is not None and profile.api_key_id is None else None
-
-
 @router.get("/profile", response_class=HTMLResponse)
-async def preferences_page(request: Request) -> Response:
+async def preferences_page(request: Request, database: DatabaseDep, catalog: CatalogDep) -> Response:
     """What the visitor has told the shop, to change."""
-    profile = await run_in_threadpool(_profile, request)
+    profile = await run_in_threadpool(shop_profile_row, database, request.cookies.get(PROFILE_COOKIE))
     token = csrf.csrf_token(request)
-    fields = _fields(request.app.state.catalog, dict(profile.data) if profile else {})
+    fields = _fields(catalog, dict(profile.data) if profile else {})
     view = PreferencesView(fields, token, request.query_params.get("saved") == "1")
     response = render(request, "pages/profile.html", [], {"view": view})
     csrf.remember(request, response, token)
@@ -74,34 +63,20 @@ async def preferences_page(request: Request) -> Response:
 
 
 @router.post("/profile", response_class=HTMLResponse)
-async def preferences_post(request: Request) -> Response:
+async def preferences_post(request: Request, database: DatabaseDep, catalog: CatalogDep) -> Response:
     """Keep the answers (post/redirect/get); the profile id goes in a cookie the product pages read."""
     form = await request.form(max_fields=MAX_FORM_FIELDS)
     csrf.check_csrf(request, str(form.get(csrf.FIELD) or ""))
-    known = {f.name for f in _fields(request.app.state.catalog, {})}
+    known = {f.name for f in _fields(catalog, {})}
     answers = {
         name: value.strip()[:MAX_ANSWER]
         for name, value in form.multi_items()
         if name in known and isinstance(value, str) and value.strip()
     }
-    profile_id = await run_in_threadpool(_keep, request, answers)
+    profile_id = await run_in_threadpool(keep_shop_profile, database, request.cookies.get(PROFILE_COOKIE), answers)
     response = RedirectResponse("/profile?saved=1", status_code=303)
     response.set_cookie(
         PROFILE_COOKIE, profile_id, max_age=COOKIE_SECONDS, httponly=True, samesite="lax",
         secure=request.url.scheme == "https",
     )
     return response
-
-
-def _keep(request: Request, answers: dict[str, str]) -> str:
-    """Update the visitor's profile, or make one; its id."""
-    current = _profile(request)
-    with writing(request.app.state.db) as db:
-        profile = db.get(CustomerProfile, current.id) if current is not None else None
-        if profile is None:
-            profile = CustomerProfile(data=answers)
-        else:
-            profile.data = answers
-        db.add(profile)
-        db.commit()
-        return profile.id

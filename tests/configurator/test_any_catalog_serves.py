@@ -209,7 +209,7 @@ def test_every_catalog_check_accepts_serves_every_endpoint(
     client, folder, key = served
     (folder / "random.yaml").write_text(json.dumps(data))
     assume(not load_compiled([folder]).errors)  # what `configurator check` accepts
-    catalog = reload_catalog(client.app, folder)  # type: ignore[arg-type]
+    catalog = reload_catalog(client.app.state.served, folder)  # type: ignore[attr-defined]
     assert "random" in catalog.products and not catalog.kept
     selection = dict(picks)
     api = "/api/v1/products/random"

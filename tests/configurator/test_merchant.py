@@ -60,14 +60,14 @@ def test_each_product_says_whether_it_serves_its_file_as_it_is_now_or_its_last_g
     with Session(app.state.db) as db:
         admin = create_api_key(db, "merchandiser", admin=True)
     (tmp_path / "city-bike.yaml").write_text("id: [\n")
-    reload_catalog(app, tmp_path)
+    reload_catalog(app.state.served, tmp_path)
     client = TestClient(app)
     client.get("/merchant")
     client.post("/merchant/login", data={"csrf": client.cookies.get("csrftoken"), "key": admin})
     page = unescape(client.get("/merchant").text)
     bike = page[page.index('id="product-city-bike"') :].split("</tr>")[0]
     kit = page[page.index('id="product-lighting-kit"') :].split("</tr>")[0]
-    since = app.state.catalog.kept["city-bike"].strftime("%Y-%m-%d %H:%M:%S UTC")
+    since = app.state.served.catalog.kept["city-bike"].strftime("%Y-%m-%d %H:%M:%S UTC")
     assert f"its last good version</strong>: the file has errors (above) since {since}" in bike
     assert "the file as it is now" in kit and "last good" not in kit
     assert "city-bike.yaml:2:1: YAML syntax error" in page

@@ -16,8 +16,7 @@ from tests.conftest import BUNDLED
 
 
 @pytest.fixture
-def megane(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CONFIGURATOR_CACHE_DIR", str(tmp_path / "cache"))
+def megane(tmp_path: Path) -> Path:
     shutil.copy(BUNDLED / "renault-megane.yaml", tmp_path)
     shutil.copytree(BUNDLED / "renault-megane", tmp_path / "renault-megane")
     return tmp_path / "renault-megane.yaml"
@@ -37,8 +36,8 @@ def _loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 def test_a_second_load_comes_from_the_cache_and_answers_the_same(megane: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _loads(monkeypatch)
-    first, model = load_compiled_file(megane)
-    again, cached = load_compiled_file(megane)
+    first, model = load_compiled_file(megane, megane.parent / "cache")
+    again, cached = load_compiled_file(megane, megane.parent / "cache")
     assert len(calls) == 1
     assert again.content_hash == first.content_hash and again.product == first.product
     assert Engine(cached).count({}) == Engine(model).count({}) == 7_445_949_334_016
@@ -48,7 +47,7 @@ def test_a_second_load_comes_from_the_cache_and_answers_the_same(megane: Path, m
 @pytest.mark.parametrize("change", ["catalog file", "table file", "damaged entry"])
 def test_a_change_or_damage_means_loading_again(megane: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
     calls = _loads(monkeypatch)
-    first, _ = load_compiled_file(megane)
+    first, _ = load_compiled_file(megane, megane.parent / "cache")
     if change == "catalog file":
         megane.write_text(megane.read_text().replace("name: ", "name: Changed ", 1))
     elif change == "table file":
@@ -58,6 +57,6 @@ def test_a_change_or_damage_means_loading_again(megane: Path, monkeypatch: pytes
     else:
         for entry in (megane.parent / "cache").glob("*.pickle"):
             entry.write_bytes(b"not a pickle")
-    again, _ = load_compiled_file(megane)
+    again, _ = load_compiled_file(megane, megane.parent / "cache")
     assert len(calls) == 2
     assert (again.content_hash == first.content_hash) == (change == "damaged entry")

@@ -101,7 +101,7 @@ def test_a_saved_configuration_says_what_the_current_catalog_refuses(tmp_path: P
     fresh = client.get(f"/api/v1/configurations/{saved['id']}").json()
     assert fresh["current"] is True and fresh["no_longer_fits"] == []
     bike.write_text(bike.read_text().replace("""then: 'gears in ["hub8", "hub11"]'""", """then: 'gears == "hub8"'"""))
-    reload_catalog(app, folder)
+    reload_catalog(app.state.served, folder)
     later = client.get(f"/api/v1/configurations/{saved['id']}").json()
     assert later["current"] is False and later["selections"] == {"gears": "hub11", "belt_drive": True}
     assert [v["rule"] for v in later["no_longer_fits"]] == ["belt-needs-hub"]
@@ -110,5 +110,5 @@ def test_a_saved_configuration_says_what_the_current_catalog_refuses(tmp_path: P
     shared = client.post("/products/city-bike/save", follow_redirects=False,
                          data={"csrf": client.cookies.get("csrftoken"), "state": "gears=hub8"}).headers["location"]
     bike.write_text(bike.read_text().replace('base_price: "690.00"', 'base_price: "700.00"'))
-    reload_catalog(app, folder)
+    reload_catalog(app.state.served, folder)
     assert "earlier version of the catalog" in client.get(shared).text

@@ -57,7 +57,7 @@ def test_a_broken_edit_never_fails_a_request_and_a_fix_is_served_within_two_seco
         time.sleep(0.5)
         _replace(bike, original.replace("base_price:", "base_price: [broken\nx:", 1))
         time.sleep(1.5)
-        broken_errors = [str(e) for e in app.state.catalog.errors]
+        broken_errors = [str(e) for e in app.state.served.catalog.errors]
         during = [total for _, _, total in seen if total]
         fixed_at = time.monotonic()
         _replace(bike, original.replace('base_price: "690.00"', 'base_price: "700.00"'))
@@ -85,9 +85,9 @@ def test_a_deleted_file_stops_being_offered_and_a_new_one_is_compiled_before_it_
     (folder / "lighting-kit.yaml").unlink()
     (folder / "coffee-gift-box.yaml").write_text((BUNDLED / "coffee-gift-box.yaml").read_text())
     (folder / "city-bike.yaml").write_text("id: [")
-    catalog = reload_catalog(app, folder)
+    catalog = reload_catalog(app.state.served, folder)
     assert set(catalog.products) == {"city-bike", "coffee-gift-box"}  # the bike's last good version stays
-    assert app.state.catalog is catalog and [e.file for e in catalog.errors] == [str(folder / "city-bike.yaml")]
+    assert app.state.served.catalog is catalog and [e.file for e in catalog.errors] == [str(folder / "city-bike.yaml")]
     loaded = catalog.products["coffee-gift-box"]
     assert compiled_engine(loaded.product, loaded.content_hash) is not None  # compiled before it was swapped in
 
@@ -124,6 +124,6 @@ def test_a_product_that_cannot_compile_or_crashes_never_stops_other_edits(
         listed = [p["id"] for p in httpx2.get(f"{base}/api/v1/products").json()]
     assert served_at is not None and served_at - edited <= 2.0
     assert listed == ["city-bike"]  # neither new product is on sale
-    errors = {Path(e.file).name: e.message for e in app.state.catalog.errors}
+    errors = {Path(e.file).name: e.message for e in app.state.served.catalog.errors}
     assert errors["wide.yaml"].startswith("rule 'fits' cannot be compiled")
     assert errors["crashy.yaml"] == "cannot be served (TypeError): a defect in the engine, please report it"

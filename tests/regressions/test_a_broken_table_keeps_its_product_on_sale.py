@@ -22,11 +22,11 @@ def test_a_broken_table_keeps_the_last_good_version_while_other_edits_are_taken(
     bike = tmp_path / "city-bike.yaml"
     bike.write_text((BUNDLED / "city-bike.yaml").read_text())
     app = create_app(tmp_path, "sqlite://", watch=False)
-    good = app.state.catalog.products["frames"]
+    good = app.state.served.catalog.products["frames"]
     with (tmp_path / "frames.csv").open("a") as table:
         table.write("XL,rigid,40,too,many\n")
     bike.write_text(bike.read_text().replace('base_price: "690.00"', 'base_price: "700.00"'))
-    catalog = reload_catalog(app, tmp_path)
+    catalog = reload_catalog(app.state.served, tmp_path)
     assert catalog.products["frames"] is good  # its last good version stays
     assert set(catalog.kept) == {"frames"}
     assert str(catalog.products["city-bike"].product.base_price) == "700.00"  # the other edit is taken
@@ -34,6 +34,6 @@ def test_a_broken_table_keeps_the_last_good_version_while_other_edits_are_taken(
     with TestClient(app) as client:
         assert client.post("/api/v1/products/frames/configure", json={"selections": {}}).status_code == 200
     since = catalog.kept["frames"]
-    assert reload_catalog(app, tmp_path).kept == {"frames": since}  # still broken: since the first time
+    assert reload_catalog(app.state.served, tmp_path).kept == {"frames": since}  # still broken: since the first time
     (tmp_path / "frames.csv").write_text((TABLES / "frames.csv").read_text())
-    assert reload_catalog(app, tmp_path).kept == {}
+    assert reload_catalog(app.state.served, tmp_path).kept == {}

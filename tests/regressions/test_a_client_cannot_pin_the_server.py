@@ -16,8 +16,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from configurator.app import create_app
-from configurator.limits import Limits, kind_of, limits_from_environment
+from configurator.limits import Limits, kind_of
 from configurator.persistence.db import create_api_key
+from configurator.settings import Settings
 from tests.conftest import COMPLETE_BIKE, stored_rows
 from tests.live import serving
 
@@ -137,11 +138,11 @@ def test_what_counts_as_engine_work_or_a_write(method: str, path: str, kind: str
 def test_limits_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONFIGURATOR_LIMITS", "on")
     monkeypatch.setenv("CONFIGURATOR_ENGINE_RATE", "50")
-    limits = limits_from_environment()
+    limits = Settings().request_limits()
     assert limits.enabled and limits.engine_rate == 50 and limits.write_rate == Limits().write_rate
     monkeypatch.setenv("CONFIGURATOR_WRITE_BURST", "-1")
-    with pytest.raises(ValueError, match="CONFIGURATOR_WRITE_BURST must be a positive number"):
-        limits_from_environment()
+    with pytest.raises(ValueError, match=r"CONFIGURATOR_WRITE_BURST\n  Input should be greater than 0"):
+        Settings()
 
 
 def test_anonymous_clients_cannot_write_configurations_through_the_api(limited: tuple[TestClient, str]) -> None:

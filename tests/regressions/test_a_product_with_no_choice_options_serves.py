@@ -42,7 +42,7 @@ def test_it_never_stops_a_served_folder_from_taking_other_edits(tmp_path: Path) 
     app = create_app(tmp_path, "sqlite://", watch=False)
     (tmp_path / "engraving.yaml").write_text(TEXT_ONLY)
     bike.write_text(bike.read_text().replace('base_price: "690.00"', 'base_price: "700.00"'))
-    catalog = reload_catalog(app, tmp_path)
+    catalog = reload_catalog(app.state.served, tmp_path)
     assert not catalog.errors
     assert set(catalog.products) == {"city-bike", "engraving"}
     assert str(catalog.products["city-bike"].product.base_price) == "700.00"

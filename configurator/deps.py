@@ -1,0 +1,145 @@
+"""What routes are given (FastAPI dependencies, as `Annotated` types): the settings, the catalog on sale, a product
+and its engine, the database and a session on it, the order histories, the rate buckets and the caller's API key.
+
+Routes name what they need in their signature; nothing else reads `request.app.state` (but the CSRF check,
+for the server's secret). Cheap look-ups are
+`async` so that FastAPI runs them on the event loop, not on a worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
+from sqlalchemy import Engine as Database
+from sqlmodel import Session
+
+from catalog.loader import Catalog, LoadedProduct
+from configurator.limits import Buckets
+from configurator.persistence.db import find_api_key
+from configurator.services.catalogs import ServedCatalog, engine_of, product_of
+from configurator.services.order_history import OrderHistories
+from configurator.services.profiles import PROFILE_COOKIE
+from configurator.services.refusals import Unauthorized
+from configurator.settings import Settings
+from rules.engine import Engine
+
+
+async def settings(request: Request) -> Settings:
+    """The settings the app was built with (read once, at start)."""
+    found: Settings = request.app.state.settings
+    return found
+
+
+async def served(request: Request) -> ServedCatalog:
+    """The catalog on sale, as the reloader swaps it."""
+    found: ServedCatalog = request.app.state.served
+    return found
+
+
+async def catalog(request: Request) -> Catalog:
+    """The catalog on sale now (a request keeps the one it started with)."""
+    return (await served(request)).catalog
+
+
+CatalogDep = Annotated[Catalog, Depends(catalog)]
+
+
+async def product(the_catalog: CatalogDep, product_id: str) -> LoadedProduct:
+    """The product of the path's `product_id` as loaded, or NotFound."""
+    return product_of(the_catalog, product_id)
+
+
+ProductDep = Annotated[LoadedProduct, Depends(product)]
+
+
+def engine(loaded: ProductDep) -> Engine:
+    """The product's engine (compiled and prepared when the catalog was loaded; on a worker thread, should it
+    have to compile again)."""
+    return engine_of(loaded)
+
+
+EngineDep = Annotated[Engine, Depends(engine)]
+
+
+async def database(request: Request) -> Database:
+    """The database the app stores in."""
+    found: Database = request.app.state.db
+    return found
+
+
+DatabaseDep = Annotated[Database, Depends(database)]
+
+
+def session(the_database: DatabaseDep) -> Iterator[Session]:
+    """A database session for one request."""
+    with Session(the_database) as db:
+        yield db
+
+
+SessionDep = Annotated[Session, Depends(session)]
+
+
+async def histories(request: Request) -> OrderHistories:
+    """Each product version's order history (recommendations)."""
+    found: OrderHistories = request.app.state.histories
+    return found
+
+
+HistoriesDep = Annotated[OrderHistories, Depends(histories)]
+
+
+async def buckets(request: Request) -> Buckets:
+    """The rate buckets and the limits they keep."""
+    found: Buckets = request.app.state.buckets
+    return found
+
+
+BucketsDep = Annotated[Buckets, Depends(buckets)]
+SettingsDep = Annotated[Settings, Depends(settings)]
+
+API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="A storefront's key (`configurator apikey "
+                       "create NAME`); what it makes is readable and changeable with it alone.")
+
+
+def api_key(the_database: DatabaseDep, x_api_key: Annotated[str | None, Security(API_KEY)] = None) -> int:
+    """The id of the caller's API key, or 401 (looked up in its own short read transaction)."""
+    with Session(the_database) as db:
+        found = find_api_key(db, x_api_key) if x_api_key else None
+        if found is None or found.id is None:
+            raise Unauthorized("a valid X-API-Key header is required")
+        return found.id
+
+
+KeyId = Annotated[int, Depends(api_key)]
+
+
+def optional_api_key(
+    the_database: DatabaseDep, x_api_key: Annotated[str | None, Security(API_KEY)] = None
+) -> int | None:
+    """The caller's API key id where one is sent (401 if it is not valid), else None."""
+    return None if x_api_key is None else api_key(the_database, x_api_key)
+
+
+OptionalKeyId = Annotated[int | None, Depends(optional_api_key)]
+
+
+@dataclass(frozen=True)
+class Shop:
+    """What the shop's pages take from the app and the visitor: the database, the order histories, and the
+    visitor's profile id (from its cookie)."""
+
+    database: Database
+    histories: OrderHistories
+    profile_id: str | None
+
+
+async def shop(request: Request, the_database: DatabaseDep, the_histories: HistoriesDep) -> Shop:
+    """The shop's context for one page."""
+    return Shop(the_database, the_histories, request.cookies.get(PROFILE_COOKIE))
+
+
+ShopDep = Annotated[Shop, Depends(shop)]

@@ -1,0 +1,75 @@
+"""The shop's rendering: one Jinja2 environment, page or fragment decided in one place (`render`), errors as
+the shop shows them, and the form helpers every HTML route shares.
+
+An htmx request gets named blocks of the same template the full page is made of, and every answer varies on
+HX-Request. Without JavaScript every control is a real form field and a post redirects to the permalink of the
+new state (post/redirect/get).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2_fragments import render_blocks
+from starlette.datastructures import FormData
+from starlette.types import Scope
+
+from configurator.errors import ProblemResponse
+from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
+
+MAX_FORM_FIELDS = 2_000
+
+# Block tags leave no blank lines behind: a product page of a few hundred values is a third smaller.
+ENVIRONMENT = Environment(
+    loader=FileSystemLoader(FRONTEND / "templates"),
+    autoescape=select_autoescape(default=True),
+    auto_reload=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENVIRONMENT.globals.update(htmx_cdn=HTMX_CDN, htmx_integrity=HTMX_INTEGRITY, htmx_vendored=HTMX_VENDORED)
+
+
+def render(
+    request: Request, template: str, blocks: Sequence[str], context: Mapping[str, Any], status: int = 200
+) -> HTMLResponse:
+    """The whole page, or for an htmx request only `blocks` of it: the same markup either way."""
+    if request.headers.get("HX-Request") == "true" and blocks:
+        html = render_blocks(ENVIRONMENT, template, list(blocks), **context)
+    else:
+        html = ENVIRONMENT.get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status, headers={"Vary": "HX-Request"})
+
+
+def error_page(request: Request, problem: Mapping[str, Any]) -> HTMLResponse:
+    """A problem (the registry's status, title and detail) as a page of the shop; for an htmx change, as a message
+    in the page's messages, leaving the form as it is (htmx swaps error answers too)."""
+    status = int(problem["status"])
+    if request.headers.get("HX-Request") == "true":
+        html = ENVIRONMENT.get_template("partials/_problem.html").render(problem=problem)
+        headers = {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML", "Vary": "HX-Request"}
+        return HTMLResponse(html, status_code=status, headers=headers)
+    return render(request, "pages/error.html", [], {"problem": problem}, status=status)
+
+
+def refusal(scope: Scope, problem: dict[str, Any]) -> Response:
+    """A request refused before it reached a route (a client over its rate): problem+json for the API, the
+    shop's own error (page or message) for its pages."""
+    request = Request(scope)
+    if request.url.path.startswith("/api/"):
+        return ProblemResponse(problem, status_code=int(problem["status"]))
+    return error_page(request, problem)
+
+
+def parse_query(query: str) -> list[tuple[str, str]]:
+    return parse_qsl(query, keep_blank_values=False)[:MAX_FORM_FIELDS]
+
+
+def form_text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) else None

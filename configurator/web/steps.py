@@ -1,0 +1,116 @@
+"""One step of the product form: what a post (a change, undo, complete, cheapest, a value chosen anyway, a
+repair applied, a full explanation asked for) leads to, as the new selection, history and messages."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from configurator.views.form import (
+    HISTORY_FIELD,
+    answers_from_fields,
+    decode_history,
+    fields_of,
+    query_of,
+    selection_from_fields,
+)
+from configurator.views.product import RepairView
+from configurator.web.render import form_text, parse_query
+from rules.engine import Engine
+from rules.pricing import from_price
+from rules.selection import choice_phrase, parse_selection
+
+
+def step_of(engine: Engine, form: FormData) -> StepResult:
+    """What the post leads to, the dialog's answers it carries kept."""
+    fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    return dataclasses.replace(_move(engine, form), answers=answers_from_fields(fields))
+
+
+def _move(engine: Engine, form: FormData) -> StepResult:
+    product = engine.model.product
+    fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    selection = selection_from_fields(product, fields)
+    was = form_text(form, "was") or ""
+    history = decode_history(form_text(form, HISTORY_FIELD))
+    action = form_text(form, "do") or "update"
+    if action == "undo" and history:
+        previous = history[-1]
+        return StepResult(engine, selection_from_fields(product, parse_query(previous)), history[:-1])
+    if action in ("complete", "cheapest"):
+        done = engine.complete(selection) if action == "complete" else from_price(engine, selection).selections
+        if done is None:
+            return StepResult(engine, selection, history, messages=("No valid configuration extends these choices.",))
+        # Catalog values (a set for a multi choice) back to the form's own shape, as a redirect would give them.
+        return StepResult(engine, selection_from_fields(product, fields_of(done)), _pushed(history, was))
+    if action.startswith(("try:", "apply:")):
+        return _repair_step(engine, selection, history, was, action)
+    if action.startswith("why:"):  # the full explanation of one value: the same page, that reason complete
+        option_id, _, value_id = action.removeprefix("why:").partition("=")
+        return StepResult(engine, selection, history, focus=(option_id, value_id))
+    return StepResult(engine, selection, _pushed(history, was) if query_of(selection) != was else history)
+
+
+def _repair_step(
+    engine: Engine, selection: dict[str, Any], history: list[str], was: str, action: str
+) -> StepResult:
+    kind, _, target = action.partition(":")
+    option_id, _, value_text = target.partition("=")
+    option = engine.model.options.get(option_id)
+    if option is None:
+        return StepResult(engine, selection, history, messages=(f"There is no option {option_id!r}.",))
+    value: Any = (value_text == "true") if option.type == "boolean" else value_text
+    if option.type == "multi":
+        current = selection.get(option_id)
+        value = sorted({*(current if isinstance(current, list) else []), value_text})
+    rest = {k: v for k, v in selection.items() if k != option_id}
+    fix = engine.repair(rest, option_id, value if option.type != "multi" else value_text)
+    if not fix.possible:
+        impossible = f"{option.label or option_id} cannot be {value_text} with any choices."
+        return StepResult(engine, selection, history, messages=(impossible,))
+    if kind == "apply":
+        kept = {k: v for k, v in rest.items() if k not in fix.drop}
+        return StepResult(engine, {**kept, option_id: value}, _pushed(history, was))
+    labels = {o.id: o.label or o.id for o in engine.model.options.values()}
+    values = parse_selection(engine.model, selection).values  # catalog values: a yes is True, not "true"
+    repair = RepairView(
+        option=option_id,
+        option_label=labels[option_id],
+        value=value_text,
+        value_label=_value_label(option, value_text),
+        drop=tuple(choice_phrase(labels.get(name, name), values.get(name, selection[name])) for name in fix.drop),
+        apply_query=f"apply:{option_id}={value_text}",
+    )
+    return StepResult(engine, selection, history, repair=repair)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one post leads to: the new selection and history, a repair to confirm, messages for the shopper."""
+
+    engine: Engine
+    selection: dict[str, Any]
+    history: list[str]
+    repair: RepairView | None = None
+    messages: tuple[str, ...] = ()
+    focus: tuple[str, str] | None = None  # a value whose full explanation was asked for
+    answers: dict[str, str] = dataclasses.field(default_factory=dict)  # the "help me choose" answers given
+
+    @property
+    def permalink(self) -> str:
+        """The URL of the new state."""
+        return f"/products/{self.engine.model.product.id}?{query_of(self.selection, self.history, self.answers)}"
+
+
+def _pushed(history: list[str], was: str) -> list[str]:
+    return [*history, was]
+
+
+def _value_label(option: Any, value_id: str) -> str:
+    for value in getattr(option, "values", []):
+        if value.id == value_id:
+            return str(value.label or value.id)
+    return {"true": "yes", "false": "no"}.get(value_id, value_id)
