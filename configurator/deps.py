@@ -48,9 +48,10 @@ async def catalog(request: Request) -> Catalog:
 CatalogDep = Annotated[Catalog, Depends(catalog)]
 
 
-async def product(the_catalog: CatalogDep, product_id: str) -> LoadedProduct:
-    """The product of the path's `product_id` as loaded, or NotFound."""
-    return product_of(the_catalog, product_id)
+async def product(request: Request, product_id: str) -> LoadedProduct:
+    """The product of the path's `product_id` as loaded, or NotFound (one dependency, not a chain: it is on the
+    storefronts' hot path)."""
+    return product_of((await served(request)).catalog, product_id)
 
 
 ProductDep = Annotated[LoadedProduct, Depends(product)]

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalog.schema import Answer, MultiOption, Product
+from rules.display import choice_phrase
 from rules.engine import Engine
-from rules.selection import choice_phrase, parse_selection
+from rules.selection import parse_selection
 
 # Combinations of allowed values tried at most, when several answers each allow several values.
 MAX_COMBINATIONS = 256

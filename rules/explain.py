@@ -15,17 +15,9 @@ import numpy as np
 
 from catalog.schema import MultiOption
 from rules.compile import CompiledModel
+from rules.display import choice_phrase, show_value
 from rules.sat import SatModel
-from rules.selection import (
-    Parsed,
-    Selection,
-    SelectionError,
-    Violation,
-    choice_phrase,
-    parse_selection,
-    show_value,
-    without,
-)
+from rules.selection import Parsed, Selection, SelectionError, Violation, parse_selection, without
 from rules.tables import Array
 
 

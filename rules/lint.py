@@ -26,12 +26,12 @@ from catalog.schema import (
     Tiers,
 )
 from rules.compile import compile_product
+from rules.display import show_value
 from rules.domains import OptionDomain, default_value
 from rules.engine import Engine
 from rules.errors import EngineLimitError, RuleError
 from rules.jointree import JoinTree
 from rules.pricing import from_price
-from rules.selection import show_value
 
 Kind = Literal[
     "void_product", "dead_value", "forced_value", "default_conflict", "redundant_rule", "idle_rule",

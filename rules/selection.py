@@ -272,19 +272,3 @@ def plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else str(value)
     return value
-
-
-def show_value(value: Any) -> str:
-    """A catalog value as shoppers read it in messages: true/false, [a, b] for several values."""
-    if isinstance(value, frozenset):
-        return "[" + ", ".join(sorted(value)) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def choice_phrase(label: str, value: Any) -> str:
-    """A choice in words: the label alone for a yes, 'no label' for a no, else the label and the value."""
-    if isinstance(value, bool):
-        return label if value else f"no {label}"
-    return f"{label} {show_value(value)}"

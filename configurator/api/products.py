@@ -35,9 +35,10 @@ from configurator.services.catalogs import engine_of
 from configurator.services.prices import PriceOut, price_out
 from configurator.services.refusals import Unprocessable, violations_out
 from rules.classify import Classification, classify
+from rules.display import choice_phrase
 from rules.engine import Domains, compiled_engine
 from rules.pricing import Priced, from_price, price_selection, quick_price
-from rules.selection import choice_phrase, misshapen, plain
+from rules.selection import misshapen, plain
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS, route_class=ExactJSONRoute)
 INLINE_BODY_BYTES = 16 * 1024  # the largest /price body parsed on the event loop (some 100 microseconds at most)

@@ -26,11 +26,12 @@ from configurator.services.modelcache import load_compiled_file
 from configurator.settings import Settings
 from rules.classify import classify as classify_product
 from rules.compile import CompiledModel
+from rules.display import choice_phrase
 from rules.engine import Engine, engine_for
 from rules.errors import RuleError
 from rules.lint import lint as lint_product
 from rules.revision import Revision, compare
-from rules.selection import choice_phrase, plain
+from rules.selection import plain
 
 app = typer.Typer(help="Mass-customization product configurator.", no_args_is_help=True, add_completion=False)
 

@@ -23,11 +23,12 @@ from configurator.views.form import answer_fields, encode_history, query_of
 from configurator.views.preview import COLOUR, PreviewView, preview_of
 from rules.cost import cost_for
 from rules.dialog import answers_of
+from rules.display import YES_NO, choice_phrase, value_label
 from rules.domains import OptionDomain, missing, needs_value
 from rules.engine import Engine, Obstacles
 from rules.pricing import Price, from_price, price_selection
 from rules.recommendation import History, recommend
-from rules.selection import Selection, choice_phrase, plain, without
+from rules.selection import Selection, plain, without
 
 Input = Literal["radio", "checkbox", "yesno", "number", "text"]
 
@@ -222,7 +223,7 @@ def _option(
             values = tuple(
                 _value_view(reasons, option, text, shown, "", None,
                             deltas.get((option.id, True)) if value else None, picked_bool == text, value in possible)
-                for value, text, shown in ((True, "true", "Yes"), (False, "false", "No"))
+                for value, text, shown in YES_NO
             )
             return OptionView(option.id, label, option.description, "yesno", values, "", True, error=error)
         case NumberOption() | QuantityOption():
@@ -258,9 +259,7 @@ def _marked(option: AnyOption, view: OptionView, hints: Hints | None, recommende
     later = option.customization.timing == "use"
     inferred = hints is not None and option.id in hints.inferred
     wanted = recommended.get(option.id)
-    labels = {v.id: v.label or v.id for v in view.values}
-    shown = "" if wanted is None else labels.get(str(wanted).lower() if isinstance(wanted, bool) else str(wanted),
-                                                 str(plain(wanted)))
+    shown = "" if wanted is None else value_label(option, wanted)
     if not (later or inferred or shown):
         return view
     return dataclasses.replace(view, later=later, inferred=inferred, recommended=shown)

@@ -18,8 +18,9 @@ from catalog.schema import (
 )
 from configurator.persistence.db import SavedConfiguration, SettingsChange
 from configurator.services.adjustments import adjustable, current_selection, shown_settings
+from rules.display import YES_NO, value_label
 from rules.engine import Engine
-from rules.selection import parse_selection, plain, show_value
+from rules.selection import parse_selection, plain
 
 Control = Literal["select", "checkboxes", "number", "text"]
 
@@ -98,8 +99,8 @@ def settings_card(
         Change(
             c.at.strftime("%Y-%m-%d %H:%M UTC"),
             labels.get(c.option, c.option),
-            _shown(options.get(c.option), c.old),
-            _shown(options.get(c.option), c.new),
+            value_label(options.get(c.option), c.old),
+            value_label(options.get(c.option), c.new),
             c.who,
         )
         for c in reversed(history)
@@ -118,7 +119,7 @@ def _setting(option: AnyOption, value: Any, possible: set[Any]) -> Setting:
         case BooleanOption():
             choices = tuple(
                 Choice(text, shown, value is flag, flag in possible)
-                for flag, text, shown in ((True, "true", "Yes"), (False, "false", "No"))
+                for flag, text, shown in YES_NO
             )
             return Setting(option.id, label, "select", choices)
         case NumberOption() | QuantityOption():
@@ -129,16 +130,3 @@ def _setting(option: AnyOption, value: Any, possible: set[Any]) -> Setting:
             return Setting(option.id, label, "text", (), "" if value is None else str(value))
         case _:
             assert_never(option)
-
-
-def _shown(option: AnyOption | None, value: Any) -> str:
-    """A stored value as the customer reads it: value labels, Yes or No."""
-    if value is None:
-        return "(none)"
-    if isinstance(option, SingleOption | MultiOption):
-        names = {v.id: v.label or v.id for v in option.values}
-        chosen = value if isinstance(value, list) else [value]
-        return ", ".join(names.get(str(v), str(v)) for v in chosen) or "(none)"
-    if isinstance(option, BooleanOption) and isinstance(value, bool):
-        return "Yes" if value else "No"
-    return show_value(value)

@@ -19,9 +19,10 @@ from configurator.views.form import (
 )
 from configurator.views.product import RepairView
 from configurator.web.render import form_text, parse_query
+from rules.display import choice_phrase, value_label
 from rules.engine import Engine
 from rules.pricing import from_price
-from rules.selection import choice_phrase, parse_selection
+from rules.selection import parse_selection
 
 
 def step_of(engine: Engine, form: FormData) -> StepResult:
@@ -80,7 +81,7 @@ def _repair_step(
         option=option_id,
         option_label=labels[option_id],
         value=value_text,
-        value_label=_value_label(option, value_text),
+        value_label=value_label(option, value_text),
         drop=tuple(choice_phrase(labels.get(name, name), values.get(name, selection[name])) for name in fix.drop),
         apply_query=f"apply:{option_id}={value_text}",
     )
@@ -107,10 +108,3 @@ class StepResult:
 
 def _pushed(history: list[str], was: str) -> list[str]:
     return [*history, was]
-
-
-def _value_label(option: Any, value_id: str) -> str:
-    for value in getattr(option, "values", []):
-        if value.id == value_id:
-            return str(value.label or value.id)
-    return {"true": "yes", "false": "no"}.get(value_id, value_id)
