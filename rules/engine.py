@@ -12,20 +12,17 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from typing import Any, assert_never
+from typing import Any
 
 import numpy as np
 
 from catalog.schema import (
     AnyOption,
-    BooleanOption,
     MultiOption,
-    NumberOption,
     Product,
     QuantityOption,
-    SingleOption,
-    TextOption,
 )
+from rules.assignment import decided_values
 from rules.backend import Backend, BackendName, make_backend
 from rules.changes import LeastChanges
 from rules.compile import CompiledModel, compile_product
@@ -330,22 +327,7 @@ class Engine:
 
     def _values_of(self, fixed: Mapping[int, int]) -> dict[str, Any]:
         """Catalog values of the options whose variables are all fixed (a text's variable holds no text)."""
-        out: dict[str, Any] = {}
-        for option_id, variables in self.model.option_vars.items():
-            if not variables or not all(v in fixed for v in variables):
-                continue
-            option = self.model.options[option_id]
-            match option:
-                case MultiOption():
-                    members = (self.model.variables[v] for v in variables if fixed[v] == 1)
-                    out[option_id] = frozenset(str(member.member) for member in members)
-                case SingleOption() | BooleanOption() | NumberOption() | QuantityOption():
-                    out[option_id] = self.model.variables[variables[0]].values[fixed[variables[0]]]
-                case TextOption():
-                    pass
-                case _:
-                    assert_never(option)
-        return out
+        return decided_values(self.model, fixed)
 
     def selection_of(self, fixed: Mapping[int, int]) -> dict[str, Any]:
         """Catalog selections (multi options as sorted lists) for fixed variable values."""

@@ -14,9 +14,9 @@ import dataclasses
 import functools
 import itertools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from pysat.examples.rc2 import RC2
@@ -24,6 +24,7 @@ from pysat.formula import WCNF
 
 from catalog.expressions import Expr
 from catalog.schema import QuantityOption, TextOption
+from rules.assignment import catalog_values
 from rules.compile import CompiledModel, Table
 from rules.cost import Cost, Term
 from rules.domains import default_value
@@ -35,6 +36,7 @@ from rules.sat import SatModel
 from rules.tables import Array, Tabulator
 
 MAX_PERCENT_RULES = 6
+C = TypeVar("C")  # what stands for a percent rule's condition: rows of a bag, or a literal
 MAX_SCOPE_GRID = 100_000
 # MaxSAT weights are integers: amounts in ten-thousandths of a currency unit.
 WEIGHT_SCALE = 10_000
@@ -100,17 +102,15 @@ def cheapest_assignment(
 
         bag, per_row = _over_rows(tree, tabulator, _parts(term), constants, amount)
         amounts.append((term.position, bag, per_row))
-    conditional = [p for p in percents if p[2] is not None]
-    if len(conditional) > MAX_PERCENT_RULES:
+    ways = percent_outcomes([(position, factor, (home, holds)) for position, factor, home, holds in percents
+                             if home is not None and holds is not None],
+                            {position: factor for position, factor, home, _ in percents if home is None})
+    if ways is None:
         return None
     best: tuple[float, list[int]] | None = None
-    for outcome in itertools.product((False, True), repeat=len(conditional)):
-        applies = {p[0]: p[1] for p in percents if p[2] is None}
+    for applies, assumed in ways:
         row_costs: dict[int, Array] = {}
-        for (where, factor, home, outcomes), wanted in zip(conditional, outcome):
-            assert home is not None and outcomes is not None
-            if wanted:
-                applies[where] = factor
+        for (home, outcomes), wanted in assumed:
             # Only rows whose condition comes out as assumed may take part.
             mismatch = np.where(outcomes == wanted, 0.0, np.inf)
             row_costs[home] = row_costs.get(home, np.zeros(tree.bags[home].size)) + mismatch
@@ -132,6 +132,21 @@ def cheapest_assignment(
     return None if best is None else best[1]
 
 
+def percent_outcomes(
+    conditional: Sequence[tuple[int, Decimal, C]], always: Mapping[int, Decimal]
+) -> Iterator[tuple[dict[int, Decimal], list[tuple[C, bool]]]] | None:
+    """Each way the conditional percent rules can come out: the factors that then apply by position (`always`, the
+    unconditional ones, among them) and each rule's condition with the outcome assumed; None beyond
+    MAX_PERCENT_RULES (the searches give up rather than try 2**n ways)."""
+    if len(conditional) > MAX_PERCENT_RULES:
+        return None
+    return (
+        ({**always, **{position: factor for (position, factor, _), wanted in zip(conditional, outcome) if wanted}},
+         [(condition, wanted) for (_, _, condition), wanted in zip(conditional, outcome)])
+        for outcome in itertools.product((False, True), repeat=len(conditional))
+    )
+
+
 def _over_rows(
     tree: JoinTree, tabulator: _ModelTabulator, parts: list[Expr], constants: Mapping[str, Any], function: Any
 ) -> tuple[int | None, Array]:
@@ -146,7 +161,7 @@ def _over_rows(
     columns = [(v, tree.bags[bag].columns[c]) for c, v in enumerate(tree.bags[bag].vars)]
     out = np.zeros(tree.bags[bag].size)
     for row in range(tree.bags[bag].size):
-        values = {**constants, **_catalog_values(model, ((v, column[row]) for v, column in columns))}
+        values = {**constants, **catalog_values(model, ((v, column[row]) for v, column in columns))}
         out[row] = _value_or_zero(function, values)
     return bag, out
 
@@ -156,25 +171,6 @@ def _value_or_zero(function: Any, values: Mapping[str, Any]) -> float:
         return float(function(values))
     except Undecided:
         return 0.0
-
-
-def _catalog_values(model: CompiledModel, assignment: Iterable[tuple[int, int]]) -> dict[str, Any]:
-    """Catalog values of options from (variable, value index) pairs; multi options as sets of members."""
-    values: dict[str, Any] = {}
-    members: dict[str, set[str]] = {}
-    for var, index in assignment:
-        variable = model.variables[var]
-        value = variable.values[int(index)]
-        if variable.kind == "member":
-            members.setdefault(variable.option, set())
-            if value:
-                members[variable.option].add(str(variable.member))
-        elif variable.kind == "filled":
-            values[variable.option] = "x" if value else ""
-        else:
-            values[variable.option] = value
-    values.update({k: frozenset(v) for k, v in members.items()})
-    return values
 
 
 class _ModelTabulator(Tabulator):
@@ -219,20 +215,17 @@ def cheapest_by_maxsat(
     soft = _soft_terms(model, sat, cost, with_rules)
     if soft is None:
         return None
-    conditional = [p for p in soft.percents if p[2] is not None]
-    if len(conditional) > MAX_PERCENT_RULES:
+    ways = percent_outcomes([(position, factor, lit) for position, factor, lit in soft.percents if lit is not None],
+                            {position: factor for position, factor, lit in soft.percents if lit is None})
+    if ways is None:
         return None
     best: tuple[float, list[int]] | None = None
-    for outcome in itertools.product((False, True), repeat=len(conditional)):
-        applies = {p[0]: p[1] for p in soft.percents if p[2] is None}
+    for applies, assumed in ways:
         wcnf = WCNF()
         wcnf.extend(soft.clauses)
         wcnf.extend([[lit] for lit in sat.choice_lits(fixed) + sat.all_rules])
-        for (where, factor, lit), wanted in zip(conditional, outcome):
-            assert lit is not None
+        for lit, wanted in assumed:
             wcnf.append([lit if wanted else -lit])
-            if wanted:
-                applies[where] = factor
         constant = _weigh(wcnf, sat, soft, cost, applies)
         with RC2(wcnf) as solver:
             found = solver.compute()
@@ -321,7 +314,7 @@ def _tabulate(model: CompiledModel, tabulator: _ModelTabulator, term: Term) -> t
     amounts = np.zeros(len(combos))
     constants = _constants(model)
     for index, picked in enumerate(combos.tolist()):
-        values = {**constants, **_catalog_values(model, zip(scope, picked))}
+        values = {**constants, **catalog_values(model, zip(scope, picked))}
         if term.applies(values):
             amounts[index] = float(term.value(values))
     return scope, combos, amounts

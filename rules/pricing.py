@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation, localcontext
-from typing import Any
+from typing import Any, Literal
 
 from catalog.pricelist import ResolvedPriceList
 from catalog.schema import (
@@ -181,6 +181,12 @@ def from_price(engine: Engine, selections: Selection, list_id: str | None = None
         return Priced(None, (Violation("no valid configuration extends this selection"),))
     units = _quantity(engine.model.product, completion, None)
     return Priced(price(cost, completion, units), (), completion)
+
+
+def shown_price(engine: Engine, selection: Selection, complete: bool) -> tuple[Literal["total", "from"], Priced]:
+    """The price a selection is shown with, decided here for the API and the page alike: its total where it is
+    complete and consistent, else "from" the price of its cheapest completion."""
+    return ("total", price_selection(engine, selection)) if complete else ("from", from_price(engine, selection))
 
 
 def _quantity(product: Product, values: Mapping[str, Any], quantity: int | None) -> int:

@@ -37,7 +37,7 @@ from configurator.services.refusals import Unprocessable, violations_out
 from rules.classify import Classification, classify
 from rules.display import choice_phrase
 from rules.engine import Domains, compiled_engine
-from rules.pricing import Priced, from_price, price_selection, quick_price
+from rules.pricing import Priced, price_selection, quick_price, shown_price
 from rules.selection import misshapen, plain
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS, route_class=ExactJSONRoute)
@@ -113,15 +113,13 @@ def configure(engine: EngineDep, body: SelectionsRequest) -> ConfigureResponse:
     malformed = misshapen(engine.model, body.selections)
     if malformed:
         raise Unprocessable("Invalid selection", malformed)
-    state = engine.validate(body.selections)
+    parsed = engine.parse(body.selections)
+    state = engine.validate(parsed)
     values, details = _domains(state)
     price: PriceOut | None = None
-    if state.consistent and state.complete:
-        priced = price_selection(engine, body.selections)
-        price = price_out(priced.price, variant=priced.variant) if priced.price is not None else None
-    elif state.consistent:
-        priced = from_price(engine, body.selections)
-        price = price_out(priced.price, "from") if priced.price is not None else None
+    if state.consistent:
+        label, priced = shown_price(engine, parsed, state.complete)
+        price = None if priced.price is None else price_out(priced.price, label, priced.variant)
     return ConfigureResponse(
         consistent=state.consistent,
         complete=state.complete,

@@ -26,7 +26,7 @@ from rules.dialog import answers_of
 from rules.display import YES_NO, choice_phrase, value_label
 from rules.domains import OptionDomain, missing, needs_value
 from rules.engine import Engine, Obstacles
-from rules.pricing import Price, from_price, price_selection
+from rules.pricing import Price, shown_price
 from rules.recommendation import History, recommend
 from rules.selection import Selection, plain, without
 
@@ -345,10 +345,8 @@ def _deltas(engine: Engine) -> dict[tuple[str, str | bool], Decimal]:
 
 
 def _price(engine: Engine, selection: Selection, complete: bool) -> PriceView | None:
-    priced = price_selection(engine, selection) if complete else from_price(engine, selection)
-    if priced.price is None:
-        return None
-    return _price_view(priced.price, "total" if complete else "from")
+    label, priced = shown_price(engine, selection, complete)
+    return None if priced.price is None else _price_view(priced.price, label)
 
 
 def _price_view(price: Price, label: Literal["total", "from"]) -> PriceView:
