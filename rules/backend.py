@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Literal, Protocol
 
 import numpy as np
@@ -192,3 +192,22 @@ def make_backend(model: CompiledModel, name: BackendName | None = None) -> Backe
         return TreeBackend(model)
     except EngineLimitError:
         return SatBackend(model)
+
+
+def quick_count(model: CompiledModel) -> int | None:
+    """The exact number of valid configurations where the join tree takes the model, with no solver call; None
+    where it is too large (for checks that compare the counts of variants of a model: lint, revisions)."""
+    try:
+        return JoinTree(model).count({})
+    except EngineLimitError:
+        return None
+
+
+def solutions(model: CompiledModel, limit: int) -> Iterator[list[int]]:
+    """Complete valid assignments (value indices), by SAT enumeration, up to `limit` of them."""
+    yield from SatModel(model, guarded=False).solutions({}, limit)
+
+
+def sat_solver(backend: Backend, model: CompiledModel) -> SatModel:
+    """The model as an incremental SAT solver: the backend's own where it is SAT (the bench's baseline method)."""
+    return backend.sat if isinstance(backend, SatBackend) else SatModel(model, guarded=False)

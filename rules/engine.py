@@ -131,10 +131,20 @@ class Engine:
         """For each option, the values it can take with every other choice kept: a chosen option's own choice
         is left out, so the shopper sees what they could switch it to (an empty domain where nothing fits).
         `state`: the selection's own domains, where the caller has them already."""
+        return dict(self.obstacles(selections, state).alternatives)
+
+    def obstacles(self, selections: Selection, state: Domains | None = None) -> Obstacles:
+        """Each option's alternatives, and for every value it cannot take the fewest other choices in its way, in
+        one pass where the backend has it; otherwise the alternatives alone, option by option, with nothing
+        known of what stands in a value's way (the solver explains it when asked)."""
         parsed = self.parse(selections)
-        obstacles = self.obstacles(parsed)
-        if obstacles is not None:
-            return dict(obstacles.alternatives)
+        changes = self._least_changes(parsed)
+        if changes is None:
+            return Obstacles(self._switchable(parsed, state), {}, frozenset())
+        return obstacles_of(self.model, parsed, changes, self._freeing(parsed))
+
+    def _switchable(self, parsed: Parsed, state: Domains | None) -> dict[str, OptionDomain]:
+        """The alternatives without a least-changes pass: each chosen option's domain with its own choice freed."""
         out = dict((state or self.valid_domains(parsed)).domains)
         for option_id in parsed.given:
             option = self.model.options.get(option_id)
@@ -145,19 +155,14 @@ class Engine:
             out[option_id] = option_domain(self.model, option, rest, possible)
         return out
 
-    def obstacles(self, selections: Selection) -> Obstacles | None:
-        """Each option's alternatives, and for every value it cannot take the fewest other choices in its way, in
-        one pass; None where the backend has no such pass or a value is not the option's own."""
-        parsed = parse_selection(self.model, selections)
-        changes = self._least_changes(parsed)
-        return None if changes is None else obstacles_of(self.model, parsed, changes, self._freeing(parsed))
-
-    def outlook(self, selections: Selection) -> tuple[Domains, Obstacles | None]:
+    def outlook(self, selections: Selection) -> tuple[Domains, Obstacles]:
         """The selection's state (as `validate`) and its obstacles, from the one pass where the backend has it."""
-        parsed = parse_selection(self.model, selections)
+        parsed = self.parse(selections)
         changes = self._least_changes(parsed)
         if changes is None:
-            return self._validate(parsed), None
+            state = self._validate(parsed)
+            return state, Obstacles(self._switchable(parsed, state if not parsed.violations else None), {},
+                                    frozenset())
         obstacles = obstacles_of(self.model, parsed, changes, self._freeing(parsed))
         if not all((costs == 0).any() for costs in changes.costs):
             return self._validate(parsed), obstacles  # the violations say why

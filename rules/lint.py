@@ -25,12 +25,12 @@ from catalog.schema import (
     SingleOption,
     Tiers,
 )
+from rules.backend import quick_count
 from rules.compile import compile_product
 from rules.display import show_value
 from rules.domains import OptionDomain, default_value
 from rules.engine import Engine
 from rules.errors import EngineLimitError, RuleError
-from rules.jointree import JoinTree
 from rules.pricing import from_price
 
 Kind = Literal[
@@ -164,7 +164,7 @@ def _redundant(engine: Engine) -> list[Finding]:
         findings = []
         for rule in rules:
             others = dataclasses.replace(model, tables=tuple(t for t in model.tables if t.rule_id != rule))
-            if JoinTree(others).count({}) == total:
+            if quick_count(others) == total:
                 findings.append(Finding("redundant_rule", False,
                                         f"rule {rule} rules nothing out that the others allow", rule=rule))
         return findings
@@ -184,8 +184,8 @@ def _idle(engine: Engine) -> list[Finding]:
         data = product.model_dump(by_alias=True, mode="json")
         data["rules"] = [*data["rules"], probe]
         try:
-            holds = JoinTree(compile_product(Product.model_validate(data))).count({})
-        except (EngineLimitError, RuleError):
+            holds = quick_count(compile_product(Product.model_validate(data)))
+        except RuleError:
             continue
         if holds == 0:
             findings.append(Finding("idle_rule", False, f"rule {rule.id} never applies: its condition "

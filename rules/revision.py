@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalog.schema import MultiOption, Product, SingleOption
+from rules.backend import quick_count, solutions
 from rules.compile import CompiledModel
 from rules.engine import Engine
 from rules.errors import EngineLimitError
-from rules.jointree import JoinTree
 from rules.pricing import price_selection
-from rules.sat import SatModel
 
 # Old configurations looked at for examples of what became invalid, and priced again where prices changed.
 EXAMPLE_SEARCH = 20_000
@@ -80,8 +79,9 @@ def compare(old: Engine, new: Engine) -> Revision:
 
 
 def _counted(revision: Revision, old: Engine, new: Engine) -> Revision:
-    joint = dataclasses.replace(old.model, tables=old.model.tables + new.model.tables)
-    both = JoinTree(joint).count({})
+    both = quick_count(dataclasses.replace(old.model, tables=old.model.tables + new.model.tables))
+    if both is None:
+        return revision  # too large to count exactly without a solver
     before, after = old.count({}), new.count({})
     invalid: list[dict[str, Any]] = []
     repriced: list[dict[str, Any]] = []
@@ -108,7 +108,7 @@ def _total(engine: Engine, selection: Mapping[str, Any]) -> Any:
 
 def _solutions(engine: Engine, limit: int) -> Iterator[dict[str, Any]]:
     """Complete valid configurations (catalog values), by SAT enumeration, up to `limit` of them."""
-    for values in SatModel(engine.model, guarded=False).solutions({}, limit):
+    for values in solutions(engine.model, limit):
         yield engine.selection_of(dict(enumerate(values)))
 
 

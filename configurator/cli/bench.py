@@ -10,10 +10,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from catalog.schema import MultiOption, Product
-from rules.backend import SatBackend
+from rules.backend import sat_solver
 from rules.compile import compile_product
 from rules.engine import Engine
-from rules.sat import SatModel
 from rules.selection import parse_selection
 
 
@@ -80,7 +79,7 @@ def bench(product: Product, sessions: int = 5, seed: int = 0, baseline_steps: in
     sample = _spread(len(steps), baseline_steps)
     baseline, same_steps = [], []
     # The straightforward method, one SAT call per open value: on the engine's own solver where it has one.
-    sat = engine.backend.sat if isinstance(engine.backend, SatBackend) else SatModel(engine.model, guarded=False)
+    sat = sat_solver(engine.backend, engine.model)
     for index in sample:
         session, made = steps[index]
         fixed = parse_selection(engine.model, dict(sessions_made[session][:made])).fixed

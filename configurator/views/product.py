@@ -153,7 +153,7 @@ def product_view(
     kept = engine.parse({k: v for k, v in selection.items() if k not in errors}) if errors else parsed
     if errors:
         obstacles = engine.obstacles(kept)
-    domains = obstacles.alternatives if obstacles else engine.alternatives(kept, state if not errors else None)
+    domains = obstacles.alternatives
     deltas = _deltas(engine)
     reasons = Reasons(engine, kept, obstacles, REASON_BUDGET_SECONDS, focus)
     recommended = {} if hints is None or hints.history is None else recommend(engine.model, parsed, state,
@@ -297,7 +297,7 @@ class Reasons:
         self,
         engine: Engine,
         kept: Selection,
-        obstacles: Obstacles | None,
+        obstacles: Obstacles,
         budget: float | None,
         focus: tuple[str, str] | None = None,
     ) -> None:
@@ -330,7 +330,7 @@ class Reasons:
 
     def _to_change(self, option_id: str, value: Any) -> str:
         """What would have to change for the value: its repair, from the obstacles (where the engine has them)."""
-        in_the_way = None if self.obstacles is None else self.obstacles.blocking.get((option_id, value))
+        in_the_way = self.obstacles.blocking.get((option_id, value))
         if not in_the_way:
             return UNEXPLAINED
         return f"Only if you change {self._phrase((name, self.values[name]) for name in in_the_way)}."
