@@ -123,7 +123,7 @@ def _reason(engine: Engine, base: Mapping[str, Any], answer: Answer) -> str:
         if option_id in base and not multi and not _same(engine, option_id, base[option_id], value):
             shown = values.get(option_id, base[option_id])
             return f"Not with {choice_phrase(labels.get(option_id, option_id), shown)}."
-        why = engine.explain({k: v for k, v in base.items() if k != option_id}, option_id, value)
+        why = engine.advisor.explain({k: v for k, v in base.items() if k != option_id}, option_id, value)
         if not why.possible:
             return why.words(labels)
     return "Not possible with your other answers and choices."

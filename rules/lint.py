@@ -82,7 +82,7 @@ def _values(engine: Engine, domains: Mapping[str, OptionDomain]) -> list[Finding
         possible = set(domains[option.id].values) if engine.model.option_vars[option.id] else set(offered)
         for value in offered:
             if value not in possible:
-                why = engine.explain({}, option.id, value)
+                why = engine.advisor.explain({}, option.id, value)
                 rule = why.rules[0] if why.rules else None
                 said = " ".join(why.messages) or "no valid configuration has it"
                 findings.append(Finding("dead_value", False, f"{option.id} can never be {show_value(value)}: {said}",

@@ -26,9 +26,9 @@ def _enclosing(path: Path, line: int) -> str:
     found = "<module>"
     best = 0
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.lineno <= line <= (node.end_lineno or 0):
-            if node.lineno > best:
-                found, best = node.name, node.lineno
+        function = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        if function and node.lineno <= line <= (node.end_lineno or 0) and node.lineno > best:
+            found, best = node.name, node.lineno
     return found
 
 

@@ -144,7 +144,7 @@ def complete(engine: EngineDep, buckets: BucketsDep, body: SelectionsRequest) ->
 @router.post("/products/{product_id}/explain", response_model=ExplainResponse)
 def explain(engine: EngineDep, body: ExplainRequest) -> ExplainResponse:
     """Why a value is not possible with the selection: a minimal set of the catalog's rules and the choices."""
-    why = engine.explain(body.selections, body.option, body.value)
+    why = engine.advisor.explain(body.selections, body.option, body.value)
     labels = {o.id: o.label or o.id for o in engine.model.options.values()}
     because = [Reason(kind="rule", id=rule, message=engine.model.messages[rule]) for rule in why.rules]
     because += [
@@ -157,7 +157,7 @@ def explain(engine: EngineDep, body: ExplainRequest) -> ExplainResponse:
 def repair(engine: EngineDep, body: ExplainRequest) -> RepairResponse:
     """The fewest earlier choices to drop so that the value fits, and the selection with the value taken (422 if
     no selection at all can take it)."""
-    fix = engine.repair(body.selections, body.option, body.value)
+    fix = engine.advisor.repair(body.selections, body.option, body.value)
     if not fix.possible:
         raise Unprocessable(f"No configuration can have {body.option} = {body.value}", [])
     kept = {k: v for k, v in body.selections.items() if k not in fix.drop and k != body.option}

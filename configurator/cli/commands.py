@@ -424,8 +424,8 @@ def explain(
     engine = _engine(catalog, product)
     chosen = _selections(engine, select)
     try:
-        why = engine.explain(chosen, option, value)
-        fix = engine.repair(chosen, option, value)
+        why = engine.advisor.explain(chosen, option, value)
+        fix = engine.advisor.repair(chosen, option, value)
     except ConfiguratorError as exc:
         _fail(str(exc))
     if as_json:

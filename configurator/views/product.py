@@ -307,7 +307,7 @@ class Reasons:
         self.labels = {o.id: o.label or o.id for o in engine.model.options.values()}
         self.deadline = None if budget is None else time.monotonic() + budget
         self.focus = focus
-        self.look_up = engine.lookups(self.kept)
+        self.look_up = engine.advisor.lookups(self.kept)
         self.values = self.kept.values  # catalog values: a yes is True
 
     def of(self, option: AnyOption, value_id: str) -> tuple[str, bool]:
@@ -317,16 +317,17 @@ class Reasons:
         why = self.look_up(option.id, value)
         if why is None:
             rest = without(self.engine.model, self.kept, option.id)
-            why = self.engine.remembered(rest, option.id, value)
+            why = self.engine.advisor.remembered(rest, option.id, value)
             if why is None:
                 if not self._fits() and (option.id, value_id) != self.focus:
                     return self._to_change(option.id, value), False
-                why = self.engine.explain(rest, option.id, value)
+                why = self.engine.advisor.explain(rest, option.id, value)
         return why.words(self.labels), True
 
     def _fits(self) -> bool:
         """Whether a solver explanation is expected to end within the budget."""
-        return self.deadline is None or time.monotonic() + self.engine.explainer.typical_seconds <= self.deadline
+        typical = self.engine.advisor.explainer.typical_seconds
+        return self.deadline is None or time.monotonic() + typical <= self.deadline
 
     def _to_change(self, option_id: str, value: Any) -> str:
         """What would have to change for the value: its repair, from the obstacles (where the engine has them)."""

@@ -68,7 +68,7 @@ def _repair_step(
         current = selection.get(option_id)
         value = sorted({*(current if isinstance(current, list) else []), value_text})
     rest = {k: v for k, v in selection.items() if k != option_id}
-    fix = engine.repair(rest, option_id, value if option.type != "multi" else value_text)
+    fix = engine.advisor.repair(rest, option_id, value if option.type != "multi" else value_text)
     if not fix.possible:
         impossible = f"{option.label or option_id} cannot be {value_text} with any choices."
         return StepResult(engine, selection, history, messages=(impossible,))

@@ -42,8 +42,8 @@ def test_the_sat_backend_stays_the_same_size_and_right_over_a_long_session(monke
 def test_explanations_add_no_variables_for_one_value_choices() -> None:
     loaded = load_catalog([BUNDLED]).products["city-bike"]
     engine = Engine(engine_for(loaded.product, loaded.content_hash).model)
-    engine.explain({"belt_drive": True}, "gears", "single")
-    before = engine.explainer.sat.solver.nof_vars()
+    engine.advisor.explain({"belt_drive": True}, "gears", "single")
+    before = engine.advisor.explainer.sat.solver.nof_vars()
     for gears in ("single", "hub8", "hub11") * 20:
-        engine.explainer.explain({"belt_drive": True, "frame_size": "M"}, "gears", gears)
-    assert engine.explainer.sat.solver.nof_vars() == before
+        engine.advisor.explainer.explain({"belt_drive": True, "frame_size": "M"}, "gears", gears)
+    assert engine.advisor.explainer.sat.solver.nof_vars() == before

@@ -62,8 +62,8 @@ def test_explanations_and_repairs_do_not_depend_on_the_backend(selection: dict[s
         for value in TREE.valid_domains({}).domains[option.id].values:
             if option.id in selection or option.type == "multi":
                 continue
-            assert TREE.explain(selection, option.id, value) == SAT.explain(selection, option.id, value)
-            assert TREE.repair(selection, option.id, value) == SAT.repair(selection, option.id, value)
+            assert TREE.advisor.explain(selection, option.id, value) == SAT.advisor.explain(selection, option.id, value)
+            assert TREE.advisor.repair(selection, option.id, value) == SAT.advisor.repair(selection, option.id, value)
 
 
 def test_the_counts_are_right() -> None:

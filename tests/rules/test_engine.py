@@ -29,14 +29,14 @@ def _plain(value: Any) -> Any:
 @pytest.mark.parametrize("case", CASES["explain"], ids=lambda c: f"{c['product']}:{c['option']}={c['value']}")
 def test_explain_and_repair(case: dict[str, Any]) -> None:
     engine = _engine(case["product"])
-    why = engine.explain(case["select"], case["option"], case["value"])
+    why = engine.advisor.explain(case["select"], case["option"], case["value"])
     assert not why.possible
     assert {k: _plain(v) for k, v in why.choices} == case["choices"]
     assert sorted(why.rules) == sorted(case["rules"])
     # The shopper reads the catalog's own words for each rule, as the YAML file gives them.
     written = YAML(typ="safe").load((BUNDLED / f"{case['product']}.yaml").read_text())["rules"]
     assert list(why.messages) == [next(r["message"] for r in written if r["id"] == rule) for rule in why.rules]
-    fix = engine.repair(case["select"], case["option"], case["value"])
+    fix = engine.advisor.repair(case["select"], case["option"], case["value"])
     assert fix.possible and list(fix.drop) == case["drop"]
 
 
@@ -54,8 +54,8 @@ def test_domains(case: dict[str, Any]) -> None:
 
 def test_possible_value_has_nothing_to_explain() -> None:
     engine = _engine("city-bike")
-    assert engine.explain({}, "gears", "hub8").possible
-    assert engine.repair({"gears": "hub8"}, "belt_drive", True).drop == ()
+    assert engine.advisor.explain({}, "gears", "hub8").possible
+    assert engine.advisor.repair({"gears": "hub8"}, "belt_drive", True).drop == ()
 
 
 def test_bad_selections_are_violations_not_exceptions() -> None:
@@ -66,7 +66,7 @@ def test_bad_selections_are_violations_not_exceptions() -> None:
 
 def test_explain_rejects_unknown_values() -> None:
     with pytest.raises(SelectionError):
-        _engine("city-bike").explain({}, "frame_size", "XXL")
+        _engine("city-bike").advisor.explain({}, "frame_size", "XXL")
 
 
 def test_complete_prefers_defaults_and_conditional_defaults() -> None:

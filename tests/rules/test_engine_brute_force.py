@@ -306,10 +306,10 @@ def test_explain_is_a_minimal_conflict_and_repair_is_smallest(
     def possible(choices: Config, rules: list[Any] | None = None, counts: bool = True) -> bool:
         return any(_extends(c, {**choices, **target}) for c in solutions(product, rules, counts))
 
-    explanation = engine.explain(others, option.id, value)
+    explanation = engine.advisor.explain(others, option.id, value)
     assert explanation.possible == possible(others)
     # The solver's explanation, and the one found by table look-ups where there is one, are minimal conflicts.
-    quick = engine.quick_explain(others, option.id, value)
+    quick = engine.advisor.quick_explain(others, option.id, value)
     assert quick is None or not explanation.possible
     for found in [explanation, quick] if not explanation.possible else []:
         if found is None:
@@ -324,7 +324,7 @@ def test_explain_is_a_minimal_conflict_and_repair_is_smallest(
             assert possible(chosen, [r for r in rules if r is not rule], counts)
         if counts:
             assert possible(chosen, rules, counts=False)
-    repair = engine.repair(others, option.id, value)
+    repair = engine.advisor.repair(others, option.id, value)
     assert repair.possible == any(_extends(c, target) for c in solutions(product))
     if repair.possible:
         assert possible({k: v for k, v in others.items() if k not in repair.drop})
