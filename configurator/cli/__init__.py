@@ -1,3 +1,6 @@
-from configurator.cli.commands import app
+"""The `configurator` command line: the typer app with every command registered."""
 
-__all__ = ["app"]
+from configurator.cli import catalog_commands, engine_commands, server_commands
+from configurator.cli.common import app
+
+__all__ = ["app", "catalog_commands", "engine_commands", "server_commands"]

@@ -1,5 +1,5 @@
 """`python -m configurator.cli`: the command line."""
 
-from configurator.cli.commands import app
+from configurator.cli import app
 
 app()

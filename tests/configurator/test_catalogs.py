@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from configurator.app import create_app
-from configurator.cli.commands import app as cli
+from configurator.cli import app as cli
 from configurator.services.catalogs import load_compiled
 from tests.conftest import BUNDLED
 

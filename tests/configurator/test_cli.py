@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from catalog.loader import load_product
 from catalog.schema_export import schema_text
-from configurator.cli.commands import app
+from configurator.cli import app
 from rules.engine import engine_for
 from tests.conftest import BUNDLED
 

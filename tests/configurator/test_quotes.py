@@ -10,7 +10,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from configurator.app import create_app
-from configurator.cli.commands import app as cli
+from configurator.cli import app as cli
 from configurator.persistence.db import create_api_key, find_api_key
 from configurator.services.reloader import reload_catalog
 from tests.conftest import BUNDLED, COMPLETE_BIKE

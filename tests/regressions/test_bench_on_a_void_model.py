@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from configurator.cli.commands import app
+from configurator.cli import app
 
 VOID = """id: void
 name: Void

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from catalog.loader import load_catalog
 from configurator.app import create_app
-from configurator.cli.commands import app as cli
+from configurator.cli import app as cli
 from tests.conftest import BUNDLED, COMPLETE_BIKE
 
 BIKE = (BUNDLED / "city-bike.yaml").read_text()

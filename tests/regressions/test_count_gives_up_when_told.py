@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from configurator.cli.commands import app
+from configurator.cli import app
 
 
 def test_count_on_linux_stops_at_the_timeout_and_says_so(real_import: Callable[[str], Path]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from configurator.cli.commands import app
+from configurator.cli import app
 from tests.conftest import BUNDLED
 
 
