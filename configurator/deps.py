@@ -23,7 +23,7 @@ from configurator.persistence.db import find_api_key
 from configurator.services.catalogs import ServedCatalog, engine_of, product_of
 from configurator.services.order_history import OrderHistories
 from configurator.services.profiles import PROFILE_COOKIE
-from configurator.services.refusals import Unauthorized
+from configurator.services.refusals import KeyRequired
 from configurator.settings import Settings
 from rules.engine import Engine
 
@@ -49,7 +49,7 @@ CatalogDep = Annotated[Catalog, Depends(catalog)]
 
 
 async def product(request: Request, product_id: str) -> LoadedProduct:
-    """The product of the path's `product_id` as loaded, or NotFound (one dependency, not a chain: it is on the
+    """The product of the path's `product_id` as loaded, or Missing (one dependency, not a chain: it is on the
     storefronts' hot path)."""
     return product_of((await served(request)).catalog, product_id)
 
@@ -111,7 +111,7 @@ def api_key(the_database: DatabaseDep, x_api_key: Annotated[str | None, Security
     with Session(the_database) as db:
         found = find_api_key(db, x_api_key) if x_api_key else None
         if found is None or found.id is None:
-            raise Unauthorized("a valid X-API-Key header is required")
+            raise KeyRequired("a valid X-API-Key header is required")
         return found.id
 
 

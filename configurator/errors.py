@@ -15,7 +15,7 @@ from starlette.routing import Match
 from catalog.errors import ConfiguratorError
 from configurator.limits import OverBudget, TooMany
 from configurator.services.idempotency import IdempotencyError
-from configurator.services.refusals import Forbidden, NotFound, Unauthorized, Unprocessable, violations_out
+from configurator.services.refusals import KeyRequired, Missing, NotPermitted, Refused, violations_out
 from rules.errors import EngineLimitError, PriceRangeError, RuleError
 from rules.selection import SelectionError
 
@@ -50,10 +50,10 @@ def problem(
 
 # Domain error type -> (status, title); the first matching class in order wins.
 REGISTRY: list[tuple[type[Exception], int, str]] = [
-    (NotFound, 404, "Not found"),
+    (Missing, 404, "Not found"),
     (CsrfError, 403, "Forbidden"),
-    (Forbidden, 403, "Forbidden"),
-    (Unauthorized, 401, "Unauthorized"),
+    (NotPermitted, 403, "Forbidden"),
+    (KeyRequired, 401, "Unauthorized"),
     (TooMany, 429, "Too many requests"),
     (OverBudget, 422, "Too large for this operation"),
     (SelectionError, 422, "Invalid selection"),
@@ -66,7 +66,7 @@ REGISTRY: list[tuple[type[Exception], int, str]] = [
 
 def domain_problem(exc: ConfiguratorError) -> dict[str, Any]:
     """The problem+json members for a domain error, from the registry (also used per item of a batch)."""
-    if isinstance(exc, Unprocessable):
+    if isinstance(exc, Refused):
         return problem_body(422, exc.title, violations=violations_out(exc.violations))
     for kind, status, title in REGISTRY:
         if isinstance(exc, kind):

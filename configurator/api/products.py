@@ -33,7 +33,7 @@ from configurator.errors import domain_problem
 from configurator.limits import OverBudget, charge
 from configurator.services.catalogs import engine_of
 from configurator.services.prices import PriceOut, price_out
-from configurator.services.refusals import Unprocessable, violations_out
+from configurator.services.refusals import Refused, violations_out
 from rules.classify import Classification, classify
 from rules.display import choice_phrase
 from rules.engine import Domains, compiled_engine
@@ -112,7 +112,7 @@ def configure(engine: EngineDep, body: SelectionsRequest) -> ConfigureResponse:
     value of a shape its option never takes is a 422 naming the option."""
     malformed = misshapen(engine.model, body.selections)
     if malformed:
-        raise Unprocessable("Invalid selection", malformed)
+        raise Refused("Invalid selection", malformed)
     parsed = engine.parse(body.selections)
     state = engine.validate(parsed)
     values, details = _domains(state)
@@ -137,7 +137,7 @@ def complete(engine: EngineDep, buckets: BucketsDep, body: SelectionsRequest) ->
     done = engine.complete(body.selections, buckets.limits.engine_seconds)
     if done is None:
         state = engine.validate(body.selections)
-        raise Unprocessable("No valid configuration extends this selection", state.violations)
+        raise Refused("No valid configuration extends this selection", state.violations)
     return CompleteResponse(selections={k: plain(v) for k, v in done.items()})
 
 
@@ -159,7 +159,7 @@ def repair(engine: EngineDep, body: ExplainRequest) -> RepairResponse:
     no selection at all can take it)."""
     fix = engine.advisor.repair(body.selections, body.option, body.value)
     if not fix.possible:
-        raise Unprocessable(f"No configuration can have {body.option} = {body.value}", [])
+        raise Refused(f"No configuration can have {body.option} = {body.value}", [])
     kept = {k: v for k, v in body.selections.items() if k not in fix.drop and k != body.option}
     return RepairResponse(drop=list(fix.drop), selections={**kept, body.option: body.value})
 
@@ -204,7 +204,7 @@ def _price_response(priced: Priced) -> Response:
 
 def _price_or_problem(priced: Priced) -> PriceOut:
     if priced.price is None:
-        raise Unprocessable("Cannot price this selection", priced.violations)
+        raise Refused("Cannot price this selection", priced.violations)
     return price_out(priced.price, variant=priced.variant)
 
 

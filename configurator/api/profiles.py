@@ -14,7 +14,7 @@ from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
 from configurator.deps import DatabaseDep, EngineDep, HistoriesDep, KeyId, OptionalKeyId
 from configurator.services import profiles
 from configurator.services.profiles import preferences_of
-from configurator.services.refusals import Unprocessable
+from configurator.services.refusals import Refused
 from rules.selection import misshapen, plain
 
 router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}},
@@ -73,7 +73,7 @@ def suggest(
     from what customers who chose alike chose; a profile needs the key that made it."""
     malformed = misshapen(engine.model, body.selections)
     if malformed:
-        raise Unprocessable("Invalid selection", malformed)
+        raise Refused("Invalid selection", malformed)
     preferences = preferences_of(database, body.profile_id, key)
     selection = dict(body.selections)
     filled, recommended = profiles.suggest(histories, engine, selection, preferences)

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from catalog.schema import AnyOption, Product
 from configurator.persistence.db import SavedConfiguration, SettingsChange, hash_key, writing
-from configurator.services.refusals import NotFound, Unprocessable
+from configurator.services.refusals import Missing, Refused
 from rules.engine import Engine as RulesEngine
 from rules.selection import Violation, parse_selection, plain
 
@@ -68,30 +68,30 @@ def shown_settings(rules: RulesEngine, selection: Mapping[str, Any]) -> dict[str
 
 def load(engine: Engine, saved_id: str, key: int | None = None) -> tuple[SavedConfiguration, list[SettingsChange]]:
     """A saved configuration and its settings history, as the caller may read it: one made in the shop by anyone
-    with its link, one made through the API only with the key that made it (NotFound otherwise)."""
+    with its link, one made through the API only with the key that made it (Missing otherwise)."""
     with Session(engine) as db:
         saved = db.get(SavedConfiguration, saved_id[:64])
         if saved is None or saved.api_key_id not in (None, key):  # another key's is as unknown as a missing one
-            raise NotFound(f"no saved configuration '{saved_id[:64]}'")
+            raise Missing(f"no saved configuration '{saved_id[:64]}'")
         return saved, history_of(db, saved.id)
 
 
 def adjust(
     engine: Engine, rules: RulesEngine, saved_id: str, requested: Mapping[str, Any], who: str, key: int | None
 ) -> list[SettingsChange]:
-    """Apply the requested settings in one write transaction and return the whole history; NotFound unless `key`
-    made it (None: made in the shop, whose caller has checked the customer's secret); Unprocessable (and nothing
+    """Apply the requested settings in one write transaction and return the whole history; Missing unless `key`
+    made it (None: made in the shop, whose caller has checked the customer's secret); Refused (and nothing
     stored) for an option not adjusted in use, a value it does not take, or a result against the rules."""
     product = rules.model.product
     allowed = {option.id for option in adjustable(product)}
     refused = [name for name in requested if name not in allowed]
     if refused:
         detail = [Violation(f"{name} is not adjusted in use", option=name) for name in refused]
-        raise Unprocessable("Only settings adjusted in use can change", detail)
+        raise Refused("Only settings adjusted in use can change", detail)
     with writing(engine) as db:
         saved = db.get(SavedConfiguration, saved_id[:64])
         if saved is None or saved.product_id != product.id or saved.api_key_id != key:
-            raise NotFound(f"no saved configuration '{saved_id[:64]}'")
+            raise Missing(f"no saved configuration '{saved_id[:64]}'")
         history = history_of(db, saved.id)
         before = current_selection(saved, history)
         after = {**before, **{k: v for k, v in requested.items() if v is not None}}
@@ -100,7 +100,7 @@ def adjust(
         state = rules.validate(after)
         if not state.consistent:
             problem = "These settings are not possible with this configuration"
-            raise Unprocessable(problem, state.violations)
+            raise Refused(problem, state.violations)
         values = parse_selection(rules.model, after).values
         shown = shown_settings(rules, before)
         for name in requested:

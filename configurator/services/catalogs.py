@@ -14,7 +14,7 @@ from pathlib import Path
 from catalog.errors import CatalogError
 from catalog.loader import Catalog, LoadedProduct, load_catalog
 from catalog.pricelist import option_amounts
-from configurator.services.refusals import NotFound
+from configurator.services.refusals import Missing
 from rules.classify import classify, drawn_options
 from rules.engine import Engine, engine_for
 from rules.errors import EngineLimitError, RuleError
@@ -47,10 +47,10 @@ def load_compiled(paths: Iterable[str | Path]) -> Catalog:
 
 
 def product_of(catalog: Catalog, product_id: str) -> LoadedProduct:
-    """The product as loaded, or NotFound."""
+    """The product as loaded, or Missing."""
     loaded = catalog.products.get(product_id)
     if loaded is None:
-        raise NotFound(f"no product '{product_id}'")
+        raise Missing(f"no product '{product_id}'")
     return loaded
 
 

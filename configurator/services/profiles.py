@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from configurator.persistence.db import CustomerProfile, Quote, writing
 from configurator.services.order_history import OrderHistories
-from configurator.services.refusals import NotFound
+from configurator.services.refusals import Missing
 from rules.engine import Engine
 from rules.inference import infer_defaults
 from rules.recommendation import recommend
@@ -22,14 +22,14 @@ PROFILE_COOKIE = "profile"
 
 
 def preferences_of(database: Database, profile_id: str | None, key: int | None) -> dict[str, Any]:
-    """A profile's preferences ({} without a profile); NotFound for one that is not there or is another channel's
+    """A profile's preferences ({} without a profile); Missing for one that is not there or is another channel's
     (`key`: the storefront's API key id, None for the shop's own pages)."""
     if profile_id is None:
         return {}
     with Session(database) as db:
         profile = db.get(CustomerProfile, profile_id[:64])
     if profile is None or profile.api_key_id != key:
-        raise NotFound(f"no profile '{profile_id[:64]}'")
+        raise Missing(f"no profile '{profile_id[:64]}'")
     return dict(profile.data)
 
 
@@ -89,7 +89,7 @@ def shop_profile(database: Database, profile_id: str | None) -> tuple[str | None
     """The shop visitor's profile id and preferences from their cookie's id; (None, {}) where it is gone."""
     try:
         return profile_id, preferences_of(database, profile_id, None)
-    except NotFound:
+    except Missing:
         return None, {}
 
 

@@ -14,7 +14,7 @@ from configurator.services.adjustments import adjustable
 from configurator.services.catalogs import engine_of
 from configurator.services.prices import price_out
 from configurator.services.profiles import apply_profile
-from configurator.services.refusals import NotFound, Unprocessable
+from configurator.services.refusals import Missing, Refused
 from rules.pricing import price_selection
 from rules.selection import parse_selection
 
@@ -52,7 +52,7 @@ def make_quote(
     price_list: str | None = None,
     profile: tuple[str | None, dict[str, Any]] = (None, {}),
 ) -> Quote:
-    """A quote row for a complete configuration (not stored yet); Unprocessable, naming why, for anything else.
+    """A quote row for a complete configuration (not stored yet); Refused, naming why, for anything else.
 
     `key` is the storefront's API key, or None for the shop's own pages. `profile` (its id and preferences) fills
     the options it tells that the selection leaves open, and the quote records which values it chose.
@@ -62,7 +62,7 @@ def make_quote(
     filled, inferred = apply_profile(engine, selections, preferences)
     priced = price_selection(engine, filled, quantity, price_list)
     if priced.price is None:
-        raise Unprocessable("Cannot quote this selection", priced.violations)
+        raise Refused("Cannot quote this selection", priced.violations)
     return Quote(
         product_id=loaded.product.id,
         catalog_version=loaded.content_hash,
@@ -81,10 +81,10 @@ def make_quote(
 
 
 def save_selection(loaded: LoadedProduct, selections: dict[str, Any]) -> SavedConfiguration:
-    """A saved-configuration row whose values fit the product (not stored yet); Unprocessable otherwise."""
+    """A saved-configuration row whose values fit the product (not stored yet); Refused otherwise."""
     parsed = parse_selection(engine_of(loaded).model, selections)
     if parsed.violations:
-        raise Unprocessable("Cannot save this selection", parsed.violations)
+        raise Refused("Cannot save this selection", parsed.violations)
     return SavedConfiguration(product_id=loaded.product.id, catalog_version=loaded.content_hash, selections=selections)
 
 
@@ -94,5 +94,5 @@ def read_quote(database: Engine, quote_id: str, key: int | None) -> Quote:
     with Session(database) as db:
         quote = db.get(Quote, quote_id)
     if quote is None or quote.api_key_id != key:
-        raise NotFound(f"no quote '{quote_id}'")
+        raise Missing(f"no quote '{quote_id}'")
     return quote

@@ -1,6 +1,7 @@
-"""Why a service refuses what it is asked: not found, forbidden, unauthorized, unprocessable (with the violations that
-say why). Services raise these and know nothing of HTTP; `configurator/errors.py` maps them to statuses, problem+json
-bodies and the shop's pages."""
+"""Why a service refuses what it is asked, in the domain's words: something missing (or not the caller's), an act
+not permitted to the one asking, a storefront key required, a request refused with the violations that say why.
+Services raise these and know nothing of HTTP; `configurator/errors.py` maps them to statuses (404, 403, 401, 422),
+problem+json bodies and the shop's pages."""
 
 from __future__ import annotations
 
@@ -11,20 +12,20 @@ from catalog.errors import ConfiguratorError
 from rules.selection import Violation
 
 
-class NotFound(ConfiguratorError):
-    """An unknown product or other resource."""
+class Missing(ConfiguratorError):
+    """An unknown product, quote, configuration or profile, or one that belongs to another key."""
 
 
-class Forbidden(ConfiguratorError):
-    """A request its sender may not make (someone else's settings, say)."""
+class NotPermitted(ConfiguratorError):
+    """An act its sender may not perform (changing someone else's settings, say)."""
 
 
-class Unauthorized(ConfiguratorError):
-    """A missing or invalid API key."""
+class KeyRequired(ConfiguratorError):
+    """A storefront's API key is needed and none valid was given."""
 
 
-class Unprocessable(ConfiguratorError):
-    """A well-formed request the domain cannot satisfy (inconsistent or incomplete selection), with the
+class Refused(ConfiguratorError):
+    """A well-formed request the domain cannot satisfy (an inconsistent or incomplete selection), with the
     violations that say why."""
 
     def __init__(self, title: str, violations: Iterable[Violation] = ()) -> None:

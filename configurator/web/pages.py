@@ -20,7 +20,7 @@ from configurator.services import adjustments
 from configurator.services.catalogs import engine_of
 from configurator.services.profiles import shop_filled, shop_profile
 from configurator.services.quoting import make_quote, save_selection, store
-from configurator.services.refusals import Unprocessable
+from configurator.services.refusals import Refused
 from configurator.views.form import (
     HISTORY_FIELD,
     answers_from_fields,
@@ -161,7 +161,7 @@ async def _record(
     selection, form = await _posted(request, loaded)
     try:
         row = await run_in_threadpool(make, loaded, selection)
-    except Unprocessable as exc:
+    except Refused as exc:
         return await _refused(request, loaded, selection, form, exc)
     # The customer's settings card (a saved configuration with settings adjusted in use, or a quote's card) is
     # theirs to change: a secret kept in a cookie of this browser, its hash stored; the short link only reads.
@@ -184,7 +184,7 @@ async def _posted(request: Request, loaded: LoadedProduct) -> tuple[dict[str, An
 
 
 async def _refused(
-    request: Request, loaded: LoadedProduct, selection: dict[str, Any], form: FormData, exc: Unprocessable
+    request: Request, loaded: LoadedProduct, selection: dict[str, Any], form: FormData, exc: Refused
 ) -> Response:
     """The product page again, saying why (nothing was stored)."""
     reasons = tuple(v.message for v in exc.violations) or (exc.title,)

@@ -13,7 +13,7 @@ from configurator.deps import CatalogDep, DatabaseDep
 from configurator.services import adjustments
 from configurator.services.catalogs import engine_of, product_of
 from configurator.services.quoting import read_quote
-from configurator.services.refusals import Forbidden, Unprocessable
+from configurator.services.refusals import NotPermitted, Refused
 from configurator.views.form import (
     fields_of,
     selection_from_fields,
@@ -94,7 +94,7 @@ async def settings_post(request: Request, database: DatabaseDep, catalog: Catalo
     saved, history = await run_in_threadpool(adjustments.load, database, saved_id)
     secret = request.cookies.get(edit_cookie(saved.id))
     if not adjustments.may_edit(saved, secret):
-        raise Forbidden("only the customer who saved this configuration can change its settings, with their link")
+        raise NotPermitted("only the customer who saved this configuration can change its settings, with their link")
     loaded = product_of(catalog, saved.product_id)
     engine = engine_of(loaded)
     names = {option.id for option in adjustments.adjustable(loaded.product)}
@@ -102,7 +102,7 @@ async def settings_post(request: Request, database: DatabaseDep, catalog: Catalo
     requested = selection_from_fields(loaded.product, fields)
     try:
         await run_in_threadpool(adjustments.adjust, database, engine, saved.id, requested, "customer (shop)", None)
-    except Unprocessable as exc:
+    except Refused as exc:
         reasons = tuple(v.message for v in exc.violations)
         token = form_text(form, csrf.FIELD) or ""
         link = secret_link(saved.id, secret or "")
