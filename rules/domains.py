@@ -139,24 +139,26 @@ def option_domain(
 
 
 def _domain(model: CompiledModel, option: AnyOption, selected: Any, possible: Sequence[Array] | None) -> OptionDomain:
-    variables = model.option_vars[option.id]
+    """The option's values still possible, read off its variables by how it maps onto them (so an option type
+    that declares existing kinds of variables needs nothing here)."""
     if possible is None:
         return OptionDomain(option.id, option.type, (), (), selected)
-    match option:
-        case MultiOption():
-            include = tuple(model.variables[v].member for v in variables if possible[v][1])
-            exclude = tuple(model.variables[v].member for v in variables if possible[v][0])
+    ref = model.refs[option.id]
+    match ref.kind:
+        case "multi":
+            members = (ref.members or {}).items()
+            include = tuple(member for member, var in members if possible[var][1])
+            exclude = tuple(member for member, var in members if possible[var][0])
             return OptionDomain(option.id, option.type, include, exclude, selected)
-        case TextOption():
+        case "filled":
             return OptionDomain(option.id, option.type, (), (), selected)
-        case SingleOption() | BooleanOption() | NumberOption() | QuantityOption():
-            if not variables:  # no rule mentions it: every value of its own stays possible
-                return OptionDomain(option.id, option.type, _free_values(option), (), selected)
-            var = variables[0]
-            values = tuple(itertools.compress(model.variables[var].values, possible[var].tolist()))
+        case "choice" | "boolean" | "number":
+            values = tuple(itertools.compress(model.variables[ref.var].values, possible[ref.var].tolist()))
             return OptionDomain(option.id, option.type, values, (), selected)
+        case "constant":  # no rule mentions it: every value of its own stays possible
+            return OptionDomain(option.id, option.type, _free_values(option), (), selected)
         case _:
-            assert_never(option)
+            assert_never(ref.kind)
 
 
 def needs_value(option: AnyOption) -> bool:

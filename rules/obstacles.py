@@ -11,12 +11,6 @@ import numpy as np
 
 from catalog.schema import (
     AnyOption,
-    BooleanOption,
-    MultiOption,
-    NumberOption,
-    QuantityOption,
-    SingleOption,
-    TextOption,
 )
 from rules.changes import LeastChanges
 from rules.compile import CompiledModel
@@ -101,20 +95,18 @@ def _switchable(changes: LeastChanges, var: int, chosen: int | None) -> Array:
 
 
 def _shown_values(model: CompiledModel, option: AnyOption) -> list[tuple[tuple[str, Any], int, int]]:
-    """The values a shopper picks one by one, as (key, variable, value index): numbers and texts have none."""
-    variables = model.option_vars[option.id]
-    match option:
-        case SingleOption() | BooleanOption():
-            if not variables:
-                return []
-            var = variables[0]
-            return [((option.id, value), var, i) for i, value in enumerate(model.variables[var].values)]
-        case MultiOption():
-            return [((option.id, model.variables[var].member), var, 1) for var in variables]
-        case NumberOption() | QuantityOption() | TextOption():
+    """The values a shopper picks one by one, as (key, variable, value index), by how the option maps onto
+    variables: a choice's or a yes/no's values, a multi option's members; numbers and texts have none."""
+    ref = model.refs[option.id]
+    match ref.kind:
+        case "choice" | "boolean":
+            return [((option.id, value), ref.var, i) for i, value in enumerate(model.variables[ref.var].values)]
+        case "multi":
+            return [((option.id, member), var, 1) for member, var in (ref.members or {}).items()]
+        case "number" | "filled" | "constant":
             return []
         case _:
-            assert_never(option)
+            assert_never(ref.kind)
 
 
 def _options(
