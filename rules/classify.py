@@ -19,20 +19,16 @@ from catalog.expressions import names, parse_expression
 from catalog.pricelist import resolve
 from catalog.schema import (
     AnyOption,
-    BooleanOption,
     Customization,
     Face,
     ImageLayer,
-    MultiOption,
-    NumberOption,
     Product,
     QuantityOption,
     ShapeLayer,
-    SingleOption,
     TextLayer,
-    TextOption,
 )
 from rules.cost import cost_of
+from rules.kinds import price_spread
 
 FACES: tuple[Face, ...] = get_args(Face)
 
@@ -155,23 +151,7 @@ def _price_ranges(product: Product) -> dict[str, Decimal]:
     amounts: dict[str, dict[str | bool, Decimal]] = {}
     for price in cost_of(product, price_list).values:
         amounts.setdefault(price.option, {})[price.value] = price.amount
-    return {option.id: _spread(option, amounts.get(option.id, {})) for option in product.options()}
-
-
-def _spread(option: AnyOption, amounts: Mapping[str | bool, Decimal]) -> Decimal:
-    match option:
-        case SingleOption():
-            each = [amounts.get(value.id, Decimal(0)) for value in option.values]
-            return max(each) - min(each)
-        case MultiOption():
-            each = [amounts.get(value.id, Decimal(0)) for value in option.values]
-            return sum((a for a in each if a > 0), Decimal(0)) - sum((a for a in each if a < 0), Decimal(0))
-        case BooleanOption() | TextOption():
-            return abs(amounts.get(True, Decimal(0)))
-        case NumberOption() | QuantityOption():
-            return Decimal(0)  # numbers move the price through price rules, not amounts of their own
-        case _:
-            assert_never(option)
+    return {option.id: price_spread(option, amounts.get(option.id, {})) for option in product.options()}
 
 
 def listed(items: list[str], most: int = 3) -> str:

@@ -13,13 +13,12 @@ import numpy as np
 from catalog.schema import (
     AnyOption,
     BooleanOption,
-    MultiOption,
     NumberOption,
     QuantityOption,
     SingleOption,
-    TextOption,
 )
 from rules.compile import CompiledModel
+from rules.kinds import free_values, needs_value
 from rules.selection import Parsed, Violation
 from rules.tables import Array
 
@@ -156,46 +155,8 @@ def _domain(model: CompiledModel, option: AnyOption, selected: Any, possible: Se
             values = tuple(itertools.compress(model.variables[ref.var].values, possible[ref.var].tolist()))
             return OptionDomain(option.id, option.type, values, (), selected)
         case "constant":  # no rule mentions it: every value of its own stays possible
-            return OptionDomain(option.id, option.type, _free_values(option), (), selected)
+            return OptionDomain(option.id, option.type, free_values(option), (), selected)
         case _:
             assert_never(ref.kind)
 
 
-def needs_value(option: AnyOption) -> bool:
-    """Whether a complete configuration must give this option a value (quantities and optional texts need not)."""
-    match option:
-        case TextOption():
-            return option.required
-        case QuantityOption():
-            return False
-        case SingleOption() | MultiOption() | BooleanOption() | NumberOption():
-            return True
-        case _:
-            assert_never(option)
-
-
-def _free_values(option: AnyOption) -> tuple[Any, ...]:
-    """The values of an option no rule constrains (it has no variable)."""
-    match option:
-        case NumberOption() | QuantityOption():
-            return tuple(option.grid())
-        case SingleOption() | MultiOption() | BooleanOption() | TextOption():
-            return ()
-        case _:
-            assert_never(option)
-
-
-def default_value(option: AnyOption) -> Any:
-    """The value an option starts from: its default, else its values marked default (None where it has none)."""
-    match option:
-        case MultiOption():
-            return option.default or [v.id for v in option.values if v.default]
-        case SingleOption():
-            marked = [v.id for v in option.values if v.default]
-            return option.default if option.default is not None else (marked[0] if marked else None)
-        case QuantityOption():
-            return option.default if option.default is not None else option.min
-        case NumberOption() | BooleanOption() | TextOption():
-            return option.default
-        case _:
-            assert_never(option)

@@ -27,9 +27,10 @@ from rules.backend import Backend, BackendName, make_backend
 from rules.changes import LeastChanges
 from rules.compile import CompiledModel, compile_product
 from rules.cost import Cost
-from rules.domains import Domains, OptionDomain, default_value, missing, option_domain, option_domains
+from rules.domains import Domains, OptionDomain, missing, option_domain, option_domains
 from rules.evaluate import Undecided, evaluate
 from rules.explain import Explanation, Repair
+from rules.kinds import default_value
 from rules.obstacles import Obstacles, obstacles_of
 from rules.selection import Parsed, Selection, Violation, parse_selection, without
 from rules.tables import Array

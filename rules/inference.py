@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from catalog.schema import AnyOption, MultiOption, TextOption
-from rules.domains import default_value
 from rules.engine import Engine
+from rules.kinds import default_value
 from rules.selection import parse_selection
 
 

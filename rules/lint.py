@@ -28,9 +28,10 @@ from catalog.schema import (
 from rules.backend import quick_count
 from rules.compile import compile_product
 from rules.display import show_value
-from rules.domains import OptionDomain, default_value
+from rules.domains import OptionDomain
 from rules.engine import Engine
 from rules.errors import EngineLimitError, RuleError
+from rules.kinds import default_value
 from rules.pricing import from_price
 
 Kind = Literal[

@@ -27,11 +27,11 @@ from catalog.schema import QuantityOption, TextOption
 from rules.assignment import catalog_values
 from rules.compile import CompiledModel, Table
 from rules.cost import Cost, Term
-from rules.domains import default_value
 from rules.errors import EngineLimitError, RuleError
 from rules.evaluate import Undecided
 from rules.formula import Atom, encode, lower
 from rules.jointree import JoinTree
+from rules.kinds import default_value
 from rules.sat import SatModel
 from rules.tables import Array, Tabulator
 

@@ -14,9 +14,10 @@ from catalog.schema import (
     Tiers,
 )
 from rules.cost import Cost, cost_for
-from rules.domains import Domains, default_value, missing
+from rules.domains import Domains, missing
 from rules.engine import Engine
 from rules.errors import PriceRangeError
+from rules.kinds import default_value
 from rules.selection import Selection, Violation, parse_selection
 from rules.variant import variant_key
 

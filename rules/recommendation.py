@@ -17,7 +17,8 @@ import numpy as np
 
 from catalog.schema import BooleanOption, NumberOption, SingleOption
 from rules.compile import CompiledModel
-from rules.domains import Domains, default_value
+from rules.domains import Domains
+from rules.kinds import default_value
 from rules.selection import Parsed, parse_selection
 from rules.tables import Array
 

@@ -18,8 +18,9 @@ from catalog.schema import (
 )
 from configurator.persistence.db import SavedConfiguration, SettingsChange
 from configurator.services.adjustments import adjustable, current_selection, shown_settings
-from rules.display import YES_NO, value_label
+from rules.display import YES_NO
 from rules.engine import Engine
+from rules.kinds import value_label
 from rules.selection import parse_selection, plain
 
 Control = Literal["select", "checkboxes", "number", "text"]

@@ -19,8 +19,9 @@ from configurator.views.form import (
 )
 from configurator.views.product import RepairView
 from configurator.web.render import form_text, parse_query
-from rules.display import choice_phrase, value_label
+from rules.display import choice_phrase
 from rules.engine import Engine
+from rules.kinds import value_label
 from rules.pricing import from_price
 from rules.selection import parse_selection
 

@@ -10,7 +10,8 @@ import pytest
 
 from catalog.loader import load_product
 from catalog.schema import AnyOption
-from rules.display import NOTHING, choice_phrase, show_value, value_label
+from rules.display import NOTHING, choice_phrase, show_value
+from rules.kinds import value_label
 
 EVERY_KIND = Path(__file__).parent / "fixtures" / "every-kind.yaml"
 
