@@ -137,6 +137,22 @@ def quoted(raw: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def from_text(option: AnyOption, texts: list[str]) -> Any:
+    """An option's raw value from its text form (a form's fields, the command line's OPTION=VALUE pairs), to be
+    read by `coerce` like any shopper's value: a multi option's non-empty texts as a list (none: none of them), a
+    quantity's digits as a whole number (as JSON would carry it), anything else its first text ("" for none)."""
+    first = texts[0] if texts else ""
+    match option:
+        case MultiOption():
+            return [text for text in texts if text]
+        case QuantityOption():
+            return int(first) if first.isascii() and first.isdigit() and len(first) < 10 else first
+        case SingleOption() | BooleanOption() | NumberOption() | TextOption():
+            return first
+        case _:
+            assert_never(option)
+
+
 def expected_shape(option: AnyOption, raw: Any) -> str | None:
     """The shape the option's values have, where `raw` does not have it; None where it does."""
     number = isinstance(raw, int | float | Decimal) and not isinstance(raw, bool)

@@ -16,12 +16,12 @@ from catalog.importers.result import ImportResult
 from catalog.importers.uvl import import_uvl
 from catalog.importers.xcsp import import_xcsp
 from catalog.loader import LoadedProduct, load_catalog
-from catalog.schema import MultiOption, QuantityOption
 from configurator.services.modelcache import load_compiled_file
 from configurator.settings import Settings
 from rules.compile import CompiledModel
 from rules.engine import Engine, engine_for
 from rules.errors import RuleError
+from rules.kinds import from_text
 
 app = typer.Typer(help="Mass-customization product configurator.", no_args_is_help=True, add_completion=False)
 
@@ -84,18 +84,14 @@ def load_uncached(catalog_path: Path, product_id: str) -> LoadedProduct:
 
 
 def selections_of(engine: Engine, pairs: list[str] | None) -> dict[str, Any]:
-    chosen: dict[str, Any] = {}
+    texts: dict[str, list[str]] = {}
     for pair in pairs or []:
         option_id, sep, value = pair.partition("=")
         if not sep:
             fail(f"--select takes OPTION=VALUE, not '{pair}'")
+        texts.setdefault(option_id, []).append(value)
+    chosen: dict[str, Any] = {}
+    for option_id, given in texts.items():
         option = engine.model.options.get(option_id)
-        if isinstance(option, MultiOption):
-            chosen.setdefault(option_id, [])
-            if value:
-                chosen[option_id].append(value)
-        elif isinstance(option, QuantityOption) and value.isascii() and value.isdigit():
-            chosen[option_id] = int(value)  # the API takes quantities as JSON integers only
-        else:
-            chosen[option_id] = value
+        chosen[option_id] = given[0] if option is None else from_text(option, given)  # unknown: the engine says so
     return chosen

@@ -11,19 +11,13 @@ import base64
 import binascii
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, assert_never
+from typing import Any
 from urllib.parse import urlencode
 
 from catalog.schema import (
-    AnyOption,
-    BooleanOption,
-    MultiOption,
-    NumberOption,
     Product,
-    QuantityOption,
-    SingleOption,
-    TextOption,
 )
+from rules.kinds import from_text
 from rules.selection import plain
 
 NONE = "__none__"  # the multi-choice field value that means "none of these"
@@ -42,21 +36,8 @@ def selection_from_fields(product: Product, fields: Iterable[tuple[str, str]]) -
     for option in product.options():
         raw = [value for value in given.get(option.id, []) if value != ""]
         if raw:
-            selection[option.id] = _value(option, raw)
+            selection[option.id] = from_text(option, [] if NONE in raw else raw)
     return selection
-
-
-def _value(option: AnyOption, raw: list[str]) -> Any:
-    """One option's value from its non-empty fields (checked by the engine, which names what is wrong)."""
-    match option:
-        case MultiOption():
-            return [] if NONE in raw else raw
-        case QuantityOption():
-            return int(raw[0]) if raw[0].isascii() and raw[0].isdigit() and len(raw[0]) < 10 else raw[0]
-        case SingleOption() | BooleanOption() | NumberOption() | TextOption():
-            return raw[0]
-        case _:
-            assert_never(option)
 
 
 def fields_of(selection: Mapping[str, Any]) -> list[tuple[str, str]]:

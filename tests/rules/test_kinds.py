@@ -1,4 +1,5 @@
-"""Values in words, one wording for every option kind (rules/display.py): what every page, message and card shows."""
+"""Each option kind's behaviour in one place (rules/kinds.py): its values in words, one wording that every page,
+message and card shows, and its values read from text (form fields, the command line)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from catalog.loader import load_product
 from catalog.schema import AnyOption
 from rules.display import NOTHING, choice_phrase, show_value
-from rules.kinds import value_label
+from rules.kinds import from_text, value_label
 
 EVERY_KIND = Path(__file__).parent / "fixtures" / "every-kind.yaml"
 
@@ -46,3 +47,24 @@ def test_a_yes_is_yes_wherever_it_is_shown(options: dict[str, AnyOption]) -> Non
     assert {value_label(belt, True), show_value(True)} == {"Yes"}
     assert {value_label(belt, False), show_value(False)} == {"No"}
     assert choice_phrase("Belt drive", True) == "Belt drive" and choice_phrase("Belt drive", False) == "no Belt drive"
+
+
+@pytest.mark.parametrize(
+    ("option", "texts", "raw"),
+    [
+        ("frame", ["M"], "M"),
+        ("extras", ["rack", "bell"], ["rack", "bell"]),
+        ("extras", [], []),  # none of them
+        ("extras", ["", "rack"], ["rack"]),
+        ("belt", ["true"], "true"),
+        ("height", ["172.5"], "172.5"),
+        ("units", ["3"], 3),  # a whole number, as JSON carries it
+        ("units", ["3.0"], "3.0"),  # not digits: coerce says why it is not a quantity
+        ("engraving", ["HI"], "HI"),
+        ("frame", [], ""),
+    ],
+)
+def test_values_are_read_from_text_alike_for_forms_and_the_command_line(
+    options: dict[str, AnyOption], option: str, texts: list[str], raw: Any
+) -> None:
+    assert from_text(options[option], texts) == raw
