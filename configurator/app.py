@@ -67,7 +67,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.openapi = lambda: document_problems(app)  # type: ignore[method-assign]
-    app.state.settings = settings
     app.state.served = served = ServedCatalog(catalog)
     app.state.db = make_engine(settings.database_url)
     migrate(app.state.db)

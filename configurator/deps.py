@@ -1,14 +1,14 @@
-"""What routes are given (FastAPI dependencies, as `Annotated` types): the settings, the catalog on sale, a product
-and its engine, the database and a session on it, the order histories, the rate buckets and the caller's API key.
+"""What routes are given (FastAPI dependencies, as `Annotated` types): the catalog on sale, a product and its
+engine, the database (services open their own short sessions on it), the order histories, the rate buckets, the
+caller's API key and the shop's context.
 
 Routes name what they need in their signature; nothing else reads `request.app.state` (but the CSRF check,
-for the server's secret). Cheap look-ups are
-`async` so that FastAPI runs them on the event loop, not on a worker thread.
+for the server's secret). Cheap look-ups are `async` so that FastAPI runs them on the event loop, not on a worker
+thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -24,14 +24,7 @@ from configurator.services.catalogs import ServedCatalog, engine_of, product_of
 from configurator.services.order_history import OrderHistories
 from configurator.services.profiles import PROFILE_COOKIE
 from configurator.services.refusals import KeyRequired
-from configurator.settings import Settings
 from rules.engine import Engine
-
-
-async def settings(request: Request) -> Settings:
-    """The settings the app was built with (read once, at start)."""
-    found: Settings = request.app.state.settings
-    return found
 
 
 async def served(request: Request) -> ServedCatalog:
@@ -75,15 +68,6 @@ async def database(request: Request) -> Database:
 DatabaseDep = Annotated[Database, Depends(database)]
 
 
-def session(the_database: DatabaseDep) -> Iterator[Session]:
-    """A database session for one request."""
-    with Session(the_database) as db:
-        yield db
-
-
-SessionDep = Annotated[Session, Depends(session)]
-
-
 async def histories(request: Request) -> OrderHistories:
     """Each product version's order history (recommendations)."""
     found: OrderHistories = request.app.state.histories
@@ -100,7 +84,6 @@ async def buckets(request: Request) -> Buckets:
 
 
 BucketsDep = Annotated[Buckets, Depends(buckets)]
-SettingsDep = Annotated[Settings, Depends(settings)]
 
 API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="A storefront's key (`configurator apikey "
                        "create NAME`); what it makes is readable and changeable with it alone.")
