@@ -7,10 +7,9 @@ one Advisor per compiled model.
 from __future__ import annotations
 
 import functools
-import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from catalog.schema import MultiOption
@@ -34,7 +33,7 @@ class Advisor:
         self.backend = backend
         self.explainer = Explainer(model)
         self._obstacles = obstacles
-        self._explained: OrderedDict[str, Explanation] = OrderedDict()
+        self._explained: OrderedDict[Hashable, Explanation] = OrderedDict()
         self._explained_lock = threading.Lock()
 
     def prepare(self) -> None:
@@ -51,19 +50,29 @@ class Advisor:
         if found is None:
             found = self.explainer.explain(parsed, option_id, value)
             with self._explained_lock:
-                self._explained[_question_key(parsed, option_id, value)] = found
+                self._explained[self._question(parsed, option_id, value)] = found
                 while len(self._explained) > EXPLAINED_KEPT:
                     self._explained.popitem(last=False)
         return found
 
     def remembered(self, selections: Selection, option_id: str, value: Any) -> Explanation | None:
         """The solver's explanation of this very question, where it was asked lately."""
-        key = _question_key(selections, option_id, value)
+        if not self._explained:
+            return None  # nothing asked of the solver yet: a page asks this of hundreds of values
+        key = self._question(selections, option_id, value)
         with self._explained_lock:
             found = self._explained.get(key)
             if found is not None:
                 self._explained.move_to_end(key)
             return found
+
+    def _question(self, selections: Selection, option_id: str, value: Any) -> Hashable:
+        """A question as a key: the other choices' catalog values (and any that are not values), the option and
+        the value; selections that read alike ask the same question."""
+        parsed = parse_selection(self.model, selections)
+        others = frozenset((name, chosen) for name, chosen in parsed.values.items() if name != option_id)
+        refused = frozenset(v.option for v in parsed.violations if v.option != option_id)
+        return others, refused, option_id, value
 
     def quick_explain(self, selections: Selection, option_id: str, value: Any) -> Explanation | None:
         """A minimal explanation found without a solver, where one rule and some of the choices rule the value out
@@ -121,13 +130,3 @@ class Advisor:
             return self.explainer.repair(rest, option_id, value)  # a number, or not a value: the solver says
         in_the_way = obstacles.blocking.get(key, ())
         return Repair(option_id, value, in_the_way is not None, tuple(sorted(in_the_way or ())))
-
-
-def _question_key(selections: Selection, option_id: str, value: Any) -> str:
-    given = selections.given if isinstance(selections, Parsed) else selections
-    return json.dumps([given, option_id, value], sort_keys=True, default=_plain)
-
-
-def _plain(value: Any) -> Any:
-    """Selection values JSON cannot hold (sets, decimals) as something it can, for a cache key."""
-    return sorted(map(str, value)) if isinstance(value, set | frozenset) else str(value)

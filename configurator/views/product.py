@@ -29,7 +29,7 @@ from rules.engine import Engine, Obstacles
 from rules.kinds import needs_value, value_label
 from rules.pricing import Price, shown_price
 from rules.recommendation import History, recommend
-from rules.selection import Selection, plain, without
+from rules.selection import Parsed, Selection, plain, without
 
 Input = Literal["radio", "checkbox", "yesno", "number", "text"]
 
@@ -310,6 +310,7 @@ class Reasons:
         self.focus = focus
         self.look_up = engine.advisor.lookups(self.kept)
         self.values = self.kept.values  # catalog values: a yes is True
+        self._rests: dict[str, Parsed] = {}  # per option, the other choices (an option has many values)
 
     def of(self, option: AnyOption, value_id: str) -> tuple[str, bool]:
         """The reason in the rules' own words, with the shopper's choices that rule it out; and whether it is
@@ -317,7 +318,9 @@ class Reasons:
         value: Any = value_id == "true" if isinstance(option, BooleanOption) else value_id
         why = self.look_up(option.id, value)
         if why is None:
-            rest = without(self.engine.model, self.kept, option.id)
+            rest = self._rests.get(option.id)
+            if rest is None:
+                rest = self._rests[option.id] = without(self.engine.model, self.kept, option.id)
             why = self.engine.advisor.remembered(rest, option.id, value)
             if why is None:
                 if not self._fits() and (option.id, value_id) != self.focus:
