@@ -1,8 +1,9 @@
-"""The configuration engine: validate, valid domains, complete, count, explain and repair, on a compiled model.
+"""The configuration engine, its configuring half: validate, valid domains, obstacles, complete, cheapest, count,
+on a compiled model; its explaining half (explain, repair) is `engine.advisor` (rules/advisor.py).
 
 A backend (rules/backend.py: the join tree, or SAT where the tree would be too large) is chosen once per model
-and answers domains, completions, counts and cheapest completions; explanations and repairs use SAT with rule
-selectors (rules/explain.py); the state of a selection is built in rules/domains.py.
+and answers domains, completions, counts and cheapest completions; the state of a selection is built in
+rules/domains.py.
 """
 
 from __future__ import annotations
