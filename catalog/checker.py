@@ -3,69 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any, assert_never
 
 from catalog.document import Document, Loc
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, suggest
 from catalog.expressions import ExpressionError, parse_expression
-from catalog.patterns import compile_pattern, pattern_matches
+from catalog.kinds import cell_matches, guess_value, problems, traits
 from catalog.pricelist import amount_keys, formula_keys
 from catalog.schema import (
-    MAX_NUMBER_VALUES,
     Adjustment,
     AnyLayer,
     AnyOption,
-    BooleanOption,
     ConstraintRule,
     DefaultRule,
     ExcludesRule,
     Formula,
     ImageLayer,
-    MultiOption,
-    NumberOption,
     PriceList,
     Product,
-    QuantityOption,
     Question,
     RequiresRule,
     ShapeLayer,
-    SingleOption,
     TableRule,
     TextLayer,
-    TextOption,
     Tiers,
 )
-from catalog.typecheck import Checker, suggest
-
-
-def cell_matches(option: AnyOption, cell: Any, values: frozenset[Any] | None = None) -> bool:
-    """Whether a table cell or default is a value of the option (`values`: its value_set, if at hand)."""
-    known = value_set(option) if values is None else values
-    match option:
-        case BooleanOption():
-            return isinstance(cell, bool)
-        case SingleOption() | MultiOption():
-            return not isinstance(cell, bool) and str(cell) in known
-        case NumberOption() | QuantityOption():
-            return isinstance(cell, int | Decimal) and not isinstance(cell, bool) and Decimal(cell) in known
-        case TextOption():
-            return False
-        case _:
-            assert_never(option)
-
-
-def value_set(option: AnyOption) -> frozenset[Any]:
-    """The values of a choice (ids) or number option (Decimals), for fast membership tests."""
-    match option:
-        case SingleOption() | MultiOption():
-            return option.value_ids
-        case NumberOption() | QuantityOption():
-            return frozenset(option.grid())
-        case BooleanOption() | TextOption():
-            return frozenset()
-        case _:
-            assert_never(option)
+from catalog.typecheck import Checker
 
 
 class ProductChecker:
@@ -131,8 +94,8 @@ class ProductChecker:
         if option is None:
             self.fail(loc, f"unknown option '{option_id}'{suggest(option_id, list(self.options))}", key=True)
             return
-        cells = value if listed and isinstance(option, MultiOption) and isinstance(value, list) else [value]
-        if isinstance(option, TextOption) or not all(cell_matches(option, cell) for cell in cells):
+        cells = value if listed and traits(option).many and isinstance(value, list) else [value]
+        if not all(cell_matches(option, cell) for cell in cells):
             self.fail(loc, f"{value!r} is not a value of option '{option_id}'")
 
     def check_layer(self, loc: Loc, layer: AnyLayer) -> None:
@@ -153,7 +116,7 @@ class ProductChecker:
         option = self.options.get(option_id)
         if option is None:
             self.fail((*loc, key), f"unknown option '{option_id}'{suggest(option_id, list(self.options))}")
-        elif choice and not isinstance(option, SingleOption):
+        elif choice and traits(option).expression != "choice":
             self.fail((*loc, key), f"'{option_id}' is not a single choice: {key} needs one")
 
     def check_price_list(self, loc: Loc, price_list: PriceList) -> None:
@@ -194,64 +157,8 @@ class ProductChecker:
             seen.add(ident)
 
     def check_option(self, loc: Loc, option: AnyOption) -> None:
-        match option:
-            case SingleOption() | MultiOption():
-                self.check_values(loc, option)
-            case NumberOption() | QuantityOption():
-                self.check_range(loc, option)
-            case TextOption():
-                self.check_text(loc, option)
-            case BooleanOption():
-                pass
-            case _:
-                assert_never(option)
-
-    def check_values(self, loc: Loc, option: SingleOption | MultiOption) -> None:
-        self.check_ids([((*loc, "values", i, "id"), v.id) for i, v in enumerate(option.values)], "value")
-        ids = [value.id for value in option.values]
-        marked = [i for i, value in enumerate(option.values) if value.default]
-        defaults = [option.default] if isinstance(option, SingleOption) else list(option.default)
-        for d, default in enumerate(defaults):
-            if default is not None and default not in ids:
-                where = (*loc, "default") if isinstance(option, SingleOption) else (*loc, "default", d)
-                self.fail(where, f"default '{default}' is not a value of '{option.id}'{suggest(default, ids)}")
-        if isinstance(option, SingleOption) and len(marked) + (option.default is not None) > 1:
-            self.fail((*loc, "values", marked[-1], "default"), f"'{option.id}' has more than one default")
-        if isinstance(option, MultiOption):
-            if option.max is not None and option.min > option.max:
-                self.fail((*loc, "min"), f"min ({option.min}) is greater than max ({option.max})")
-            elif option.min > len(option.values):
-                self.fail((*loc, "min"), f"min ({option.min}) is more than the {len(option.values)} values")
-
-    def check_range(self, loc: Loc, option: NumberOption | QuantityOption) -> None:
-        if option.min > option.max:
-            self.fail((*loc, "min"), f"min ({option.min}) is greater than max ({option.max})")
-            return
-        if option.step <= 0:
-            self.fail((*loc, "step"), "step must be positive")
-            return
-        if (Decimal(option.max) - Decimal(option.min)) / Decimal(option.step) >= MAX_NUMBER_VALUES:
-            self.fail(
-                (*loc, "step"), f"'{option.id}' would have more than {MAX_NUMBER_VALUES} values; use a coarser step"
-            )
-            return
-        if option.default is not None and not cell_matches(option, option.default):
-            self.fail(
-                (*loc, "default"),
-                f"default {option.default} is outside {option.min}..{option.max} in steps of {option.step}",
-            )
-
-    def check_text(self, loc: Loc, option: TextOption) -> None:
-        if option.pattern is not None:
-            try:
-                compile_pattern(option.pattern)
-            except ValueError as exc:
-                self.fail((*loc, "pattern"), f"invalid pattern (RE2 syntax, matched in linear time): {exc}")
-                return
-        if len(option.default) > option.max_length:
-            self.fail((*loc, "default"), f"default is longer than max_length ({option.max_length})")
-        elif option.pattern is not None and option.default and not pattern_matches(option.pattern, option.default):
-            self.fail((*loc, "default"), "default does not match the pattern")
+        for path, message in problems(option):
+            self.fail((*loc, *path), message)
 
     def expression(self, loc: Loc, text: str | None, *, formula: bool = False) -> None:
         if text is None:
@@ -282,7 +189,7 @@ class ProductChecker:
             option = self.option_ref((*loc, "option"), rule.option)
             if option is not None:
                 values = rule.value if isinstance(rule.value, list) else [rule.value]
-                if isinstance(option, TextOption) or not all(cell_matches(option, v) for v in values):
+                if not all(cell_matches(option, v) for v in values):
                     self.fail(
                         (*loc, "value"),
                         f"{_show(rule.value)} is not a value of '{option.id}'{guess_value(rule.value, option)}",
@@ -299,7 +206,7 @@ class ProductChecker:
     def check_table(self, loc: Loc, rule: TableRule) -> None:
         columns = [self.option_ref((*loc, "columns", i), c) for i, c in enumerate(rule.columns)]
         for i, option in enumerate(columns):
-            if isinstance(option, (TextOption, MultiOption)):
+            if option is not None and not traits(option).in_tables:
                 self.fail(
                     (*loc, "columns", i),
                     f"'{option.id}' is a {option.type} option; tables take single, boolean or number options",
@@ -346,10 +253,3 @@ def _show(value: Any) -> str:
     if isinstance(value, str):
         return f"'{value}'"
     return str(value)
-
-
-def guess_value(cell: Any, option: AnyOption) -> str:
-    """A did-you-mean suffix for a cell that is not a value of a choice option."""
-    if isinstance(cell, str) and isinstance(option, (SingleOption, MultiOption)):
-        return suggest(cell, [value.id for value in option.values])
-    return ""

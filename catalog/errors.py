@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -39,3 +40,9 @@ class CatalogErrors(ConfiguratorError):
 
     def __len__(self) -> int:
         return len(self.errors)
+
+
+def suggest(word: str, candidates: list[str]) -> str:
+    """A ' (did you mean 'x'?)' suffix, or nothing."""
+    match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""

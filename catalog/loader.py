@@ -12,28 +12,21 @@ import types
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Union, assert_never, get_args, get_origin
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from catalog.checker import ProductChecker, cell_matches, value_set
-from catalog.checker import guess_value as _guess
+from catalog.checker import ProductChecker
 from catalog.document import MAX_IMPORTED_FILE_MIB, MIB, Document, Loc, parse_document
-from catalog.errors import CatalogError, CatalogErrors
+from catalog.errors import CatalogError, CatalogErrors, suggest
+from catalog.kinds import cell_from_text, cell_matches, value_set
+from catalog.kinds import guess_value as _guess
 from catalog.schema import (
     AnyOption,
-    BooleanOption,
-    MultiOption,
-    NumberOption,
     Product,
-    QuantityOption,
-    SingleOption,
     TableRule,
-    TextOption,
 )
-from catalog.typecheck import suggest
 
 _log = logging.getLogger(__name__)
 CATALOG_SUFFIXES = (".yaml", ".yml")
@@ -372,7 +365,7 @@ def parse_rows(raw: bytes, file: str, columns: Sequence[AnyOption]) -> tuple[lis
         for cell, option, lookup, values in zip(cells, columns, lookups, known):
             value = lookup.get(cell, _MISSING)
             if value is _MISSING:
-                value = _typed(cell.strip(), option)
+                value = cell_from_text(cell.strip(), option)
                 if cell_matches(option, value, values):
                     lookup[cell] = value
                 else:
@@ -385,19 +378,3 @@ def parse_rows(raw: bytes, file: str, columns: Sequence[AnyOption]) -> tuple[lis
 
 
 _MISSING = object()
-
-
-def _typed(cell: str, option: AnyOption) -> Any:
-    """A CSV cell as the option's kind of value (left as text where it is not one: the check reports it)."""
-    match option:
-        case BooleanOption():
-            return {"true": True, "false": False}.get(cell, cell)
-        case NumberOption() | QuantityOption():
-            try:
-                return Decimal(cell)
-            except InvalidOperation:
-                return cell
-        case SingleOption() | MultiOption() | TextOption():
-            return cell
-        case _:
-            assert_never(option)

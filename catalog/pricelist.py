@@ -5,38 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import assert_never
 
+from catalog.kinds import option_amounts
 from catalog.schema import (
     Adjustment,
-    AnyOption,
-    BooleanOption,
     Formula,
-    MultiOption,
-    NumberOption,
     PriceList,
     Product,
-    QuantityOption,
-    SingleOption,
-    TextOption,
     Tiers,
 )
-
-
-def option_amounts(option: AnyOption) -> list[tuple[str, str | bool, Decimal]]:
-    """An option's own amounts: (price-list key, the value it is for, amount in the product's currency).
-
-    The value is a value id for a choice, True for a chosen boolean or a filled text; numbers have none.
-    """
-    match option:
-        case SingleOption() | MultiOption():
-            return [(f"{option.id}.{value.id}", value.id, value.price) for value in option.values]
-        case BooleanOption() | TextOption():
-            return [(option.id, True, option.price)]
-        case NumberOption() | QuantityOption():
-            return []
-        case _:
-            assert_never(option)
 
 
 def amount_keys(product: Product) -> dict[str, Decimal]:

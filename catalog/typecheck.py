@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import assert_never
 
+from catalog.errors import suggest
 from catalog.expressions import (
     Arith,
     BoolOp,
@@ -24,7 +24,8 @@ from catalog.expressions import (
     Not,
     start,
 )
-from catalog.schema import AnyOption, BooleanOption, MultiOption, NumberOption, QuantityOption, SingleOption, TextOption
+from catalog.kinds import listed_values, traits
+from catalog.schema import AnyOption
 
 TypeKind = typing.Literal["bool", "number", "text", "string", "choice", "set", "list"]
 
@@ -52,12 +53,6 @@ BOOL = Type("bool")
 NUMBER = Type("number")
 TEXT = Type("text")
 _TRUTHY = ("bool", "text", "set")
-
-
-def suggest(word: str, candidates: list[str]) -> str:
-    """A ' (did you mean 'x'?)' suffix, or nothing."""
-    match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 class Checker:
@@ -125,19 +120,8 @@ class Checker:
         option = self.options.get(expr.name)
         if option is None:
             raise ExpressionError(f"unknown option '{expr.name}'{suggest(expr.name, list(self.options))}", expr.pos)
-        match option:
-            case SingleOption():
-                return Type("choice", option=option)
-            case MultiOption():
-                return Type("set", option=option)
-            case BooleanOption():
-                return BOOL
-            case TextOption():
-                return TEXT
-            case NumberOption() | QuantityOption():
-                return NUMBER
-            case _:
-                assert_never(option)
+        kind = traits(option).expression
+        return Type(kind, option=option) if kind in ("choice", "set") else Type(kind)
 
     def compare(self, expr: Compare) -> None:
         left, right = self.infer(expr.left), self.infer(expr.right)
@@ -173,8 +157,8 @@ class Checker:
 
     def value_of(self, option_type: Type, literal: Type, pos: int) -> None:
         option = option_type.option
-        assert isinstance(option, (SingleOption, MultiOption))
-        ids = [value.id for value in option.values]
+        assert option is not None
+        ids = [value.id for value in listed_values(option)]
         text = literal.literal or ""
         if text in ids:
             return

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from catalog.schema import MultiOption
+from catalog.kinds import traits
 from rules.backend import Backend
 from rules.compile import CompiledModel
 from rules.explain import Explainer, Explanation, Repair, TableIndex
@@ -125,7 +125,7 @@ class Advisor:
         option = self.model.options.get(option_id)
         if obstacles is None or option is None or not self.model.option_vars[option_id]:
             return self.explainer.repair(rest, option_id, value)
-        key = (option_id, str(value) if isinstance(option, MultiOption) else value)
+        key = (option_id, str(value) if traits(option).many else value)
         if key not in obstacles.values:
             return self.explainer.repair(rest, option_id, value)  # a number, or not a value: the solver says
         in_the_way = obstacles.blocking.get(key, ())

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import assert_never, get_args
 
 from catalog.expressions import names, parse_expression
+from catalog.kinds import price_spread, traits
 from catalog.pricelist import resolve
 from catalog.schema import (
     AnyOption,
@@ -23,12 +24,10 @@ from catalog.schema import (
     Face,
     ImageLayer,
     Product,
-    QuantityOption,
     ShapeLayer,
     TextLayer,
 )
 from rules.cost import cost_of
-from rules.kinds import price_spread
 
 FACES: tuple[Face, ...] = get_args(Face)
 
@@ -96,7 +95,7 @@ def classify_option(option: AnyOption) -> OptionFace:
 
 def classify(product: Product) -> Classification:
     """The product's face, profile, dominant face and reasons, and every option's face."""
-    options = tuple(classify_option(o) for o in product.options() if not isinstance(o, QuantityOption))
+    options = tuple(classify_option(o) for o in product.options() if not traits(o).order_quantity)
     derived, why = _placement(options)
     face = product.face or derived
     reason = product.face_reason or (why if face == derived else f"set in the catalog as {face}")

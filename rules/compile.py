@@ -13,20 +13,15 @@ from typing import Any, Literal, assert_never
 import numpy as np
 
 from catalog.expressions import Expr, names, parse_expression
+from catalog.kinds import count_limits, domain_values, variable_kind
 from catalog.schema import (
     AnyOption,
-    BooleanOption,
     ConstraintRule,
     DefaultRule,
     ExcludesRule,
-    MultiOption,
-    NumberOption,
     Product,
-    QuantityOption,
     RequiresRule,
-    SingleOption,
     TableRule,
-    TextOption,
 )
 from rules.errors import RuleError
 from rules.formula import Atom, Gate, Node, lower
@@ -159,8 +154,9 @@ class _Compiler:
         tabulator = Tabulator(self.resolve, lambda v: len(self.variables[v].values))
         suggestions: list[Suggestion] = []
         for option in self.options.values():
-            if isinstance(option, MultiOption):
-                self.cardinality(option, tabulator)
+            limits = count_limits(option)
+            if limits is not None:
+                self.cardinality(option, *limits, tabulator)
         for rule in self.product.rules:
             self.messages[rule.id] = rule.message
             if isinstance(rule, DefaultRule):
@@ -186,29 +182,23 @@ class _Compiler:
     def declare(self, option: AnyOption, referenced: bool) -> None:
         """The option's variables: one per choice, boolean or number, one per multi member; a quantity or text
         option gets one only if a rule mentions it (a text's variable says whether it is filled)."""
-        match option:
-            case SingleOption():
-                self.variable(option, "choice", tuple(v.id for v in option.values))
-            case BooleanOption():
-                self.variable(option, "boolean", (False, True))
-            case MultiOption():
+        kind = variable_kind(option, referenced)
+        match kind:
+            case "choice" | "boolean" | "number" | "filled":
+                name = f"{option.id}?" if kind == "filled" else None  # a text's variable: whether it is filled
+                self.variable(option, kind, domain_values(option), name=name)
+            case "multi":
                 members = {
-                    v.id: self.add(Variable(f"{option.id}[{v.id}]", option.id, "member", (False, True), v.id))
-                    for v in option.values
+                    v: self.add(Variable(f"{option.id}[{v}]", option.id, "member", (False, True), v))
+                    for v in domain_values(option)
                 }
                 self.option_vars[option.id] = tuple(members.values())
                 self.refs[option.id] = VarRef("multi", members=MappingProxyType(members))
-            case NumberOption():
-                self.variable(option, "number", tuple(option.grid()))
-            case QuantityOption() if referenced:
-                self.variable(option, "number", tuple(option.grid()))
-            case TextOption() if referenced:
-                self.variable(option, "filled", (False, True), name=f"{option.id}?")
-            case QuantityOption() | TextOption():
+            case "constant":
                 self.option_vars[option.id] = ()
                 self.refs[option.id] = VarRef("constant")
             case _:
-                assert_never(option)
+                assert_never(kind)
 
     def variable(
         self,
@@ -230,18 +220,17 @@ class _Compiler:
         rows.setflags(write=False)
         self.tables.append(Table(rule_id, tuple(scope), rows))
 
-    def cardinality(self, option: MultiOption, tabulator: Tabulator) -> None:
+    def cardinality(self, option: AnyOption, low: int, high: int, tabulator: Tabulator) -> None:
         members = self.option_vars[option.id]
-        high = len(members) if option.max is None else option.max
-        if option.min == 0 and high >= len(members):
+        if low == 0 and high >= len(members):
             return
         rule_id = f"{option.id}:count"
-        self.messages[rule_id] = _count_message(option, high)
+        self.messages[rule_id] = _count_message(option.label or option.id, low, high)
         if 2 ** len(members) > MAX_GRID:
             raise RuleError(rule_id, f"multi option '{option.id}' has too many values for a count limit")
         grid = np.indices([2] * len(members), dtype=np.int32).reshape(len(members), -1)
         count = grid.sum(axis=0)
-        self.emit(rule_id, list(members), grid[:, (count >= option.min) & (count <= high)].T)
+        self.emit(rule_id, list(members), grid[:, (count >= low) & (count <= high)].T)
 
     def table(self, rule: TableRule) -> None:
         scope = [self.option_vars[column][0] for column in rule.columns]
@@ -315,10 +304,9 @@ def _cell_key(cell: Any) -> str:
     return str(cell)
 
 
-def _count_message(option: MultiOption, high: int) -> str:
-    label = option.label or option.id
-    if option.min == high:
+def _count_message(label: str, low: int, high: int) -> str:
+    if low == high:
         return f"Choose exactly {high} for {label}."
-    if option.min == 0:
+    if low == 0:
         return f"Choose at most {high} for {label}."
-    return f"Choose between {option.min} and {high} for {label}."
+    return f"Choose between {low} and {high} for {label}."

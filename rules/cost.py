@@ -18,14 +18,13 @@ from typing import Any, Literal, assert_never
 import numpy as np
 
 from catalog.expressions import Expr, parse_expression
-from catalog.pricelist import ResolvedPriceList, option_amounts, resolve
+from catalog.kinds import listed_values, option_amounts
+from catalog.pricelist import ResolvedPriceList, resolve
 from catalog.schema import (
     Adjustment,
     AnyOption,
     Formula,
-    MultiOption,
     Product,
-    SingleOption,
     Tiers,
 )
 from rules.compile import CompiledModel
@@ -161,7 +160,7 @@ def cost_for(model: CompiledModel, list_id: str | None) -> Cost | None:
 def _value_prices(option: AnyOption, price_list: ResolvedPriceList) -> list[ValuePrice]:
     """What each of an option's values adds: its amount in the list, plus (a choice's) percent of the base."""
     label = option.label or option.id
-    values = {value.id: value for value in option.values} if isinstance(option, SingleOption | MultiOption) else {}
+    values = {value.id: value for value in listed_values(option)}
     priced = []
     for key, value_id, amount in option_amounts(option):
         delta = price_list.amount(key) if amount else Decimal(0)

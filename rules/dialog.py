@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from catalog.display import choice_phrase
 from catalog.schema import Answer, MultiOption, Product
-from rules.display import choice_phrase
 from rules.engine import Engine
 from rules.selection import parse_selection
 

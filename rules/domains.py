@@ -10,15 +10,11 @@ from typing import Any, assert_never
 
 import numpy as np
 
+from catalog.kinds import free_values, needs_value
 from catalog.schema import (
     AnyOption,
-    BooleanOption,
-    NumberOption,
-    QuantityOption,
-    SingleOption,
 )
 from rules.compile import CompiledModel
-from rules.kinds import free_values, needs_value
 from rules.selection import Parsed, Violation
 from rules.tables import Array
 
@@ -82,7 +78,7 @@ class _Plan:
         coded = [
             (option, variables[0])
             for option in model.options.values()
-            if isinstance(option, (SingleOption, BooleanOption, NumberOption, QuantityOption))
+            if model.refs[option.id].kind in ("choice", "boolean", "number")
             and (variables := model.option_vars[option.id])
             and sizes[variables[0]] <= CODED_VALUES
         ]

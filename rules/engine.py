@@ -16,11 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from catalog.kinds import default_value, traits
 from catalog.schema import (
     AnyOption,
-    MultiOption,
     Product,
-    QuantityOption,
 )
 from rules.advisor import Advisor
 from rules.assignment import decided_values
@@ -31,7 +30,6 @@ from rules.cost import Cost
 from rules.domains import Domains, OptionDomain, missing, option_domain, option_domains
 from rules.evaluate import Undecided, evaluate
 from rules.explain import Explanation, Repair
-from rules.kinds import default_value
 from rules.obstacles import Obstacles, obstacles_of
 from rules.selection import Parsed, Selection, Violation, parse_selection, without
 from rules.tables import Array
@@ -208,7 +206,7 @@ class Engine:
         fixed = dict(parsed.fixed)
         for option in self.model.options.values():
             variables = self.model.option_vars[option.id]
-            if isinstance(option, QuantityOption) and variables and variables[0] not in fixed:
+            if traits(option).order_quantity and variables and variables[0] not in fixed:
                 possible = self.backend.domains(fixed)
                 if possible is None:
                     return None
@@ -243,7 +241,7 @@ class Engine:
     def _indices(self, option: AnyOption, value: Any) -> dict[int, int]:
         if value is None:
             return {}
-        if isinstance(option, MultiOption):
+        if traits(option).many:
             chosen = {str(v) for v in (value if isinstance(value, list | tuple | frozenset) else [value])}
             return {var: int(self.model.variables[var].member in chosen) for var in self.model.option_vars[option.id]}
         parsed = parse_selection(self.model, {option.id: value})

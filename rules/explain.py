@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from catalog.schema import MultiOption
+from catalog.display import choice_phrase, show_value
+from catalog.kinds import traits
 from rules.compile import CompiledModel
-from rules.display import choice_phrase, show_value
 from rules.sat import SatModel
 from rules.selection import Parsed, Selection, SelectionError, Violation, parse_selection, without
 from rules.tables import Array
@@ -126,7 +126,7 @@ class Explainer:
         variables = self.model.option_vars.get(option_id, ())
         if option is None or not variables:
             raise SelectionError(option_id, "not an option the rules constrain")
-        if isinstance(option, MultiOption):
+        if traits(option).many:
             member = next((v for v in variables if self.model.variables[v].member == str(value)), None)
             if member is None:
                 raise SelectionError(option_id, f"'{value}' is not among the values")

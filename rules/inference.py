@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from catalog.schema import AnyOption, MultiOption, TextOption
+from catalog.kinds import ONE_VALUE, default_value, traits
+from catalog.schema import AnyOption
 from rules.engine import Engine
-from rules.kinds import default_value
 from rules.selection import parse_selection
 
 
@@ -26,7 +26,7 @@ def infer_defaults(engine: Engine, selection: Mapping[str, Any], profile: Mappin
     direct = [(o, _read(engine, o, profile[o.customization.inferred_from or ""])) for o in options]
     # Values read straight off the profile first, then the options the engine fills around them.
     for option, value in sorted(direct, key=lambda item: item[1] is None):
-        if option.id in chosen or isinstance(option, MultiOption | TextOption):
+        if option.id in chosen or traits(option).expression not in ONE_VALUE:
             continue
         domain = engine.valid_domains(chosen).domains.get(option.id)
         if domain is None or not domain.values:

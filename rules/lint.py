@@ -15,23 +15,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from catalog.display import show_value
+from catalog.kinds import default_value, listed_values, traits
 from catalog.schema import (
-    BooleanOption,
     ConstraintRule,
     ExcludesRule,
-    MultiOption,
     Product,
     RequiresRule,
-    SingleOption,
     Tiers,
 )
 from rules.backend import quick_count
 from rules.compile import compile_product
-from rules.display import show_value
 from rules.domains import OptionDomain
 from rules.engine import Engine
 from rules.errors import EngineLimitError, RuleError
-from rules.kinds import default_value
 from rules.pricing import from_price
 
 Kind = Literal[
@@ -72,14 +69,11 @@ def _values(engine: Engine, domains: Mapping[str, OptionDomain]) -> list[Finding
     """Dead values (no valid configuration takes them) and forced options (only one value possible)."""
     findings = []
     for option in engine.model.options.values():
-        offered: list[Any]
-        match option:
-            case SingleOption() | MultiOption():
-                offered = [v.id for v in option.values]
-            case BooleanOption():
-                offered = [True, False]
-            case _:
-                continue  # numbers and texts: ranges, not values a shopper picks one by one
+        kind = traits(option)
+        # Numbers and texts are ranges, not values a shopper picks one by one.
+        offered: list[Any] = [True, False] if kind.expression == "bool" else [v.id for v in listed_values(option)]
+        if not offered:
+            continue
         possible = set(domains[option.id].values) if engine.model.option_vars[option.id] else set(offered)
         for value in offered:
             if value not in possible:
@@ -88,7 +82,7 @@ def _values(engine: Engine, domains: Mapping[str, OptionDomain]) -> list[Finding
                 said = " ".join(why.messages) or "no valid configuration has it"
                 findings.append(Finding("dead_value", False, f"{option.id} can never be {show_value(value)}: {said}",
                                         option.id, value, rule))
-        if len(possible) == 1 and len(offered) > 1 and not isinstance(option, MultiOption):
+        if len(possible) == 1 and len(offered) > 1 and not kind.many:
             only = next(iter(possible))
             findings.append(Finding("forced_value", False, f"{option.id} can only be {show_value(only)}",
                                     option.id, only))
@@ -100,7 +94,7 @@ def _defaults(engine: Engine, domains: Mapping[str, OptionDomain]) -> list[Findi
     findings = []
     for option in engine.model.options.values():
         default = default_value(option)
-        if default is None or isinstance(option, MultiOption) or not engine.model.option_vars[option.id]:
+        if default is None or traits(option).many or not engine.model.option_vars[option.id]:
             continue
         if default not in domains[option.id].values:
             findings.append(Finding("default_conflict", False,

@@ -23,7 +23,7 @@ from pysat.examples.rc2 import RC2
 from pysat.formula import WCNF
 
 from catalog.expressions import Expr
-from catalog.schema import QuantityOption, TextOption
+from catalog.kinds import default_value
 from rules.assignment import catalog_values
 from rules.compile import CompiledModel, Table
 from rules.cost import Cost, Term
@@ -31,7 +31,6 @@ from rules.errors import EngineLimitError, RuleError
 from rules.evaluate import Undecided
 from rules.formula import Atom, encode, lower
 from rules.jointree import JoinTree
-from rules.kinds import default_value
 from rules.sat import SatModel
 from rules.tables import Array, Tabulator
 
@@ -189,9 +188,9 @@ def _constants(model: CompiledModel) -> dict[str, Any]:
     for option in model.options.values():
         if model.option_vars[option.id]:
             continue
-        if isinstance(option, QuantityOption | TextOption):
-            default = default_value(option)
-            out[option.id] = Decimal(default) if isinstance(option, QuantityOption) else default
+        default = default_value(option)
+        if default is not None:
+            out[option.id] = default
     return out
 
 

@@ -7,17 +7,16 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation, localcontext
 from typing import Any, Literal
 
+from catalog.kinds import default_value, traits
 from catalog.pricelist import ResolvedPriceList
 from catalog.schema import (
     Product,
-    QuantityOption,
     Tiers,
 )
 from rules.cost import Cost, cost_for
 from rules.domains import Domains, missing
 from rules.engine import Engine
 from rules.errors import PriceRangeError
-from rules.kinds import default_value
 from rules.selection import Selection, Violation, parse_selection
 from rules.variant import variant_key
 
@@ -195,7 +194,7 @@ def _quantity(product: Product, values: Mapping[str, Any], quantity: int | None)
     if quantity is not None:
         return quantity
     for option in product.options():
-        if isinstance(option, QuantityOption):
+        if traits(option).order_quantity:
             chosen = values.get(option.id)
             return int(chosen if chosen is not None else default_value(option))
     return 1

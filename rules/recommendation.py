@@ -15,10 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from catalog.schema import BooleanOption, NumberOption, SingleOption
+from catalog.kinds import ONE_VALUE, default_value, traits
 from rules.compile import CompiledModel
 from rules.domains import Domains
-from rules.kinds import default_value
 from rules.selection import Parsed, parse_selection
 from rules.tables import Array
 
@@ -66,7 +65,8 @@ def recommend(model: CompiledModel, chosen: Parsed, state: Domains, history: His
     alike = history.matrix[agree]
     suggested: dict[str, Any] = {}
     for option in model.product.options():
-        if option.id in chosen.values or not isinstance(option, SingleOption | BooleanOption | NumberOption):
+        kind = traits(option)
+        if option.id in chosen.values or kind.expression not in ONE_VALUE or kind.order_quantity:
             continue
         column = alike[:, history.columns[option.id]]
         counts = np.bincount(column[column != NO_VALUE], minlength=len(history.codes[option.id]))

@@ -8,12 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from catalog.errors import ConfiguratorError
-from catalog.schema import (
-    MultiOption,
-    TextOption,
-)
+from catalog.kinds import coerce, expected_shape, quoted, traits, value_id
 from rules.compile import CompiledModel
-from rules.kinds import coerce, expected_shape, quoted, value_id
 
 
 @dataclass(frozen=True)
@@ -71,12 +67,12 @@ def parse_selection(model: CompiledModel, selections: Selection) -> Parsed:
             violations.append(Violation(f"{option.label or option_id}: {exc}", option=option_id))
             continue
         variables = model.option_vars[option_id]
-        if isinstance(option, MultiOption):
+        if traits(option).many:
             for var in variables:
                 fixed[var] = int(model.variables[var].member in value)
         elif variables:
             var = variables[0]
-            key = bool(value) if isinstance(option, TextOption) else value
+            key = bool(value) if model.refs[option_id].kind == "filled" else value
             index = model.value_index[var].get(key)
             if index is None:
                 # Checked against the option above, so this is a compiler/option disagreement: refuse, never crash.
@@ -122,7 +118,7 @@ def parse_value(model: CompiledModel, option_id: str, raw: Any) -> Any:
     if option is None:
         raise SelectionError(option_id, f"unknown option {quoted(option_id)}")
     try:
-        return value_id(option, raw) if isinstance(option, MultiOption) else coerce(option, raw)
+        return value_id(option, raw) if traits(option).many else coerce(option, raw)
     except ValueError as exc:
         raise SelectionError(option_id, str(exc)) from None
 

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
 
-from rules.kinds import JsonNumber
+from catalog.kinds import JsonNumber
 
 MAX_INT_DIGITS = 60  # far beyond any bound a catalog or request field has, far below Python's own 4,300
 

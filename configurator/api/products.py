@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from catalog.display import choice_phrase
 from catalog.errors import ConfiguratorError
 from catalog.loader import LoadedProduct
 from configurator.api.body import ExactJSONRoute, parse_body
@@ -35,7 +36,6 @@ from configurator.services.catalogs import engine_of
 from configurator.services.prices import PriceOut, price_out
 from configurator.services.refusals import Refused, violations_out
 from rules.classify import Classification, classify
-from rules.display import choice_phrase
 from rules.engine import Domains, compiled_engine
 from rules.pricing import Priced, price_selection, quick_price, shown_price
 from rules.selection import misshapen, plain

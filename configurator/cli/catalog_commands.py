@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from catalog.display import choice_phrase
 from catalog.errors import ConfiguratorError
 from catalog.importers.result import write_import
 from catalog.loader import load_catalog
@@ -23,7 +24,6 @@ from configurator.cli.common import (
 )
 from configurator.services.catalogs import load_compiled
 from rules.classify import classify as classify_product
-from rules.display import choice_phrase
 from rules.engine import engine_for
 from rules.lint import lint as lint_product
 from rules.revision import Revision, compare

@@ -15,13 +15,13 @@ from catalog.importers.clib import import_clib
 from catalog.importers.result import ImportResult
 from catalog.importers.uvl import import_uvl
 from catalog.importers.xcsp import import_xcsp
+from catalog.kinds import from_text
 from catalog.loader import LoadedProduct, load_catalog
 from configurator.services.modelcache import load_compiled_file
 from configurator.settings import Settings
 from rules.compile import CompiledModel
 from rules.engine import Engine, engine_for
 from rules.errors import RuleError
-from rules.kinds import from_text
 
 app = typer.Typer(help="Mass-customization product configurator.", no_args_is_help=True, add_completion=False)
 

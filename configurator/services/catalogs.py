@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from catalog.errors import CatalogError
+from catalog.kinds import option_amounts
 from catalog.loader import Catalog, LoadedProduct, load_catalog
-from catalog.pricelist import option_amounts
 from configurator.services.refusals import Missing
 from rules.classify import classify, drawn_options
 from rules.engine import Engine, engine_for

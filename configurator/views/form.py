@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from catalog.kinds import from_text
 from catalog.schema import (
     Product,
 )
-from rules.kinds import from_text
 from rules.selection import plain
 
 NONE = "__none__"  # the multi-choice field value that means "none of these"

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, assert_never
 
+from catalog.display import YES_NO, choice_phrase
+from catalog.kinds import needs_value, value_label
 from catalog.schema import (
     AnyOption,
     BooleanOption,
@@ -23,10 +25,8 @@ from configurator.views.form import answer_fields, encode_history, query_of
 from configurator.views.preview import COLOUR, PreviewView, preview_of
 from rules.cost import cost_for
 from rules.dialog import answers_of
-from rules.display import YES_NO, choice_phrase
 from rules.domains import OptionDomain, missing
 from rules.engine import Engine, Obstacles
-from rules.kinds import needs_value, value_label
 from rules.pricing import Price, shown_price
 from rules.recommendation import History, recommend
 from rules.selection import Parsed, Selection, plain, without

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, assert_never
 
+from catalog.display import YES_NO
+from catalog.kinds import value_label
 from catalog.schema import (
     AnyOption,
     BooleanOption,
@@ -18,9 +20,7 @@ from catalog.schema import (
 )
 from configurator.persistence.db import SavedConfiguration, SettingsChange
 from configurator.services.adjustments import adjustable, current_selection, shown_settings
-from rules.display import YES_NO
 from rules.engine import Engine
-from rules.kinds import value_label
 from rules.selection import parse_selection, plain
 
 Control = Literal["select", "checkboxes", "number", "text"]

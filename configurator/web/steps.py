@@ -9,6 +9,8 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from catalog.display import choice_phrase
+from catalog.kinds import value_label
 from configurator.views.form import (
     HISTORY_FIELD,
     answers_from_fields,
@@ -19,9 +21,7 @@ from configurator.views.form import (
 )
 from configurator.views.product import RepairView
 from configurator.web.render import form_text, parse_query
-from rules.display import choice_phrase
 from rules.engine import Engine
-from rules.kinds import value_label
 from rules.pricing import from_price
 from rules.selection import parse_selection
 

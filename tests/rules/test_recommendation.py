@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from catalog.schema import BooleanOption, NumberOption, Product, SingleOption
 from rules.compile import compile_product
 from rules.engine import Engine
-from rules.kinds import default_value
+from catalog.kinds import default_value
 from rules.recommendation import history_of, recommend
 from tests.rules.test_engine_brute_force import Config, _same, cases, solutions
 

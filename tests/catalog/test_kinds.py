@@ -1,4 +1,4 @@
-"""Each option kind's behaviour in one place (rules/kinds.py): its values in words, one wording that every page,
+"""Each option kind's behaviour in one place (catalog/kinds.py): its values in words, one wording that every page,
 message and card shows, and its values read from text (form fields, the command line)."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import pytest
 
 from catalog.loader import load_product
 from catalog.schema import AnyOption
-from rules.display import NOTHING, choice_phrase, show_value
-from rules.kinds import from_text, value_label
+from catalog.display import NOTHING, choice_phrase, show_value
+from catalog.kinds import from_text, value_label
 
-EVERY_KIND = Path(__file__).parent / "fixtures" / "every-kind.yaml"
+EVERY_KIND = Path(__file__).parent.parent / "rules" / "fixtures" / "every-kind.yaml"
 
 
 @pytest.fixture(scope="module")

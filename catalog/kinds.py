@@ -1,0 +1,453 @@
+"""Each option kind's behaviour, in one place: one `match` per aspect, each ending in `assert_never`, so a new kind
+fails strict mypy here and nowhere else. What the catalog checks of its fields, its type in expressions, how a
+table cell or a price-list key names its values, how the engine represents it (`traits`), how a shopper's raw
+value is read (`coerce`), where it starts, whether a complete configuration needs it, how far it moves a price,
+its values in words, and the widget a form shows for it. The layers above ask these functions and dispatch on
+what they return (a variable kind, a widget), never on the option's class."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal, assert_never
+
+from catalog.display import NOTHING, show_value, written, yes_no
+from catalog.errors import suggest
+from catalog.patterns import compile_pattern, pattern_matches
+from catalog.schema import (
+    MAX_NUMBER_VALUES,
+    AnyOption,
+    BooleanOption,
+    MultiOption,
+    NumberOption,
+    QuantityOption,
+    SingleOption,
+    TextOption,
+    Value,
+)
+from catalog.values import JsonNumber, decimal_of, on_grid, quoted, text_of, whole_of
+
+__all__ = ["JsonNumber", "quoted"]
+
+Path = tuple[str | int, ...]
+# The engine's kinds of variables (rules/tables.py's RefKind): "constant" for an option no rule mentions that
+# needs no variable to be left open.
+VariableKind = Literal["choice", "boolean", "number", "multi", "filled", "constant"]
+ExpressionType = Literal["choice", "set", "bool", "number", "text"]
+# The expression types of kinds that hold one value a shopper picks (not a set, not free text).
+ONE_VALUE: frozenset[ExpressionType] = frozenset({"choice", "bool", "number"})
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What the layers above ask of a kind, stated once per kind."""
+
+    expression: ExpressionType  # its type in rule expressions
+    variables: VariableKind  # how the engine represents it where a rule mentions it
+    declared: bool  # whether it has variables even where no rule mentions it
+    in_tables: bool  # whether a table rule may have it as a column
+    order_quantity: bool  # the number of units ordered: it multiplies the price, it is not a property of the product
+
+    @property
+    def many(self) -> bool:
+        """Whether a value of it is a set of its values."""
+        return self.expression == "set"
+
+
+def traits(option: AnyOption) -> Traits:
+    """The kind's traits."""
+    match option:
+        case SingleOption():
+            return Traits("choice", "choice", True, True, False)
+        case MultiOption():
+            return Traits("set", "multi", True, False, False)
+        case BooleanOption():
+            return Traits("bool", "boolean", True, True, False)
+        case NumberOption():
+            return Traits("number", "number", True, True, False)
+        case QuantityOption():
+            return Traits("number", "number", False, True, True)
+        case TextOption():
+            return Traits("text", "filled", False, False, False)
+        case _:
+            assert_never(option)
+
+
+def variable_kind(option: AnyOption, mentioned: bool) -> VariableKind:
+    """How the engine represents the option: as its traits say, or a constant where it needs no variable."""
+    kind = traits(option)
+    return kind.variables if kind.declared or mentioned else "constant"
+
+
+def count_limits(option: AnyOption) -> tuple[int, int] | None:
+    """How few and how many values a set-valued option takes (None: a kind with one value at a time)."""
+    match option:
+        case MultiOption():
+            return option.min, len(option.values) if option.max is None else option.max
+        case SingleOption() | BooleanOption() | NumberOption() | QuantityOption() | TextOption():
+            return None
+        case _:
+            assert_never(option)
+
+
+def problems(option: AnyOption) -> list[tuple[Path, str]]:
+    """What is wrong with the option's own fields, each at its path under the option."""
+    match option:
+        case SingleOption() | MultiOption():
+            return _choice_problems(option)
+        case NumberOption() | QuantityOption():
+            return _range_problems(option)
+        case TextOption():
+            return _text_problems(option)
+        case BooleanOption():
+            return []
+        case _:
+            assert_never(option)
+
+
+def _choice_problems(option: SingleOption | MultiOption) -> list[tuple[Path, str]]:
+    found: list[tuple[Path, str]] = []
+    ids = [value.id for value in option.values]
+    seen: set[str] = set()
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            found.append((("values", i, "id"), f"duplicate value id '{ident}'"))
+        seen.add(ident)
+    single = isinstance(option, SingleOption)
+    defaults = [option.default] if isinstance(option, SingleOption) else list(option.default)
+    for d, default in enumerate(defaults):
+        if default is not None and default not in ids:
+            found.append(((("default",) if single else ("default", d)),
+                          f"default '{default}' is not a value of '{option.id}'{suggest(default, ids)}"))
+    marked = [i for i, value in enumerate(option.values) if value.default]
+    if isinstance(option, SingleOption) and len(marked) + (option.default is not None) > 1:
+        found.append((("values", marked[-1], "default"), f"'{option.id}' has more than one default"))
+    if isinstance(option, MultiOption):
+        if option.max is not None and option.min > option.max:
+            found.append((("min",), f"min ({option.min}) is greater than max ({option.max})"))
+        elif option.min > len(option.values):
+            found.append((("min",), f"min ({option.min}) is more than the {len(option.values)} values"))
+    return found
+
+
+def _range_problems(option: NumberOption | QuantityOption) -> list[tuple[Path, str]]:
+    if option.min > option.max:
+        return [(("min",), f"min ({option.min}) is greater than max ({option.max})")]
+    if option.step <= 0:
+        return [(("step",), "step must be positive")]
+    if (Decimal(option.max) - Decimal(option.min)) / Decimal(option.step) >= MAX_NUMBER_VALUES:
+        return [(("step",), f"'{option.id}' would have more than {MAX_NUMBER_VALUES} values; use a coarser step")]
+    if option.default is not None and not cell_matches(option, option.default):
+        return [(("default",), f"default {option.default} is outside {option.min}..{option.max} "
+                               f"in steps of {option.step}")]
+    return []
+
+
+def _text_problems(option: TextOption) -> list[tuple[Path, str]]:
+    if option.pattern is not None:
+        try:
+            compile_pattern(option.pattern)
+        except ValueError as exc:
+            return [(("pattern",), f"invalid pattern (RE2 syntax, matched in linear time): {exc}")]
+    if len(option.default) > option.max_length:
+        return [(("default",), f"default is longer than max_length ({option.max_length})")]
+    if option.pattern is not None and option.default and not pattern_matches(option.pattern, option.default):
+        return [(("default",), "default does not match the pattern")]
+    return []
+
+
+def listed_values(option: AnyOption) -> tuple[Value, ...]:
+    """A choice's values (with their labels, prices, images); nothing for the other kinds."""
+    match option:
+        case SingleOption() | MultiOption():
+            return tuple(option.values)
+        case BooleanOption() | NumberOption() | QuantityOption() | TextOption():
+            return ()
+        case _:
+            assert_never(option)
+
+
+def domain_values(option: AnyOption) -> tuple[Any, ...]:
+    """The values a variable of the option ranges over: value ids, the number grid, or no and yes."""
+    match option:
+        case SingleOption() | MultiOption():
+            return tuple(value.id for value in option.values)
+        case NumberOption() | QuantityOption():
+            return tuple(option.grid())
+        case BooleanOption() | TextOption():
+            return (False, True)
+        case _:
+            assert_never(option)
+
+
+def value_set(option: AnyOption) -> frozenset[Any]:
+    """The values a table cell, a default or an answer may name (ids, Decimals), for fast membership tests."""
+    match option:
+        case SingleOption() | MultiOption():
+            return option.value_ids
+        case NumberOption() | QuantityOption():
+            return frozenset(option.grid())
+        case BooleanOption() | TextOption():
+            return frozenset()
+        case _:
+            assert_never(option)
+
+
+def cell_matches(option: AnyOption, cell: Any, values: frozenset[Any] | None = None) -> bool:
+    """Whether a table cell or default is a value of the option (`values`: its value_set, if at hand)."""
+    known = value_set(option) if values is None else values
+    match option:
+        case BooleanOption():
+            return isinstance(cell, bool)
+        case SingleOption() | MultiOption():
+            return not isinstance(cell, bool) and str(cell) in known
+        case NumberOption() | QuantityOption():
+            return isinstance(cell, int | Decimal) and not isinstance(cell, bool) and Decimal(cell) in known
+        case TextOption():
+            return False  # a text is never a table cell or a listed value
+        case _:
+            assert_never(option)
+
+
+def guess_value(cell: Any, option: AnyOption) -> str:
+    """A did-you-mean suffix for a cell that is not one of a choice's value ids."""
+    listed = [value.id for value in listed_values(option)]
+    return suggest(cell, listed) if isinstance(cell, str) and listed else ""
+
+
+def cell_from_text(cell: str, option: AnyOption) -> Any:
+    """A CSV cell as the option's kind of value (left as text where it is not one: the check reports it)."""
+    match option:
+        case BooleanOption():
+            return {"true": True, "false": False}.get(cell, cell)
+        case NumberOption() | QuantityOption():
+            try:
+                return Decimal(cell)
+            except InvalidOperation:
+                return cell
+        case SingleOption() | MultiOption() | TextOption():
+            return cell
+        case _:
+            assert_never(option)
+
+
+def option_amounts(option: AnyOption) -> list[tuple[str, str | bool, Decimal]]:
+    """An option's own amounts: (price-list key, the value it is for, amount in the product's currency); the
+    value is a value id for a choice, True for a chosen boolean or a filled text; numbers have none."""
+    match option:
+        case SingleOption() | MultiOption():
+            return [(f"{option.id}.{value.id}", value.id, value.price) for value in option.values]
+        case BooleanOption() | TextOption():
+            return [(option.id, True, option.price)]
+        case NumberOption() | QuantityOption():
+            return []
+        case _:
+            assert_never(option)
+
+
+def coerce(option: AnyOption, raw: Any) -> Any:
+    """The catalog value a shopper's raw value stands for (ValueError saying why it is none of the option's)."""
+    if raw is None:
+        raise ValueError("no value given (null); leave the option out to keep it open")
+    match option:
+        case SingleOption():
+            return value_id(option, raw)
+        case BooleanOption():
+            if isinstance(raw, bool):
+                return raw
+            if raw in ("true", "false"):
+                return raw == "true"
+            raise ValueError(f"{quoted(raw)} is not true or false")
+        case MultiOption():
+            if not isinstance(raw, (list, tuple, set, frozenset)) or len(raw) > len(option.values):
+                raise ValueError(f"expected a list of at most {len(option.values)} of its values")
+            return frozenset(value_id(option, item) for item in raw)
+        case NumberOption():
+            return on_grid(decimal_of(raw), option.min, option.max, option.step)
+        case QuantityOption():
+            whole = Decimal(whole_of(raw))
+            return on_grid(whole, Decimal(option.min), Decimal(option.max), Decimal(option.step))
+        case TextOption():
+            return text_of(raw, option.max_length, option.pattern)
+        case _:
+            assert_never(option)
+
+
+def value_id(option: AnyOption, raw: Any) -> str:
+    """One of a choice's value ids (ValueError otherwise)."""
+    text = str(raw) if isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool)) else None
+    listed = listed_values(option)
+    if text is None or text not in {value.id for value in listed}:
+        raise ValueError(f"{quoted(raw)} is not one of {', '.join(value.id for value in listed)}")
+    return text
+
+
+def from_text(option: AnyOption, texts: list[str]) -> Any:
+    """An option's raw value from its text form (a form's fields, the command line's OPTION=VALUE pairs), to be
+    read by `coerce` like any shopper's value: a multi option's non-empty texts as a list (none: none of them), a
+    quantity's digits as a whole number (as JSON would carry it), anything else its first text ("" for none)."""
+    first = texts[0] if texts else ""
+    match option:
+        case MultiOption():
+            return [text for text in texts if text]
+        case QuantityOption():
+            return int(first) if first.isascii() and first.isdigit() and len(first) < 10 else first
+        case SingleOption() | BooleanOption() | NumberOption() | TextOption():
+            return first
+        case _:
+            assert_never(option)
+
+
+def expected_shape(option: AnyOption, raw: Any) -> str | None:
+    """The shape the option's values have, where `raw` does not have it; None where it does."""
+    number = isinstance(raw, int | float | Decimal) and not isinstance(raw, bool)
+    match option:
+        case SingleOption():
+            fits = isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool))
+            return None if fits else "a value id"
+        case MultiOption():
+            return None if isinstance(raw, list | tuple | set | frozenset) else "a list of value ids"
+        case BooleanOption():
+            return None if isinstance(raw, bool) or raw in ("true", "false") else "true or false"
+        case NumberOption():
+            return None if number or isinstance(raw, str) else "a number or a decimal string"
+        case QuantityOption():
+            return None if number else "a whole number"
+        case TextOption():
+            return None if isinstance(raw, str) else "text"
+        case _:
+            assert_never(option)
+
+
+def needs_value(option: AnyOption) -> bool:
+    """Whether a complete configuration must give this option a value (quantities and optional texts need not)."""
+    match option:
+        case TextOption():
+            return option.required
+        case QuantityOption():
+            return False
+        case SingleOption() | MultiOption() | BooleanOption() | NumberOption():
+            return True
+        case _:
+            assert_never(option)
+
+
+def free_values(option: AnyOption) -> tuple[Any, ...]:
+    """The values of an option no rule constrains (it has no variable)."""
+    match option:
+        case NumberOption() | QuantityOption():
+            return tuple(option.grid())
+        case SingleOption() | MultiOption() | BooleanOption() | TextOption():
+            return ()
+        case _:
+            assert_never(option)
+
+
+def default_value(option: AnyOption) -> Any:
+    """The value an option starts from: its default, else its values marked default (None where it has none)."""
+    match option:
+        case MultiOption():
+            return option.default or [v.id for v in option.values if v.default]
+        case SingleOption():
+            marked = [v.id for v in option.values if v.default]
+            return option.default if option.default is not None else (marked[0] if marked else None)
+        case QuantityOption():
+            return Decimal(option.default if option.default is not None else option.min)
+        case NumberOption() | BooleanOption() | TextOption():
+            return option.default
+        case _:
+            assert_never(option)
+
+
+def price_spread(option: AnyOption, amounts: Mapping[str | bool, Decimal]) -> Decimal:
+    """How far the option's own amounts can move a price: from its cheapest value to its dearest."""
+    match option:
+        case SingleOption():
+            each = [amounts.get(value.id, Decimal(0)) for value in option.values]
+            return max(each) - min(each)
+        case MultiOption():
+            each = [amounts.get(value.id, Decimal(0)) for value in option.values]
+            return sum((a for a in each if a > 0), Decimal(0)) - sum((a for a in each if a < 0), Decimal(0))
+        case BooleanOption() | TextOption():
+            return abs(amounts.get(True, Decimal(0)))
+        case NumberOption() | QuantityOption():
+            return Decimal(0)  # numbers move the price through price rules, not amounts of their own
+        case _:
+            assert_never(option)
+
+
+def value_label(option: AnyOption | None, value: Any) -> str:
+    """A value of an option in words: a value's label (its id where it has none), several joined by commas, Yes or
+    No, a number as written with its unit; NOTHING for no value; without an option, the value as written."""
+    if value is None:
+        return NOTHING
+    match option:
+        case SingleOption() | MultiOption():
+            names = {v.id: v.label or v.id for v in option.values}
+            chosen = sorted(value) if isinstance(value, frozenset | set) else value
+            ids = [str(v) for v in chosen] if isinstance(chosen, list | tuple) else [str(chosen)]
+            return ", ".join(names.get(v, v) for v in ids) or NOTHING
+        case BooleanOption():
+            return yes_no(value)
+        case NumberOption():
+            return f"{written(value)} {option.unit}" if option.unit else written(value)
+        case QuantityOption():
+            return written(value)
+        case TextOption():
+            return str(value)
+        case None:
+            return show_value(value)
+        case _:
+            assert_never(option)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Radio buttons (one value) or checkboxes (several)."""
+
+    values: tuple[Value, ...]
+    many: bool
+
+
+@dataclass(frozen=True)
+class YesNo:
+    """A yes and a no."""
+
+
+@dataclass(frozen=True)
+class NumberField:
+    """A number input on a grid."""
+
+    low: Decimal
+    high: Decimal
+    step: Decimal
+    unit: str
+
+
+@dataclass(frozen=True)
+class TextField:
+    """A text input."""
+
+    max_length: int
+    pattern: str | None
+
+
+Widget = Choices | YesNo | NumberField | TextField
+
+
+def widget(option: AnyOption) -> Widget:
+    """The input a form shows for the option (a page's view and a settings card read it their own way)."""
+    match option:
+        case SingleOption() | MultiOption():
+            return Choices(tuple(option.values), isinstance(option, MultiOption))
+        case BooleanOption():
+            return YesNo()
+        case NumberOption():
+            return NumberField(option.min, option.max, option.step, option.unit or "")
+        case QuantityOption():
+            return NumberField(Decimal(option.min), Decimal(option.max), Decimal(option.step), "")
+        case TextOption():
+            return TextField(option.max_length, option.pattern)
+        case _:
+            assert_never(option)
