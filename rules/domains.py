@@ -10,7 +10,7 @@ from typing import Any, assert_never
 
 import numpy as np
 
-from catalog.kinds import free_values, needs_value
+from catalog.kinds import free_values, needs_value, traits
 from catalog.schema import (
     AnyOption,
 )
@@ -28,6 +28,7 @@ class OptionDomain:
     values: tuple[Any, ...]  # multi: the values that can still be included
     excludable: tuple[Any, ...] = ()  # multi: the values that can still be left out
     selected: Any = None
+    many: bool = False  # a value of the option is a set of its values (`values` and `excludable` say which)
 
     @property
     def low(self) -> Any:
@@ -136,22 +137,23 @@ def option_domain(
 def _domain(model: CompiledModel, option: AnyOption, selected: Any, possible: Sequence[Array] | None) -> OptionDomain:
     """The option's values still possible, read off its variables by how it maps onto them (so an option type
     that declares existing kinds of variables needs nothing here)."""
+    many = traits(option).many
     if possible is None:
-        return OptionDomain(option.id, option.type, (), (), selected)
+        return OptionDomain(option.id, option.type, (), (), selected, many)
     ref = model.refs[option.id]
     match ref.kind:
         case "multi":
             members = (ref.members or {}).items()
             include = tuple(member for member, var in members if possible[var][1])
             exclude = tuple(member for member, var in members if possible[var][0])
-            return OptionDomain(option.id, option.type, include, exclude, selected)
+            return OptionDomain(option.id, option.type, include, exclude, selected, many)
         case "filled":
-            return OptionDomain(option.id, option.type, (), (), selected)
+            return OptionDomain(option.id, option.type, (), (), selected, many)
         case "choice" | "boolean" | "number":
             values = tuple(itertools.compress(model.variables[ref.var].values, possible[ref.var].tolist()))
-            return OptionDomain(option.id, option.type, values, (), selected)
+            return OptionDomain(option.id, option.type, values, (), selected, many)
         case "constant":  # no rule mentions it: every value of its own stays possible
-            return OptionDomain(option.id, option.type, free_values(option), (), selected)
+            return OptionDomain(option.id, option.type, free_values(option), (), selected, many)
         case _:
             assert_never(ref.kind)
 

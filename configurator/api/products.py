@@ -79,7 +79,7 @@ def _domains(state: Domains) -> tuple[dict[str, list[Any]], dict[str, DomainOut]
     details = {
         k: DomainOut(
             values=values[k],
-            excludable=list(d.excludable) if d.type == "multi" else None,
+            excludable=list(d.excludable) if d.many else None,
             selected=plain(d.selected),
         )
         for k, d in state.domains.items()

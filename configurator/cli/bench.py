@@ -9,7 +9,8 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from catalog.schema import MultiOption, Product
+from catalog.kinds import traits
+from catalog.schema import Product
 from rules.backend import sat_solver
 from rules.compile import compile_product
 from rules.engine import Engine
@@ -117,7 +118,7 @@ def _peak_mb() -> float:
 
 def _pick(engine: Engine, state: Any, option: Any, selection: dict[str, Any], rng: random.Random) -> Any:
     domain = state.domains[option.id]
-    if isinstance(option, MultiOption):
+    if traits(option).many:
         # Draw a random subset, then let the engine settle it if that subset is not possible.
         subset = sorted(v for v in domain.values if rng.random() < 0.5)
         if engine.valid_domains({**selection, option.id: subset}).consistent:
@@ -131,7 +132,7 @@ def _pick(engine: Engine, state: Any, option: Any, selection: dict[str, Any], rn
 def _undecided(state: Any, option: Any) -> bool:
     """Whether a shopper still has a choice to make on this option (the rules have not settled it)."""
     domain = state.domains[option.id]
-    if isinstance(option, MultiOption):
+    if traits(option).many:
         return bool(set(domain.values) & set(domain.excludable))
     return len(domain.values) > 1
 

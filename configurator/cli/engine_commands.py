@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from catalog.errors import ConfiguratorError
+from catalog.kinds import NumberField, widget
 from configurator.cli.bench import bench as run_bench
 from configurator.cli.common import (
     SelectArg,
@@ -36,11 +37,11 @@ def explore(
         "consistent": state.consistent,
         "complete": state.complete,
         "domains": domains,
-        "excludable": {k: list(d.excludable) for k, d in state.domains.items() if d.type == "multi"},
+        "excludable": {k: list(d.excludable) for k, d in state.domains.items() if d.many},
         "ranges": {
-            k: {"min": plain(d.low), "max": plain(d.high), "step": plain(getattr(engine.model.options[k], "step", 1))}
+            k: {"min": plain(d.low), "max": plain(d.high), "step": plain(shown.step)}
             for k, d in state.domains.items()
-            if d.type in ("number", "quantity") and d.values
+            if isinstance(shown := widget(engine.model.options[k]), NumberField) and d.values
         },
         "violations": [{"rule": v.rule_id, "option": v.option, "message": v.message} for v in state.violations],
     }

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, assert_never
 
 from catalog.expressions import parse_expression
-from catalog.schema import AnyLayer, AnyOption, ImageLayer, Product, ShapeLayer, SingleOption, TextLayer, Value
+from catalog.kinds import listed_values, traits
+from catalog.schema import AnyLayer, AnyOption, ImageLayer, Product, ShapeLayer, TextLayer, Value
 from rules.evaluate import Undecided, evaluate, truth
 from rules.selection import plain
 
@@ -89,9 +90,9 @@ def _holds(condition: str, values: Mapping[str, Any]) -> bool:
 def _chosen_value(options: Mapping[str, AnyOption], values: Mapping[str, Any], option_id: str | None) -> Value | None:
     option = options.get(option_id or "")
     chosen = values.get(option_id or "")
-    if not isinstance(option, SingleOption) or chosen is None:
+    if option is None or traits(option).expression != "choice" or chosen is None:
         return None
-    return next((value for value in option.values if value.id == chosen), None)
+    return next((value for value in listed_values(option) if value.id == chosen), None)
 
 
 def _shown(options: Mapping[str, AnyOption], values: Mapping[str, Any], option_id: str) -> str:

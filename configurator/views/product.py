@@ -10,15 +10,9 @@ from decimal import Decimal
 from typing import Any, Literal, assert_never
 
 from catalog.display import YES_NO, choice_phrase
-from catalog.kinds import needs_value, value_label
+from catalog.kinds import Choices, NumberField, TextField, YesNo, needs_value, traits, value_label, widget
 from catalog.schema import (
     AnyOption,
-    BooleanOption,
-    MultiOption,
-    NumberOption,
-    QuantityOption,
-    SingleOption,
-    TextOption,
 )
 from configurator.persistence.db import Quote
 from configurator.views.form import answer_fields, encode_history, query_of
@@ -209,41 +203,42 @@ def _option(
     possible = set(domain.values) if domain is not None else set()
     chosen = kept.get(option.id)
     label = option.label or option.id
-    match option:
-        case SingleOption() | MultiOption():
+    required = needs_value(option)
+    shown = widget(option)
+    match shown:
+        case Choices():
             picked = set(chosen) if isinstance(chosen, list) else {chosen}
             values = tuple(
                 _value_view(reasons, option, v.id, v.label or v.id, v.description, v.swatch,
                             deltas.get((option.id, v.id)), v.id in picked, v.id in possible)
-                for v in option.values
+                for v in shown.values
             )
-            kind: Input = "radio" if isinstance(option, SingleOption) else "checkbox"
-            return OptionView(option.id, label, option.description, kind, values, "", True, error=error)
-        case BooleanOption():
+            kind: Input = "checkbox" if shown.many else "radio"
+            return OptionView(option.id, label, option.description, kind, values, "", required, error=error)
+        case YesNo():
             picked_bool = {True: "true", False: "false"}.get(chosen) if isinstance(chosen, bool) else chosen
             values = tuple(
-                _value_view(reasons, option, text, shown, "", None,
+                _value_view(reasons, option, text, said, "", None,
                             deltas.get((option.id, True)) if value else None, picked_bool == text, value in possible)
-                for value, text, shown in YES_NO
+                for value, text, said in YES_NO
             )
-            return OptionView(option.id, label, option.description, "yesno", values, "", True, error=error)
-        case NumberOption() | QuantityOption():
-            low = min(possible) if possible else option.min
-            high = max(possible) if possible else option.max
+            return OptionView(option.id, label, option.description, "yesno", values, "", required, error=error)
+        case NumberField():
+            low = min(possible) if possible else shown.low
+            high = max(possible) if possible else shown.high
             value = "" if option.id not in raw else str(plain(raw[option.id]))
             return OptionView(
-                option.id, label, option.description, "number", (), value, isinstance(option, NumberOption),
-                low=str(plain(low)), high=str(plain(high)), step=str(option.step),
-                unit=getattr(option, "unit", None) or "", error=error,
+                option.id, label, option.description, "number", (), value, required,
+                low=str(plain(low)), high=str(plain(high)), step=str(shown.step), unit=shown.unit, error=error,
             )
-        case TextOption():
+        case TextField():
             value = str(raw.get(option.id, ""))
             return OptionView(
-                option.id, label, option.description, "text", (), value, option.required,
-                max_length=option.max_length, pattern=option.pattern, error=error,
+                option.id, label, option.description, "text", (), value, required,
+                max_length=shown.max_length, pattern=shown.pattern, error=error,
             )
         case _:
-            assert_never(option)
+            assert_never(shown)
 
 
 @dataclass(frozen=True)
@@ -315,7 +310,7 @@ class Reasons:
     def of(self, option: AnyOption, value_id: str) -> tuple[str, bool]:
         """The reason in the rules' own words, with the shopper's choices that rule it out; and whether it is
         that full explanation (False: only the choices to change, the budget being spent)."""
-        value: Any = value_id == "true" if isinstance(option, BooleanOption) else value_id
+        value: Any = value_id == "true" if traits(option).expression == "bool" else value_id
         why = self.look_up(option.id, value)
         if why is None:
             rest = self._rests.get(option.id)

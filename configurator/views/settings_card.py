@@ -8,15 +8,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, assert_never
 
 from catalog.display import YES_NO
-from catalog.kinds import value_label
+from catalog.kinds import Choices, NumberField, TextField, YesNo, value_label, widget
 from catalog.schema import (
     AnyOption,
-    BooleanOption,
-    MultiOption,
-    NumberOption,
-    QuantityOption,
-    SingleOption,
-    TextOption,
 )
 from configurator.persistence.db import SavedConfiguration, SettingsChange
 from configurator.services.adjustments import adjustable, current_selection, shown_settings
@@ -112,22 +106,23 @@ def settings_card(
 
 def _setting(option: AnyOption, value: Any, possible: set[Any]) -> Setting:
     label = option.label or option.id
-    match option:
-        case SingleOption() | MultiOption():
+    shown = widget(option)
+    match shown:
+        case Choices():
             chosen = set(value) if isinstance(value, frozenset) else {value}
-            choices = tuple(Choice(v.id, v.label or v.id, v.id in chosen, v.id in possible) for v in option.values)
-            return Setting(option.id, label, "select" if isinstance(option, SingleOption) else "checkboxes", choices)
-        case BooleanOption():
+            choices = tuple(Choice(v.id, v.label or v.id, v.id in chosen, v.id in possible) for v in shown.values)
+            return Setting(option.id, label, "checkboxes" if shown.many else "select", choices)
+        case YesNo():
             choices = tuple(
-                Choice(text, shown, value is flag, flag in possible)
-                for flag, text, shown in YES_NO
+                Choice(text, said, value is flag, flag in possible)
+                for flag, text, said in YES_NO
             )
             return Setting(option.id, label, "select", choices)
-        case NumberOption() | QuantityOption():
-            low, high = (min(possible), max(possible)) if possible else (option.min, option.max)
-            shown = "" if value is None else str(plain(value))
-            return Setting(option.id, label, "number", (), shown, str(plain(low)), str(plain(high)), str(option.step))
-        case TextOption():
+        case NumberField():
+            low, high = (min(possible), max(possible)) if possible else (shown.low, shown.high)
+            number = "" if value is None else str(plain(value))
+            return Setting(option.id, label, "number", (), number, str(plain(low)), str(plain(high)), str(shown.step))
+        case TextField():
             return Setting(option.id, label, "text", (), "" if value is None else str(value))
         case _:
-            assert_never(option)
+            assert_never(shown)

@@ -10,7 +10,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from catalog.display import choice_phrase
-from catalog.kinds import value_label
+from catalog.kinds import traits, value_label
 from configurator.views.form import (
     HISTORY_FIELD,
     answers_from_fields,
@@ -64,12 +64,13 @@ def _repair_step(
     option = engine.model.options.get(option_id)
     if option is None:
         return StepResult(engine, selection, history, messages=(f"There is no option {option_id!r}.",))
-    value: Any = (value_text == "true") if option.type == "boolean" else value_text
-    if option.type == "multi":
+    option_kind = traits(option)
+    value: Any = (value_text == "true") if option_kind.expression == "bool" else value_text
+    if option_kind.many:
         current = selection.get(option_id)
         value = sorted({*(current if isinstance(current, list) else []), value_text})
     rest = {k: v for k, v in selection.items() if k != option_id}
-    fix = engine.advisor.repair(rest, option_id, value if option.type != "multi" else value_text)
+    fix = engine.advisor.repair(rest, option_id, value_text if option_kind.many else value)
     if not fix.possible:
         impossible = f"{option.label or option_id} cannot be {value_text} with any choices."
         return StepResult(engine, selection, history, messages=(impossible,))

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from catalog.loader import load_product
-from catalog.schema import AnyOption
 from catalog.display import NOTHING, choice_phrase, show_value
 from catalog.kinds import from_text, value_label
+from catalog.loader import load_product
+from catalog.schema import AnyOption
 
 EVERY_KIND = Path(__file__).parent.parent / "rules" / "fixtures" / "every-kind.yaml"
 

@@ -9,10 +9,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalog.kinds import default_value
 from catalog.schema import BooleanOption, NumberOption, Product, SingleOption
 from rules.compile import compile_product
 from rules.engine import Engine
-from catalog.kinds import default_value
 from rules.recommendation import history_of, recommend
 from tests.rules.test_engine_brute_force import Config, _same, cases, solutions
 
