@@ -27,6 +27,12 @@ from configurator.services.refusals import KeyRequired
 from rules.engine import Engine
 
 
+def secret(request: Request) -> bytes:
+    """The server's secret, shared by every process (signs the shop's CSRF tokens)."""
+    found: str = request.app.state.secret
+    return found.encode()
+
+
 async def served(request: Request) -> ServedCatalog:
     """The catalog on sale, as the reloader swaps it."""
     found: ServedCatalog = request.app.state.served

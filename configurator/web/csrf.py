@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 
+from configurator.deps import secret
 from configurator.errors import CsrfError
 
 COOKIE = "csrftoken"
@@ -29,13 +30,8 @@ def _cookie_name(request: Request) -> str:
     return SECURE_COOKIE if request.url.scheme == "https" else COOKIE
 
 
-def _secret(request: Request) -> bytes:
-    secret: str = request.app.state.secret
-    return secret.encode()
-
-
 def _sign(request: Request, nonce: str) -> str:
-    digest = hmac.new(_secret(request), nonce.encode(), hashlib.sha256).digest()
+    digest = hmac.new(secret(request), nonce.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:18]).decode()
 
 
