@@ -55,21 +55,29 @@ class Traits:
         return self.expression == "set"
 
 
+_CHOICE = Traits("choice", "choice", True, True, False)
+_SET = Traits("set", "multi", True, False, False)
+_FLAG = Traits("bool", "boolean", True, True, False)
+_NUMBER = Traits("number", "number", True, True, False)
+_UNITS = Traits("number", "number", False, True, True)
+_TEXT = Traits("text", "filled", False, False, False)
+
+
 def traits(option: AnyOption) -> Traits:
     """The kind's traits."""
     match option:
         case SingleOption():
-            return Traits("choice", "choice", True, True, False)
+            return _CHOICE
         case MultiOption():
-            return Traits("set", "multi", True, False, False)
+            return _SET
         case BooleanOption():
-            return Traits("bool", "boolean", True, True, False)
+            return _FLAG
         case NumberOption():
-            return Traits("number", "number", True, True, False)
+            return _NUMBER
         case QuantityOption():
-            return Traits("number", "number", False, True, True)
+            return _UNITS
         case TextOption():
-            return Traits("text", "filled", False, False, False)
+            return _TEXT
         case _:
             assert_never(option)
 
