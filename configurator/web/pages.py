@@ -111,7 +111,7 @@ async def product_post(request: Request, loaded: ProductDep, shop: ShopDep) -> R
         _page, shop, engine, step.selection, step.history, token, step.repair, step.messages, step.focus,
         step.answers,
     )
-    response = render(request, "pages/product.html", ["configurator"], {"view": view})
+    response = render(request, "pages/product.html", ["configurator"], {"view": view, "land": step.land})
     if step.repair is None:
         response.headers["HX-Push-Url"] = step.permalink
     return response

@@ -26,6 +26,11 @@ from rules.pricing import from_price
 from rules.selection import parse_selection
 
 
+# Where focus lands after an action: the price (it says what the action did), or the messages (what went wrong).
+PRICE = "price"
+MESSAGES = "messages"
+
+
 def step_of(engine: Engine, form: FormData) -> StepResult:
     """What the post leads to, the dialog's answers it carries kept."""
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
@@ -41,18 +46,21 @@ def _move(engine: Engine, form: FormData) -> StepResult:
     action = form_text(form, "do") or "update"
     if action == "undo" and history:
         previous = history[-1]
-        return StepResult(engine, selection_from_fields(product, parse_query(previous)), history[:-1])
+        return StepResult(engine, selection_from_fields(product, parse_query(previous)), history[:-1], land=PRICE)
     if action in ("complete", "cheapest"):
         done = engine.complete(selection) if action == "complete" else from_price(engine, selection).selections
         if done is None:
-            return StepResult(engine, selection, history, messages=("No valid configuration extends these choices.",))
+            return StepResult(engine, selection, history, messages=("No valid configuration extends these choices.",),
+                              land=MESSAGES)
         # Catalog values (a set for a multi choice) back to the form's own shape, as a redirect would give them.
-        return StepResult(engine, selection_from_fields(product, fields_of(done)), _pushed(history, was))
+        return StepResult(engine, selection_from_fields(product, fields_of(done)), _pushed(history, was), land=PRICE)
     if action.startswith(("try:", "apply:")):
         return _repair_step(engine, selection, history, was, action)
     if action.startswith("why:"):  # the full explanation of one value: the same page, that reason complete
         option_id, _, value_id = action.removeprefix("why:").partition("=")
-        return StepResult(engine, selection, history, focus=(option_id, value_id))
+        return StepResult(engine, selection, history, focus=(option_id, value_id), land=f"option-{option_id}")
+    if action.startswith("keep:"):  # the repair declined: back to the option it was about
+        return StepResult(engine, selection, history, land=f"option-{action.removeprefix('keep:')}")
     return StepResult(engine, selection, _pushed(history, was) if query_of(selection) != was else history)
 
 
@@ -63,7 +71,7 @@ def _repair_step(
     option_id, _, value_text = target.partition("=")
     option = engine.model.options.get(option_id)
     if option is None:
-        return StepResult(engine, selection, history, messages=(f"There is no option {option_id!r}.",))
+        return StepResult(engine, selection, history, messages=(f"There is no option {option_id!r}.",), land=MESSAGES)
     option_kind = traits(option)
     value: Any = (value_text == "true") if option_kind.expression == "bool" else value_text
     if option_kind.many:
@@ -73,10 +81,10 @@ def _repair_step(
     fix = engine.advisor.repair(rest, option_id, value_text if option_kind.many else value)
     if not fix.possible:
         impossible = f"{option.label or option_id} cannot be {value_text} with any choices."
-        return StepResult(engine, selection, history, messages=(impossible,))
+        return StepResult(engine, selection, history, messages=(impossible,), land=MESSAGES)
     if kind == "apply":
         kept = {k: v for k, v in rest.items() if k not in fix.drop}
-        return StepResult(engine, {**kept, option_id: value}, _pushed(history, was))
+        return StepResult(engine, {**kept, option_id: value}, _pushed(history, was), land=f"option-{option_id}")
     labels = {o.id: o.label or o.id for o in engine.model.options.values()}
     values = parse_selection(engine.model, selection).values  # catalog values: a yes is True, not "true"
     repair = RepairView(
@@ -87,7 +95,7 @@ def _repair_step(
         drop=tuple(choice_phrase(labels.get(name, name), values.get(name, selection[name])) for name in fix.drop),
         apply_query=f"apply:{option_id}={value_text}",
     )
-    return StepResult(engine, selection, history, repair=repair)
+    return StepResult(engine, selection, history, repair=repair, land="repair-title")
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,7 @@ class StepResult:
     messages: tuple[str, ...] = ()
     focus: tuple[str, str] | None = None  # a value whose full explanation was asked for
     answers: dict[str, str] = dataclasses.field(default_factory=dict)  # the "help me choose" answers given
+    land: str = ""  # the id of the element focus goes to after the swap (none: it stays where the shopper is)
 
     @property
     def permalink(self) -> str:

@@ -1,0 +1,125 @@
+"""Interactions that must never lose a shopper's input or place, tried as a person does them in Chromium: typing
+a number digit by digit with pauses longer than the form's delay, taking a repair far down the page, finishing
+with the keyboard alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from configurator.app import create_app
+from tests.browser import offline, shot
+from tests.live import serving
+
+PAUSE_MS = 1_100  # longer than the form's 500 ms delay plus the answer: every digit is sent and swapped back
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = create_app(database_url=f"sqlite:///{tmp_path_factory.mktemp('interactions') / 'db.sqlite'}")
+    with serving(app) as base:
+        yield base
+    app.state.db.dispose()
+
+
+@pytest.fixture
+def page(browser: Browser, shop: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    opened = context.new_page()
+    offline(opened, shop)
+    opened.goto(shop + "/products/city-bike")
+    yield opened
+    context.close()
+
+
+def _focused_id(page: Page) -> str:
+    return str(page.evaluate("() => document.activeElement && document.activeElement.id"))
+
+
+def _in_view(page: Page, selector: str) -> bool:
+    return bool(page.evaluate(
+        """(selector) => { const r = document.querySelector(selector).getBoundingClientRect();
+             return r.top >= 0 && r.bottom <= window.innerHeight + 1; }""",
+        selector,
+    ))
+
+
+@pytest.mark.parametrize(("field", "text"), [("#v-rider_height", "175"), ("#v-quantity", "12")])
+def test_typing_slowly_keeps_every_character_where_it_was_typed(page: Page, field: str, text: str) -> None:
+    box = page.locator(field)
+    box.click()
+    box.fill("")
+    for char in text:
+        page.keyboard.type(char)
+        page.wait_for_timeout(PAUSE_MS)
+        expect(box).to_be_focused()
+    expect(box).to_have_value(text)
+    expect(page.locator("#option-" + field.removeprefix("#v-") + " .error")).to_have_count(0)
+    shot(page, f"typed-{field.removeprefix('#v-')}")
+
+
+def test_typing_while_an_answer_is_on_its_way_loses_nothing(page: Page) -> None:
+    box = page.locator("#v-rider_height")
+    box.click()
+    box.fill("")
+    page.keyboard.type("1")
+    page.wait_for_timeout(520)  # the first digit's request has just left
+    page.keyboard.type("80", delay=60)
+    page.wait_for_timeout(PAUSE_MS)
+    expect(box).to_have_value("180")
+    expect(box).to_be_focused()
+
+
+def test_the_repair_dialog_opens_in_view_with_focus_and_gives_it_back(page: Page) -> None:
+    page.locator("#option-frame_size input[value='S']").check()  # too short for a child seat
+    child_seat = page.locator("#option-accessories li", has_text="Child seat")
+    child_seat.scroll_into_view_if_needed()
+    expect(child_seat.locator("input")).to_be_disabled()
+    child_seat.get_by_role("button", name="Choose anyway").click()
+    expect(page.locator("#repair-title")).to_be_focused()
+    assert _in_view(page, "#repair"), "the dialog is drawn outside the viewport"
+    shot(page, "repair-in-view")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Yes, change it")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Keep my choices")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#repair")).to_have_count(0)
+    assert _focused_id(page).startswith("v-accessories-"), _focused_id(page)
+
+
+def test_taking_a_repair_lands_on_the_option_it_changed(page: Page) -> None:
+    page.locator("#option-belt_drive input[value='true']").check()
+    single = page.locator("#option-gears li", has_text="Single speed")
+    expect(single.locator("input")).to_be_disabled()
+    single.get_by_role("button", name="Choose anyway").click()
+    expect(page.locator("#repair-title")).to_be_focused()
+    page.get_by_role("button", name="Yes, change it").click()
+    expect(page.locator("#option-gears input[value='single']")).to_be_checked()
+    expect(page.locator("#option-gears input[value='single']")).to_be_focused()
+
+
+@pytest.mark.parametrize("action", ["Complete it for me", "Cheapest completion"])
+def test_finishing_lands_on_the_price_which_says_what_happened(page: Page, action: str) -> None:
+    button = page.get_by_role("button", name=action)
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#progress .left")).to_have_text("Complete: every choice is made.")
+    expect(page.locator("#price")).to_be_focused()
+    page.keyboard.press("Tab")  # the next Tab goes on from the price, not from the top of the page
+    assert page.evaluate("() => document.activeElement.closest('.summary') !== null"), "focus left the summary"
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator("#price")).to_be_focused()
+
+
+def test_a_slow_click_after_a_fast_one_leaves_the_last_choice(page: Page) -> None:
+    page.locator("#option-gears input[value='hub8']").check()
+    page.locator("#option-gears input[value='hub11']").check()  # before the first answer is back
+    page.wait_for_timeout(400)
+    page.locator("#option-gears input[value='derailleur']").check()
+    expect(page.locator("#price")).to_contain_text("9-speed derailleur")
+    for value, checked in (("hub8", False), ("hub11", False), ("derailleur", True)):
+        box = page.locator(f"#option-gears input[value='{value}']")
+        expect(box).to_be_checked(checked=checked)
