@@ -25,7 +25,6 @@ from rules.engine import Engine
 from rules.pricing import from_price
 from rules.selection import parse_selection
 
-
 # Where focus lands after an action: the price (it says what the action did), or the messages (what went wrong).
 PRICE = "price"
 MESSAGES = "messages"
