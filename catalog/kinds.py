@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, assert_never
 
-from catalog.display import NOTHING, show_value, written, yes_no
+from catalog.display import NOTHING, choice_phrase, show_value, written, yes_no
 from catalog.errors import suggest
-from catalog.patterns import compile_pattern, pattern_matches
+from catalog.patterns import compile_pattern, pattern_matches, pattern_words
 from catalog.schema import (
     MAX_NUMBER_VALUES,
     AnyOption,
@@ -277,9 +277,16 @@ def coerce(option: AnyOption, raw: Any) -> Any:
             whole = Decimal(whole_of(raw))
             return on_grid(whole, Decimal(option.min), Decimal(option.max), Decimal(option.step))
         case TextOption():
-            return text_of(raw, option.max_length, option.pattern)
+            return text_of(raw, option.max_length, option.pattern, allowed_words(option))
         case _:
             assert_never(option)
+
+
+def allowed_words(option: TextOption) -> str | None:
+    """What a text option's pattern allows, in the shopper's words (None: it has no pattern, or none said)."""
+    if option.pattern is None:
+        return None
+    return option.pattern_hint or pattern_words(option.pattern)
 
 
 def value_id(option: AnyOption, raw: Any) -> str:
@@ -410,6 +417,15 @@ def value_label(option: AnyOption | None, value: Any) -> str:
             assert_never(option)
 
 
+def choice_words(option: AnyOption | None, value: Any, name: str = "") -> str:
+    """A choice in words: the option's label alone for a yes, "no" and the label for a no, else the label and
+    the value's own label ("Frame size Small (49 cm)"); `name` stands for an option that is not at hand."""
+    label = (option.label or option.id) if option is not None else name
+    if isinstance(value, bool):
+        return choice_phrase(label, value)
+    return f"{label} {value_label(option, value)}"
+
+
 @dataclass(frozen=True)
 class Choices:
     """Radio buttons (one value) or checkboxes (several)."""
@@ -439,6 +455,7 @@ class TextField:
 
     max_length: int
     pattern: str | None
+    allowed: str | None  # what the pattern allows, in words
 
 
 Widget = Choices | YesNo | NumberField | TextField
@@ -456,6 +473,6 @@ def widget(option: AnyOption) -> Widget:
         case QuantityOption():
             return NumberField(Decimal(option.min), Decimal(option.max), Decimal(option.step), "")
         case TextOption():
-            return TextField(option.max_length, option.pattern)
+            return TextField(option.max_length, option.pattern, allowed_words(option))
         case _:
             assert_never(option)

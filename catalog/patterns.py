@@ -22,6 +22,34 @@ def compile_pattern(pattern: str) -> Any:
         raise ValueError(reason) from None
 
 
+# Named sets of characters, as a shopper says them.
+_NAMED = (("A-Za-z", "letters"), ("a-zA-Z", "letters"), ("A-Z", "capital letters"), ("a-z", "small letters"),
+          ("0-9", "digits"), (" ", "spaces"))
+
+
+def pattern_words(pattern: str) -> str | None:
+    """What a pattern of one character class allows, in words ("letters, digits, spaces and . ' -", "any characters
+    but < > { }"); None for any other pattern (the catalog then says it in `pattern_hint`)."""
+    if len(pattern) < 4 or pattern[0] != "[" or pattern[-2:] not in ("]*", "]+") or "\\" in pattern:
+        return None
+    inside = pattern[1:-2]
+    negated = inside.startswith("^")
+    inside = inside.removeprefix("^")
+    if not inside or "[" in inside or "]" in inside:
+        return None
+    named = []
+    for text, words in _NAMED:
+        if text in inside:
+            named.append(words)
+            inside = inside.replace(text, "", 1)
+    if "-" in inside.strip("-"):  # a range not named above: say nothing rather than something wrong
+        return None
+    if negated:
+        return "any characters but " + " ".join([*named, *inside])
+    parts = named + ([" ".join(inside)] if inside else [])
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def pattern_matches(pattern: str, text: str) -> bool:
     """Whether the whole of `text` matches `pattern` (a pattern already checked by the loader)."""
     return compile_pattern(pattern).fullmatch(text) is not None

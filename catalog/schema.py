@@ -208,6 +208,11 @@ class TextOption(_Option):
     type: Literal["text"]
     max_length: int = Field(100, ge=1, le=10_000)
     pattern: str | None = Field(None, description="A regular expression the whole text must match.")
+    pattern_hint: str | None = Field(
+        None, max_length=200,
+        description="What the pattern allows, in the shopper's words (a pattern of one character class, such as "
+                    "[A-Za-z0-9 .'-]*, is put in words without it).",
+    )
     required: bool = False
     default: str = ""
     price: Amount = Field(Decimal(0), description="Price delta when the text is not empty.")

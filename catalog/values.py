@@ -60,7 +60,7 @@ def whole_of(raw: Any) -> int:
 def on_grid(number: Decimal, low: Decimal, high: Decimal, step: Decimal) -> Decimal:
     """`number` if it is low + k * step within low..high, checked exactly (no rounding can make it fit)."""
     if not low <= number <= high:
-        raise ValueError(f"{quoted(number)} is not in {low}..{high}")
+        raise ValueError(f"{_number(number)} is not between {_number(low)} and {_number(high)}")
     # Inside the bounds every operand has a bounded number of digits, so a wide context keeps this exact;
     # a number with more digits than that is not on the grid, which the Inexact trap reports.
     with localcontext() as ctx:
@@ -71,12 +71,20 @@ def on_grid(number: Decimal, low: Decimal, high: Decimal, step: Decimal) -> Deci
         except Inexact:
             fits = False
     if not fits:
-        raise ValueError(f"{quoted(number)} is not in {low}..{high} in steps of {step}")
+        raise ValueError(f"{_number(number)} is not one of {_number(low)} to {_number(high)} "
+                         f"in steps of {_number(step)}")
     return number
 
 
-def text_of(raw: Any, max_length: int, pattern: str | None) -> str:
-    """Text of at most `max_length` characters, without control characters, matching `pattern` if not empty."""
+def _number(value: Decimal) -> str:
+    """A number as a shopper wrote it, cut short (an 80-digit number is not repeated whole)."""
+    text = f"{value:f}"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def text_of(raw: Any, max_length: int, pattern: str | None, allowed: str | None = None) -> str:
+    """Text of at most `max_length` characters, without control characters, matching `pattern` if not empty
+    (`allowed`: what the pattern allows, in words, for the message)."""
     if not isinstance(raw, str):
         raise ValueError("expected text")
     if len(raw) > max_length:
@@ -84,7 +92,7 @@ def text_of(raw: Any, max_length: int, pattern: str | None) -> str:
     if any(unicodedata.category(char) in ("Cc", "Cs") and char not in "\t\n" for char in raw):
         raise ValueError("contains control characters or broken Unicode")
     if raw and pattern is not None and not pattern_matches(pattern, raw):
-        raise ValueError("contains characters that are not allowed")
+        raise ValueError(f"only {allowed} are allowed" if allowed else "contains characters that are not allowed")
     return raw
 
 

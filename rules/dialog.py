@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from catalog.display import choice_phrase
+from catalog.kinds import choice_words
 from catalog.schema import Answer, MultiOption, Product
 from rules.engine import Engine
 from rules.selection import parse_selection
@@ -113,7 +113,7 @@ def _same(engine: Engine, option_id: str, a: Any, b: Any) -> bool:
 
 def _reason(engine: Engine, base: Mapping[str, Any], answer: Answer) -> str:
     """Why an answer leaves no valid product: the choices and rules in its way."""
-    labels = {o.id: o.label or o.id for o in engine.model.product.options()}
+    options = engine.model.options
     values = parse_selection(engine.model, base).values
     wanted = [(k, v) for k, v in answer.choose.items()] + [(k, vs[0]) for k, vs in answer.allow.items() if vs]
     # A multi choice is explained one of its values at a time.
@@ -122,8 +122,8 @@ def _reason(engine: Engine, base: Mapping[str, Any], answer: Answer) -> str:
         multi = isinstance(engine.model.options.get(option_id), MultiOption)
         if option_id in base and not multi and not _same(engine, option_id, base[option_id], value):
             shown = values.get(option_id, base[option_id])
-            return f"Not with {choice_phrase(labels.get(option_id, option_id), shown)}."
+            return f"Not with {choice_words(options.get(option_id), shown, option_id)}."
         why = engine.advisor.explain({k: v for k, v in base.items() if k != option_id}, option_id, value)
         if not why.possible:
-            return why.words(labels)
+            return why.words(options)
     return "Not possible with your other answers and choices."

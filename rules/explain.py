@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from catalog.display import choice_phrase, show_value
-from catalog.kinds import traits
+from catalog.display import show_value
+from catalog.kinds import choice_words, traits
+from catalog.schema import AnyOption
 from rules.compile import CompiledModel
 from rules.sat import SatModel
 from rules.selection import Parsed, Selection, SelectionError, Violation, parse_selection, without
@@ -32,12 +33,12 @@ class Explanation:
     rules: tuple[str, ...] = ()
     messages: tuple[str, ...] = ()
 
-    def words(self, labels: Mapping[str, str]) -> str:
+    def words(self, options: Mapping[str, AnyOption]) -> str:
         """The explanation as a shopper reads it: "Not with <choices>: <the rules' messages>" ("" if possible)."""
         if self.possible:
             return ""
         said = " ".join(dict.fromkeys(self.messages))
-        named = ", ".join(choice_phrase(labels.get(name, name), value) for name, value in self.choices)
+        named = ", ".join(choice_words(options.get(name), value, name) for name, value in self.choices)
         return f"Not with {named}: {said}" if named else said
 
 

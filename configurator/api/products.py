@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from catalog.display import choice_phrase
 from catalog.errors import ConfiguratorError
+from catalog.kinds import choice_words
 from catalog.loader import LoadedProduct
 from configurator.api.body import ExactJSONRoute, parse_body
 from configurator.api.problems import ERRORS
@@ -145,10 +145,10 @@ def complete(engine: EngineDep, buckets: BucketsDep, body: SelectionsRequest) ->
 def explain(engine: EngineDep, body: ExplainRequest) -> ExplainResponse:
     """Why a value is not possible with the selection: a minimal set of the catalog's rules and the choices."""
     why = engine.advisor.explain(body.selections, body.option, body.value)
-    labels = {o.id: o.label or o.id for o in engine.model.options.values()}
     because = [Reason(kind="rule", id=rule, message=engine.model.messages[rule]) for rule in why.rules]
     because += [
-        Reason(kind="choice", id=name, message=choice_phrase(labels[name], value)) for name, value in why.choices
+        Reason(kind="choice", id=name, message=choice_words(engine.model.options.get(name), value, name))
+        for name, value in why.choices
     ]
     return ExplainResponse(possible=why.possible, because=because)
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, assert_never
 
-from catalog.display import YES_NO, choice_phrase
-from catalog.kinds import Choices, NumberField, TextField, YesNo, needs_value, traits, value_label, widget
+from catalog.display import YES_NO
+from catalog.kinds import Choices, NumberField, TextField, YesNo, choice_words, needs_value, traits, value_label, widget
 from catalog.schema import (
     AnyOption,
 )
@@ -65,6 +65,7 @@ class OptionView:
     later: bool = False  # adjusted in use: the customer can change it after purchase (it does not make the variant)
     inferred: bool = False  # its value was chosen for the shopper from their profile
     recommended: str = ""  # the label of the value customers who chose alike chose most, for an open option
+    hint: str = ""  # what a number or text input takes, in words
 
 
 @dataclass(frozen=True)
@@ -227,15 +228,20 @@ def _option(
             low = min(possible) if possible else shown.low
             high = max(possible) if possible else shown.high
             value = "" if option.id not in raw else str(plain(raw[option.id]))
+            low_text, high_text, step_text = str(plain(low)), str(plain(high)), str(plain(shown.step))
+            unit = f" {shown.unit}" if shown.unit else ""
+            steps = "" if shown.step == 1 else f", in steps of {step_text}"
             return OptionView(
                 option.id, label, option.description, "number", (), value, required,
-                low=str(plain(low)), high=str(plain(high)), step=str(shown.step), unit=shown.unit, error=error,
+                low=low_text, high=high_text, step=step_text, unit=shown.unit, error=error,
+                hint=f"Between {low_text} and {high_text}{unit}{steps}",
             )
         case TextField():
             value = str(raw.get(option.id, ""))
             return OptionView(
                 option.id, label, option.description, "text", (), value, required,
                 max_length=shown.max_length, pattern=shown.pattern, error=error,
+                hint=f"At most {shown.max_length} characters" + (f": {shown.allowed}" if shown.allowed else ""),
             )
         case _:
             assert_never(shown)
@@ -321,7 +327,7 @@ class Reasons:
                 if not self._fits() and (option.id, value_id) != self.focus:
                     return self._to_change(option.id, value), False
                 why = self.engine.advisor.explain(rest, option.id, value)
-        return why.words(self.labels), True
+        return why.words(self.engine.model.options), True
 
     def _fits(self) -> bool:
         """Whether a solver explanation is expected to end within the budget."""
@@ -336,7 +342,8 @@ class Reasons:
         return f"Only if you change {self._phrase((name, self.values[name]) for name in in_the_way)}."
 
     def _phrase(self, choices: Iterable[tuple[str, Any]]) -> str:
-        return ", ".join(choice_phrase(self.labels.get(name, name), value) for name, value in choices)
+        options = self.engine.model.options
+        return ", ".join(choice_words(options.get(name), value, name) for name, value in choices)
 
 
 def _deltas(engine: Engine) -> dict[tuple[str, str | bool], Decimal]:

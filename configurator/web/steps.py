@@ -9,8 +9,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from catalog.display import choice_phrase
-from catalog.kinds import traits, value_label
+from catalog.kinds import choice_words, traits, value_label
 from configurator.views.form import (
     HISTORY_FIELD,
     answers_from_fields,
@@ -91,7 +90,8 @@ def _repair_step(
         option_label=labels[option_id],
         value=value_text,
         value_label=value_label(option, value_text),
-        drop=tuple(choice_phrase(labels.get(name, name), values.get(name, selection[name])) for name in fix.drop),
+        drop=tuple(choice_words(engine.model.options.get(name), values.get(name, selection[name]), name)
+                   for name in fix.drop),
         apply_query=f"apply:{option_id}={value_text}",
     )
     return StepResult(engine, selection, history, repair=repair, land="repair-title")

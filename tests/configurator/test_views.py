@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from fastapi.testclient import TestClient
 
+from configurator.app import create_app
 from configurator.views.product import Reasons
 from tests.conftest import megane_engine, random_session
 
@@ -53,3 +54,20 @@ def test_a_why_for_nothing_explainable_is_just_the_page(keyed_shop: tuple[TestCl
     data = {"csrf": client.cookies.get("csrftoken"), "belt_drive": "true", "do": asked}
     response = client.post("/products/city-bike", data=data, follow_redirects=False)
     assert response.status_code == 200 and "Made-to-order city bicycle" in response.text
+
+
+@pytest.mark.parametrize(("url", "said", "unsaid"), [
+    ("/products/city-bike", "Between 150 and 200 cm, in steps of 5", "150 to 200"),
+    ("/products/eyeglasses", "At most 20 characters: letters, digits, spaces and . ' -", "[A-Za-z"),
+    ("/products/coffee-gift-box", "At most 40 characters: any characters but < > { }", "[^<>{}]"),
+    ("/products/city-bike?rider_height=171", "Rider height: 171 is not one of 150 to 200 in steps of 5", "150..200"),
+    ("/products/city-bike?rider_height=571", "Rider height: 571 is not between 150 and 200", "150..200"),
+    ("/products/eyeglasses?engraving=%3Cb%3E", "only letters, digits, spaces and . ' - are allowed", "not allowed"),
+    # A reason names the shopper's choice by its labels, never by ids.
+    ("/products/coffee-gift-box?wrapping=kraft", "Not with Wrapping paper Kraft:", "kraft:"),
+    ("/products/city-bike?frame_size=S", "Not with Frame size Small (49 cm): Small frames", "Frame size S:"),
+])
+def test_the_page_says_ranges_patterns_and_reasons_in_the_shoppers_words(url: str, said: str, unsaid: str) -> None:
+    text = unescape(TestClient(create_app(database_url="sqlite://")).get(url).text)
+    assert said in text
+    assert unsaid not in text
