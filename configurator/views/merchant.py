@@ -10,6 +10,7 @@ from datetime import datetime
 from catalog.loader import Catalog
 from configurator.persistence.db import Quote
 from configurator.views.matrix import FaceCell, faces_view
+from configurator.views.money import stored_money
 from rules.engine import Engine, engine_for
 from rules.lint import Finding, lint
 
@@ -54,7 +55,7 @@ def merchant_view(catalog: Catalog, quotes: list[Quote], token: str) -> Merchant
         since = catalog.kept.get(loaded.product.id)
         rows.append(ProductRow(loaded.product.id, loaded.product.name, loaded.file, loaded.version[:12],
                                _when(loaded.loaded_at), shown, None if since is None else _when(since)))
-    recent = tuple((q.id, q.product_id, f"{q.total} {q.currency}", q.created_at.strftime("%Y-%m-%d %H:%M UTC"))
+    recent = tuple((q.id, q.product_id, stored_money(q.total, q.currency), q.created_at.strftime("%Y-%m-%d %H:%M UTC"))
                    for q in quotes)
     products = (loaded.product for loaded in catalog.products.values())
     return MerchantView(tuple(rows), tuple(map(str, catalog.errors)), tuple(map(str, catalog.warnings)),

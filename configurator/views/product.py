@@ -6,7 +6,6 @@ import dataclasses
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Literal, assert_never
 
 from catalog.display import YES_NO
@@ -16,6 +15,7 @@ from catalog.schema import (
 )
 from configurator.persistence.db import Quote
 from configurator.views.form import answer_fields, encode_history, query_of
+from configurator.views.money import money, money_change, stored_money
 from configurator.views.preview import COLOUR, PreviewView, preview_of
 from rules.cost import cost_for
 from rules.dialog import answers_of
@@ -36,7 +36,7 @@ class ValueView:
     id: str
     label: str
     description: str
-    delta: str  # "+20.00", or "" when it costs nothing extra
+    delta: str  # "+€20.00", or "" when it costs nothing extra
     swatch: str | None
     selected: bool
     available: bool
@@ -196,7 +196,7 @@ def _option(
     option: AnyOption,
     kept: Mapping[str, Any],
     domains: Mapping[str, OptionDomain],
-    deltas: Mapping[tuple[str, str | bool], Decimal],
+    deltas: Mapping[tuple[str, str | bool], str],
     error: str,
     raw: Mapping[str, Any],
 ) -> OptionView:
@@ -211,7 +211,7 @@ def _option(
             picked = set(chosen) if isinstance(chosen, list) else {chosen}
             values = tuple(
                 _value_view(reasons, option, v.id, v.label or v.id, v.description, v.swatch,
-                            deltas.get((option.id, v.id)), v.id in picked, v.id in possible)
+                            deltas.get((option.id, v.id), ""), v.id in picked, v.id in possible)
                 for v in shown.values
             )
             kind: Input = "checkbox" if shown.many else "radio"
@@ -220,7 +220,8 @@ def _option(
             picked_bool = {True: "true", False: "false"}.get(chosen) if isinstance(chosen, bool) else chosen
             values = tuple(
                 _value_view(reasons, option, text, said, "", None,
-                            deltas.get((option.id, True)) if value else None, picked_bool == text, value in possible)
+                            deltas.get((option.id, True), "") if value else "", picked_bool == text,
+                            value in possible)
                 for value, text, said in YES_NO
             )
             return OptionView(option.id, label, option.description, "yesno", values, "", required, error=error)
@@ -274,14 +275,13 @@ def _value_view(
     label: str,
     description: str,
     swatch: str | None,
-    delta: Decimal | None,
+    delta: str,
     selected: bool,
     available: bool,
 ) -> ValueView:
     reason, full = ("", True) if available or selected else reasons.of(option, value_id)
-    shown = f"{'+' if delta > 0 else ''}{delta}" if delta else ""
     colour = swatch if swatch is not None and COLOUR.fullmatch(swatch) else None
-    return ValueView(value_id, label, description, shown, colour, selected, available or selected, reason, not full)
+    return ValueView(value_id, label, description, delta, colour, selected, available or selected, reason, not full)
 
 
 # Rule messages for a value's reason come from table look-ups, then from the solver (remembered per question). A
@@ -346,9 +346,11 @@ class Reasons:
         return ", ".join(choice_words(options.get(name), value, name) for name, value in choices)
 
 
-def _deltas(engine: Engine) -> dict[tuple[str, str | bool], Decimal]:
+def _deltas(engine: Engine) -> dict[tuple[str, str | bool], str]:
+    """What each value adds to the price, in words ("+€20.00"), by option and value."""
     cost = cost_for(engine.model, None)
-    return {} if cost is None else {(p.option, p.value): p.amount for p in cost.values}
+    currency = engine.model.product.currency
+    return {} if cost is None else {(p.option, p.value): money_change(p.amount, currency) for p in cost.values}
 
 
 def _price(engine: Engine, selection: Selection, complete: bool) -> PriceView | None:
@@ -357,8 +359,8 @@ def _price(engine: Engine, selection: Selection, complete: bool) -> PriceView | 
 
 
 def _price_view(price: Price, label: Literal["total", "from"]) -> PriceView:
-    lines = tuple((line.label, str(line.amount)) for line in price.lines)
-    return PriceView(label, price.currency, str(price.total), lines)
+    lines = tuple((line.label, money(line.amount, price.currency)) for line in price.lines)
+    return PriceView(label, price.currency, money(price.total, price.currency), lines)
 
 
 @dataclass(frozen=True)
@@ -379,11 +381,11 @@ class QuoteView:
 def quote_view(quote: Quote) -> QuoteView:
     """The quote page's data, from the row as it was stored (never re-priced)."""
     stored = quote.breakdown.get("lines", [])
-    lines = tuple((str(line.get("label", "")), str(line.get("amount", ""))) for line in stored)
+    lines = tuple((str(line.get("label", "")), stored_money(line.get("amount", ""), quote.currency)) for line in stored)
     return QuoteView(
         id=quote.id,
         product_id=quote.product_id,
-        total=quote.total,
+        total=stored_money(quote.total, quote.currency),
         currency=quote.currency,
         created=quote.created_at.strftime("%Y-%m-%d %H:%M UTC"),
         expires=quote.expires_at.strftime("%Y-%m-%d"),

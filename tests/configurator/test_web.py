@@ -62,7 +62,7 @@ def test_a_quote_needs_a_complete_configuration_and_stores_nothing_otherwise(
     made = client.post("/products/city-bike/quote", data={"csrf": token, "state": state}, follow_redirects=False)
     assert made.status_code == 303 and made.headers["location"].startswith("/quotes/")
     page = client.get(made.headers["location"])
-    assert page.status_code == 200 and "995.00 EUR" in page.text
+    assert page.status_code == 200 and "€995.00" in page.text
     assert stored_rows(client) == (before[0] + 1, before[1])
 
 
