@@ -9,7 +9,18 @@ from dataclasses import dataclass
 from typing import Any, Literal, assert_never
 
 from catalog.display import YES_NO
-from catalog.kinds import Choices, NumberField, TextField, YesNo, choice_words, needs_value, traits, value_label, widget
+from catalog.kinds import (
+    Choices,
+    NumberField,
+    TextField,
+    YesNo,
+    choice_words,
+    listed_values,
+    needs_value,
+    traits,
+    value_label,
+    widget,
+)
 from catalog.schema import (
     AnyOption,
 )
@@ -145,7 +156,8 @@ def product_view(
     parsed = engine.parse(selection)  # once: every operation below takes it as it is
     selection = parsed.given
     state, obstacles = engine.outlook(parsed)
-    errors = {v.option: v.message for v in state.violations if v.option and v.rule_id is None}
+    errors = {v.option: _said(engine, v.option, selection.get(v.option), v.message)
+              for v in state.violations if v.option and v.rule_id is None}
     kept = engine.parse({k: v for k, v in selection.items() if k not in errors}) if errors else parsed
     if errors:
         obstacles = engine.obstacles(kept)
@@ -344,6 +356,19 @@ class Reasons:
     def _phrase(self, choices: Iterable[tuple[str, Any]]) -> str:
         options = self.engine.model.options
         return ", ".join(choice_words(options.get(name), value, name) for name, value in choices)
+
+
+def _said(engine: Engine, option_id: str, raw: Any, message: str) -> str:
+    """A value the shopper's link or form gave that the option does not take, in the shopper's words: a value id
+    the catalog no longer has is said to be no longer offered (a shared link outlives a catalog edit)."""
+    option = engine.model.options.get(option_id)
+    listed = {value.id for value in listed_values(option)} if option is not None else set()
+    given = raw if isinstance(raw, list) else [raw]
+    gone = [str(v) for v in given if isinstance(v, str) and v not in listed]
+    if option is None or not listed or not gone:
+        return message
+    label = option.label or option.id
+    return f"{label} “{gone[0]}” is no longer offered; please choose again."
 
 
 def _deltas(engine: Engine) -> dict[tuple[str, str | bool], str]:

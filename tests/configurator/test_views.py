@@ -66,6 +66,8 @@ def test_a_why_for_nothing_explainable_is_just_the_page(keyed_shop: tuple[TestCl
     # A reason names the shopper's choice by its labels, never by ids.
     ("/products/coffee-gift-box?wrapping=kraft", "Not with Wrapping paper Kraft:", "kraft:"),
     ("/products/city-bike?frame_size=S", "Not with Frame size Small (49 cm): Small frames", "Frame size S:"),
+    # A shared link outlives a catalog edit: a value the catalog no longer has is said so, not dropped in silence.
+    ("/products/coffee-gift-box?wrapping=red", "Wrapping paper “red” is no longer offered", "is not one of"),
 ])
 def test_the_page_says_ranges_patterns_and_reasons_in_the_shoppers_words(url: str, said: str, unsaid: str) -> None:
     text = unescape(TestClient(create_app(database_url="sqlite://")).get(url).text)
