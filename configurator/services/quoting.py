@@ -3,11 +3,13 @@ stored, and their storing (a domain service: plain inputs, domain errors, no HTT
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine as Database
 from sqlmodel import Session
 
+from catalog.kinds import traits, value_label
 from catalog.loader import LoadedProduct
 from configurator.persistence.db import IdempotentAnswer, Quote, SavedConfiguration, quote_expiry, short_id, writing
 from configurator.services.adjustments import adjustable
@@ -15,12 +17,14 @@ from configurator.services.catalogs import engine_of
 from configurator.services.prices import price_out
 from configurator.services.profiles import apply_profile
 from configurator.services.refusals import Missing, Refused
+from rules.cost import cost_for
+from rules.engine import Engine
 from rules.pricing import price_selection
-from rules.selection import parse_selection
+from rules.selection import Selection, parse_selection
 
 
 def store(
-    database: Engine,
+    database: Database,
     row: Quote | SavedConfiguration,
     edit_hash: str | None = None,
     answer: IdempotentAnswer | None = None,
@@ -70,7 +74,8 @@ def make_quote(
         quantity=priced.price.quantity,
         currency=priced.price.currency,
         total=str(priced.price.total),
-        breakdown=price_out(priced.price, variant=priced.variant).model_dump(),
+        breakdown=price_out(priced.price, variant=priced.variant).model_dump()
+        | quoted_words(engine, filled, priced.price.price_list),
         variant=priced.variant,
         profile_id=profile_id,
         inferred=inferred or None,
@@ -78,6 +83,25 @@ def make_quote(
         api_key_id=key,
         expires_at=quote_expiry(),
     )
+
+
+def quoted_words(engine: Engine, selection: Selection, price_list: str | None = None) -> dict[str, Any]:
+    """The quote's product and choices as the customer read them when it was made (kept with the quote: a later
+    catalog edit changes neither): every option with a value, in the product's order, with what it added."""
+    product = engine.model.product
+    values = parse_selection(engine.model, selection).values
+    added = {(p.option, p.value): p.amount for p in cost.values} if (cost := cost_for(engine.model, price_list)) else {}
+    choices = []
+    for step in product.steps:
+        for option in step.options:
+            if option.id not in values or traits(option).order_quantity:  # the quote's quantity says it
+                continue
+            value = values[option.id]
+            keys = [(option.id, v) for v in sorted(value)] if isinstance(value, frozenset) else [(option.id, value)]
+            amount = sum((added.get(key, Decimal(0)) for key in keys), Decimal(0))
+            choices.append({"step": step.label, "option": option.id, "label": option.label or option.id,
+                            "words": value_label(option, value), "amount": str(amount) if amount else ""})
+    return {"product": {"name": product.name, "description": product.description}, "choices": choices}
 
 
 def save_selection(loaded: LoadedProduct, selections: dict[str, Any]) -> SavedConfiguration:
@@ -88,7 +112,7 @@ def save_selection(loaded: LoadedProduct, selections: dict[str, Any]) -> SavedCo
     return SavedConfiguration(product_id=loaded.product.id, catalog_version=loaded.content_hash, selections=selections)
 
 
-def read_quote(database: Engine, quote_id: str, key: int | None) -> Quote:
+def read_quote(database: Database, quote_id: str, key: int | None) -> Quote:
     """A stored quote, only to the key that made it (another key's quote is as unknown as a missing one); `key`
     None: a quote made on the shop's own pages."""
     with Session(database) as db:

@@ -23,6 +23,14 @@ def stored_money(amount: object, currency: str, locale: str = LOCALE) -> str:
         return str(amount)
 
 
+def stored_change(amount: object, currency: str, locale: str = LOCALE) -> str:
+    """A stored change (a decimal string, "" for none) as `money_change` says it."""
+    try:
+        return money_change(Decimal(str(amount)), currency, locale) if amount else ""
+    except (ArithmeticError, ValueError):
+        return str(amount)
+
+
 def money_change(amount: Decimal, currency: str, locale: str = LOCALE) -> str:
     """What a choice adds or takes off: "+€20.00", "-€5.00"; nothing for no change."""
     if not amount:

@@ -15,6 +15,7 @@ from catalog.kinds import (
     TextField,
     YesNo,
     choice_words,
+    default_value,
     listed_values,
     needs_value,
     traits,
@@ -26,7 +27,7 @@ from catalog.schema import (
 )
 from configurator.persistence.db import Quote
 from configurator.views.form import answer_fields, encode_history, query_of
-from configurator.views.money import money, money_change, stored_money
+from configurator.views.money import money, money_change, stored_change, stored_money
 from configurator.views.preview import COLOUR, PreviewView, preview_of
 from rules.cost import cost_for
 from rules.dialog import answers_of
@@ -240,7 +241,10 @@ def _option(
         case NumberField():
             low = min(possible) if possible else shown.low
             high = max(possible) if possible else shown.high
-            value = "" if option.id not in raw else str(plain(raw[option.id]))
+            # An order's quantity is never left blank: the field shows where it starts (what a quote would count).
+            start = default_value(option) if traits(option).order_quantity else None
+            given = raw.get(option.id, start)
+            value = "" if given is None else str(plain(given))
             low_text, high_text, step_text = str(plain(low)), str(plain(high)), str(plain(shown.step))
             unit = f" {shown.unit}" if shown.unit else ""
             steps = "" if shown.step == 1 else f", in steps of {step_text}"
@@ -390,10 +394,11 @@ def _price_view(price: Price, label: Literal["total", "from"]) -> PriceView:
 
 @dataclass(frozen=True)
 class QuoteView:
-    """A stored quote as the shopper reads it."""
+    """A stored quote as the customer reads it: what was quoted, in the words and prices of that day."""
 
     id: str
     product_id: str
+    product_name: str
     total: str
     currency: str
     created: str
@@ -401,15 +406,27 @@ class QuoteView:
     lines: tuple[tuple[str, str], ...]
     configuration: str  # the link back to the configuration quoted
     settings: str = ""  # the order's settings card, where it has settings adjusted in use
+    choices: tuple[tuple[str, str, str], ...] = ()  # option label, value in words, what it added
+    quantity: int = 1
+    unit_price: str = ""
+    net: str = ""  # before tax, where the price list adds tax (a line of its own)
+    variant: str = ""
 
 
 def quote_view(quote: Quote) -> QuoteView:
-    """The quote page's data, from the row as it was stored (never re-priced)."""
-    stored = quote.breakdown.get("lines", [])
-    lines = tuple((str(line.get("label", "")), stored_money(line.get("amount", ""), quote.currency)) for line in stored)
+    """The quote page's data, from the row as it was stored (never re-priced, never re-worded)."""
+    stored = quote.breakdown
+    lines = tuple((str(line.get("label", "")), stored_money(line.get("amount", ""), quote.currency))
+                  for line in stored.get("lines", []))
+    choices = tuple(
+        (str(c.get("label", "")), str(c.get("words", "")),
+         stored_change(c.get("amount", ""), quote.currency))
+        for c in stored.get("choices", [])
+    )
     return QuoteView(
         id=quote.id,
         product_id=quote.product_id,
+        product_name=str(stored.get("product", {}).get("name", quote.product_id)),
         total=stored_money(quote.total, quote.currency),
         currency=quote.currency,
         created=quote.created_at.strftime("%Y-%m-%d %H:%M UTC"),
@@ -417,4 +434,9 @@ def quote_view(quote: Quote) -> QuoteView:
         lines=lines,
         configuration=f"/products/{quote.product_id}?{query_of(quote.selections)}",
         settings=f"/c/{quote.settings_id}/settings" if quote.settings_id else "",
+        choices=choices,
+        quantity=quote.quantity,
+        unit_price=stored_money(stored.get("unit_price", ""), quote.currency),
+        net=stored_money(stored["net"], quote.currency) if stored.get("tax_rate") is not None else "",
+        variant=quote.variant or "",
     )

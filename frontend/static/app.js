@@ -34,3 +34,8 @@
   document.addEventListener("htmx:after:settle", land);
   document.addEventListener("DOMContentLoaded", land);
 })();
+
+// The quote's print button (a script file: the pages' policy allows no inline script).
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+});

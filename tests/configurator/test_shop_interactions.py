@@ -123,3 +123,32 @@ def test_a_slow_click_after_a_fast_one_leaves_the_last_choice(page: Page) -> Non
     for value, checked in (("hub8", False), ("hub11", False), ("derailleur", True)):
         box = page.locator(f"#option-gears input[value='{value}']")
         expect(box).to_be_checked(checked=checked)
+
+
+def _tab_to(page: Page, name: str, most: int) -> int:
+    """Press Tab until the button or link called `name` has focus; how many presses it took."""
+    for presses in range(1, most + 1):
+        page.keyboard.press("Tab")
+        said = page.evaluate("() => (document.activeElement.innerText || '').trim()")
+        if said == name:
+            return presses
+    raise AssertionError(f"{name!r} not reached in {most} presses of Tab")
+
+
+def test_a_keyboard_alone_reaches_a_printable_quote(page: Page) -> None:
+    page.locator("#v-rider_height").focus()
+    page.keyboard.type("175")
+    _tab_to(page, "Complete it for me", 60)
+    page.keyboard.press("Enter")
+    expect(page.locator("#price")).to_be_focused()
+    expect(page.locator("#progress .left")).to_have_text("Complete: every choice is made.")
+    assert _tab_to(page, "Request a quote", 8) <= 8  # from the price, a few presses: not back through the form
+    page.keyboard.press("Enter")
+    expect(page.locator("#quote-title")).to_have_text("Your quote: Made-to-order city bicycle")
+    expect(page.locator("#quote-choices")).to_contain_text("175 cm")
+    shot(page, "quote")
+    page.emulate_media(media="print")
+    expect(page.locator("header.site")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print this quote")).to_be_hidden()
+    expect(page.locator("#quote-total")).to_be_visible()
+    shot(page, "quote-print")

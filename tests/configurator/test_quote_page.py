@@ -1,0 +1,80 @@
+"""The quote page a shopper gets: the product, every choice in their words with what it added, the quantity, the
+unit price and the total, the reference, how long it holds and what happens next; kept in the words of the day
+it was made; and printable."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html import unescape
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from configurator.app import create_app
+from configurator.persistence.db import Quote
+
+BIKE = ("rider_height=175&frame_size=M&material=steel&color=green&gears=hub8&belt_drive=true"
+        "&accessories=rack&accessories=child_seat&quantity=2")
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    app = create_app(database_url="sqlite://")
+    with TestClient(app) as made:
+        yield made
+    app.state.db.dispose()
+
+
+def _quote(client: TestClient, product: str, state: str) -> str:
+    page = client.get(f"/products/{product}")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token is not None
+    answer = client.post(f"/products/{product}/quote", data={"csrf": token.group(1), "state": state},
+                         headers={"Origin": "http://testserver"})
+    assert answer.status_code == 200, answer.text
+    return answer.url.path
+
+
+def _words(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html.split("<main>")[1])).split())
+
+
+def test_the_quote_says_what_was_chosen_what_it_costs_and_what_happens_next(client: TestClient) -> None:
+    path = _quote(client, "city-bike", BIKE)
+    text = _words(client.get(path).text)
+    for said in ("Your quote: Made-to-order city bicycle", "Frame size Medium (54 cm)", "Colour Racing green",
+                 "Gears 8-speed hub +€140.00", "Belt drive instead of chain Yes +€120.00",
+                 "Accessories Child seat, Rear rack +€134.00", "Quantity 2", "Price per unit €1,084.00",
+                 "Total €2,168.00", "Valid until", "What happens next", "give us the reference " + path[8:]):
+        assert said in text, said
+    assert "Bicycles 2" not in text  # the quantity is said once, as the quote's quantity
+
+
+def test_a_quote_keeps_the_words_of_the_day_it_was_made(client: TestClient) -> None:
+    path = _quote(client, "city-bike", BIKE)
+    with Session(client.app.state.db) as db:  # type: ignore[attr-defined]
+        stored = db.get(Quote, path.rsplit("/", 1)[1])
+        assert stored is not None
+        choices = stored.breakdown["choices"]
+    assert {"label": "Frame size", "words": "Medium (54 cm)"}.items() <= next(
+        c for c in choices if c["option"] == "frame_size").items()
+
+
+def test_a_quote_made_before_words_were_kept_still_reads(client: TestClient) -> None:
+    path = _quote(client, "city-bike", BIKE)
+    with Session(client.app.state.db) as db:  # type: ignore[attr-defined]
+        stored = db.get(Quote, path.rsplit("/", 1)[1])
+        assert stored is not None
+        stored.breakdown = {"lines": stored.breakdown["lines"]}
+        db.add(stored)
+        db.commit()
+    text = _words(client.get(path).text)
+    assert "Your quote: city-bike" in text and "Total €2,168.00" in text
+
+
+def test_an_order_quantity_is_never_blank_on_the_form(client: TestClient) -> None:
+    page = client.get("/products/coffee-gift-box").text
+    field = re.search(r'<input type="number" id="v-boxes"[^>]*>', page)
+    assert field is not None and 'value="1"' in field.group(0)
