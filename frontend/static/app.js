@@ -30,7 +30,40 @@
     });
   }
 
+  // One Tab stop per option for its "Choose anyway" buttons (and its "Why?" buttons): the arrow keys move between
+  // them. Without JavaScript every button stays in the Tab order.
+  var ROVING = ["button.anyway", "button.why"];
+
+  function rove() {
+    document.querySelectorAll("#configurator .option").forEach(function (option) {
+      ROVING.forEach(function (selector) {
+        var buttons = option.querySelectorAll(selector);
+        var current = Array.prototype.some.call(buttons, function (b) { return b === document.activeElement; });
+        buttons.forEach(function (button, index) {
+          var stop = current ? button === document.activeElement : index === 0;
+          button.setAttribute("tabindex", stop ? "0" : "-1");
+        });
+      });
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var keys = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
+    var step = keys[event.key];
+    var target = event.target;
+    var selector = step && target.matches && ROVING.filter(function (s) { return target.matches(s); })[0];
+    if (!selector) { return; }
+    var buttons = Array.prototype.slice.call(target.closest(".option").querySelectorAll(selector));
+    var next = buttons[(buttons.indexOf(target) + step + buttons.length) % buttons.length];
+    target.setAttribute("tabindex", "-1");
+    next.setAttribute("tabindex", "0");
+    next.focus();
+    event.preventDefault();
+  });
+
   document.addEventListener("htmx:after:swap", syncChecks);
+  document.addEventListener("htmx:after:settle", rove);
+  document.addEventListener("DOMContentLoaded", rove);
   document.addEventListener("htmx:after:settle", land);
   document.addEventListener("DOMContentLoaded", land);
 })();

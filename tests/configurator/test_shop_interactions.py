@@ -152,3 +152,19 @@ def test_a_keyboard_alone_reaches_a_printable_quote(page: Page) -> None:
     expect(page.get_by_role("button", name="Print this quote")).to_be_hidden()
     expect(page.locator("#quote-total")).to_be_visible()
     shot(page, "quote-print")
+
+
+def test_a_large_product_has_one_choose_anyway_stop_per_option(page: Page, shop: str) -> None:
+    page.goto(shop + "/products/renault-megane?Var1=B64")  # a choice that rules 40 values out
+    stops = page.evaluate("""() => [...document.querySelectorAll('#configurator .option')].map(
+        o => [...o.querySelectorAll('button.anyway')].filter(b => b.tabIndex >= 0).length)""")
+    assert stops and max(stops) == 1
+    assert sum(stops) < page.locator("button.anyway").count()
+    crowded = page.locator("#configurator .option").filter(has=page.locator("button.anyway >> nth=1")).first
+    buttons = crowded.locator("button.anyway")
+    buttons.first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(buttons.nth(1)).to_be_focused()
+    assert (buttons.nth(1).get_attribute("aria-label") or "").startswith("Choose anyway: ")
+    page.keyboard.press("ArrowUp")
+    expect(buttons.first).to_be_focused()
