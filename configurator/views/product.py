@@ -78,6 +78,7 @@ class OptionView:
     inferred: bool = False  # its value was chosen for the shopper from their profile
     recommended: str = ""  # the label of the value customers who chose alike chose most, for an open option
     hint: str = ""  # what a number or text input takes, in words
+    decided: str = ""  # its value in words, where the option needs one and has it (a large product folds it)
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class ProductView:
     help: str = ""  # the "help me choose" dialog, where the product asks questions
     answers: tuple[tuple[str, str], ...] = ()  # the dialog's answers given: (question, answer label)
     answer_fields: tuple[tuple[str, str], ...] = ()  # the same, as the form fields that carry them
+    large: bool = False  # so many options that decided ones fold away and the shopper may filter them
 
 
 def product_view(
@@ -167,18 +169,21 @@ def product_view(
     reasons = Reasons(engine, kept, obstacles, REASON_BUDGET_SECONDS, focus)
     recommended = {} if hints is None or hints.history is None else recommend(engine.model, parsed, state,
                                                                              hints.history)
+    still_open = missing(engine.model, state.values)
+    shut = {o.id for o in still_open} | set(errors)
     steps = tuple(
         StepView(
             step.id,
             step.label,
             step.description,
-            tuple(_marked(o, _option(reasons, o, kept.given, domains, deltas, errors.get(o.id, ""), selection),
-                          hints, recommended) for o in step.options),
+            tuple(_folded(o, _marked(o, _option(reasons, o, kept.given, domains, deltas, errors.get(o.id, ""),
+                                                selection), hints, recommended), state.values, shut)
+                  for o in step.options),
         )
         for step in product.steps
     )
     needed = sum(1 for option in product.options() if needs_value(option))
-    left = tuple(option.label or option.id for option in missing(engine.model, state.values))
+    left = tuple(option.label or option.id for option in still_open)
     rule_messages = tuple(v.message for v in state.violations if v.rule_id is not None)
     return ProductView(
         id=product.id,
@@ -201,6 +206,7 @@ def product_view(
         help=f"/products/{product.id}/help?{query_of(selection, None, given)}" if product.questions else "",
         answers=tuple((q.text, a.label) for q in product.questions for a in q.answers if given.get(q.id) == a.id),
         answer_fields=tuple(answer_fields(given)),
+        large=sum(1 for _ in product.options()) > LARGE_PRODUCT_OPTIONS,
     )
 
 
@@ -284,6 +290,14 @@ def _marked(option: AnyOption, view: OptionView, hints: Hints | None, recommende
     return dataclasses.replace(view, later=later, inferred=inferred, recommended=shown)
 
 
+def _folded(option: AnyOption, view: OptionView, values: Mapping[str, Any], shut: set[str]) -> OptionView:
+    """The view marked decided (with its value in words) where the option needs a value and has one: a large
+    product folds it away."""
+    if not needs_value(option) or option.id in shut or option.id not in values:
+        return view
+    return dataclasses.replace(view, decided=value_label(option, values[option.id]))
+
+
 def _value_view(
     reasons: Reasons,
     option: AnyOption,
@@ -304,6 +318,9 @@ def _value_view(
 # page spends at most this on solver explanations, starting only those expected to fit; any other reason says
 # which choices would have to change, with a "Why?" button that asks for the full explanation (`focus`).
 REASON_BUDGET_SECONDS = 0.005
+# Beyond this many options a page folds decided options away and offers to filter them (the bundled products
+# have 6 to 12; the Megane has 99).
+LARGE_PRODUCT_OPTIONS = 24
 UNEXPLAINED = "Not possible with your current choices."
 
 

@@ -16,6 +16,8 @@
       field = target.querySelector("input:checked:not([disabled])") || target.querySelector(FOCUSABLE);
       if (!field) { target.setAttribute("tabindex", "-1"); field = target; }
     }
+    var folded = field.closest("details:not([open])");
+    if (folded) { field = folded.querySelector("summary"); }
     field.focus({ preventScroll: true });
     (target.closest("[role=dialog]") || target).scrollIntoView({ block: "nearest" });
   }
@@ -61,6 +63,33 @@
     event.preventDefault();
   });
 
+  // Find an option by name (a large product's tools): options whose label does not contain the words are hidden.
+  function filterOptions() {
+    var box = document.getElementById("option-filter");
+    if (!box) { return; }
+    var words = box.value.trim().toLowerCase();
+    document.querySelectorAll("#configurator .option").forEach(function (option) {
+      option.hidden = Boolean(words) && (option.getAttribute("data-label") || "").indexOf(words) < 0;
+    });
+  }
+
+  function showFilter() {
+    var holder = document.getElementById("filter-box");
+    if (holder) { holder.hidden = false; }
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.id === "option-filter") { filterOptions(); }
+  });
+  document.addEventListener("htmx:after:settle", filterOptions);
+  document.addEventListener("DOMContentLoaded", showFilter);
+  // A folded option the shopper opened stays open through swaps (the server folds it only on a full page).
+  document.addEventListener("htmx:before:morph:attr", function (event) {
+    var detail = event.detail || {};
+    if (event.target.tagName === "DETAILS" && detail.attrName === "open" && detail.newValue === null) {
+      event.preventDefault();
+    }
+  });
   document.addEventListener("htmx:after:swap", syncChecks);
   document.addEventListener("htmx:after:settle", rove);
   document.addEventListener("DOMContentLoaded", rove);

@@ -4,6 +4,7 @@ with the keyboard alone."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -168,3 +169,33 @@ def test_a_large_product_has_one_choose_anyway_stop_per_option(page: Page, shop:
     assert (buttons.nth(1).get_attribute("aria-label") or "").startswith("Choose anyway: ")
     page.keyboard.press("ArrowUp")
     expect(buttons.first).to_be_focused()
+
+
+def test_a_large_product_folds_what_is_decided_and_finds_what_is_not(page: Page, shop: str) -> None:
+    page.goto(shop + "/products/renault-megane")
+    tall = page.evaluate("document.documentElement.scrollHeight")
+    page.get_by_role("button", name="Complete it for me").click()
+    expect(page.locator("#progress .left")).to_have_text("Complete: every choice is made.")
+    folds = page.locator("details.fold")
+    expect(folds).to_have_count(page.locator("#configurator .option").count())
+    assert page.evaluate("document.documentElement.scrollHeight") * 2 < tall
+    shot(page, "megane-folded")
+    summary = folds.nth(3).locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")  # opens the fold, from the keyboard
+    expect(folds.nth(3)).to_have_attribute("open", "")
+    page.locator("#option-filter").fill("var4")
+    expect(page.locator("#option-Var4")).to_be_visible()
+    expect(page.locator("#option-Var5")).to_be_hidden()
+    page.locator("#option-filter").fill("")
+    page.locator("#only-open").check()
+    expect(page.locator("#configurator .option:visible")).to_have_count(0)
+    page.get_by_role("button", name="Undo").click()  # everything open again: the filter shows it all
+    expect(page.locator("#configurator .option:visible")).to_have_count(page.locator("#configurator .option").count())
+
+
+def test_a_small_product_folds_nothing_and_offers_no_tools(page: Page) -> None:
+    page.locator("#option-frame_size input[value='M']").check()
+    expect(page.locator("#option-frame_size")).to_have_class(re.compile(r"\bdecided\b"))
+    expect(page.locator("details.fold")).to_have_count(0)
+    expect(page.locator("#tools")).to_have_count(0)
