@@ -31,6 +31,10 @@ Fixed = Mapping[int, int]
 Prefer = Callable[[Fixed], Mapping[int, int]]
 
 
+# How many preferred values a completion first tries together (the batch then doubles or halves).
+COMPLETION_BATCH = 8
+
+
 class Backend(Protocol):
     """What the engine asks of a backend; every method takes fixed variable values (variable -> value index)."""
 
@@ -77,24 +81,53 @@ class TreeBackend:
         return self.tree.propagate(fixed) is not None
 
     def complete(self, fixed: Fixed, prefer: Prefer, seconds: float | None = None) -> dict[int, int] | None:
-        """Variable by variable in model order: the preferred value where it is still possible, else the first."""
+        """Variable by variable in model order: the preferred value where it is still possible, else the first.
+
+        After a propagation every value left in a domain extends (the tree is globally consistent), so one
+        variable never needs a second try; several preferred values are tried together, in a batch that doubles
+        while they fit and halves when they do not, which gives exactly the one-by-one result: if the batch fits,
+        each of its values was possible after the ones before it."""
         deadline = None if seconds is None else time.monotonic() + seconds
         chosen = dict(fixed)
         alive = self.tree.propagate(chosen)
         if alive is None:
             return None
-        for variables in self.model.option_vars.values():
-            for var in variables:
-                if var in chosen:
+        pending = [var for variables in self.model.option_vars.values() for var in variables if var not in chosen]
+        batch = COMPLETION_BATCH
+        while pending:
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeBudgetError("completing the configuration", seconds or 0.0)
+            possible = self.tree.domains(alive)
+            tentative, taken = self._preferred_run(chosen, pending[:batch], possible, prefer)
+            if taken > 1:
+                tried = self.tree.propagate(tentative)
+                if tried is not None:
+                    chosen, alive, pending, batch = tentative, tried, pending[taken:], batch * 2
                     continue
-                if deadline is not None and time.monotonic() > deadline:
-                    raise TimeBudgetError("completing the configuration", seconds or 0.0)
-                possible = self.tree.domains(alive)[var]
-                wanted = prefer(chosen).get(var)
-                chosen[var] = wanted if wanted is not None and possible[wanted] else int(np.flatnonzero(possible)[0])
-                alive = self.tree.propagate(chosen)
-                assert alive is not None, "a value from a valid domain always extends"
+                batch = taken // 2
+                continue
+            var = pending.pop(0)
+            wanted = prefer(chosen).get(var)
+            first = int(np.flatnonzero(possible[var])[0])
+            chosen[var] = wanted if wanted is not None and possible[var][wanted] else first
+            alive = self.tree.propagate(chosen)
+            assert alive is not None, "a value from a valid domain always extends"
+            batch = 2  # and grow again from there
         return chosen
+
+    @staticmethod
+    def _preferred_run(
+        chosen: dict[int, int], variables: list[int], possible: list[Array], prefer: Prefer
+    ) -> tuple[dict[int, int], int]:
+        """The values the one-by-one completion would give `variables` if each were possible after the ones before
+        it: the preferred value, else the first one possible. Where the whole run is possible, each of them is, and
+        no earlier value possible alone was passed over (the domains only shrink), so it is the same completion."""
+        tentative = dict(chosen)
+        for var in variables:
+            wanted = prefer(tentative).get(var)
+            fits = wanted is not None and bool(possible[var][wanted])
+            tentative[var] = wanted if wanted is not None and fits else int(np.flatnonzero(possible[var])[0])
+        return tentative, len(variables)
 
     def count(self, fixed: Fixed, seconds: float | None = None) -> int:
         """Exact count by sum-product over the tree (linear in its size, so never cut short)."""

@@ -184,7 +184,7 @@ class Engine:
     def _completion(
         self, parsed: Parsed, fixed: Mapping[int, int], seconds: float | None = None
     ) -> dict[str, Any] | None:
-        assignment = self.backend.complete(fixed, lambda chosen: self._preferred(parsed, chosen), seconds)
+        assignment = self.backend.complete(fixed, self._preferences(parsed), seconds)
         return None if assignment is None else self._finished(parsed, assignment)
 
     def _finished(self, parsed: Parsed, assignment: Mapping[int, int]) -> dict[str, Any]:
@@ -220,23 +220,37 @@ class Engine:
         parsed = parse_selection(self.model, selections)
         return 0 if parsed.violations else self.backend.count(parsed.fixed, seconds)
 
-    def _preferred(self, parsed: Parsed, chosen: Mapping[int, int]) -> dict[int, int]:
-        """Preferred value index per variable: conditional defaults that hold so far, then option defaults."""
-        values = {**parsed.values, **self._values_of(chosen)}
-        preferred: dict[int, int] = {}
+    def _preferences(self, parsed: Parsed) -> Callable[[Mapping[int, int]], dict[int, int]]:
+        """Preferred value index per variable as the completion goes: conditional defaults that hold so far, then
+        option defaults (worked out once: only options with conditional defaults depend on the values so far)."""
+        conditional = {suggestion.option for suggestion in self.model.suggestions}
+        steady: dict[int, int] = {}
         for option in self.model.options.values():
-            default = default_value(option)
-            for suggestion in self.model.suggestions:
-                if suggestion.option != option.id:
-                    continue
-                try:
-                    if suggestion.when is None or evaluate(suggestion.when, values):
-                        default = suggestion.value
-                        break
-                except Undecided:
-                    continue
-            preferred.update(self._indices(option, default))
+            if option.id not in conditional:
+                steady.update(self._indices(option, default_value(option)))
+        if not conditional:
+            return lambda chosen: steady
+
+        def preferred(chosen: Mapping[int, int]) -> dict[int, int]:
+            values = {**parsed.values, **self._values_of(chosen)}
+            found = dict(steady)
+            for option_id in conditional:
+                found.update(self._indices(self.model.options[option_id], self._default(option_id, values)))
+            return found
+
         return preferred
+
+    def _default(self, option_id: str, values: Mapping[str, Any]) -> Any:
+        """The option's default given the values so far: the first conditional default that holds, else its own."""
+        for suggestion in self.model.suggestions:
+            if suggestion.option != option_id:
+                continue
+            try:
+                if suggestion.when is None or evaluate(suggestion.when, values):
+                    return suggestion.value
+            except Undecided:
+                continue
+        return default_value(self.model.options[option_id])
 
     def _indices(self, option: AnyOption, value: Any) -> dict[int, int]:
         if value is None:

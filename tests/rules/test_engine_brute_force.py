@@ -289,6 +289,51 @@ def test_complete_extends_to_a_solution(case: tuple[Product, Config]) -> None:
     assert _key(done) in valid
 
 
+@st.composite
+def with_defaults(draw: st.DrawFn) -> tuple[Product, Config]:
+    """A case whose product also suggests values, some of them only when other values hold (conditional)."""
+    product, selection = draw(cases())
+    singles = [o for o in product.options() if o.type == "single"]
+    atoms = [f'{o.id} == "{v.id}"' for o in singles for v in o.values]
+    suggested = []
+    for r in range(draw(st.integers(0, 3))):
+        option = draw(st.sampled_from(singles))
+        rule: dict[str, Any] = {"id": f"d{r}", "type": "default", "message": "suggested", "option": option.id,
+                                "value": draw(st.sampled_from([v.id for v in option.values]))}
+        if draw(st.booleans()):
+            rule["if"] = draw(st.sampled_from(atoms))
+        suggested.append(rule)
+    data = product.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    data["rules"] = [*data.get("rules", []), *suggested]
+    return Product.model_validate(data), selection
+
+
+@SETTINGS
+@given(with_defaults(), st.integers(1, 9))
+def test_a_batched_completion_is_the_one_by_one_completion(case: tuple[Product, Config], batch: int) -> None:
+    """Trying preferred values in batches gives exactly what choosing them one at a time gives."""
+    product, selection = case
+    engine = Engine(compile_product(product))
+    parsed = parse_selection(engine.model, selection)
+    if parsed.violations or not isinstance(engine.backend, TreeBackend):
+        return
+    prefer = engine._preferences(parsed)
+    tree = engine.backend.tree
+    chosen = dict(parsed.fixed)
+    if tree.propagate(chosen) is None:
+        assert engine.complete(selection) is None
+        return
+    for variables in engine.model.option_vars.values():  # one at a time, propagating after each
+        for var in variables:
+            if var in chosen:
+                continue
+            possible = tree.domains(tree.propagate(chosen) or [])[var]
+            wanted = prefer(chosen).get(var)
+            chosen[var] = wanted if wanted is not None and possible[wanted] else int(np.flatnonzero(possible)[0])
+    with mock.patch("rules.backend.COMPLETION_BATCH", batch):
+        assert engine.backend.complete(parsed.fixed, prefer) == chosen
+
+
 @SETTINGS
 @given(cases(), st.data())
 def test_explain_is_a_minimal_conflict_and_repair_is_smallest(
