@@ -56,8 +56,9 @@ class Engine:
 
     def prepare(self) -> None:
         """Build now what a first shopper would otherwise wait for: the one-pass structures (on SAT, the blocks and
-        their first domains), the look-up index and the explainer's solver (whose time per explanation is then
-        known)."""
+        their first domains), the look-up index, the tables' row sets that check a full configuration (the price's
+        path) and the explainer's solver (whose time per explanation is then known)."""
+        self._row_sets  # noqa: B018 - built now, not on a storefront's first price
         self.backend.least_changes({})
         self.backend.domains({})
         self.advisor.prepare()
