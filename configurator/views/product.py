@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ class OptionView:
     recommended: str = ""  # the label of the value customers who chose alike chose most, for an open option
     hint: str = ""  # what a number or text input takes, in words
     decided: str = ""  # its value in words, where the option needs one and has it (a large product folds it)
+    digest: str = ""  # of everything its markup is made from: a page that shows it needs no new copy
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,17 @@ class ProductView:
     answers: tuple[tuple[str, str], ...] = ()  # the dialog's answers given: (question, answer label)
     answer_fields: tuple[tuple[str, str], ...] = ()  # the same, as the form fields that carry them
     large: bool = False  # so many options that decided ones fold away and the shopper may filter them
+    @property
+    def shown(self) -> str:
+        """A digest of each option's view, in the product's order: the page sends it back, and the next change
+        sends only the options whose digest differs."""
+        return ",".join(option.digest for step in self.steps for option in step.options)
+
+    def changed(self, shown: str) -> frozenset[str]:
+        """The options whose view differs from what a page showing `shown` has."""
+        before = shown.split(",")
+        options = [option for step in self.steps for option in step.options]
+        return frozenset(o.id for i, o in enumerate(options) if i >= len(before) or before[i] != o.digest)
 
 
 def product_view(
@@ -183,13 +196,14 @@ def product_view(
         for step in product.steps
     )
     needed = sum(1 for option in product.options() if needs_value(option))
+    large = sum(1 for _ in product.options()) > LARGE_PRODUCT_OPTIONS
     left = tuple(option.label or option.id for option in still_open)
     rule_messages = tuple(v.message for v in state.violations if v.rule_id is not None)
     return ProductView(
         id=product.id,
         name=product.name,
         description=product.description,
-        steps=steps,
+        steps=_digested(steps, repair, large, engine.model.content_hash),
         price=_price(engine, kept, state.complete and state.consistent),
         complete=state.complete and state.consistent,
         left=left,
@@ -206,7 +220,7 @@ def product_view(
         help=f"/products/{product.id}/help?{query_of(selection, None, given)}" if product.questions else "",
         answers=tuple((q.text, a.label) for q in product.questions for a in q.answers if given.get(q.id) == a.id),
         answer_fields=tuple(answer_fields(given)),
-        large=sum(1 for _ in product.options()) > LARGE_PRODUCT_OPTIONS,
+        large=large,
     )
 
 
@@ -288,6 +302,17 @@ def _marked(option: AnyOption, view: OptionView, hints: Hints | None, recommende
     if not (later or inferred or shown):
         return view
     return dataclasses.replace(view, later=later, inferred=inferred, recommended=shown)
+
+
+def _digested(steps: tuple[StepView, ...], repair: RepairView | None, large: bool, model: str) -> tuple[StepView, ...]:
+    """The steps with each option's digest: of everything its markup is made from (its view, the repair it shows,
+    the page's folding, the catalog version)."""
+    def digested(option: OptionView) -> OptionView:
+        mine = repair if repair is not None and repair.option == option.id else None
+        made = repr((option, mine, large, model)).encode()
+        return dataclasses.replace(option, digest=hashlib.blake2b(made, digest_size=6).hexdigest())
+
+    return tuple(dataclasses.replace(step, options=tuple(map(digested, step.options))) for step in steps)
 
 
 def _folded(option: AnyOption, view: OptionView, values: Mapping[str, Any], shut: set[str]) -> OptionView:

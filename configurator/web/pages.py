@@ -111,7 +111,12 @@ async def product_post(request: Request, loaded: ProductDep, shop: ShopDep) -> R
         _page, shop, engine, step.selection, step.history, token, step.repair, step.messages, step.focus,
         step.answers,
     )
-    response = render(request, "pages/product.html", ["configurator"], {"view": view, "land": step.land})
+    shown = form_text(form, "shown")
+    if shown:  # the page says what it shows: only what changed goes back, out of band
+        context = {"view": view, "land": step.land, "changed": view.changed(shown)}
+        response = render(request, "pages/product.html", ["update"], context)
+    else:
+        response = render(request, "pages/product.html", ["configurator"], {"view": view, "land": step.land})
     if step.repair is None:
         response.headers["HX-Push-Url"] = step.permalink
     return response

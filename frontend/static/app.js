@@ -1,11 +1,11 @@
-// Where focus goes after the shop's form is swapped: the server names the element (data-land on #configurator)
+// Where focus goes after the shop's form is swapped: the server names the element (data-land on #form-state)
 // for actions that move the shopper's attention (a repair dialog, a completion, an undo, a repair applied or
 // declined); a plain change names none, so focus stays where the shopper is (the morph swap keeps that element).
 (function () {
   var FOCUSABLE = "input:not([type=hidden]):not([disabled]), button:not([disabled]), select, textarea, a[href]";
 
   function land() {
-    var root = document.getElementById("configurator");
+    var root = document.getElementById("form-state");
     var id = root && root.getAttribute("data-land");
     if (!id) { return; }
     root.removeAttribute("data-land");
@@ -81,7 +81,7 @@
   document.addEventListener("input", function (event) {
     if (event.target.id === "option-filter") { filterOptions(); }
   });
-  document.addEventListener("htmx:after:settle", filterOptions);
+  document.addEventListener("htmx:after:swap", filterOptions);
   document.addEventListener("DOMContentLoaded", showFilter);
   // A folded option the shopper opened stays open through swaps (the server folds it only on a full page).
   document.addEventListener("htmx:before:morph:attr", function (event) {
@@ -90,10 +90,28 @@
       event.preventDefault();
     }
   });
+  // A change answered part by part is checked: every option must now carry the digest the answer says it has
+  // (a click that raced an earlier answer could leave one behind). If one does not, the page asks for the whole
+  // form again (an empty `shown`), which is always right.
+  function verify() {
+    var field = document.querySelector("#form-state input[name=shown]");
+    if (!field || !field.value) { return; }
+    var digests = field.value.split(",");
+    var options = document.querySelectorAll("#configurator .option");
+    var behind = options.length !== digests.length || Array.prototype.some.call(options, function (option, i) {
+      return option.getAttribute("data-digest") !== digests[i];
+    });
+    if (behind && window.htmx) {
+      field.value = "";
+      window.htmx.trigger(document.getElementById("choices"), "submit");
+    }
+  }
+
+  document.addEventListener("htmx:after:swap", verify);
   document.addEventListener("htmx:after:swap", syncChecks);
-  document.addEventListener("htmx:after:settle", rove);
+  document.addEventListener("htmx:after:swap", rove);
   document.addEventListener("DOMContentLoaded", rove);
-  document.addEventListener("htmx:after:settle", land);
+  document.addEventListener("htmx:after:swap", land);
   document.addEventListener("DOMContentLoaded", land);
 })();
 

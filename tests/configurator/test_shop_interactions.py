@@ -199,3 +199,49 @@ def test_a_small_product_folds_nothing_and_offers_no_tools(page: Page) -> None:
     expect(page.locator("#option-frame_size")).to_have_class(re.compile(r"\bdecided\b"))
     expect(page.locator("details.fold")).to_have_count(0)
     expect(page.locator("#tools")).to_have_count(0)
+
+
+_STATE_JS = """() => ({
+    options: [...document.querySelectorAll('#configurator .option')].map(o => [o.id,
+        [...o.querySelectorAll('input')].filter(i => i.type !== 'hidden').map(i =>
+            [i.value, i.checked, i.disabled]),
+        [...o.querySelectorAll('.reason, .error')].map(r => r.textContent.trim())]),
+    price: document.querySelector('#price').innerText,
+    progress: document.querySelector('#progress').innerText,
+    state: document.querySelector('#form-state input[name=was]').value,
+})"""
+
+
+def test_changes_sent_part_by_part_leave_the_page_a_fresh_load_would_show(page: Page, shop: str) -> None:
+    """Each htmx change sends back only the options whose view changed; after a session of them the page is the
+    same as the configuration's own page loaded afresh."""
+    page.goto(shop + "/products/renault-megane")
+    sizes: list[int] = []
+    page.on("response", lambda r: sizes.append(len(r.body())) if r.request.method == "POST" else None)
+    for _ in range(5):
+        box = page.locator("#configurator .option:not(.decided) input[type=radio]:not([disabled]):not(:checked)").nth(7)
+        with page.expect_response(lambda r: r.request.method == "POST"):
+            box.check()
+        page.wait_for_timeout(300)  # the answer swapped in
+    after = page.evaluate(_STATE_JS)
+    fresh = page.context.new_page()
+    offline(fresh, shop)
+    fresh.goto(shop + "/products/renault-megane?" + after["state"])
+    again = fresh.evaluate(_STATE_JS)
+    differing = [(a, b) for a, b in zip(after["options"], again["options"], strict=True) if a != b]
+    assert not differing, differing[:2]
+    assert again == after
+    fresh.close()
+    assert sizes and max(sizes) < len(page.content())  # never the whole page again
+
+
+def test_a_page_left_behind_by_a_race_asks_for_the_whole_form(page: Page) -> None:
+    """An option whose copy is not the one the answer counts on (as a click racing an answer could leave it) is
+    noticed, and the whole form is fetched again."""
+    page.evaluate("""() => { const o = document.querySelector('#option-material');
+        o.setAttribute('data-digest', 'stale'); o.querySelector('legend').textContent = 'Left behind'; }""")
+    page.locator("#option-frame_size input[value='L']").check()
+    expect(page.locator("#option-material legend")).to_have_text("Frame material")
+    digests = page.evaluate("document.querySelector('#form-state input[name=shown]').value.split(',')")
+    shown = page.evaluate("[...document.querySelectorAll('#configurator .option')].map(o => o.dataset.digest)")
+    assert shown == digests
