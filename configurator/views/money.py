@@ -3,6 +3,7 @@ way the shop's locale writes money (Babel, from CLDR: "€1,234.56" in English, 
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from babel.numbers import format_currency
@@ -10,6 +11,7 @@ from babel.numbers import format_currency
 LOCALE = "en"  # the shop's language until shoppers choose theirs
 
 
+@functools.lru_cache(maxsize=8192)  # a page shows hundreds of amounts, mostly the same ones on every page
 def money(amount: Decimal, currency: str, locale: str = LOCALE) -> str:
     """An amount with its currency, at least the currency's decimals and every decimal it has."""
     return str(format_currency(amount, currency, locale=locale, decimal_quantization=False))
