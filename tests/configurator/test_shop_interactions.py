@@ -245,3 +245,31 @@ def test_a_page_left_behind_by_a_race_asks_for_the_whole_form(page: Page) -> Non
     digests = page.evaluate("document.querySelector('#form-state input[name=shown]').value.split(',')")
     shown = page.evaluate("[...document.querySelectorAll('#configurator .option')].map(o => o.dataset.digest)")
     assert shown == digests
+
+
+def test_a_phone_keeps_the_price_progress_and_next_action_in_view(browser: Browser, shop: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True)
+    phone = context.new_page()
+    offline(phone, shop)
+    phone.goto(shop + "/products/city-bike")
+    bar = phone.locator("#sticky-bar")
+    expect(bar).to_be_visible()
+    expect(bar).to_contain_text("From €690.00")
+    expect(bar).to_contain_text("0 of 7 made")
+    radio = phone.locator("#option-frame_size input[value='L']")
+    box = radio.bounding_box()
+    assert box is not None and box["width"] >= 20 and box["height"] >= 20  # with its label, over 24 px to touch
+    label = phone.locator("label[for='v-frame_size-3']").bounding_box()
+    assert label is not None and label["height"] >= 24
+    radio.tap()
+    expect(bar).to_contain_text("From €710.00")
+    bar.get_by_role("button", name="Complete it for me").tap()
+    expect(bar).to_contain_text("7 of 7 made")
+    price = phone.locator("#price")
+    expect(price).to_be_focused()
+    top = phone.evaluate("document.querySelector('#price h2').getBoundingClientRect().bottom")
+    assert top <= phone.evaluate("document.querySelector('#sticky-bar').getBoundingClientRect().top")
+    shot(phone, "phone-sticky-bar")
+    bar.get_by_role("button", name="Request a quote").tap()
+    expect(phone.locator("#quote-title")).to_contain_text("Made-to-order city bicycle")
+    context.close()
