@@ -29,6 +29,7 @@ from configurator.views.form import (
 )
 from configurator.views.matrix import faces_view
 from configurator.views.product import Hints, ProductView, RepairView, product_view
+from configurator.views.stepper import stepper_of
 from configurator.web import csrf
 from configurator.web.render import MAX_FORM_FIELDS, form_text, parse_query, render
 from configurator.web.saved import keep_secret
@@ -92,7 +93,8 @@ async def product_page(request: Request, loaded: ProductDep, shop: ShopDep) -> R
     token = csrf.csrf_token(request)
     answers = answers_from_fields(fields)
     view = await run_in_threadpool(_page, shop, engine_of(loaded), selection, history, token, answers=answers)
-    response = render(request, "pages/product.html", ["configurator"], {"view": view})
+    stepper = stepper_of(view, request.query_params.get("step", ""))
+    response = render(request, "pages/product.html", ["configurator"], {"view": view, "stepper": stepper})
     csrf.remember(request, response, token)
     return response
 
@@ -111,12 +113,13 @@ async def product_post(request: Request, loaded: ProductDep, shop: ShopDep) -> R
         _page, shop, engine, step.selection, step.history, token, step.repair, step.messages, step.focus,
         step.answers,
     )
+    stepper = stepper_of(view, step.current)
     shown = form_text(form, "shown")
-    if shown:  # the page says what it shows: only what changed goes back, out of band
-        context = {"view": view, "land": step.land, "changed": view.changed(shown)}
-        response = render(request, "pages/product.html", ["update"], context)
+    context = {"view": view, "land": step.land, "stepper": stepper}
+    if shown and not step.moved:  # the page says what it shows: only what changed goes back, out of band
+        response = render(request, "pages/product.html", ["update"], {**context, "changed": view.changed(shown)})
     else:
-        response = render(request, "pages/product.html", ["configurator"], {"view": view, "land": step.land})
+        response = render(request, "pages/product.html", ["configurator"], context)
     if step.repair is None:
         response.headers["HX-Push-Url"] = step.permalink
     return response
@@ -196,4 +199,5 @@ async def _refused(
     view = await run_in_threadpool(
         product_view, engine_of(loaded), selection, [], form_text(form, csrf.FIELD) or "", None, (exc.title, *reasons)
     )
-    return render(request, "pages/product.html", [], {"view": view}, status=422)
+    context = {"view": view, "stepper": stepper_of(view, form_text(form, "step") or "")}
+    return render(request, "pages/product.html", [], context, status=422)

@@ -20,6 +20,7 @@ from configurator.views.form import (
 )
 from configurator.views.product import product_view, quote_view
 from configurator.views.settings_card import settings_card
+from configurator.views.stepper import stepper_of
 from configurator.web import csrf
 from configurator.web.render import MAX_FORM_FIELDS, form_text, render
 
@@ -59,7 +60,7 @@ async def saved_link(request: Request, database: DatabaseDep, catalog: CatalogDe
     view = await run_in_threadpool(product_view, engine_of(loaded), selection, [], token, None, note)
     if adjustments.adjustable(loaded.product):
         view = dataclasses.replace(view, settings=f"/c/{saved.id}/settings")
-    response = render(request, "pages/product.html", ["configurator"], {"view": view})
+    response = render(request, "pages/product.html", ["configurator"], {"view": view, "stepper": stepper_of(view, "")})
     csrf.remember(request, response, token)
     return response
 

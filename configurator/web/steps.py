@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from starlette.datastructures import FormData
 
@@ -19,6 +20,7 @@ from configurator.views.form import (
     selection_from_fields,
 )
 from configurator.views.product import RepairView
+from configurator.views.stepper import REVIEW
 from configurator.web.render import form_text, parse_query
 from rules.engine import Engine
 from rules.pricing import from_price
@@ -30,9 +32,18 @@ MESSAGES = "messages"
 
 
 def step_of(engine: Engine, form: FormData) -> StepResult:
-    """What the post leads to, the dialog's answers it carries kept."""
+    """What the post leads to, the dialog's answers and the step the shopper is on kept."""
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    return dataclasses.replace(_move(engine, form), answers=answers_from_fields(fields))
+    went = form_text(form, "go")
+    if went:  # a move in the stepper (to a step, or to an option from the review): the same choices
+        step_id, _, option_id = went.partition(":")
+        land = f"option-{option_id}" if option_id else ("review-title" if step_id == REVIEW else f"step-{step_id}")
+        selection = selection_from_fields(engine.model.product, fields)
+        history = decode_history(form_text(form, HISTORY_FIELD))
+        moved = StepResult(engine, selection, history, land=land, current=step_id, moved=True)
+        return dataclasses.replace(moved, answers=answers_from_fields(fields))
+    result = _move(engine, form)
+    return dataclasses.replace(result, answers=answers_from_fields(fields), current=form_text(form, "step") or "")
 
 
 def _move(engine: Engine, form: FormData) -> StepResult:
@@ -109,11 +120,15 @@ class StepResult:
     focus: tuple[str, str] | None = None  # a value whose full explanation was asked for
     answers: dict[str, str] = dataclasses.field(default_factory=dict)  # the "help me choose" answers given
     land: str = ""  # the id of the element focus goes to after the swap (none: it stays where the shopper is)
+    current: str = ""  # the step the shopper is on (a step id, or the review)
+    moved: bool = False  # a move among the steps: the page shows another step, so it is sent whole
 
     @property
     def permalink(self) -> str:
         """The URL of the new state."""
-        return f"/products/{self.engine.model.product.id}?{query_of(self.selection, self.history, self.answers)}"
+        query = query_of(self.selection, self.history, self.answers)
+        at = f"{'&' if query else ''}step={quote(self.current)}" if self.current else ""
+        return f"/products/{self.engine.model.product.id}?{query}{at}"
 
 
 def _pushed(history: list[str], was: str) -> list[str]:

@@ -273,3 +273,43 @@ def test_a_phone_keeps_the_price_progress_and_next_action_in_view(browser: Brows
     bar.get_by_role("button", name="Request a quote").tap()
     expect(phone.locator("#quote-title")).to_contain_text("Made-to-order city bicycle")
     context.close()
+
+
+@pytest.mark.parametrize("js", [True, False])
+def test_a_phone_goes_step_by_step_to_the_review_and_back_to_any_choice(browser: Browser, shop: str, js: bool) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=js)
+    phone = context.new_page()
+    offline(phone, shop)
+    phone.goto(shop + "/products/city-bike")
+    steps = phone.locator("fieldset.step")
+    expect(steps.filter(has=phone.locator("legend", has_text="Frame"))).to_be_visible()
+    expect(steps.filter(has=phone.locator("legend", has_text="Drivetrain"))).to_be_hidden()
+    phone.get_by_role("button", name="Next: Drivetrain").click()
+    expect(steps.filter(has=phone.locator("legend", has_text="Drivetrain"))).to_be_visible()
+    expect(steps.filter(has=phone.locator("legend", has_text="Frame"))).to_be_hidden()
+    expect(phone.locator("#stepper [aria-current=step]")).to_contain_text("Drivetrain")
+    phone.locator("#option-gears input[value='hub8']").check()
+    if not js:
+        phone.get_by_role("button", name="Apply my choices").click()
+    expect(phone.locator("#option-gears input[value='hub8']")).to_be_checked()
+    expect(phone.locator("#stepper [aria-current=step]")).to_contain_text("Drivetrain")  # a change keeps the step
+    phone.get_by_role("button", name="Next: Accessories").click()
+    phone.get_by_role("button", name="Next: Review").click()
+    review = phone.locator("#review")
+    expect(review).to_be_visible()
+    expect(review.locator("tr", has_text="Gears")).to_contain_text("8-speed hub (+€140.00)")
+    expect(review.locator("tr", has_text="Bicycles")).to_contain_text("1")
+    expect(review).to_contain_text("From €830.00")
+    shot(phone, f"phone-review-{'js' if js else 'nojs'}")
+    review.get_by_role("button", name="Edit Colour").click()
+    expect(phone.locator("#option-color")).to_be_visible()
+    expect(phone.locator("#stepper [aria-current=step]")).to_contain_text("Frame")
+    context.close()
+
+
+def test_a_wide_screen_shows_a_small_products_steps_at_once_with_their_state(page: Page) -> None:
+    for legend in ("Frame", "Drivetrain", "Accessories"):
+        expect(page.locator("fieldset.step", has=page.locator("legend", has_text=legend))).to_be_visible()
+    expect(page.locator("#stepper li.done")).to_have_count(0)  # every step has something to choose
+    page.get_by_role("button", name="Complete it for me").click()
+    expect(page.locator("#stepper li.open")).to_have_count(0)
