@@ -75,6 +75,7 @@ def create_app(
     app.state.db = make_engine(settings.database_url)
     migrate(app.state.db)
     app.state.histories = OrderHistories(app.state.db)
+    app.state.suggest_from = settings.suggest_from
     app.state.secret = settings.secret or server_secret(app.state.db, "csrf")
     errors.install(app, render.error_page)
     app.include_router(router)

@@ -125,11 +125,12 @@ class Shop:
     database: Database
     histories: OrderHistories
     profile_id: str | None
+    suggest_from: int = 5  # how many alike customers a suggestion from the order history needs
 
 
 async def shop(request: Request, the_database: DatabaseDep, the_histories: HistoriesDep) -> Shop:
     """The shop's context for one page."""
-    return Shop(the_database, the_histories, request.cookies.get(PROFILE_COOKIE))
+    return Shop(the_database, the_histories, request.cookies.get(PROFILE_COOKIE), request.app.state.suggest_from)
 
 
 ShopDep = Annotated[Shop, Depends(shop)]

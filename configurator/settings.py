@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, PositiveFloat
+from pydantic import Field, PositiveFloat, PositiveInt
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import catalog
@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     key_factor: PositiveFloat = Field(_LIMITS.key_factor, validation_alias="CONFIGURATOR_KEY_FACTOR")
     engine_seconds: PositiveFloat = Field(_LIMITS.engine_seconds, validation_alias="CONFIGURATOR_ENGINE_SECONDS")
     body_seconds: PositiveFloat = Field(_LIMITS.body_seconds, validation_alias="CONFIGURATOR_BODY_SECONDS")
+    # The shop suggests a value from the order history only where this many customers who chose alike gave one.
+    suggest_from: PositiveInt = Field(5, validation_alias="CONFIGURATOR_SUGGEST_FROM")
 
     def request_limits(self) -> Limits:
         """The limits these settings give."""

@@ -24,9 +24,13 @@ def infer_defaults(engine: Engine, selection: Mapping[str, Any], profile: Mappin
     inferred: dict[str, Any] = {}
     options = [o for o in engine.model.product.options() if o.customization.inferred_from in profile]
     direct = [(o, _read(engine, o, profile[o.customization.inferred_from or ""])) for o in options]
-    # Values read straight off the profile first, then the options the engine fills around them.
+    read = {o.customization.inferred_from for o, value in direct if value is not None}
+    # Values read straight off the profile first, then the options the engine fills around them (a field that
+    # no option reads, such as "lemon" for a scent, fills nothing: the page says so).
     for option, value in sorted(direct, key=lambda item: item[1] is None):
         if option.id in chosen or traits(option).expression not in ONE_VALUE:
+            continue
+        if value is None and option.customization.inferred_from not in read:
             continue
         domain = engine.valid_domains(chosen).domains.get(option.id)
         if domain is None or not domain.values:
@@ -37,6 +41,15 @@ def infer_defaults(engine: Engine, selection: Mapping[str, Any], profile: Mappin
             chosen[option.id] = value
             inferred[option.id] = value
     return inferred
+
+
+def unusable(engine: Engine, profile: Mapping[str, Any]) -> dict[str, Any]:
+    """Per option fed by a profile field that none of the product's options can read (a value it does not have),
+    the profile's value: what the shop page tells the shopper it could not use."""
+    fed = [o for o in engine.model.product.options() if o.customization.inferred_from in profile]
+    read = {o.customization.inferred_from for o in fed
+            if _read(engine, o, profile[o.customization.inferred_from or ""]) is not None}
+    return {o.id: profile[field] for o in fed if (field := o.customization.inferred_from or "") not in read}
 
 
 def _read(engine: Engine, option: AnyOption, raw: Any) -> Any:

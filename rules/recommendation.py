@@ -51,9 +51,27 @@ def history_of(model: CompiledModel, configurations: Iterable[Mapping[str, Any]]
     return History(model.content_hash, columns, codes, matrix)
 
 
+@dataclass(frozen=True)
+class Recommendation:
+    """A value to suggest, and how many of the customers who chose alike picked it."""
+
+    value: Any
+    count: int  # how many picked it
+    among: int  # how many of those customers gave the option a value
+
+
 def recommend(model: CompiledModel, chosen: Parsed, state: Domains, history: History) -> dict[str, Any]:
     """The value to suggest for each open single, yes/no or number option (catalog values), from `history`;
     `state` is the selection's valid domains."""
+    return {option: found.value for option, found in recommendations(model, chosen, state, history).items()}
+
+
+def recommendations(
+    model: CompiledModel, chosen: Parsed, state: Domains, history: History, least: int = 1
+) -> dict[str, Recommendation]:
+    """Per open single, yes/no or number option, the value most customers who chose alike picked among those
+    still possible (the default where it ties), with the counts; only where at least `least` of them gave the
+    option a value."""
     if chosen.violations or not len(history) or history.model != model.content_hash:
         return {}
     agree = np.ones(len(history), dtype=bool)
@@ -63,7 +81,7 @@ def recommend(model: CompiledModel, chosen: Parsed, state: Domains, history: His
             return {}  # no customer chose this
         agree &= history.matrix[:, history.columns[name]] == code
     alike = history.matrix[agree]
-    suggested: dict[str, Any] = {}
+    suggested: dict[str, Recommendation] = {}
     for option in model.product.options():
         kind = traits(option)
         if option.id in chosen.values or kind.expression not in ONE_VALUE or kind.order_quantity:
@@ -72,10 +90,11 @@ def recommend(model: CompiledModel, chosen: Parsed, state: Domains, history: His
         counts = np.bincount(column[column != NO_VALUE], minlength=len(history.codes[option.id]))
         counted = [(int(counts[code]), value) for value in state.domains[option.id].values
                    if (code := history.codes[option.id].get(value)) is not None and counts[code]]
-        if not counted:
+        among = int((column != NO_VALUE).sum())
+        if not counted or among < least:
             continue
         most = max(count for count, _ in counted)
         tied = [value for count, value in counted if count == most]
         default = default_value(option)
-        suggested[option.id] = default if default in tied else tied[0]
+        suggested[option.id] = Recommendation(default if default in tied else tied[0], most, among)
     return suggested

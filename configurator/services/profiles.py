@@ -13,7 +13,7 @@ from configurator.persistence.db import CustomerProfile, Quote, writing
 from configurator.services.order_history import OrderHistories
 from configurator.services.refusals import Missing
 from rules.engine import Engine
-from rules.inference import infer_defaults
+from rules.inference import infer_defaults, unusable
 from rules.recommendation import recommend
 from rules.selection import Parsed, Selection, plain
 
@@ -68,11 +68,13 @@ def apply_profile(
 
 def shop_filled(
     database: Database, engine: Engine, selection: Selection, profile_id: str | None
-) -> tuple[Parsed, frozenset[str]]:
-    """For the shop's pages: the selection with what the visitor's profile tells filled in, and the options whose
-    value the profile chose (a profile that is gone is no profile)."""
-    filled, inferred = apply_profile(engine, selection, shop_profile(database, profile_id)[1])
-    return filled, frozenset(inferred)
+) -> tuple[Parsed, frozenset[str], dict[str, Any]]:
+    """For the shop's pages: the selection with what the visitor's profile tells filled in, the options whose
+    value the profile chose, and the profile's values the product could not use, by option (a profile that is
+    gone is no profile)."""
+    preferences = shop_profile(database, profile_id)[1]
+    filled, inferred = apply_profile(engine, selection, preferences)
+    return filled, frozenset(inferred), unusable(engine, preferences)
 
 
 def suggest(

@@ -35,7 +35,7 @@ from rules.dialog import answers_of
 from rules.domains import OptionDomain, missing
 from rules.engine import Engine, Obstacles
 from rules.pricing import Price, shown_price
-from rules.recommendation import History, recommend
+from rules.recommendation import History, Recommendation, recommendations
 from rules.selection import Parsed, Selection, plain, without
 
 Input = Literal["radio", "checkbox", "yesno", "number", "text"]
@@ -77,7 +77,9 @@ class OptionView:
     error: str = ""
     later: bool = False  # adjusted in use: the customer can change it after purchase (it does not make the variant)
     inferred: bool = False  # its value was chosen for the shopper from their profile
-    recommended: str = ""  # the label of the value customers who chose alike chose most, for an open option
+    recommended: str = ""  # which value customers who chose alike picked most, and how many, for an open option
+    take: str = ""  # the form action that takes the recommended value
+    unusable: str = ""  # a value the shopper's profile gives that the option does not have
     hint: str = ""  # what a number or text input takes, in words
     decided: str = ""  # its value in words, where the option needs one and has it (a large product folds it)
     digest: str = ""  # of everything its markup is made from: a page that shows it needs no new copy
@@ -180,8 +182,8 @@ def product_view(
     domains = obstacles.alternatives
     deltas = _deltas(engine)
     reasons = Reasons(engine, kept, obstacles, REASON_BUDGET_SECONDS, focus)
-    recommended = {} if hints is None or hints.history is None else recommend(engine.model, parsed, state,
-                                                                             hints.history)
+    recommended = {} if hints is None or hints.history is None else recommendations(
+        engine.model, parsed, state, hints.history, hints.least)
     still_open = missing(engine.model, state.values)
     shut = {o.id for o in still_open} | set(errors)
     steps = tuple(
@@ -290,18 +292,26 @@ class Hints:
 
     inferred: frozenset[str] = frozenset()
     history: History | None = None  # the product version's order history, recommendations are drawn from
+    unusable: Mapping[str, str] = dataclasses.field(default_factory=dict)  # option -> a profile value it lacks
+    least: int = 1  # how many alike customers a suggestion needs
 
 
-def _marked(option: AnyOption, view: OptionView, hints: Hints | None, recommended: Mapping[str, Any]) -> OptionView:
+def _marked(
+    option: AnyOption, view: OptionView, hints: Hints | None, recommended: Mapping[str, Recommendation]
+) -> OptionView:
     """The option's view, marked when the customer adjusts it in use, its value came from the profile, or a
     value is recommended for it."""
     later = option.customization.timing == "use"
     inferred = hints is not None and option.id in hints.inferred
+    unused = "" if hints is None else hints.unusable.get(option.id, "")
     wanted = recommended.get(option.id)
-    shown = "" if wanted is None else value_label(option, wanted)
-    if not (later or inferred or shown):
+    shown = "" if wanted is None else (f"{wanted.count} of {wanted.among} customers who chose as you did picked "
+                                       f"{value_label(option, wanted.value)}")
+    apply = "" if wanted is None else f"apply:{option.id}={_form_text(wanted.value)}"
+    if not (later or inferred or shown or unused):
         return view
-    return dataclasses.replace(view, later=later, inferred=inferred, recommended=shown)
+    return dataclasses.replace(view, later=later, inferred=inferred, recommended=shown, unusable=unused,
+                               take=apply)
 
 
 def _digested(steps: tuple[StepView, ...], repair: RepairView | None, large: bool, model: str) -> tuple[StepView, ...]:
@@ -321,6 +331,12 @@ def _folded(option: AnyOption, view: OptionView, values: Mapping[str, Any], shut
     if not needs_value(option) or option.id in shut or option.id not in values:
         return view
     return dataclasses.replace(view, decided=value_label(option, values[option.id]))
+
+
+def _form_text(value: Any) -> str:
+    """A catalog value as a form field carries it (a yes is "true")."""
+    shown = plain(value)
+    return ("true" if shown else "false") if isinstance(shown, bool) else str(shown)
 
 
 def _value_view(

@@ -137,8 +137,8 @@ def _page(
     answers: dict[str, str] | None = None,
 ) -> ProductView:
     """The product page, with what the visitor's profile tells filled in and the order history's suggestions."""
-    filled, inferred = shop_filled(shop.database, engine, selection, shop.profile_id)
-    hints = Hints(inferred, shop.histories.of(engine.model))
+    filled, inferred, unused = shop_filled(shop.database, engine, selection, shop.profile_id)
+    hints = Hints(inferred, shop.histories.of(engine.model), {k: str(v) for k, v in unused.items()}, shop.suggest_from)
     return product_view(engine, filled, history, token, repair, messages, focus, hints, answers)
 
 

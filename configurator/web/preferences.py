@@ -4,16 +4,21 @@ the product pages then fill the options marked `inferred_from` from it (the tran
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import assert_never
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from catalog.display import YES_NO
+from catalog.kinds import Choices, NumberField, TextField, YesNo, widget
 from catalog.loader import Catalog
+from catalog.schema import AnyOption
 from configurator.deps import CatalogDep, DatabaseDep
 from configurator.services.profiles import PROFILE_COOKIE, keep_shop_profile, shop_profile_row
 from configurator.web import csrf
 from configurator.web.render import MAX_FORM_FIELDS, render
+from rules.selection import plain
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,11 +29,16 @@ MAX_ANSWER = 200
 
 @dataclass(frozen=True)
 class Field:
-    """One thing the shop can infer options from, with the options it fills and the visitor's answer."""
+    """One thing the shop can infer options from, with the options it fills and the visitor's answer, asked with
+    the input of the first option it fills: its values to pick from, or a number in its range."""
 
     name: str
     fills: str  # the labels of the options it fills
     value: str
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label) to pick from; none: typed
+    low: str = ""
+    high: str = ""
+    step: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,13 +51,30 @@ class PreferencesView:
 
 
 def _fields(catalog: Catalog, answers: dict[str, object]) -> tuple[Field, ...]:
-    fills: dict[str, list[str]] = {}
-    for loaded in catalog.products.values():
+    fed: dict[str, list[AnyOption]] = {}
+    for _, loaded in sorted(catalog.products.items()):
         for option in loaded.product.options():
             if option.customization.inferred_from:
-                fills.setdefault(option.customization.inferred_from, []).append(option.label or option.id)
-    return tuple(Field(name, ", ".join(dict.fromkeys(labels)), str(answers.get(name, ""))) for name, labels in
-                 sorted(fills.items()))
+                fed.setdefault(option.customization.inferred_from, []).append(option)
+    return tuple(_field(name, options, str(answers.get(name, ""))) for name, options in sorted(fed.items()))
+
+
+def _field(name: str, options: list[AnyOption], value: str) -> Field:
+    """The field asked as the first option it fills is (the catalog's own values, never free text for a choice)."""
+    fills = ", ".join(dict.fromkeys(o.label or o.id for o in options))
+    shown = widget(options[0])
+    match shown:
+        case Choices():
+            return Field(name, fills, value, tuple((v.id, v.label or v.id) for v in shown.values))
+        case YesNo():
+            return Field(name, fills, value, tuple((text, said) for _, text, said in YES_NO))
+        case NumberField():
+            return Field(name, fills, value, low=str(plain(shown.low)), high=str(plain(shown.high)),
+                         step=str(plain(shown.step)))
+        case TextField():
+            return Field(name, fills, value)
+        case _:
+            assert_never(shown)
 
 
 @router.get("/profile", response_class=HTMLResponse)

@@ -3,7 +3,9 @@ rule); quotes record what the profile chose; recommendations come from stored qu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +120,46 @@ def test_the_shop_fills_from_the_visitors_preferences_and_quotes_record_it(empty
         quote = db.exec(select(Quote)).one()
     assert quote.inferred == {"household": 5, "scent": "citrus", "dose_ml": 55}
     assert quote.profile_id == client.cookies.get("profile")
-    # With that order in the history, a new visitor who chose soft water is told what that customer chose.
+    # One order is not enough to suggest anything to a new visitor (five alike are, by default).
     client.cookies.clear()
     fresh = client.get("/products/detergent-subscription?water_hardness=soft").text
-    assert 'id="recommended-scent"' in fresh and "Citrus" in fresh
+    assert 'id="recommended-scent"' not in fresh
+
+
+def test_a_suggestion_needs_enough_alike_orders_says_how_many_and_is_taken_in_one_click(
+    empty_shop: tuple[TestClient, str],
+) -> None:
+    client, key = empty_shop
+    order = {**ORDER, "water_hardness": "soft", "scent": "citrus", "dose_ml": 55}
+    for stored in range(5):
+        page = client.get("/products/detergent-subscription?water_hardness=soft").text
+        assert ('id="recommended-scent"' in page) == (stored == 5)
+        made = client.post("/api/v1/quotes", headers={"X-API-Key": key},
+                           json={"product_id": "detergent-subscription", "selections": order})
+        assert made.status_code == 201, made.text
+    page = client.get("/products/detergent-subscription?water_hardness=soft").text
+    assert "5 of 5 customers who chose as you did picked Citrus" in page
+    token = client.cookies.get("csrftoken")
+    taken = client.post("/products/detergent-subscription",
+                        data={"csrf": token, "water_hardness": "soft", "do": "apply:scent=citrus"},
+                        headers={"HX-Request": "true"})
+    boxes = re.findall(r'<input type="radio"[^>]*name="scent"[^>]*>', taken.text)
+    assert len(boxes) == 3
+    assert [box for box in boxes if "checked" in box] == [b for b in boxes if 'value="citrus"' in b]
+
+
+def test_a_profile_is_asked_in_the_catalogs_own_values_and_what_a_product_cannot_use_is_said(
+    empty_shop: tuple[TestClient, str],
+) -> None:
+    client, _ = empty_shop
+    page = client.get("/profile").text
+    assert '<select id="p-scent_preference"' in page and '<option value="citrus">Citrus</option>' in page
+    assert '<select id="p-sensitive_skin"' in page and '<option value="true">Yes</option>' in page
+    assert '<input type="number" id="p-household_size"' in page
+    token = client.cookies.get("csrftoken")
+    client.post("/profile", data={"csrf": token, "scent_preference": "lemon", "water_hardness": "very hard",
+                                  "household_size": "3"})
+    product = client.get("/products/detergent-subscription").text
+    assert "Your profile says “lemon”, which is not a choice here, so we did not use it." in unescape(product)
+    assert 'id="inferred-scent"' not in product and 'id="inferred-water_hardness"' not in product
+    assert 'id="inferred-household"' in product  # what it can use, it uses

@@ -76,8 +76,8 @@ def test_typing_while_an_answer_is_on_its_way_loses_nothing(page: Page) -> None:
 def test_the_repair_dialog_opens_in_view_with_focus_and_gives_it_back(page: Page) -> None:
     page.locator("#option-frame_size input[value='S']").check()  # too short for a child seat
     child_seat = page.locator("#option-accessories li", has_text="Child seat")
+    expect(child_seat.locator("input")).to_be_disabled()  # the answer is in
     child_seat.scroll_into_view_if_needed()
-    expect(child_seat.locator("input")).to_be_disabled()
     child_seat.get_by_role("button", name="Choose anyway").click()
     expect(page.locator("#repair-title")).to_be_focused()
     assert _in_view(page, "#repair"), "the dialog is drawn outside the viewport"
