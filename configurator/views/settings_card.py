@@ -3,7 +3,8 @@ purchase, and every change made so far (a view model: plain frozen data, never O
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, assert_never
 
@@ -42,6 +43,9 @@ class Setting:
     low: str = ""
     high: str = ""
     step: str = ""
+    unit: str = ""
+    hint: str = ""  # what a number takes, in words
+    error: str = ""  # why the value the customer typed was refused (the value is kept in the field)
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,11 @@ def settings_card(
     csrf: str,
     messages: tuple[str, ...] = (),
     secret_link: str | None = None,
+    typed: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
 ) -> SettingsCard:
-    """The card for a saved configuration as its settings are now."""
+    """The card for a saved configuration as its settings are now; after a refused change, `typed` holds what the
+    customer typed (kept in the fields) and `errors` why, by setting."""
     product = engine.model.product
     selection = current_selection(saved, history)
     shown = shown_settings(engine, selection)  # open settings at their defaults, as the customer starts from them
@@ -86,7 +93,7 @@ def settings_card(
     alternatives = engine.alternatives(selection)
     labels = {option.id: option.label or option.id for option in product.options()}
     settings = tuple(
-        _setting(option, values.get(option.id), set(alternatives[option.id].values))
+        _kept(_setting(option, values.get(option.id), set(alternatives[option.id].values)), typed or {}, errors or {})
         for option in adjustable(product)
     )
     options = {option.id: option for option in product.options()}
@@ -102,6 +109,13 @@ def settings_card(
     )
     editable = secret_link is not None
     return SettingsCard(saved.id, product.id, product.name, settings, changes, csrf, messages, editable, secret_link)
+
+
+def _kept(setting: Setting, typed: Mapping[str, str], errors: Mapping[str, str]) -> Setting:
+    """The setting with what the customer typed kept in a typed field, and why it was refused."""
+    error = errors.get(setting.id, "")
+    value = typed.get(setting.id, setting.value) if setting.control in ("number", "text") else setting.value
+    return dataclasses.replace(setting, value=value, error=error) if error or value != setting.value else setting
 
 
 def _setting(option: AnyOption, value: Any, possible: set[Any]) -> Setting:
@@ -121,7 +135,11 @@ def _setting(option: AnyOption, value: Any, possible: set[Any]) -> Setting:
         case NumberField():
             low, high = (min(possible), max(possible)) if possible else (shown.low, shown.high)
             number = "" if value is None else str(plain(value))
-            return Setting(option.id, label, "number", (), number, str(plain(low)), str(plain(high)), str(shown.step))
+            low_text, high_text, step_text = str(plain(low)), str(plain(high)), str(plain(shown.step))
+            unit = f" {shown.unit}" if shown.unit else ""
+            steps = "" if shown.step == 1 else f", in steps of {step_text}"
+            return Setting(option.id, label, "number", (), number, low_text, high_text, step_text, shown.unit,
+                           f"Between {low_text} and {high_text}{unit}{steps}")
         case TextField():
             return Setting(option.id, label, "text", (), "" if value is None else str(value))
         case _:

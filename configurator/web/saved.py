@@ -107,7 +107,10 @@ async def settings_post(request: Request, database: DatabaseDep, catalog: Catalo
         reasons = tuple(v.message for v in exc.violations)
         token = form_text(form, csrf.FIELD) or ""
         link = secret_link(saved.id, secret or "")
-        card = await run_in_threadpool(settings_card, engine, saved, history, token, (exc.title, *reasons), link)
+        typed = {k: v for k, v in fields}
+        errors = {v.option: v.message for v in exc.violations if v.option}
+        card = await run_in_threadpool(settings_card, engine, saved, history, token, (exc.title, *reasons), link,
+                                       typed, errors)
         return render(request, "pages/settings.html", [], {"card": card}, status=422)
     return RedirectResponse(f"/c/{saved.id}/settings", status_code=303)
 

@@ -3,10 +3,14 @@ who, when, the old and new value; refused changes store nothing; price and varia
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from configurator.app import create_app
+from configurator.persistence.db import SettingsChange
 from tests.conftest import COMPLETE_BIKE, stored_rows
 
 KIT = {"bulbs": 6, "scene_wake": True, "scene_evening": "warm", "brightness": 40, "away_mode": False}
@@ -123,3 +127,31 @@ def test_an_order_comes_with_its_settings_card(keyed_shop: tuple[TestClient, str
     state = "bulbs=6&scene_wake=true&scene_evening=warm&brightness=40&away_mode=false"
     shop = client.post("/products/lighting-kit/quote", data={"csrf": token, "state": state})
     assert "Your settings card" in shop.text
+
+
+def _saved_card(client: TestClient) -> tuple[str, str]:
+    """A lighting kit saved in the shop (this browser may change its settings): its id and the CSRF token."""
+    page = client.get("/products/lighting-kit")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token is not None
+    saved = client.post("/products/lighting-kit/save", data={"csrf": token.group(1), "state": ""},
+                        headers={"Origin": "http://testserver"})
+    return str(saved.url).rsplit("/", 1)[1], token.group(1)
+
+
+def test_saving_settings_unchanged_records_nothing_and_a_refused_value_stays_with_its_reason() -> None:
+    app = create_app(database_url="sqlite://")
+    client = TestClient(app)
+    saved_id, token = _saved_card(client)
+    same = {"csrf": token, "brightness": "70", "scene_wake": "true", "scene_evening": "warm", "away_mode": "false"}
+    assert client.post(f"/c/{saved_id}/settings", data=same).status_code == 200
+    with Session(app.state.db) as db:
+        assert db.exec(select(SettingsChange)).all() == []
+    card = client.post(f"/c/{saved_id}/settings", data={**same, "brightness": "150"})
+    assert card.status_code == 422
+    field = re.search(r'<input type="number" id="s-brightness"[^>]*>', card.text)
+    assert field is not None and 'value="150"' in field.group(0) and 'aria-invalid="true"' in field.group(0)
+    assert "Default brightness: 150 is not between 10 and 100" in card.text
+    assert "Default brightness (%)" in card.text and "Between 10 and 100 %, in steps of 10" in card.text
+    with Session(app.state.db) as db:
+        assert db.exec(select(SettingsChange)).all() == []
