@@ -8,7 +8,7 @@ from typing import Any, assert_never
 from catalog.document import Document, Loc
 from catalog.errors import CatalogError, suggest
 from catalog.expressions import ExpressionError, parse_expression
-from catalog.kinds import cell_matches, guess_value, problems, traits
+from catalog.kinds import cell_matches, guess_value, listed_values, problems, traits
 from catalog.pricelist import amount_keys, formula_keys
 from catalog.schema import (
     Adjustment,
@@ -105,10 +105,24 @@ class ProductChecker:
                 self.layer_option(loc, "fill_from", layer.fill_from, choice=True)
             case TextLayer():
                 self.layer_option(loc, "text_from", layer.text_from, choice=False)
+                self.layer_option(loc, "font_from", layer.font_from, choice=True)
+                self.layer_fonts(loc, layer)
             case ImageLayer():
                 self.layer_option(loc, "image_from", layer.image_from, choice=True)
             case _:
                 assert_never(layer)
+
+    def layer_fonts(self, loc: Loc, layer: TextLayer) -> None:
+        """Each font is keyed by a value of the font_from option (fonts without font_from mean nothing)."""
+        option = self.options.get(layer.font_from or "")
+        ids = [value.id for value in listed_values(option)] if option is not None else []
+        for key in layer.fonts:
+            if layer.font_from is None:
+                self.fail((*loc, "fonts"), "fonts need font_from: the option whose value picks one", key=True)
+                return
+            if option is not None and key not in ids:
+                self.fail((*loc, "fonts", key), f"'{key}' is not a value of '{option.id}'{suggest(key, ids)}",
+                          key=True)
 
     def layer_option(self, loc: Loc, key: str, option_id: str | None, *, choice: bool) -> None:
         if option_id is None:

@@ -362,6 +362,8 @@ class PriceList(_Strict):
 
 
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{3,8}$")]
+# Font families as CSS lists them: names, quotes and commas only (they go into an SVG attribute).
+FontFamily = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9 ,'-]+$")]
 Coordinate = Annotated[int, Field(ge=0, le=10_000)]
 
 
@@ -392,6 +394,13 @@ class TextLayer(_Layer):
     fill: Colour = "#222222"
     text: str = Field("", max_length=200)
     text_from: Identifier | None = Field(None, description="An option whose value (or value's label) is shown.")
+    width: int | None = Field(None, ge=1, le=100_000, description="The text's area: it is wrapped and fitted into it.")
+    height: int | None = Field(None, ge=1, le=100_000, description="The area's height: as many lines as fit.")
+    font: FontFamily | None = Field(None, description="The font family, as CSS names it (e.g. 'Georgia, serif').")
+    font_from: Identifier | None = Field(
+        None, description="A single choice whose chosen value picks the font from `fonts` (by value id)."
+    )
+    fonts: dict[ValueId, FontFamily] = Field(default_factory=dict, description="Font families by value id.")
 
 
 class ImageLayer(_Layer):

@@ -169,7 +169,7 @@ def drawn_options(product: Product) -> set[str]:
             case ShapeLayer():
                 shown |= {layer.fill_from} if layer.fill_from else set()
             case TextLayer():
-                shown |= {layer.text_from} if layer.text_from else set()
+                shown |= {name for name in (layer.text_from, layer.font_from) if name}
             case ImageLayer():
                 shown.add(layer.image_from)
             case _:

@@ -31,6 +31,9 @@ class LayerView:
     size: int = 0
     text: str = ""
     href: str = ""
+    lines: tuple[tuple[str, bool], ...] = ()  # a text's lines, each with whether it is squeezed to the area's width
+    line_height: int = 0
+    font: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,13 @@ def _layer(layer: AnyLayer, options: Mapping[str, AnyOption], values: Mapping[st
             text = layer.text if layer.text_from is None else _shown(options, values, layer.text_from)
             if not text:
                 return None
-            return LayerView("text", layer.x, layer.y, fill=layer.fill, size=layer.size, text=text[:200])
+            chosen = _chosen_value(options, values, layer.font_from)
+            font = layer.fonts.get(chosen.id, layer.font or "") if chosen is not None else (layer.font or "")
+            lines, size = fitted(text[:200], layer.size, layer.width, layer.height)
+            step = round(size * LINE_HEIGHT)
+            top = layer.y - step * (len(lines) - 1) // 2  # the lines centred on y, as one line is
+            return LayerView("text", layer.x, top, width=layer.width or 0, fill=layer.fill, size=size,
+                             text=text[:200], lines=lines, line_height=step, font=font)
         case ImageLayer():
             chosen = _chosen_value(options, values, layer.image_from)
             href = chosen.image if chosen is not None and chosen.image else ""
@@ -78,6 +87,42 @@ def _layer(layer: AnyLayer, options: Mapping[str, AnyOption], values: Mapping[st
             return LayerView("image", layer.x, layer.y, layer.width, layer.height, href=href)
         case _:
             assert_never(layer)
+
+
+# About how wide an average glyph is, in ems, in the fonts previews use; and the distance between lines.
+EM_WIDTH = 0.56
+LINE_HEIGHT = 1.2
+SMALLEST_SIZE = 6
+
+
+def fitted(text: str, size: int, width: int | None, height: int | None) -> tuple[tuple[tuple[str, bool], ...], int]:
+    """The text's lines and font size in an area: wrapped at spaces onto as many lines as its height holds, the
+    size lowered until every line fits its width by estimate; a line that still does not fit at the smallest
+    size is marked to be squeezed to the width (SVG's textLength), so nothing is ever drawn outside the area."""
+    if width is None:
+        return ((text, False),), size
+    for tried in range(size, SMALLEST_SIZE - 1, -1):
+        room = max(1, int(height // (tried * LINE_HEIGHT))) if height else 1
+        per_line = max(1, int(width // (tried * EM_WIDTH)))
+        lines = _wrapped(text, per_line, room)
+        if all(len(line) <= per_line for line in lines):
+            return tuple((line, False) for line in lines), tried
+    per_line = max(1, int(width // (SMALLEST_SIZE * EM_WIDTH)))
+    room = max(1, int(height // (SMALLEST_SIZE * LINE_HEIGHT))) if height else 1
+    return tuple((line, len(line) > per_line) for line in _wrapped(text, per_line, room)), SMALLEST_SIZE
+
+
+def _wrapped(text: str, per_line: int, room: int) -> list[str]:
+    """Words onto at most `room` lines of about `per_line` characters (the last takes whatever is left)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] += " " + word
+        elif len(lines) < room:
+            lines.append(word)
+        else:
+            lines[-1] += " " + word
+    return lines or [text]
 
 
 def _holds(condition: str, values: Mapping[str, Any]) -> bool:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from catalog.loader import load_product
 from catalog.schema import Product
 from configurator.app import create_app
-from configurator.views.preview import preview_of
+from configurator.views.preview import EM_WIDTH, LINE_HEIGHT, SMALLEST_SIZE, fitted, preview_of
 from tests.conftest import BUNDLED
 
 BIKE = load_product(BUNDLED / "city-bike.yaml").product
@@ -43,7 +43,7 @@ def test_shopper_text_in_the_preview_is_escaped(engraving: str, shown: str) -> N
     client = TestClient(create_app(database_url="sqlite://"))
     page = client.get("/products/eyeglasses", params={"engraving": engraving}).text
     preview = page[page.index('<figure class="preview"') : page.index("</figure>")]
-    assert f">{shown}</text>" in preview
+    assert f">{shown}</tspan></text>" in preview
 
 
 GIFT_BOX = load_product(BUNDLED / "coffee-gift-box.yaml").product
@@ -64,6 +64,28 @@ def test_every_presentation_option_of_the_gift_box_is_drawn(
     boxes = [layer for layer in preview.layers if layer.fill == colour]
     assert [box.width for box in boxes] == [width]  # the wrapping's swatch, the bigger box for three bags
     assert len([layer for layer in preview.layers if layer.fill == "#f0e6d8"]) == ribbon
-    texts = [layer.text for layer in preview.layers if layer.kind == "text"]
-    assert values["label_text"] in texts
-    assert ("Typewriter" in texts) == (values.get("label_font") == "mono")
+    texts = [layer for layer in preview.layers if layer.kind == "text"]
+    assert [layer.text for layer in texts] == [values["label_text"]]
+    # The font is drawn as a font, not printed as its name.
+    assert ("monospace" in texts[0].font) == (values.get("label_font") == "mono")
+
+
+@pytest.mark.parametrize(("text", "size", "width", "height"), [
+    ("Happy birthday to the best team ever!!!", 13, 132, 28),
+    ("Short", 13, 132, 28),
+    ("Averyveryverylongwordwithoutanyspaceatallthatcannotwrap", 13, 132, 28),
+    ("one two three four five six seven eight nine ten", 20, 60, 200),
+    ("No area", 13, None, None),
+])
+def test_a_text_is_fitted_into_its_area(text: str, size: int, width: int | None, height: int | None) -> None:
+    lines, fitted_size = fitted(text, size, width, height)
+    assert " ".join(line for line, _ in lines).split() == text.split()  # every word, in order, once
+    assert SMALLEST_SIZE <= fitted_size <= size
+    if width is None:
+        assert lines == ((text, False),) and fitted_size == size
+        return
+    if height is not None:
+        assert len(lines) == 1 or len(lines) * fitted_size * LINE_HEIGHT <= height
+    for line, squeezed in lines:
+        # A line wider than its area, by estimate, is squeezed into it by the browser (textLength).
+        assert squeezed or len(line) * fitted_size * EM_WIDTH <= width

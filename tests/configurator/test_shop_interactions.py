@@ -313,3 +313,20 @@ def test_a_wide_screen_shows_a_small_products_steps_at_once_with_their_state(pag
     expect(page.locator("#stepper li.done")).to_have_count(0)  # every step has something to choose
     page.get_by_role("button", name="Complete it for me").click()
     expect(page.locator("#stepper li.open")).to_have_count(0)
+
+
+@pytest.mark.parametrize("font", ["serif", "script", "mono"])
+def test_a_long_label_is_drawn_inside_the_label_in_its_font(page: Page, shop: str, font: str) -> None:
+    text = "Happy birthday to the best team ever!!!"[:40]
+    page.goto(shop + f"/products/coffee-gift-box?box_size=trio&wrapping=festive&label_font={font}"
+              f"&label_text={text.replace(' ', '+').replace('!', '%21')}")
+    label = page.locator("#preview text", has_text="Happy")
+    expect(label).to_have_count(1)
+    box = page.evaluate("""() => { const t = [...document.querySelectorAll('#preview text')]
+        .find(e => e.textContent.includes('Happy')).getBBox(); return [t.x, t.y, t.width, t.height]; }""")
+    x, y, width, height = box
+    assert (x >= 90 and x + width <= 230), box  # inside the white label (x 90 to 230, y 92 to 122)
+    assert (y >= 92 and y + height <= 124), box
+    family = label.get_attribute("font-family") or ""
+    assert {"serif": "serif", "script": "cursive", "mono": "monospace"}[font] in family
+    shot(page, f"label-{font}")
