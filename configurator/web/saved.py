@@ -19,6 +19,7 @@ from configurator.views.form import (
     selection_from_fields,
 )
 from configurator.views.product import product_view, quote_view
+from configurator.views.quote_pdf import quote_pdf
 from configurator.views.settings_card import settings_card
 from configurator.views.stepper import stepper_of
 from configurator.web import csrf
@@ -117,6 +118,12 @@ async def settings_post(request: Request, database: DatabaseDep, catalog: Catalo
 
 @router.get("/quotes/{quote_id}", response_class=HTMLResponse)
 def quote_page(request: Request, database: DatabaseDep, quote_id: str) -> Response:
-    """A quote made on the shop's pages, as it was given (a storefront's quotes are for its key alone)."""
+    """A quote made on the shop's pages, as it was given (a storefront's quotes are for its key alone); with
+    `.pdf` after its id, the same quote as a PDF."""
+    if quote_id.endswith(".pdf"):
+        quote = read_quote(database, quote_id.removesuffix(".pdf")[:64], None)
+        made = quote_pdf(quote_view(quote))
+        headers = {"Content-Disposition": f'inline; filename="quote-{quote.id}.pdf"'}
+        return Response(made, media_type="application/pdf", headers=headers)
     quote = read_quote(database, quote_id[:64], None)
     return render(request, "pages/quote.html", [], {"quote": quote_view(quote)})

@@ -4,12 +4,14 @@ it was made; and printable."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlmodel import Session
 
 from configurator.app import create_app
@@ -78,3 +80,17 @@ def test_an_order_quantity_is_never_blank_on_the_form(client: TestClient) -> Non
     page = client.get("/products/coffee-gift-box").text
     field = re.search(r'<input type="number" id="v-boxes"[^>]*>', page)
     assert field is not None and 'value="1"' in field.group(0)
+
+
+def test_the_quote_as_a_pdf_says_what_its_page_says(client: TestClient) -> None:
+    path = _quote(client, "city-bike", BIKE)
+    page = client.get(path).text
+    assert f'href="{path}.pdf"' in page
+    made = client.get(path + ".pdf")
+    assert made.status_code == 200 and made.headers["content-type"] == "application/pdf"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(made.content)).pages).split())
+    for said in ("Your quote: Made-to-order city bicycle", "Reference " + path.rsplit("/", 1)[1], "Medium (54 cm)",
+                 "8-speed hub +€140.00", "Child seat, Rear rack +€134.00", "Quantity 2", "Price per unit €1,084.00",
+                 "Total €2,168.00", "What happens next"):
+        assert said in text, said
+    assert client.get("/quotes/nope.pdf").status_code == 404

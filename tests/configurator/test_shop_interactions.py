@@ -4,11 +4,13 @@ with the keyboard alone."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from configurator.app import create_app
 from tests.browser import offline, shot
@@ -148,6 +150,10 @@ def test_a_keyboard_alone_reaches_a_printable_quote(page: Page) -> None:
     expect(page.locator("#quote-title")).to_have_text("Your quote: Made-to-order city bicycle")
     expect(page.locator("#quote-choices")).to_contain_text("175 cm")
     shot(page, "quote")
+    pdf = page.request.get(page.url.split("/quotes/")[0] + (page.locator("#quote-pdf").get_attribute("href") or ""))
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    said = " ".join(PdfReader(io.BytesIO(pdf.body())).pages[0].extract_text().split())
+    assert "Your quote: Made-to-order city bicycle" in said and "Rider height 175 cm" in said
     page.emulate_media(media="print")
     expect(page.locator("header.site")).to_be_hidden()
     expect(page.get_by_role("button", name="Print this quote")).to_be_hidden()
