@@ -37,6 +37,14 @@ def page(browser: Browser, shop: str) -> Iterator[Page]:
     context.close()
 
 
+def _accessible(page: Page) -> None:
+    """axe finds nothing, of any impact, on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.response["violations"] == [], results.generate_report()
+
+
 def _focused_id(page: Page) -> str:
     return str(page.evaluate("() => document.activeElement && document.activeElement.id"))
 
@@ -84,6 +92,7 @@ def test_the_repair_dialog_opens_in_view_with_focus_and_gives_it_back(page: Page
     expect(page.locator("#repair-title")).to_be_focused()
     assert _in_view(page, "#repair"), "the dialog is drawn outside the viewport"
     shot(page, "repair-in-view")
+    _accessible(page)
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Yes, change it")).to_be_focused()
     page.keyboard.press("Tab")
@@ -150,6 +159,7 @@ def test_a_keyboard_alone_reaches_a_printable_quote(page: Page) -> None:
     expect(page.locator("#quote-title")).to_have_text("Your quote: Made-to-order city bicycle")
     expect(page.locator("#quote-choices")).to_contain_text("175 cm")
     shot(page, "quote")
+    _accessible(page)
     pdf = page.request.get(page.url.split("/quotes/")[0] + (page.locator("#quote-pdf").get_attribute("href") or ""))
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     said = " ".join(PdfReader(io.BytesIO(pdf.body())).pages[0].extract_text().split())
@@ -186,6 +196,7 @@ def test_a_large_product_folds_what_is_decided_and_finds_what_is_not(page: Page,
     expect(folds).to_have_count(page.locator("#configurator .option").count())
     assert page.evaluate("document.documentElement.scrollHeight") * 2 < tall
     shot(page, "megane-folded")
+    _accessible(page)
     summary = folds.nth(3).locator("summary")
     summary.focus()
     page.keyboard.press("Enter")  # opens the fold, from the keyboard
@@ -307,6 +318,8 @@ def test_a_phone_goes_step_by_step_to_the_review_and_back_to_any_choice(browser:
     expect(review.locator("tr", has_text="Bicycles")).to_contain_text("1")
     expect(review).to_contain_text("From €830.00")
     shot(phone, f"phone-review-{'js' if js else 'nojs'}")
+    if js:  # axe runs as a script in the page
+        _accessible(phone)
     review.get_by_role("button", name="Edit Colour").click()
     expect(phone.locator("#option-color")).to_be_visible()
     expect(phone.locator("#stepper [aria-current=step]")).to_contain_text("Frame")
