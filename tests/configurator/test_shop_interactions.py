@@ -349,3 +349,15 @@ def test_a_long_label_is_drawn_inside_the_label_in_its_font(page: Page, shop: st
     family = label.get_attribute("font-family") or ""
     assert {"serif": "serif", "script": "cursive", "mono": "monospace"}[font] in family
     shot(page, f"label-{font}")
+
+
+def test_the_keyboard_reaches_the_price_and_actions_of_a_large_product_at_once(page: Page, shop: str) -> None:
+    page.goto(shop + "/products/renault-megane?Var1=B64")
+    page.keyboard.press("Tab")  # the header's first link
+    presses = 1
+    while page.evaluate("(document.activeElement.innerText || '').trim()") != "Skip to the price and actions":
+        page.keyboard.press("Tab")
+        presses += 1
+        assert presses < 10, "the skip link is not among the first stops"
+    page.keyboard.press("Enter")
+    assert _tab_to(page, "Complete it for me", 12) <= 12  # not the 137 stops of every option before it
