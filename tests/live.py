@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -33,3 +34,14 @@ def serving(app: FastAPI, lifespan: bool = False) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@contextmanager
+def shop_served(folder: Path) -> Iterator[str]:
+    """The shop on the bundled catalog with its own SQLite database in `folder`, served on loopback."""
+    from configurator.app import create_app  # the app only where a test serves it
+
+    app = create_app(database_url=f"sqlite:///{folder / 'db.sqlite'}")
+    with serving(app) as base:
+        yield base
+    app.state.db.dispose()

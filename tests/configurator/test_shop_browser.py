@@ -16,15 +16,13 @@ from configurator.persistence.db import create_api_key
 from configurator.views.form import query_of
 from tests.browser import offline, shot
 from tests.conftest import BUNDLED, megane_engine, random_session
-from tests.live import serving
+from tests.live import serving, shop_served
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app = create_app(database_url=f"sqlite:///{tmp_path_factory.mktemp('browser') / 'db.sqlite'}")
-    with serving(app) as base:
+    with shop_served(tmp_path_factory.mktemp("browser")) as base:
         yield base
-    app.state.db.dispose()
 
 
 @pytest.fixture(params=["htmx", "no-js"])

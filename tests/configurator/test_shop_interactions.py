@@ -12,19 +12,16 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from configurator.app import create_app
 from tests.browser import offline, shot
-from tests.live import serving
+from tests.live import shop_served
 
 PAUSE_MS = 1_100  # longer than the form's 500 ms delay plus the answer: every digit is sent and swapped back
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app = create_app(database_url=f"sqlite:///{tmp_path_factory.mktemp('interactions') / 'db.sqlite'}")
-    with serving(app) as base:
+    with shop_served(tmp_path_factory.mktemp("interactions")) as base:
         yield base
-    app.state.db.dispose()
 
 
 @pytest.fixture
