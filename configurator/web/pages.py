@@ -4,6 +4,7 @@ and saving or quoting from them."""
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -115,7 +116,8 @@ async def product_post(request: Request, loaded: ProductDep, shop: ShopDep) -> R
     )
     stepper = stepper_of(view, step.current)
     shown = form_text(form, "shown")
-    context = {"view": view, "land": step.land, "stepper": stepper}
+    # Each answer is told apart (the page's script puts its boxes in step with answers, never with refusals).
+    context = {"view": view, "land": step.land, "stepper": stepper, "answer": secrets.token_hex(6)}
     if shown and not step.moved:  # the page says what it shows: only what changed goes back, out of band
         response = render(request, "pages/product.html", ["update"], {**context, "changed": view.changed(shown)})
     else:

@@ -24,9 +24,14 @@
 
   // A morph swap updates attributes, but a box the shopper clicked keeps its own checkedness: make every box say
   // what the answer says (the answer swapped is always that of the latest request: the form replaces older ones).
+  var lastAnswer = null;
+
   function syncChecks() {
     var root = document.getElementById("configurator");
-    if (!root) { return; }
+    var state = document.getElementById("form-state");
+    var answer = state && state.getAttribute("data-answer");
+    if (!root || !answer || answer === lastAnswer) { return; }  // no new answer (a refusal says so in messages)
+    lastAnswer = answer;
     root.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (box) {
       box.checked = box.defaultChecked;
     });
