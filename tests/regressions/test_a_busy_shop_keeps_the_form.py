@@ -54,6 +54,7 @@ def test_an_expired_form_keeps_the_page_and_says_so(browser: Browser) -> None:
         context.clear_cookies()  # the CSRF cookie gone (expired, or cleared by the shopper)
         page.get_by_label("Aluminium").check()
         expect(page.locator("#messages")).to_contain_text("this form has expired or did not come from this shop")
+        expect(page.get_by_label("Aluminium")).to_be_checked()  # a refusal never undoes the shopper's click
         expect(page.locator("h1")).to_have_count(1)  # no page nested in the page
         expect(page.get_by_label("Racing green")).to_be_visible()
         context.close()
