@@ -27,7 +27,7 @@ from catalog.schema import (
     AnyOption,
 )
 from configurator.persistence.db import Quote
-from configurator.views.form import answer_fields, encode_history, query_of
+from configurator.views.form import answer_fields, encode_history, fields_of, query_of
 from configurator.views.money import money, money_change, stored_change, stored_money
 from configurator.views.preview import COLOUR, PreviewView, preview_of
 from rules.cost import cost_for
@@ -307,7 +307,7 @@ def _marked(
     wanted = recommended.get(option.id)
     shown = "" if wanted is None else (f"{wanted.count} of {wanted.among} customers who chose as you did picked "
                                        f"{value_label(option, wanted.value)}")
-    apply = "" if wanted is None else f"apply:{option.id}={_form_text(wanted.value)}"
+    apply = "" if wanted is None else f"apply:{option.id}={fields_of({option.id: wanted.value})[0][1]}"
     if not (later or inferred or shown or unused):
         return view
     return dataclasses.replace(view, later=later, inferred=inferred, recommended=shown, unusable=unused,
@@ -331,12 +331,6 @@ def _folded(option: AnyOption, view: OptionView, values: Mapping[str, Any], shut
     if not needs_value(option) or option.id in shut or option.id not in values:
         return view
     return dataclasses.replace(view, decided=value_label(option, values[option.id]))
-
-
-def _form_text(value: Any) -> str:
-    """A catalog value as a form field carries it (a yes is "true")."""
-    shown = plain(value)
-    return ("true" if shown else "false") if isinstance(shown, bool) else str(shown)
 
 
 def _value_view(
