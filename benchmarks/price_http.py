@@ -20,12 +20,13 @@ from pathlib import Path
 from serving import BIKE, ROOT, free_port, serve, trees
 
 
-def price_request() -> bytes:
-    """The raw HTTP request pricing the bike."""
+def price_request(accept_gzip: bool = False) -> bytes:
+    """The raw HTTP request pricing the bike (saying it accepts gzip, as most HTTP libraries do, if asked)."""
     body = json.dumps({"selections": BIKE}).encode()
+    accept = "Accept-Encoding: gzip\r\n" if accept_gzip else ""
     return (
         f"POST /api/v1/products/city-bike/price HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
+        f"{accept}Content-Length: {len(body)}\r\n\r\n"
     ).encode() + body
 
 
@@ -82,6 +83,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs of each server; medians reported")
     parser.add_argument("--baseline", help="a git revision whose POST /price is measured in the same rounds")
+    parser.add_argument("--accept-gzip", action="store_true", help="requests say Accept-Encoding: gzip")
     args = parser.parse_args()
     app = ["--factory", "configurator.app:create_app"]
     with trees(args.baseline) as roots, tempfile.TemporaryDirectory() as tmp:
@@ -91,7 +93,8 @@ def main() -> None:
         for _ in range(args.rounds):
             for number, (name, (target, root)) in enumerate(targets.items()):  # a database per tree: its schema
                 env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench{number}.db", "CONFIGURATOR_LIMITS": "off"}
-                runs[name].append(measure(target, env, args.connections, args.requests, root=root))
+                request = price_request(args.accept_gzip)
+                runs[name].append(measure(target, env, args.connections, args.requests, request, root))
     medians = {
         name: {key: statistics.median(run[key] for run in results) for key in results[0]}
         for name, results in runs.items()

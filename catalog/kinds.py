@@ -293,9 +293,11 @@ def value_id(option: AnyOption, raw: Any) -> str:
     """One of a choice's value ids (ValueError otherwise)."""
     text = str(raw) if isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool)) else None
     listed = listed_values(option)
-    if text is None or text not in {value.id for value in listed}:
-        raise ValueError(f"{quoted(raw)} is not one of {', '.join(value.id for value in listed)}")
-    return text
+    if text is not None:
+        for value in listed:
+            if value.id == text:
+                return text
+    raise ValueError(f"{quoted(raw)} is not one of {', '.join(value.id for value in listed)}")
 
 
 def from_text(option: AnyOption, texts: list[str]) -> Any:

@@ -29,7 +29,7 @@ from configurator.api.schemas import (
     RepairResponse,
     SelectionsRequest,
 )
-from configurator.deps import BucketsDep, CatalogDep, EngineDep, ProductDep
+from configurator.deps import BucketsDep, CatalogDep, EngineDep, ProductDep, product
 from configurator.errors import domain_problem
 from configurator.limits import OverBudget, charge
 from configurator.services.catalogs import engine_of
@@ -178,11 +178,14 @@ def repair(engine: EngineDep, body: ExplainRequest) -> RepairResponse:
         }
     },
 )
-async def price(request: Request, loaded: ProductDep) -> Response:
+async def price(request: Request, product_id: str) -> Response:
     """The itemized price of a complete configuration; the client's own prices, if any, are ignored."""
     # The hot path of storefronts. A small body for a compiled product is tried on the event loop, where only the
     # engine's quick check may run (linear in the selection, no solver: tens of microseconds); anything else,
-    # compiling included, runs on a worker thread, so a slow model never holds the loop.
+    # compiling included, runs on a worker thread, so a slow model never holds the loop. The product is looked up
+    # by its dependency's own function, called here: FastAPI resolving it costs this route about 5 % of its
+    # throughput (docs/performance.md).
+    loaded = await product(request, product_id)
     raw = await request.body()
     engine = compiled_engine(loaded.product, loaded.content_hash) if len(raw) <= INLINE_BODY_BYTES else None
     if engine is not None:
