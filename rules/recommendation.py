@@ -76,6 +76,8 @@ def recommendations(
         return {}
     agree = np.ones(len(history), dtype=bool)
     for name, value in chosen.values.items():
+        if traits(model.options[name]).order_quantity:
+            continue  # how many a customer buys says nothing of what they like
         code = history.codes[name].get(value)
         if code is None:
             return {}  # no customer chose this

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from catalog.kinds import from_text
+from catalog.kinds import default_value, from_text, traits
 from catalog.schema import (
     Product,
 )
@@ -28,7 +28,8 @@ MAX_HISTORY_CHARS = 16_000
 
 
 def selection_from_fields(product: Product, fields: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """The selection a form or query string gives; a field left empty leaves its option open."""
+    """The selection a form or query string gives; a field left empty leaves its option open, and a multi choice's
+    NONE means none of its values unless a value is given beside it (a box ticked over the hidden NONE)."""
     given: dict[str, list[str]] = {}
     for name, value in fields:
         given.setdefault(name, []).append(value)
@@ -36,7 +37,7 @@ def selection_from_fields(product: Product, fields: Iterable[tuple[str, str]]) -
     for option in product.options():
         raw = [value for value in given.get(option.id, []) if value != ""]
         if raw:
-            selection[option.id] = from_text(option, [] if NONE in raw else raw)
+            selection[option.id] = from_text(option, [value for value in raw if value != NONE])
     return selection
 
 
@@ -54,11 +55,33 @@ def fields_of(selection: Mapping[str, Any]) -> list[tuple[str, str]]:
     return fields
 
 
+def shop_selection(product: Product, fields: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """The selection of the shop's form or link: as `selection_from_fields` reads it, with each order quantity the
+    fields do not name at all set where it starts (the form shows it; a field sent blank leaves it open, and a
+    quote waits for it: in the shop, quantities count as choices)."""
+    named = list(fields)
+    selection = selection_from_fields(product, named)
+    names = {name for name, _ in named}
+    for option in product.options():
+        if traits(option).order_quantity and option.id not in names:
+            selection[option.id] = from_text(option, [str(plain(default_value(option)))])
+    return selection
+
+
+def blank_quantities(product: Product, selection: Mapping[str, Any]) -> tuple[str, ...]:
+    """The order quantities a shop's selection leaves blank (its link and state keep them blank)."""
+    return tuple(o.id for o in product.options() if traits(o).order_quantity and o.id not in selection)
+
+
 def query_of(
-    selection: Mapping[str, Any], history: list[str] | None = None, answers: Mapping[str, str] | None = None
+    selection: Mapping[str, Any],
+    history: list[str] | None = None,
+    answers: Mapping[str, str] | None = None,
+    blank: Iterable[str] = (),
 ) -> str:
-    """The query string of a selection, with the dialog's answers and its undo history when there are any."""
-    fields = fields_of(selection) + answer_fields(answers or {})
+    """The query string of a selection, with the dialog's answers and its undo history when there are any, and
+    the `blank` options as empty fields."""
+    fields = fields_of(selection) + [(name, "") for name in blank] + answer_fields(answers or {})
     if history:
         fields.append((HISTORY_FIELD, encode_history(history)))
     return urlencode(fields)

@@ -16,7 +16,6 @@ from catalog.kinds import (
     TextField,
     YesNo,
     choice_words,
-    default_value,
     listed_values,
     needs_value,
     traits,
@@ -27,7 +26,7 @@ from catalog.schema import (
     AnyOption,
 )
 from configurator.persistence.db import Quote
-from configurator.views.form import answer_fields, encode_history, fields_of, query_of
+from configurator.views.form import NONE, answer_fields, blank_quantities, encode_history, fields_of, query_of
 from configurator.views.money import money, money_change, stored_change, stored_money
 from configurator.views.preview import COLOUR, PreviewView, preview_of
 from rules.cost import cost_for
@@ -66,7 +65,7 @@ class OptionView:
     description: str
     input: Input
     values: tuple[ValueView, ...]
-    value: str  # the current value of a number or text input
+    value: str  # the current value of a number or text input; a multi choice's hidden field (NONE: none chosen)
     required: bool
     low: str = ""
     high: str = ""
@@ -197,9 +196,12 @@ def product_view(
         )
         for step in product.steps
     )
-    needed = sum(1 for option in product.options() if needs_value(option))
+    blank = blank_quantities(product, selection)  # in the shop, a quantity counts as a choice
+    needed = sum(1 for option in product.options() if needs_value(option) or traits(option).order_quantity)
     large = sum(1 for _ in product.options()) > LARGE_PRODUCT_OPTIONS
-    left = tuple(option.label or option.id for option in still_open)
+    left = tuple(option.label or option.id for option in still_open) + tuple(
+        o.label or o.id for o in product.options() if o.id in blank)
+    complete = state.complete and state.consistent and not blank
     rule_messages = tuple(v.message for v in state.violations if v.rule_id is not None)
     return ProductView(
         id=product.id,
@@ -207,19 +209,19 @@ def product_view(
         description=product.description,
         steps=_digested(steps, repair, large, engine.model.content_hash),
         price=_price(engine, kept, state.complete and state.consistent),
-        complete=state.complete and state.consistent,
+        complete=complete,
         left=left,
         done=needed - len(left),
         total=needed,
-        permalink=f"/products/{product.id}?{query_of(selection, history, given)}",
-        state=query_of(selection),
+        permalink=f"/products/{product.id}?{query_of(selection, history, given, blank)}",
+        state=query_of(selection, blank=blank),
         history=encode_history(history) if history else "",
         can_undo=bool(history),
         messages=messages + rule_messages,
         repair=repair,
         csrf=csrf,
         preview=preview_of(product, state.values),
-        help=f"/products/{product.id}/help?{query_of(selection, None, given)}" if product.questions else "",
+        help=f"/products/{product.id}/help?{query_of(selection, None, given, blank)}" if product.questions else "",
         answers=tuple((q.text, a.label) for q in product.questions for a in q.answers if given.get(q.id) == a.id),
         answer_fields=tuple(answer_fields(given)),
         large=large,
@@ -250,7 +252,9 @@ def _option(
                 for v in shown.values
             )
             kind: Input = "checkbox" if shown.many else "radio"
-            return OptionView(option.id, label, option.description, kind, values, "", required, error=error)
+            # A multi choice made empty ("none of these", as completing may make it) is kept by its hidden field.
+            nothing = NONE if shown.many and chosen == [] else ""
+            return OptionView(option.id, label, option.description, kind, values, nothing, required, error=error)
         case YesNo():
             picked_bool = {True: "true", False: "false"}.get(chosen) if isinstance(chosen, bool) else chosen
             values = tuple(
@@ -263,9 +267,7 @@ def _option(
         case NumberField():
             low = min(possible) if possible else shown.low
             high = max(possible) if possible else shown.high
-            # An order's quantity is never left blank: the field shows where it starts (what a quote would count).
-            start = default_value(option) if traits(option).order_quantity else None
-            given = raw.get(option.id, start)
+            given = raw.get(option.id)
             value = "" if given is None else str(plain(given))
             low_text, high_text, step_text = str(plain(low)), str(plain(high)), str(plain(shown.step))
             unit = f" {shown.unit}" if shown.unit else ""

@@ -25,8 +25,9 @@ from configurator.services.refusals import Refused
 from configurator.views.form import (
     HISTORY_FIELD,
     answers_from_fields,
+    blank_quantities,
     decode_history,
-    selection_from_fields,
+    shop_selection,
 )
 from configurator.views.matrix import faces_view
 from configurator.views.product import Hints, ProductView, RepairView, product_view
@@ -38,6 +39,7 @@ from configurator.web.steps import step_of
 from rules.classify import classify
 from rules.engine import Engine
 from rules.pricing import from_price
+from rules.selection import Violation
 
 router = APIRouter(include_in_schema=False)
 
@@ -89,7 +91,7 @@ def _entry(engine: Engine) -> CatalogEntry:
 async def product_page(request: Request, loaded: ProductDep, shop: ShopDep) -> Response:
     """The configurator for the selection in the query string (every state has a URL)."""
     fields = request.query_params.multi_items()[:MAX_FORM_FIELDS]
-    selection = selection_from_fields(loaded.product, fields)
+    selection = shop_selection(loaded.product, fields)
     history = decode_history(request.query_params.get(HISTORY_FIELD))
     token = csrf.csrf_token(request)
     answers = answers_from_fields(fields)
@@ -155,6 +157,10 @@ async def quote_page_post(request: Request, loaded: ProductDep, shop: ShopDep) -
     """Quote a complete configuration for the shop's own channel (no API key in the browser) and show it."""
 
     def quote(loaded: LoadedProduct, selection: dict[str, Any]) -> Quote:
+        blank = [o for o in loaded.product.options() if o.id in blank_quantities(loaded.product, selection)]
+        if blank:  # the engine would price one unit; the shopper has not said how many
+            raise Refused("Cannot quote this selection", [
+                Violation(f"{o.label or o.id}: how many? A quote needs the quantity.", option=o.id) for o in blank])
         return make_quote(loaded, selection, None, profile=shop_profile(shop.database, shop.profile_id))
 
     return await _record(request, loaded, shop, quote, "/quotes/")
@@ -190,7 +196,7 @@ async def _posted(request: Request, loaded: LoadedProduct) -> tuple[dict[str, An
     """The selection in the form's `state` field, and the form; CSRF checked first."""
     form = await request.form(max_fields=MAX_FORM_FIELDS)
     csrf.check_csrf(request, form_text(form, csrf.FIELD))
-    return selection_from_fields(loaded.product, parse_query(form_text(form, "state") or "")), form
+    return shop_selection(loaded.product, parse_query(form_text(form, "state") or "")), form
 
 
 async def _refused(

@@ -67,7 +67,8 @@ def refusal(scope: Scope, problem: dict[str, Any]) -> Response:
 
 
 def parse_query(query: str) -> list[tuple[str, str]]:
-    return parse_qsl(query, keep_blank_values=False)[:MAX_FORM_FIELDS]
+    """The fields of a query string, blank ones kept (a blank quantity says it was left open)."""
+    return parse_qsl(query, keep_blank_values=True)[:MAX_FORM_FIELDS]
 
 
 def form_text(form: FormData, name: str) -> str | None:

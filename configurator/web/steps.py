@@ -14,10 +14,11 @@ from catalog.kinds import choice_words, traits, value_label
 from configurator.views.form import (
     HISTORY_FIELD,
     answers_from_fields,
+    blank_quantities,
     decode_history,
     fields_of,
     query_of,
-    selection_from_fields,
+    shop_selection,
 )
 from configurator.views.product import RepairView
 from configurator.views.stepper import REVIEW
@@ -38,7 +39,7 @@ def step_of(engine: Engine, form: FormData) -> StepResult:
     if went:  # a move in the stepper (to a step, or to an option from the review): the same choices
         step_id, _, option_id = went.partition(":")
         land = f"option-{option_id}" if option_id else ("review-title" if step_id == REVIEW else f"step-{step_id}")
-        selection = selection_from_fields(engine.model.product, fields)
+        selection = shop_selection(engine.model.product, fields)
         history = decode_history(form_text(form, HISTORY_FIELD))
         moved = StepResult(engine, selection, history, land=land, current=step_id, moved=True)
         return dataclasses.replace(moved, answers=answers_from_fields(fields))
@@ -49,20 +50,20 @@ def step_of(engine: Engine, form: FormData) -> StepResult:
 def _move(engine: Engine, form: FormData) -> StepResult:
     product = engine.model.product
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
-    selection = selection_from_fields(product, fields)
+    selection = shop_selection(product, fields)
     was = form_text(form, "was") or ""
     history = decode_history(form_text(form, HISTORY_FIELD))
     action = form_text(form, "do") or "update"
     if action == "undo" and history:
         previous = history[-1]
-        return StepResult(engine, selection_from_fields(product, parse_query(previous)), history[:-1], land=PRICE)
+        return StepResult(engine, shop_selection(product, parse_query(previous)), history[:-1], land=PRICE)
     if action in ("complete", "cheapest"):
         done = engine.complete(selection) if action == "complete" else from_price(engine, selection).selections
         if done is None:
             return StepResult(engine, selection, history, messages=("No valid configuration extends these choices.",),
                               land=MESSAGES)
         # Catalog values (a set for a multi choice) back to the form's own shape, as a redirect would give them.
-        return StepResult(engine, selection_from_fields(product, fields_of(done)), _pushed(history, was), land=PRICE)
+        return StepResult(engine, shop_selection(product, fields_of(done)), _pushed(history, was), land=PRICE)
     if action.startswith(("try:", "apply:")):
         return _repair_step(engine, selection, history, was, action)
     if action.startswith("why:"):  # the full explanation of one value: the same page, that reason complete
@@ -70,7 +71,8 @@ def _move(engine: Engine, form: FormData) -> StepResult:
         return StepResult(engine, selection, history, focus=(option_id, value_id), land=f"option-{option_id}")
     if action.startswith("keep:"):  # the repair declined: back to the option it was about
         return StepResult(engine, selection, history, land=f"option-{action.removeprefix('keep:')}")
-    return StepResult(engine, selection, _pushed(history, was) if query_of(selection) != was else history)
+    now = query_of(selection, blank=blank_quantities(product, selection))
+    return StepResult(engine, selection, _pushed(history, was) if now != was else history)
 
 
 def _repair_step(
@@ -126,7 +128,8 @@ class StepResult:
     @property
     def permalink(self) -> str:
         """The URL of the new state."""
-        query = query_of(self.selection, self.history, self.answers)
+        blank = blank_quantities(self.engine.model.product, self.selection)
+        query = query_of(self.selection, self.history, self.answers, blank)
         at = f"{'&' if query else ''}step={quote(self.current)}" if self.current else ""
         return f"/products/{self.engine.model.product.id}?{query}{at}"
 

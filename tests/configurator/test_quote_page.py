@@ -8,14 +8,17 @@ import io
 import re
 from collections.abc import Iterator
 from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from configurator.app import create_app
 from configurator.persistence.db import Quote
+from configurator.services.catalogs import engine_of
+from configurator.views.form import fields_of
 
 BIKE = ("rider_height=175&frame_size=M&material=steel&color=green&gears=hub8&belt_drive=true"
         "&accessories=rack&accessories=child_seat&quantity=2")
@@ -76,10 +79,38 @@ def test_a_quote_made_before_words_were_kept_still_reads(client: TestClient) -> 
     assert "Your quote: city-bike" in text and "Total €2,168.00" in text
 
 
-def test_an_order_quantity_is_never_blank_on_the_form(client: TestClient) -> None:
-    page = client.get("/products/coffee-gift-box").text
+def _coffee(boxes: str | None) -> str:
+    """A complete coffee box but for how many (absent: the link says nothing of it; "": left blank)."""
+    app = create_app(database_url="sqlite://")
+    loaded = app.state.served.catalog.products["coffee-gift-box"]
+    done = engine_of(loaded).complete({})
+    app.state.db.dispose()
+    assert done is not None
+    fields = [(k, v) for k, v in fields_of(done) if k != "boxes"]
+    return urlencode(fields + ([] if boxes is None else [("boxes", boxes)]))
+
+
+@pytest.mark.parametrize(("boxes", "shown", "quotable"), [(None, "1", True), ("3", "3", True), ("", "", False)])
+def test_a_quantity_counts_as_a_choice(client: TestClient, boxes: str | None, shown: str, quotable: bool) -> None:
+    state = _coffee(boxes)
+    page = client.get(f"/products/coffee-gift-box?{state}").text
     field = re.search(r'<input type="number" id="v-boxes"[^>]*>', page)
-    assert field is not None and 'value="1"' in field.group(0)
+    assert field is not None and f'value="{shown}"' in field.group(0)
+    quote_button = re.search(r'<button type="submit" form="quote-form"[^>]*>', page)
+    assert quote_button is not None and ("disabled" not in quote_button.group(0)) == quotable
+    posted = re.search(r'id="quote-form".*?name="state" value="([^"]*)"', page, re.S)
+    assert posted is not None  # the page's own state, a blank quantity kept blank in it
+    token = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert token is not None
+    with Session(client.app.state.db) as db:  # type: ignore[attr-defined]
+        before = len(db.exec(select(Quote)).all())
+    answer = client.post("/products/coffee-gift-box/quote", headers={"Origin": "http://testserver"},
+                         data={"csrf": token.group(1), "state": unescape(posted.group(1))})
+    with Session(client.app.state.db) as db:  # type: ignore[attr-defined]
+        after = len(db.exec(select(Quote)).all())
+    assert (answer.url.path.startswith("/quotes/"), after - before) == ((True, 1) if quotable else (False, 0))
+    if not quotable:
+        assert answer.status_code == 422 and "how many? A quote needs the quantity" in unescape(answer.text)
 
 
 def test_the_quote_as_a_pdf_says_what_its_page_says(client: TestClient) -> None:

@@ -269,7 +269,7 @@ def test_a_phone_keeps_the_price_progress_and_next_action_in_view(browser: Brows
     bar = phone.locator("#sticky-bar")
     expect(bar).to_be_visible()
     expect(bar).to_contain_text("From €690.00")
-    expect(bar).to_contain_text("0 of 7 made")
+    expect(bar).to_contain_text("1 of 8 made")
     radio = phone.locator("#option-frame_size input[value='L']")
     box = radio.bounding_box()
     assert box is not None and box["width"] >= 20 and box["height"] >= 20  # with its label, over 24 px to touch
@@ -278,7 +278,7 @@ def test_a_phone_keeps_the_price_progress_and_next_action_in_view(browser: Brows
     radio.tap()
     expect(bar).to_contain_text("From €710.00")
     bar.get_by_role("button", name="Complete it for me").tap()
-    expect(bar).to_contain_text("7 of 7 made")
+    expect(bar).to_contain_text("8 of 8 made")
     price = phone.locator("#price")
     expect(price).to_be_focused()
     top = phone.evaluate("document.querySelector('#price h2').getBoundingClientRect().bottom")
@@ -358,3 +358,33 @@ def test_the_keyboard_reaches_the_price_and_actions_of_a_large_product_at_once(p
         assert presses < 10, "the skip link is not among the first stops"
     page.keyboard.press("Enter")
     assert _tab_to(page, "Complete it for me", 12) <= 12  # not the 137 stops of every option before it
+    page.keyboard.press("Enter")
+    expect(page.locator("#price")).to_be_focused()
+    expect(page.locator("#progress .left")).to_have_text("Complete: every choice is made.")
+    assert _tab_to(page, "Request a quote", 8) <= 8
+    page.keyboard.press("Enter")
+    expect(page.locator("#quote-title")).to_have_text(re.compile("^Your quote: "))
+    expect(page.locator("#quote-choices")).to_contain_text("B64")
+    shot(page, "megane-quote")
+
+
+def test_an_emptied_quantity_holds_the_quote_back_until_it_is_given(page: Page) -> None:
+    page.get_by_role("button", name="Complete it for me").first.click()
+    quote = page.locator("#summary .keep").get_by_role("button", name="Request a quote")
+    expect(quote).to_be_enabled()
+    box = page.locator("#v-quantity")
+    box.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    page.wait_for_timeout(PAUSE_MS)
+    expect(quote).to_be_disabled()
+    expect(page.locator("#progress .left")).to_have_text("Still to choose: Bicycles")  # nothing else reopened
+    expect(box).to_have_value("")
+    expect(box).to_be_focused()
+    shot(page, "quantity-emptied")
+    page.keyboard.type("3")
+    page.wait_for_timeout(PAUSE_MS)
+    expect(quote).to_be_enabled()
+    quote.click()
+    expect(page.locator("#quote-title")).to_be_visible()
+    expect(page.locator("#quote-quantity")).to_have_text("3")

@@ -60,3 +60,17 @@ def test_a_history_of_another_version_recommends_nothing() -> None:
     history = history_of(old.model, [{"a": "y", "b": True}] * 3)
     assert recommend(old.model, old.parse({}), old.valid_domains({}), history) == {"a": "y", "b": True}
     assert recommend(new.model, new.parse({}), new.valid_domains({}), history) == {}
+
+
+def test_how_many_a_customer_buys_is_not_what_makes_them_alike() -> None:
+    product = Product.model_validate({
+        "id": "p", "name": "P", "currency": "EUR", "base_price": 1,
+        "steps": [{"id": "s", "label": "S", "options": [
+            {"id": "a", "type": "single", "values": ["x", "y"]},
+            {"id": "n", "type": "quantity", "min": 1, "max": 9}]}],
+    })
+    engine = Engine(compile_product(product, "v"))
+    history = history_of(engine.model, [{"a": "y", "n": 4}] * 3)
+    for bought in (4, 2):  # as many as those customers, or not: the same suggestion
+        chosen = engine.parse({"n": bought})
+        assert recommend(engine.model, chosen, engine.valid_domains(chosen), history) == {"a": "y"}
