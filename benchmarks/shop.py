@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -125,11 +126,14 @@ def _browse(name: str, base: str, product: str, clicks: int, seed: int) -> None:
     timings: list[float] = []
     completions: list[float] = []
     sizes: list[int] = []
+    served: list[float] = []  # the server's own time per answer (its Server-Timing header)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.route("**/*", offline)
         page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]) if r.method == "POST" else 0)
+        page.on("response", lambda r: served.append(_server_ms(r.headers.get("server-timing", "")))
+                if r.request.method == "POST" else 0)
         page.goto(f"{base}/products/{product}")
         while len(timings) < clicks:
             choices = sorted(page.evaluate(_OPEN))
@@ -145,7 +149,14 @@ def _browse(name: str, base: str, product: str, clicks: int, seed: int) -> None:
     p50, p99 = statistics.median(timings), _percentile(timings, 0.99)
     kb = statistics.median(sizes) / 1024
     print(f"{name}: click to settled p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  ({len(timings)} clicks in Chromium), "
-          f"{kb:.1f} KB per click (median, as transferred), complete {statistics.median(completions):.0f} ms")
+          f"{kb:.1f} KB per click (median, as transferred), complete {statistics.median(completions):.0f} ms; "
+          f"of a click, the server's own time p50 {statistics.median(served):.1f} ms")
+
+
+def _server_ms(header: str) -> float:
+    """The `app;dur=` figure of a Server-Timing header (0 where there is none)."""
+    found = re.search(r"app;dur=([\d.]+)", header)
+    return float(found.group(1)) if found else 0.0
 
 
 def main() -> None:

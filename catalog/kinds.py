@@ -434,6 +434,7 @@ class Choices:
 
     values: tuple[Value, ...]
     many: bool
+    none_allowed: bool = False  # checkboxes of which none may be ticked ("None of these" is a choice)
 
 
 @dataclass(frozen=True)
@@ -467,7 +468,8 @@ def widget(option: AnyOption) -> Widget:
     """The input a form shows for the option (a page's view and a settings card read it their own way)."""
     match option:
         case SingleOption() | MultiOption():
-            return Choices(tuple(option.values), isinstance(option, MultiOption))
+            many = isinstance(option, MultiOption)
+            return Choices(tuple(option.values), many, many and (count_limits(option) or (1, 1))[0] == 0)
         case BooleanOption():
             return YesNo()
         case NumberOption():

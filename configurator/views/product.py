@@ -54,6 +54,7 @@ class ValueView:
     available: bool
     reason: str  # why it is unavailable, in the rules' own words
     why: bool = False  # the reason names only the choices to change: the full explanation is a click away
+    nothing: bool = False  # a multi choice's "None of these": ticking it clears the other boxes; it has no repair
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class OptionView:
     description: str
     input: Input
     values: tuple[ValueView, ...]
-    value: str  # the current value of a number or text input; a multi choice's hidden field (NONE: none chosen)
+    value: str  # the current value of a number or text input
     required: bool
     low: str = ""
     high: str = ""
@@ -251,10 +252,10 @@ def _option(
                             deltas.get((option.id, v.id), ""), v.id in picked, v.id in possible)
                 for v in shown.values
             )
+            if shown.none_allowed:
+                values += (_none_view(reasons.engine, kept, option.id, chosen == []),)
             kind: Input = "checkbox" if shown.many else "radio"
-            # A multi choice made empty ("none of these", as completing may make it) is kept by its hidden field.
-            nothing = NONE if shown.many and chosen == [] else ""
-            return OptionView(option.id, label, option.description, kind, values, nothing, required, error=error)
+            return OptionView(option.id, label, option.description, kind, values, "", required, error=error)
         case YesNo():
             picked_bool = {True: "true", False: "false"}.get(chosen) if isinstance(chosen, bool) else chosen
             values = tuple(
@@ -333,6 +334,14 @@ def _folded(option: AnyOption, view: OptionView, values: Mapping[str, Any], shut
     if not needs_value(option) or option.id in shut or option.id not in values:
         return view
     return dataclasses.replace(view, decided=value_label(option, values[option.id]))
+
+
+def _none_view(engine: Engine, kept: Mapping[str, Any], option_id: str, selected: bool) -> ValueView:
+    """A multi choice's "None of these": a choice like its values (a shopper may want none), offered where no
+    value at all still extends to a valid configuration."""
+    possible = selected or engine.valid_domains({**kept, option_id: []}).consistent
+    return ValueView(NONE, "None of these", "", "", None, selected, possible, "" if possible else UNEXPLAINED,
+                     nothing=True)
 
 
 def _value_view(

@@ -112,6 +112,19 @@
     }
   }
 
+  // "None of these" and the values of a multi choice exclude each other: ticking one clears the others before
+  // the form sends the change (capturing, so before htmx hears it). Without JavaScript a ticked value wins.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches(".option-checkbox input[type=checkbox]") || !box.checked) { return; }
+    var list = box.closest("ul.values");
+    list.querySelectorAll("input[type=checkbox]").forEach(function (other) {
+      if (other !== box && (box.hasAttribute("data-none") || other.hasAttribute("data-none"))) {
+        other.checked = false;
+      }
+    });
+  }, true);
+
   document.addEventListener("htmx:after:swap", verify);
   document.addEventListener("htmx:after:swap", syncChecks);
   document.addEventListener("htmx:after:swap", rove);

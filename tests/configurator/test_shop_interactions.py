@@ -388,3 +388,20 @@ def test_an_emptied_quantity_holds_the_quote_back_until_it_is_given(page: Page) 
     quote.click()
     expect(page.locator("#quote-title")).to_be_visible()
     expect(page.locator("#quote-quantity")).to_have_text("3")
+
+
+def test_none_of_these_is_a_choice_that_excludes_the_values(page: Page) -> None:
+    accessories = page.locator("#option-accessories")
+    none = accessories.get_by_label("None of these")
+    rack = accessories.get_by_label("Rear rack")
+    expect(page.locator("#progress .left")).to_contain_text("Accessories")
+    none.check()
+    expect(page.locator("#progress .left")).not_to_contain_text("Accessories")
+    rack.check()
+    expect(none).not_to_be_checked()
+    expect(page.locator("#price")).to_contain_text("€735.00")  # the rack's €45 on the €690 bike
+    none.check()
+    expect(rack).not_to_be_checked()
+    expect(page.locator("#price")).to_contain_text("€690.00")
+    expect(none).to_be_checked()
+    _accessible(page)
