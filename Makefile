@@ -39,6 +39,7 @@ lint: $(VENV)/.installed
 
 schema: $(VENV)/.installed
 	$(VENV)/bin/configurator schema --out catalog/product.schema.json
+	$(VENV)/bin/configurator schema --translation --out catalog/translation.schema.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

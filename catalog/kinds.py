@@ -165,6 +165,20 @@ def _text_problems(option: TextOption) -> list[tuple[Path, str]]:
     return []
 
 
+def own_words(option: AnyOption) -> dict[str, str | None]:
+    """The kind's own shopper-facing fields, by name (a number's unit, a text's pattern hint): what a translation
+    gives beside every option's label and description."""
+    match option:
+        case NumberOption():
+            return {"unit": option.unit}
+        case TextOption():
+            return {"pattern_hint": option.pattern_hint}
+        case SingleOption() | MultiOption() | BooleanOption() | QuantityOption():
+            return {}
+        case _:
+            assert_never(option)
+
+
 def listed_values(option: AnyOption) -> tuple[Value, ...]:
     """A choice's values (with their labels, prices, images); nothing for the other kinds."""
     match option:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import difflib
 import hashlib
 import io
@@ -27,6 +28,7 @@ from catalog.schema import (
     Product,
     TableRule,
 )
+from catalog.translations import Translation, companion_language, language_name, missing, said, stale
 
 _log = logging.getLogger(__name__)
 CATALOG_SUFFIXES = (".yaml", ".yml")
@@ -43,6 +45,8 @@ class LoadedProduct:
     # Line and column of each rule and option by id, for errors found later (when the engine compiles it).
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Its words in other languages, by language tag, from the companion files beside it (never in its version).
+    translations: Mapping[str, Translation] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -82,10 +86,15 @@ def catalog_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load_catalog(paths: Iterable[str | Path]) -> Catalog:
-    """Load every product file under `paths`; a bad file adds errors, never stops the others."""
+    """Load every product file under `paths`, then the companion files that translate them; a bad file adds
+    errors, never stops the others."""
     catalog = Catalog()
-    for path in catalog_files(paths):
+    files = catalog_files(paths)
+    companions = [path for path in files if companion_language(path) is not None]
+    for path in files:
         catalog.files.append(str(path))
+        if path in companions:
+            continue
         try:
             loaded = load_product(path)
         except CatalogErrors as exc:
@@ -106,20 +115,78 @@ def load_catalog(paths: Iterable[str | Path]) -> Catalog:
             catalog.broken.add(str(path))
             continue
         catalog.products[loaded.product.id] = loaded
+    for path in companions:
+        try:
+            _add_translation(catalog, path)
+        except CatalogErrors as exc:
+            catalog.errors.extend(exc.errors)
+            catalog.broken.add(str(path))
+    for loaded in catalog.products.values():
+        catalog.warnings.extend(translation_warnings(loaded))
     return catalog
+
+
+def _add_translation(catalog: Catalog, path: Path) -> None:
+    """Read a companion file and give its product its words in that language (CatalogErrors if it cannot)."""
+    file = str(path)
+    doc = parse_document(_decode(_read(path), file), file)
+    if not isinstance(doc.data, dict):
+        raise CatalogErrors([doc.error((), "a translation file must be a mapping of keys such as translates, options")])
+    try:
+        translation = Translation.model_validate(doc.data)
+    except ValidationError as exc:
+        raise CatalogErrors(_translate(exc, doc, Translation)) from None
+    loaded = catalog.products.get(translation.translates)
+    if loaded is None:
+        raise CatalogErrors([doc.error(("translates",), f"there is no product '{translation.translates}'"
+                                       + suggest(translation.translates, list(catalog.products)))])
+    named = companion_language(path)
+    if translation.language != named:
+        raise CatalogErrors([doc.error(("language",), f"the file's name says '{named}', its language is "
+                                       f"'{translation.language}'")])
+    if translation.language in loaded.translations or translation.language == loaded.product.language:
+        raise CatalogErrors([doc.error(("language",), f"'{loaded.product.id}' has its {translation.language} "
+                                       "words already")])
+    catalog.warnings.extend(
+        doc.error(key, f"names nothing in '{loaded.product.id}' ({said(key)}): renamed or removed?", key=True)
+        for key in stale(loaded.product, translation)
+    )
+    if translation.language not in loaded.product.languages:
+        catalog.warnings.append(doc.error(("language",), f"'{loaded.product.id}' does not list "
+                                          f"'{translation.language}' in its languages: not offered"))
+    words = dict(loaded.translations) | {translation.language: translation}
+    catalog.products[loaded.product.id] = dataclasses.replace(loaded, translations=words)
+
+
+def translation_warnings(loaded: LoadedProduct) -> list[CatalogError]:
+    """What the product's languages lack: a language listed without its companion file, and each word a
+    companion file does not give (at the element of the product file it belongs to)."""
+    product, found = loaded.product, []
+    for language in product.languages:
+        if language != product.language and language not in loaded.translations:
+            found.append(loaded.error("/languages", f"no words in '{language}': add {Path(loaded.file).stem}."
+                                      f"{language}.yaml beside this file"))
+    for language, translation in loaded.translations.items():
+        for key, element in missing(product, translation):
+            found.append(loaded.error(element, f"no {language_name(language)} ({language}) words for {said(key)}"))
+    return found
 
 
 def load_product(path: str | Path) -> LoadedProduct:
     """Load one product file; raise CatalogErrors listing all its problems."""
     file = str(path)
+    return parse_product(_read(path), file, base=Path(path).parent)
+
+
+def _read(path: str | Path) -> bytes:
+    file = str(path)
     try:
         size = Path(path).stat().st_size
         if size > MAX_IMPORTED_FILE_MIB * MIB:  # beyond what any file may raise its limit to: not even read
             raise CatalogErrors([CatalogError(file, 1, 1, f"file is larger than {MAX_IMPORTED_FILE_MIB} MiB")])
-        raw = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise CatalogErrors([CatalogError(file, 1, 1, f"cannot read file: {exc.strerror or exc}")]) from None
-    return parse_product(raw, file, base=Path(path).parent)
 
 
 def parse_product(raw: bytes, file: str, base: Path | None = None) -> LoadedProduct:
@@ -167,6 +234,9 @@ def _positions(product: Product, doc: Document) -> dict[str, tuple[int, int]]:
     if product.face is not None:
         at = doc.position(("face",))
         positions["/face"] = (at.line, at.col)  # no id has a slash: never an option's or a rule's
+    if product.languages:
+        at = doc.position(("languages",))
+        positions["/languages"] = (at.line, at.col)
     return positions
 
 
@@ -184,14 +254,15 @@ def _decode(raw: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _translate(exc: ValidationError, doc: Document) -> list[CatalogError]:
+def _translate(exc: ValidationError, doc: Document, model: type[BaseModel] = Product) -> list[CatalogError]:
     errors: list[CatalogError] = []
     # A misspelt key also shows as a missing one; say only "unknown key ... did you mean" for it.
     misspelt = set()
     for err in exc.errors():
         loc = _strip_tags(err["loc"], doc.data)
         if err["type"] == "extra_forbidden":
-            for guess in difflib.get_close_matches(str(loc[-1]), _allowed_keys(loc[:-1], doc.data), n=1, cutoff=0.6):
+            allowed = _allowed_keys(loc[:-1], doc.data, model)
+            for guess in difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6):
                 misspelt.add((*loc[:-1], guess))
     for err in exc.errors():
         loc = _strip_tags(err["loc"], doc.data)
@@ -201,7 +272,7 @@ def _translate(exc: ValidationError, doc: Document) -> list[CatalogError]:
         if kind == "missing":
             errors.append(doc.error(loc[:-1], f"missing required key '{name}'"))
         elif kind == "extra_forbidden":
-            allowed = _allowed_keys(loc[:-1], doc.data)
+            allowed = _allowed_keys(loc[:-1], doc.data, model)
             errors.append(doc.error(loc, f"unknown key '{name}'{suggest(name, allowed)}", key=True))
         elif kind == "union_tag_invalid":
             tags = err.get("ctx", {}).get("expected_tags", "")
@@ -265,9 +336,9 @@ def _strip_tags(loc: Sequence[int | str], data: Any) -> Loc:
     return tuple(out)
 
 
-def _allowed_keys(loc: Sequence[int | str], data: Any) -> list[str]:
+def _allowed_keys(loc: Sequence[int | str], data: Any, model: type[BaseModel] = Product) -> list[str]:
     """The keys the model at `loc` accepts, found by walking the schema alongside the data."""
-    annotation: Any = Product
+    annotation: Any = model
     node = data
     for part in (*loc, None):
         annotation = _concrete(annotation, node)
@@ -282,6 +353,9 @@ def _allowed_keys(loc: Sequence[int | str], data: Any) -> list[str]:
         elif get_origin(annotation) is list and isinstance(part, int):
             annotation = get_args(annotation)[0]
             node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+        elif get_origin(annotation) is dict and isinstance(part, str):  # a translation's words by id
+            annotation = get_args(annotation)[1]
+            node = node.get(part) if isinstance(node, dict) else None
         else:
             return []
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):

@@ -342,6 +342,8 @@ PriceRule = Annotated[AnyPriceRule, Field(discriminator="type")]
 
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+# A language tag as shops use them: a language, and a region where it matters ("de", "fr", "pt-BR").
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 
 
 class PriceList(_Strict):
@@ -473,6 +475,11 @@ class Product(_Strict):
     image: ImageRef | None = None
     face: Face | None = Field(None, description="Overrides the face derived from the options' customization.")
     face_reason: str | None = None
+    language: Language = Field("en", description="The language this file's words are in.")
+    languages: list[Language] = Field(
+        [], description="Every language the product is offered in, its own included; each other one from a "
+        "companion file beside this one (city-bike.de.yaml). None listed: its own language alone.",
+    )
     steps: list[Step] = Field(min_length=1)
     rules: list[Rule] = []
     pricing: list[PriceRule] = []

@@ -24,6 +24,7 @@ from catalog.schema import (
     RequiresRule,
     Tiers,
 )
+from catalog.translations import Translation, coverage, language_name
 from rules.backend import quick_count
 from rules.compile import compile_product
 from rules.domains import OptionDomain
@@ -33,7 +34,7 @@ from rules.pricing import from_price
 
 Kind = Literal[
     "void_product", "dead_value", "forced_value", "default_conflict", "redundant_rule", "idle_rule",
-    "unreachable_step", "price_anomaly",
+    "unreachable_step", "price_anomaly", "translation_coverage",
 ]
 # Rules implied by the others are found by counting without each rule: a join tree apiece, so only this many.
 MAX_RULES_FOR_REDUNDANCY = 40
@@ -187,3 +188,15 @@ def _idle(engine: Engine) -> list[Finding]:
                                                         f"({rule.when}) holds in no valid configuration",
                                     rule=rule.id))
     return findings
+
+
+def coverage_findings(product: Product, translations: Mapping[str, Translation]) -> list[Finding]:
+    """Each language's coverage of the product's words (a warning where a word is missing, a note otherwise)."""
+    found = []
+    for language, translation in sorted(translations.items()):
+        given, wanted = coverage(product, translation)
+        share = f"{given * 100 // wanted if wanted else 100} %"
+        message = f"{language_name(language)} ({language}): {given} of {wanted} words translated ({share})"
+        found.append(Finding("translation_coverage", False, message))
+    return found
+

@@ -25,6 +25,7 @@ from configurator.cli.common import (
 from configurator.services.catalogs import load_compiled
 from rules.classify import classify as classify_product
 from rules.engine import engine_for
+from rules.lint import coverage_findings
 from rules.lint import lint as lint_product
 from rules.revision import Revision, compare
 from rules.selection import plain
@@ -66,9 +67,10 @@ def check(
 @app.command()
 def schema(
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+    translation: Annotated[bool, typer.Option(help="The schema of translation files (city-bike.de.yaml).")] = False,
 ) -> None:
     """Write the JSON Schema of catalog files, for editors' YAML language servers."""
-    text = schema_text()
+    text = schema_text(translation)
     if out is None:
         typer.echo(text, nl=False)
     else:
@@ -103,8 +105,9 @@ def lint(
     catalog = load_compiled(paths)
     findings = []
     for loaded in catalog.products.values():
-        for finding in lint_product(engine_for(loaded.product, loaded.content_hash)):
-            at = finding.rule or finding.option or f"/step/{finding.step}"
+        found = lint_product(engine_for(loaded.product, loaded.content_hash))
+        for finding in found + coverage_findings(loaded.product, loaded.translations):
+            at = finding.rule or finding.option or (f"/step/{finding.step}" if finding.step else "/languages")
             line, col = loaded.positions.get(at, (1, 1))
             findings.append((loaded, finding, line, col))
     failed = bool(catalog.errors) or any(finding.error for _, finding, _, _ in findings)
@@ -119,7 +122,8 @@ def lint(
         for error in catalog.errors:
             typer.echo(str(error))
         for loaded, f, line, col in findings:
-            typer.echo(f"{loaded.file}:{line}:{col}: {'error' if f.error else 'warning'}: {f.kind}: {f.message}")
+            level = "error" if f.error else "info" if f.kind == "translation_coverage" else "warning"
+            typer.echo(f"{loaded.file}:{line}:{col}: {level}: {f.kind}: {f.message}")
         typer.echo(f"{len(findings)} finding(s) in {len(catalog.products)} product(s)", err=True)
     raise typer.Exit(1 if failed else 0)
 

@@ -1,23 +1,26 @@
-"""The committed JSON Schema is current and accepts every bundled catalog."""
+"""The committed JSON Schemas are current and accept every bundled catalog file and translation."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
 
 from catalog.document import parse_document
-from catalog.schema_export import SCHEMA_FILE, schema_text
+from catalog.schema_export import SCHEMA_FILE, TRANSLATION_SCHEMA_FILE, schema_text
+from catalog.translations import companion_language
 from tests.conftest import BUNDLED
 
 
-def test_committed_schema_is_current() -> None:
-    assert SCHEMA_FILE.read_text() == schema_text(), "run `make schema` and commit catalog/product.schema.json"
+@pytest.mark.parametrize(("file", "translation"), [(SCHEMA_FILE, False), (TRANSLATION_SCHEMA_FILE, True)])
+def test_committed_schema_is_current(file: Path, translation: bool) -> None:
+    assert file.read_text() == schema_text(translation), f"run `make schema` and commit {file.name}"
 
 
 @pytest.mark.parametrize("path", sorted(BUNDLED.glob("*.yaml")), ids=lambda p: p.name)
-def test_bundled_catalogs_match_the_json_schema(path: object) -> None:
-    schema = json.loads(SCHEMA_FILE.read_text())
-    data = parse_document(path.read_text(), str(path)).data  # type: ignore[attr-defined]
-    jsonschema.Draft202012Validator(schema).validate(json.loads(json.dumps(data, default=str)))
+def test_bundled_catalogs_match_the_json_schema(path: Path) -> None:
+    file = TRANSLATION_SCHEMA_FILE if companion_language(path) else SCHEMA_FILE
+    data = parse_document(path.read_text(), str(path)).data
+    jsonschema.Draft202012Validator(json.loads(file.read_text())).validate(json.loads(json.dumps(data, default=str)))

@@ -12,7 +12,8 @@ from catalog.loader import load_catalog
 from catalog.schema import Product
 from rules.compile import compile_product
 from rules.engine import Engine, engine_for
-from rules.lint import lint
+from rules.lint import coverage_findings, lint
+from tests.catalog.test_translations import COMPLETE, PRODUCT
 from tests.conftest import BUNDLED
 from tests.rules.oracle import Oracle, read_clib
 
@@ -80,3 +81,15 @@ def test_megane_dead_values_are_exactly_those_no_configuration_takes(benchmarks:
     assert possible is not None
     dead = {(var, value) for var, values in oracle.domains.items() for value in values if value not in possible[var]}
     assert found == dead and dead  # the Megane as shipped has values no configuration can take
+
+
+@pytest.mark.parametrize(("german", "said"), [
+    (COMPLETE, "German (de): 6 of 6 words translated (100 %)"),
+    (COMPLETE.replace("rules: {no-blue: {message: Blau ist ausverkauft.}}\n", ""),
+     "German (de): 5 of 6 words translated (83 %)"),
+])
+def test_lint_gives_each_languages_coverage(tmp_path: Path, german: str, said: str) -> None:
+    (tmp_path / "lamp.yaml").write_text(PRODUCT)
+    (tmp_path / "lamp.de.yaml").write_text(german)
+    loaded = load_catalog([tmp_path]).products["lamp"]
+    assert [f.message for f in coverage_findings(loaded.product, loaded.translations)] == [said]
