@@ -28,7 +28,15 @@ from catalog.schema import (
     Product,
     TableRule,
 )
-from catalog.translations import Translation, companion_language, language_name, missing, said, stale
+from catalog.translations import (
+    Translation,
+    companion_language,
+    language_name,
+    missing,
+    said,
+    stale,
+    translated,
+)
 
 _log = logging.getLogger(__name__)
 CATALOG_SUFFIXES = (".yaml", ".yml")
@@ -45,13 +53,24 @@ class LoadedProduct:
     # Line and column of each rule and option by id, for errors found later (when the engine compiles it).
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    # Its words in other languages, by language tag, from the companion files beside it (never in its version).
+    # Its words in other languages, by language tag, from the companion files beside it (never in its version),
+    # and the product in each language's words (made once, when the companion file is read).
     translations: Mapping[str, Translation] = field(default_factory=dict)
+    in_languages: Mapping[str, Product] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
         """The product's version: the hash of everything it was read from."""
         return self.content_hash
+
+    def languages(self) -> list[str]:
+        """The languages it is offered in: its own first, then each listed one it has the words of."""
+        own = self.product.language
+        return [own, *(language for language in self.product.languages if language in self.in_languages)]
+
+    def in_language(self, language: str) -> Product:
+        """The product in that language's words, for showing (as its file says it where it has no such words)."""
+        return self.in_languages.get(language, self.product)
 
     def error(self, element_id: str, message: str) -> CatalogError:
         """A CatalogError at the rule or option `element_id` (at the file's start if it has no position)."""
@@ -155,7 +174,8 @@ def _add_translation(catalog: Catalog, path: Path) -> None:
         catalog.warnings.append(doc.error(("language",), f"'{loaded.product.id}' does not list "
                                           f"'{translation.language}' in its languages: not offered"))
     words = dict(loaded.translations) | {translation.language: translation}
-    catalog.products[loaded.product.id] = dataclasses.replace(loaded, translations=words)
+    shown = dict(loaded.in_languages) | {translation.language: translated(loaded.product, translation)}
+    catalog.products[loaded.product.id] = dataclasses.replace(loaded, translations=words, in_languages=shown)
 
 
 def translation_warnings(loaded: LoadedProduct) -> list[CatalogError]:

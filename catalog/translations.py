@@ -196,3 +196,33 @@ def _flat(data: Mapping[str, Any], at: Key) -> Iterator[tuple[Key, str]]:
             yield from _flat(value, (*at, name))
         elif isinstance(value, str) and value:
             yield (*at, name), value
+
+
+def translated(product: Product, translation: Translation | None) -> Product:
+    """The product with its words in the translation's language (each word it lacks kept as it is): the same ids,
+    values, rules and prices, for showing to a shopper; the engine keeps the product as its file says it."""
+    if translation is None:
+        return product
+    data = product.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    words = translation.words()
+    for key, text in words.items():
+        _put(data, key, text)
+    return Product.model_validate(data)
+
+
+def _put(data: dict[str, Any], key: Key, text: str) -> None:
+    """Set the word at `key` (ids in the key pick list entries by their `id`) where the product has that place."""
+    node: Any = data
+    for part in key[:-1]:
+        if isinstance(node, dict) and part in ("steps", "rules", "pricing", "questions", "answers", "values"):
+            node = node.get(part)
+            continue
+        if isinstance(node, dict) and part == "options":
+            node = [option for step in data.get("steps", []) for option in step.get("options", [])]
+            continue
+        if isinstance(node, list):
+            node = next((item for item in node if isinstance(item, dict) and item.get("id") == part), None)
+            continue
+        return
+    if isinstance(node, dict):
+        node[key[-1]] = text

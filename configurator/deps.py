@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Query, Request, Response, Security
 from fastapi.security import APIKeyHeader
 from sqlalchemy import Engine as Database
 from sqlmodel import Session
@@ -21,6 +21,7 @@ from catalog.loader import Catalog, LoadedProduct
 from configurator.limits import Buckets
 from configurator.persistence.db import find_api_key
 from configurator.services.catalogs import ServedCatalog, engine_of, product_of
+from configurator.services.languages import chosen_language
 from configurator.services.order_history import OrderHistories
 from configurator.services.profiles import PROFILE_COOKIE
 from configurator.services.refusals import KeyRequired
@@ -54,6 +55,26 @@ async def product(request: Request, product_id: str) -> LoadedProduct:
 
 
 ProductDep = Annotated[LoadedProduct, Depends(product)]
+
+
+LANGUAGE_QUERY = Query(
+    alias="lang", description="The language of the product's words (one the product offers); without it, "
+    "the best the Accept-Language header asks for, else the product's own. The answer's Content-Language says "
+    "which. Ids, prices and versions are the same in every language.",
+)
+
+
+async def language(
+    request: Request, response: Response, loaded: ProductDep, lang: Annotated[str | None, LANGUAGE_QUERY] = None
+) -> str:
+    """The language the product's words are given in, said in the answer's Content-Language."""
+    chosen = chosen_language(loaded.languages(), lang, request.headers.get("accept-language"))
+    response.headers["Content-Language"] = chosen
+    response.headers["Vary"] = "Accept-Language"
+    return chosen
+
+
+LanguageDep = Annotated[str, Depends(language)]
 
 
 def engine(loaded: ProductDep) -> Engine:

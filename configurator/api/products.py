@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
@@ -29,10 +29,11 @@ from configurator.api.schemas import (
     RepairResponse,
     SelectionsRequest,
 )
-from configurator.deps import BucketsDep, CatalogDep, EngineDep, ProductDep, product
+from configurator.deps import LANGUAGE_QUERY, BucketsDep, CatalogDep, EngineDep, LanguageDep, ProductDep, product
 from configurator.errors import domain_problem
 from configurator.limits import OverBudget, charge
 from configurator.services.catalogs import engine_of
+from configurator.services.languages import chosen_language
 from configurator.services.prices import PriceOut, price_out
 from configurator.services.refusals import Refused, violations_out
 from rules.classify import Classification, classify
@@ -44,8 +45,8 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS, route_class=ExactJSONRout
 INLINE_BODY_BYTES = 16 * 1024  # the largest /price body parsed on the event loop (some 100 microseconds at most)
 
 
-def _summary(loaded: LoadedProduct) -> ProductSummary:
-    product = loaded.product
+def _summary(loaded: LoadedProduct, language: str | None = None) -> ProductSummary:
+    product = loaded.in_language(language or loaded.product.language)
     found = classify(product)
     present = [face for face, share in found.profile.items() if share and face != found.face]
     return ProductSummary(
@@ -88,9 +89,17 @@ def _domains(state: Domains) -> tuple[dict[str, list[Any]], dict[str, DomainOut]
 
 
 @router.get("/products", response_model=list[ProductSummary])
-def list_products(catalog: CatalogDep) -> list[ProductSummary]:
-    """The products on offer, with their face of mass customization."""
-    return [_summary(loaded) for loaded in catalog.products.values()]
+def list_products(
+    request: Request, response: Response, catalog: CatalogDep, lang: Annotated[str | None, LANGUAGE_QUERY] = None
+) -> list[ProductSummary]:
+    """The products on offer, with their face of mass customization, each in the language asked for where it
+    offers it (Content-Language where they all answer in one)."""
+    header = request.headers.get("accept-language")
+    chosen = {pid: chosen_language(loaded.languages(), lang, header) for pid, loaded in catalog.products.items()}
+    if len(set(chosen.values())) == 1:
+        response.headers["Content-Language"] = next(iter(chosen.values()))
+    response.headers["Vary"] = "Accept-Language"
+    return [_summary(loaded, chosen[pid]) for pid, loaded in catalog.products.items()]
 
 
 @router.get("/products/{product_id}/classification", response_model=ClassificationOut)
@@ -100,10 +109,13 @@ def classification(loaded: ProductDep) -> ClassificationOut:
 
 
 @router.get("/products/{product_id}")
-def product_detail(loaded: ProductDep) -> dict[str, Any]:
-    """The product with its options, values, rules and prices, for storefronts that render their own UI."""
-    body = loaded.product.model_dump(mode="json", by_alias=True, exclude={"rules": {"__all__": {"rows"}}})
-    return {**body, **_summary(loaded).model_dump(include={"face", "faces", "face_reason"})}
+def product_detail(loaded: ProductDep, language: LanguageDep) -> dict[str, Any]:
+    """The product with its options, values, rules and prices, for storefronts that render their own UI, in the
+    language asked for (its words only: ids, values and prices are the same in every language)."""
+    shown = loaded.in_language(language)
+    body = shown.model_dump(mode="json", by_alias=True, exclude={"rules": {"__all__": {"rows"}}})
+    summary = _summary(loaded, language).model_dump(include={"face", "faces", "face_reason"})
+    return {**body, **summary, "language": language, "languages": loaded.languages()}
 
 
 @router.post("/products/{product_id}/configure", response_model=ConfigureResponse)

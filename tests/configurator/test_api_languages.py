@@ -1,0 +1,71 @@
+"""The API in the shopper's language: a product's words from its companion files, chosen by `lang` or
+Accept-Language and said in Content-Language; ids, values, prices and versions the same in every language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from configurator.app import create_app
+
+BIKE = {"rider_height": 175, "frame_size": "M", "material": "steel", "color": "black", "gears": "hub8",
+        "belt_drive": True, "accessories": ["rack"]}
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    app = create_app(database_url="sqlite://", watch=False)
+    with TestClient(app) as made:
+        yield made
+    app.state.db.dispose()
+
+
+def _ids(data: Any) -> Any:
+    """The product with every word left out: what must not change with the language."""
+    if isinstance(data, dict):
+        return {k: _ids(v) for k, v in data.items()
+                if k not in ("name", "description", "label", "message", "text", "unit", "face_reason", "language")}
+    if isinstance(data, list):
+        return [_ids(v) for v in data]
+    return data
+
+
+@pytest.mark.parametrize(("query", "header", "language", "name", "size"), [
+    ("", None, "en", "Made-to-order city bicycle", "Frame size"),
+    ("?lang=de", None, "de", "Stadtrad nach Maß", "Rahmengröße"),
+    ("", "fr-CH, fr;q=0.9, en;q=0.5", "fr", "Vélo de ville sur mesure", "Taille du cadre"),
+    ("?lang=it", "de", "de", "Stadtrad nach Maß", "Rahmengröße"),  # not offered: the header decides
+])
+def test_a_product_in_the_language_asked_for(
+    client: TestClient, query: str, header: str | None, language: str, name: str, size: str
+) -> None:
+    answer = client.get(f"/api/v1/products/city-bike{query}", headers={"Accept-Language": header} if header else {})
+    assert answer.status_code == 200
+    assert answer.headers["content-language"] == language and "Accept-Language" in answer.headers["vary"]
+    body = answer.json()
+    assert (body["name"], body["language"], body["languages"]) == (name, language, ["en", "de", "fr"])
+    assert body["steps"][0]["options"][1]["label"] == size
+    english = client.get("/api/v1/products/city-bike").json()
+    assert _ids(body) == _ids(english)
+
+
+def test_prices_and_lists_are_the_same_in_every_language(client: TestClient) -> None:
+    prices = {lang: client.post(f"/api/v1/products/city-bike/price?lang={lang}", json={"selections": BIKE}).json()
+              for lang in ("en", "de", "fr")}
+    assert prices["en"]["total"] == prices["de"]["total"] == prices["fr"]["total"]
+    assert prices["en"]["variant"] == prices["de"]["variant"] == prices["fr"]["variant"]
+    listed = client.get("/api/v1/products?lang=de").json()
+    bike = next(p for p in listed if p["id"] == "city-bike")
+    assert bike["name"] == "Stadtrad nach Maß"
+    other = next(p for p in listed if p["id"] == "coffee-gift-box")  # offered in English alone
+    assert other["name"] == client.get("/api/v1/products").json()[[p["id"] for p in listed].index(other["id"])]["name"]
+
+
+def test_the_openapi_document_says_how_to_ask_for_a_language(client: TestClient) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    parameters = document["paths"]["/api/v1/products/{product_id}"]["get"]["parameters"]
+    assert any(p["name"] == "lang" and p["in"] == "query" and "Accept-Language" in p["description"]
+               for p in parameters)
