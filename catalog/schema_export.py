@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from catalog.schema import SCHEMA_VERSION, Product
 from catalog.translations import Translation
 
@@ -16,19 +18,19 @@ TRANSLATION_SCHEMA_FILE = Path(__file__).parent / "translation.schema.json"
 
 def product_schema() -> dict[str, Any]:
     """The JSON Schema of one product file."""
-    schema = Product.model_json_schema(by_alias=True, mode="validation")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"https://configurator.invalid/schema/product-v{SCHEMA_VERSION}.json"
-    schema["title"] = "Configurator product catalog file"
-    return schema
+    return _schema(Product, "product", "Configurator product catalog file")
 
 
 def translation_schema() -> dict[str, Any]:
     """The JSON Schema of one companion file (a product's words in one language)."""
-    schema = Translation.model_json_schema(by_alias=True, mode="validation")
+    return _schema(Translation, "translation", "Configurator translation file (a product's words in one language)")
+
+
+def _schema(model: type[BaseModel], name: str, title: str) -> dict[str, Any]:
+    schema = model.model_json_schema(by_alias=True, mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"https://configurator.invalid/schema/translation-v{SCHEMA_VERSION}.json"
-    schema["title"] = "Configurator translation file (a product's words in one language)"
+    schema["$id"] = f"https://configurator.invalid/schema/{name}-v{SCHEMA_VERSION}.json"
+    schema["title"] = title
     return schema
 
 
