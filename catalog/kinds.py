@@ -323,7 +323,8 @@ def from_text(option: AnyOption, texts: list[str]) -> Any:
         case MultiOption():
             return [text for text in texts if text]
         case QuantityOption():
-            return int(first) if first.isascii() and first.isdigit() and len(first) < 10 else first
+            digits = first.removeprefix("-")  # a negative count is a whole number, out of range: said so
+            return int(first) if digits.isascii() and digits.isdigit() and len(digits) < 10 else first
         case SingleOption() | BooleanOption() | NumberOption() | TextOption():
             return first
         case _:

@@ -57,6 +57,7 @@ class LoadedProduct:
     # and the product in each language's words (made once, when the companion file is read).
     translations: Mapping[str, Translation] = field(default_factory=dict)
     in_languages: Mapping[str, Product] = field(default_factory=dict)
+    translation_files: Mapping[str, str] = field(default_factory=dict)  # language -> its companion file
 
     @property
     def version(self) -> str:
@@ -175,7 +176,9 @@ def _add_translation(catalog: Catalog, path: Path) -> None:
                                           f"'{translation.language}' in its languages: not offered"))
     words = dict(loaded.translations) | {translation.language: translation}
     shown = dict(loaded.in_languages) | {translation.language: translated(loaded.product, translation)}
-    catalog.products[loaded.product.id] = dataclasses.replace(loaded, translations=words, in_languages=shown)
+    files = dict(loaded.translation_files) | {translation.language: file}
+    catalog.products[loaded.product.id] = dataclasses.replace(
+        loaded, translations=words, in_languages=shown, translation_files=files)
 
 
 def translation_warnings(loaded: LoadedProduct) -> list[CatalogError]:

@@ -53,7 +53,7 @@ def whole_of(raw: Any) -> int:
     if catalog_value and raw == raw.to_integral_value():
         raw = int(raw)  # a catalog value (a default, a completion), never JSON
     if isinstance(raw, bool) or not isinstance(raw, int):
-        raise ValueError(f"{quoted(raw)} is not a whole number (a JSON integer)")
+        raise ValueError(f"{quoted(raw)} is not a whole number")
     return raw
 
 

@@ -127,3 +127,22 @@ def test_a_product_that_cannot_compile_or_crashes_never_stops_other_edits(
     errors = {Path(e.file).name: e.message for e in app.state.served.catalog.errors}
     assert errors["wide.yaml"].startswith("rule 'fits' cannot be compiled")
     assert errors["crashy.yaml"] == "cannot be served (TypeError): a defect in the engine, please report it"
+
+
+def test_a_broken_translation_keeps_its_last_good_words_and_a_fix_is_taken(tmp_path: Path) -> None:
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    for name in ("city-bike.yaml", "city-bike.de.yaml", "city-bike.fr.yaml"):
+        (folder / name).write_text((BUNDLED / name).read_text())
+    app = create_app(folder, f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
+    german = (folder / "city-bike.de.yaml").read_text()
+    _replace(folder / "city-bike.de.yaml", german + "  oops: [\n")
+    _replace(folder / "city-bike.fr.yaml", (folder / "city-bike.fr.yaml").read_text().replace("Cadre", "Le cadre"))
+    catalog = reload_catalog(app.state.served, folder)
+    bike = catalog.products["city-bike"]
+    assert [e.file for e in catalog.errors] == [str(folder / "city-bike.de.yaml")]
+    assert bike.in_language("de").name == "Stadtrad nach Maß"  # the last good German words
+    assert bike.in_language("fr").steps[0].label == "Le cadre"  # the French edit is taken
+    _replace(folder / "city-bike.de.yaml", german.replace("Stadtrad nach Maß", "Maßgefertigtes Stadtrad"))
+    assert reload_catalog(app.state.served, folder).products["city-bike"].in_language("de").name == (
+        "Maßgefertigtes Stadtrad")
