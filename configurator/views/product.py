@@ -198,7 +198,7 @@ def product_view(
         for step in product.steps
     )
     blank = blank_quantities(product, selection)  # in the shop, a quantity counts as a choice
-    needed = sum(1 for option in product.options() if needs_value(option) or traits(option).order_quantity)
+    needed = sum(1 for option in product.options() if asked_for(option))
     large = sum(1 for _ in product.options()) > LARGE_PRODUCT_OPTIONS
     left = tuple(option.label or option.id for option in still_open) + tuple(
         o.label or o.id for o in product.options() if o.id in blank)
@@ -242,7 +242,7 @@ def _option(
     possible = set(domain.values) if domain is not None else set()
     chosen = kept.get(option.id)
     label = option.label or option.id
-    required = needs_value(option)
+    required = asked_for(option)
     shown = widget(option)
     match shown:
         case Choices():
@@ -328,10 +328,16 @@ def _digested(steps: tuple[StepView, ...], repair: RepairView | None, large: boo
     return tuple(dataclasses.replace(step, options=tuple(map(digested, step.options))) for step in steps)
 
 
+def asked_for(option: AnyOption) -> bool:
+    """Whether the shop asks the shopper for a value: what a complete configuration needs, and the order's
+    quantity (the engine prices one unit without it; a quote needs it)."""
+    return needs_value(option) or traits(option).order_quantity
+
+
 def _folded(option: AnyOption, view: OptionView, values: Mapping[str, Any], shut: set[str]) -> OptionView:
     """The view marked decided (with its value in words) where the option needs a value and has one: a large
     product folds it away."""
-    if not needs_value(option) or option.id in shut or option.id not in values:
+    if not asked_for(option) or option.id in shut or option.id not in values:
         return view
     return dataclasses.replace(view, decided=value_label(option, values[option.id]))
 

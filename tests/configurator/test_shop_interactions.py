@@ -281,8 +281,9 @@ def test_a_phone_keeps_the_price_progress_and_next_action_in_view(browser: Brows
     expect(bar).to_contain_text("8 of 8 made")
     price = phone.locator("#price")
     expect(price).to_be_focused()
-    top = phone.evaluate("document.querySelector('#price h2').getBoundingClientRect().bottom")
-    assert top <= phone.evaluate("document.querySelector('#sticky-bar').getBoundingClientRect().top")
+    # The price is scrolled into view above the bar (within a frame or two, once the options above it are laid out).
+    phone.wait_for_function("""() => document.querySelector('#price h2').getBoundingClientRect().bottom
+        <= document.querySelector('#sticky-bar').getBoundingClientRect().top""", timeout=2_000)
     shot(phone, "phone-sticky-bar")
     bar.get_by_role("button", name="Request a quote").tap()
     expect(phone.locator("#quote-title")).to_contain_text("Made-to-order city bicycle")
@@ -379,12 +380,14 @@ def test_an_emptied_quantity_holds_the_quote_back_until_it_is_given(page: Page) 
     page.wait_for_timeout(PAUSE_MS)
     expect(quote).to_be_disabled()
     expect(page.locator("#progress .left")).to_have_text("Still to choose: Bicycles")  # nothing else reopened
+    expect(page.locator("#stepper li", has_text="Accessories")).to_have_class("open")  # its step is not done
     expect(box).to_have_value("")
     expect(box).to_be_focused()
     shot(page, "quantity-emptied")
     page.keyboard.type("3")
     page.wait_for_timeout(PAUSE_MS)
     expect(quote).to_be_enabled()
+    expect(page.locator("#stepper li", has_text="Accessories")).to_have_class("done")
     quote.click()
     expect(page.locator("#quote-title")).to_be_visible()
     expect(page.locator("#quote-quantity")).to_have_text("3")
