@@ -141,6 +141,11 @@ def load_catalog(paths: Iterable[str | Path]) -> Catalog:
         except CatalogErrors as exc:
             catalog.errors.extend(exc.errors)
             catalog.broken.add(str(path))
+        except Exception as exc:  # as for a product file: a defect of the loader's own costs this file alone
+            _log.exception("loading %s failed", path)
+            message = f"could not be loaded ({type(exc).__name__}): a defect in the loader, please report it"
+            catalog.errors.append(CatalogError(str(path), 1, 1, message))
+            catalog.broken.add(str(path))
     for loaded in catalog.products.values():
         catalog.warnings.extend(translation_warnings(loaded))
     return catalog
@@ -175,7 +180,13 @@ def _add_translation(catalog: Catalog, path: Path) -> None:
         catalog.warnings.append(doc.error(("language",), f"'{loaded.product.id}' does not list "
                                           f"'{translation.language}' in its languages: not offered"))
     words = dict(loaded.translations) | {translation.language: translation}
-    shown = dict(loaded.in_languages) | {translation.language: translated(loaded.product, translation)}
+    try:
+        in_language = translated(loaded.product, translation)
+    except ValidationError as exc:  # a word the product's own field would refuse
+        first = exc.errors()[0]
+        raise CatalogErrors([doc.error(("translates",), f"these words do not fit '{loaded.product.id}': "
+                                       f"{'.'.join(map(str, first['loc']))}: {first['msg']}")]) from None
+    shown = dict(loaded.in_languages) | {translation.language: in_language}
     files = dict(loaded.translation_files) | {translation.language: file}
     catalog.products[loaded.product.id] = dataclasses.replace(
         loaded, translations=words, in_languages=shown, translation_files=files)

@@ -3,9 +3,14 @@ a language lacks, what names nothing any more, a file that cannot be one), with 
 
 from __future__ import annotations
 
+import json
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catalog.loader import load_catalog
 from catalog.translations import companion_language, coverage, missing, product_words
@@ -112,3 +117,24 @@ def test_translations_leave_the_products_version_alone(tmp_path: Path) -> None:
     (tmp_path / "lamp.de.yaml").write_text(COMPLETE)
     assert load_catalog([tmp_path]).products["lamp"].version == alone
 
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(product_words(load_catalog([BUNDLED]).products["city-bike"].product))),
+                       st.text(max_size=40), max_size=30))
+def test_any_words_load_and_change_no_id(words: dict[tuple[str, ...], str]) -> None:
+    nested: dict[str, Any] = {"translates": "city-bike", "language": "de"}
+    for key, text in words.items():
+        node = nested
+        for part in key[:-1]:
+            node = node.setdefault(part, {})
+        node[key[-1]] = text
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "city-bike.yaml").write_text((BUNDLED / "city-bike.yaml").read_text())
+        (Path(folder) / "city-bike.de.yaml").write_text(json.dumps(nested))
+        catalog = load_catalog([folder])
+    bike = catalog.products["city-bike"]
+    assert [e.message for e in catalog.errors if "defect" in e.message] == []
+    shown = bike.in_language("de")
+    assert [o.id for o in shown.options()] == [o.id for o in bike.product.options()]
+    assert shown.model_dump(exclude_unset=True).keys() == bike.product.model_dump(exclude_unset=True).keys()
