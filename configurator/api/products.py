@@ -119,9 +119,12 @@ def product_detail(loaded: ProductDep, language: LanguageDep) -> dict[str, Any]:
 
 
 @router.post("/products/{product_id}/configure", response_model=ConfigureResponse)
-def configure(engine: EngineDep, body: SelectionsRequest) -> ConfigureResponse:
-    """Valid domains for a partial selection, with its price ('from' the cheapest completion until complete); a
-    value of a shape its option never takes is a 422 naming the option."""
+def configure(
+    engine: EngineDep, body: SelectionsRequest, loaded: ProductDep, language: LanguageDep
+) -> ConfigureResponse:
+    """Valid domains for a partial selection, with its price ('from' the cheapest completion until complete), and
+    the rules it breaks in the language asked for; a value of a shape its option never takes is a 422 naming the
+    option."""
     malformed = misshapen(engine.model, body.selections)
     if malformed:
         raise Refused("Invalid selection", malformed)
@@ -137,7 +140,7 @@ def configure(engine: EngineDep, body: SelectionsRequest) -> ConfigureResponse:
         complete=state.complete,
         domains=values,
         details=details,
-        violations=violations_out(state.violations),
+        violations=violations_out(state.violations, {r.id: r.message for r in loaded.in_language(language).rules}),
         price=price,
     )
 

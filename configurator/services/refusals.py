@@ -5,7 +5,7 @@ problem+json bodies and the shop's pages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from catalog.errors import ConfiguratorError
@@ -34,6 +34,11 @@ class Refused(ConfiguratorError):
         self.violations = tuple(violations)
 
 
-def violations_out(violations: Iterable[Violation]) -> list[dict[str, Any]]:
-    """Violations as API data, each naming its rule and option where there is one."""
-    return [{"rule": v.rule_id, "option": v.option, "message": v.message} for v in violations]
+def violations_out(
+    violations: Iterable[Violation], rule_messages: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Violations as API data, each naming its rule and option where there is one; a rule's message from
+    `rule_messages` (its words in the language asked for) where it has one there."""
+    said = rule_messages or {}
+    return [{"rule": v.rule_id, "option": v.option, "message": said.get(v.rule_id or "", v.message)}
+            for v in violations]

@@ -70,3 +70,17 @@ def test_the_openapi_document_says_how_to_ask_for_a_language(client: TestClient)
     parameters = document["paths"]["/api/v1/products/{product_id}"]["get"]["parameters"]
     assert any(p["name"] == "lang" and p["in"] == "query" and "Accept-Language" in p["description"]
                for p in parameters)
+
+
+@pytest.mark.parametrize(("lang", "message"), [
+    ("en", "A belt drive needs a hub gear."),
+    ("de", "Ein Riemenantrieb braucht eine Nabenschaltung."),
+    ("fr", "Une courroie exige un moyeu à vitesses intégrées."),
+])
+def test_a_broken_rule_is_said_in_the_language_asked_for(client: TestClient, lang: str, message: str) -> None:
+    answer = client.post(f"/api/v1/products/city-bike/configure?lang={lang}",
+                         json={"selections": {"belt_drive": True, "gears": "single"}})
+    assert answer.headers["content-language"] == lang
+    body = answer.json()
+    assert body["violations"] == [{"rule": "belt-needs-hub", "option": None, "message": message}]
+    assert body["consistent"] is False
