@@ -6,6 +6,7 @@ import copy
 import csv
 import dataclasses
 import difflib
+import glob
 import hashlib
 import io
 import logging
@@ -94,7 +95,8 @@ class Catalog:
 
 
 def catalog_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders into the catalog files they hold, sorted."""
+    """Expand files and folders into the catalog files they hold, sorted; a product file named alone brings the
+    companion files beside it (its words in other languages)."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -102,7 +104,10 @@ def catalog_files(paths: Iterable[str | Path]) -> list[Path]:
             found.extend(sorted(p for p in path.rglob("*") if p.suffix in CATALOG_SUFFIXES and p.is_file()))
         else:
             found.append(path)
-    return found
+            if companion_language(path) is None and path.parent.is_dir():
+                beside = path.parent.glob(f"{glob.escape(path.stem)}.*{glob.escape(path.suffix)}")
+                found.extend(sorted(p for p in beside if companion_language(p) is not None and p.is_file()))
+    return list(dict.fromkeys(found))
 
 
 def load_catalog(paths: Iterable[str | Path]) -> Catalog:

@@ -138,3 +138,12 @@ def test_any_words_load_and_change_no_id(words: dict[tuple[str, ...], str]) -> N
     shown = bike.in_language("de")
     assert [o.id for o in shown.options()] == [o.id for o in bike.product.options()]
     assert shown.model_dump(exclude_unset=True).keys() == bike.product.model_dump(exclude_unset=True).keys()
+
+
+def test_a_product_file_named_alone_brings_its_companion_files(tmp_path: Path) -> None:
+    (tmp_path / "lamp.yaml").write_text(PRODUCT)
+    (tmp_path / "lamp.de.yaml").write_text(COMPLETE)
+    (tmp_path / "lampshade.de.yaml").write_text(COMPLETE)  # another file's name: not the lamp's companion
+    catalog = load_catalog([tmp_path / "lamp.yaml"])
+    assert sorted(catalog.products["lamp"].translations) == ["de"] and catalog.warnings == []
+    assert catalog.files == [str(tmp_path / "lamp.yaml"), str(tmp_path / "lamp.de.yaml")]

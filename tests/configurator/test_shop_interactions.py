@@ -269,6 +269,8 @@ def test_a_phone_keeps_the_price_progress_and_next_action_in_view(browser: Brows
     bar = phone.locator("#sticky-bar")
     expect(bar).to_be_visible()
     expect(bar).to_contain_text("From €690.00")
+    # Each step's state is out of sight on a phone but still read out with its name.
+    expect(phone.locator("#stepper").get_by_role("button", name=re.compile(r"Frame\s+to choose"))).to_be_visible()
     expect(bar).to_contain_text("1 of 8 made")
     radio = phone.locator("#option-frame_size input[value='L']")
     box = radio.bounding_box()
