@@ -115,7 +115,7 @@ def load_catalog(paths: Iterable[str | Path]) -> Catalog:
     errors, never stops the others."""
     catalog = Catalog()
     files = catalog_files(paths)
-    companions = [path for path in files if companion_language(path) is not None]
+    companions = {path for path in files if companion_language(path) is not None}
     for path in files:
         catalog.files.append(str(path))
         if path in companions:
@@ -140,7 +140,7 @@ def load_catalog(paths: Iterable[str | Path]) -> Catalog:
             catalog.broken.add(str(path))
             continue
         catalog.products[loaded.product.id] = loaded
-    for path in companions:
+    for path in sorted(companions):
         try:
             _add_translation(catalog, path)
         except CatalogErrors as exc:

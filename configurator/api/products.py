@@ -45,8 +45,8 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS, route_class=ExactJSONRout
 INLINE_BODY_BYTES = 16 * 1024  # the largest /price body parsed on the event loop (some 100 microseconds at most)
 
 
-def _summary(loaded: LoadedProduct, language: str | None = None) -> ProductSummary:
-    product = loaded.in_language(language or loaded.product.language)
+def _summary(loaded: LoadedProduct, language: str = "") -> ProductSummary:
+    product = loaded.in_language(language)
     found = classify(product)
     present = [face for face, share in found.profile.items() if share and face != found.face]
     return ProductSummary(

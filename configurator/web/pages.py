@@ -157,7 +157,8 @@ async def quote_page_post(request: Request, loaded: ProductDep, shop: ShopDep) -
     """Quote a complete configuration for the shop's own channel (no API key in the browser) and show it."""
 
     def quote(loaded: LoadedProduct, selection: dict[str, Any]) -> Quote:
-        blank = [o for o in loaded.product.options() if o.id in blank_quantities(loaded.product, selection)]
+        empty = blank_quantities(loaded.product, selection)
+        blank = [o for o in loaded.product.options() if o.id in empty]
         if blank:  # the engine would price one unit; the shopper has not said how many
             raise Refused("Cannot quote this selection", [
                 Violation(f"{o.label or o.id}: how many? A quote needs the quantity.", option=o.id) for o in blank])
