@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint schema bench clean postgres chromium
+.PHONY: run test lint schema messages bench clean postgres chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ lint: $(VENV)/.installed
 schema: $(VENV)/.installed
 	$(VENV)/bin/configurator schema --out catalog/product.schema.json
 	$(VENV)/bin/configurator schema --translation --out catalog/translation.schema.json
+
+# The interface's words: extract every marked string, then add new ones (untranslated) to each language's PO file.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output --omit-header -o catalog/locale/messages.pot .
+	$(VENV)/bin/pybabel update -i catalog/locale/messages.pot -d catalog/locale --ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date --width 120
+	rm catalog/locale/messages.pot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

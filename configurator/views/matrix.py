@@ -7,10 +7,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from catalog.schema import Product
+from catalog.wording import N_, _
 from rules.classify import FACES, classify, listed
 
 # Option labels listed per placement; the rest are counted.
 MOST = 12
+# Each face's name as a shopper reads it (the ids stay English in the API).
+FACE_NAMES = {"collaborative": N_("Collaborative"), "transparent": N_("Transparent"), "cosmetic": N_("Cosmetic"),
+              "adaptive": N_("Adaptive")}
+
+
+def face_name(face: str) -> str:
+    """A face's name in the current language."""
+    return _(FACE_NAMES[face])
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,11 @@ class FaceCell:
     changes_product: bool
     changes_representation: bool
     products: tuple[PlacedProduct, ...]
+
+    @property
+    def face_name(self) -> str:
+        """The face's name in the current language."""
+        return face_name(self.face)
 
 
 def faces_view(products: Iterable[Product]) -> tuple[FaceCell, ...]:

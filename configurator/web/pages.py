@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from catalog.loader import LoadedProduct
+from catalog.wording import _
 from configurator.deps import CatalogDep, ProductDep, Shop, ShopDep
 from configurator.persistence.db import Quote, SavedConfiguration
 from configurator.services import adjustments
@@ -29,7 +30,7 @@ from configurator.views.form import (
     decode_history,
     shop_selection,
 )
-from configurator.views.matrix import faces_view
+from configurator.views.matrix import face_name, faces_view
 from configurator.views.product import Hints, ProductView, RepairView, product_view
 from configurator.views.stepper import stepper_of
 from configurator.web import csrf
@@ -82,9 +83,9 @@ def _entry(engine: Engine) -> CatalogEntry:
     priced = from_price(engine, {})
     face = classify(product)
     swatch = next((v.swatch for o in product.options() for v in getattr(o, "values", []) if v.swatch), None)
-    shown = f"{priced.price.total} {priced.price.currency}" if priced.price is not None else "not available"
-    return CatalogEntry(product.id, product.name, product.description, product.image, swatch, shown, face.face,
-                        face.reason)
+    shown = f"{priced.price.total} {priced.price.currency}" if priced.price is not None else _("not available")
+    return CatalogEntry(product.id, product.name, product.description, product.image, swatch, shown,
+                        face_name(face.face), face.reason)
 
 
 @router.get("/products/{product_id}", response_class=HTMLResponse)

@@ -19,20 +19,25 @@ from jinja2_fragments import render_blocks
 from starlette.datastructures import FormData
 from starlette.types import Scope
 
+from catalog.wording import _, current_language, ngettext
 from configurator.errors import ProblemResponse
 from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
 
 MAX_FORM_FIELDS = 2_000
 
-# Block tags leave no blank lines behind: a product page of a few hundred values is a third smaller.
+# Block tags leave no blank lines behind: a product page of a few hundred values is a third smaller. The interface's
+# words go through gettext (`_` in templates), in the language the request speaks (catalog.wording).
 ENVIRONMENT = Environment(
+    extensions=["jinja2.ext.i18n"],
     loader=FileSystemLoader(FRONTEND / "templates"),
     autoescape=select_autoescape(default=True),
     auto_reload=False,
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENVIRONMENT.globals.update(htmx_cdn=HTMX_CDN, htmx_integrity=HTMX_INTEGRITY, htmx_vendored=HTMX_VENDORED)
+ENVIRONMENT.globals.update(htmx_cdn=HTMX_CDN, htmx_integrity=HTMX_INTEGRITY, htmx_vendored=HTMX_VENDORED,
+                           language=current_language)
+ENVIRONMENT.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
 def render(

@@ -33,7 +33,7 @@
     if (!root || !answer || answer === lastAnswer) { return; }  // no new answer (a refusal says so in messages)
     lastAnswer = answer;
     root.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (box) {
-      box.checked = box.defaultChecked;
+      if (box.checked !== box.defaultChecked) { box.checked = box.defaultChecked; }
     });
   }
 
@@ -47,8 +47,8 @@
         var buttons = option.querySelectorAll(selector);
         var current = Array.prototype.some.call(buttons, function (b) { return b === document.activeElement; });
         buttons.forEach(function (button, index) {
-          var stop = current ? button === document.activeElement : index === 0;
-          button.setAttribute("tabindex", stop ? "0" : "-1");
+          var stop = (current ? button === document.activeElement : index === 0) ? "0" : "-1";
+          if (button.getAttribute("tabindex") !== stop) { button.setAttribute("tabindex", stop); }
         });
       });
     });
@@ -74,7 +74,8 @@
     if (!box) { return; }
     var words = box.value.trim().toLowerCase();
     document.querySelectorAll("#configurator .option").forEach(function (option) {
-      option.hidden = Boolean(words) && (option.getAttribute("data-label") || "").indexOf(words) < 0;
+      var hide = Boolean(words) && (option.getAttribute("data-label") || "").indexOf(words) < 0;
+      if (option.hidden !== hide) { option.hidden = hide; }
     });
   }
 
