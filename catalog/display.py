@@ -6,10 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-YES = "Yes"
-NO = "No"
-NOTHING = "(none)"
-# A yes/no option's two values: the catalog value, its id in forms and URLs, and its wording.
+from catalog.wording import N_, _
+
+YES = N_("Yes")
+NO = N_("No")
+NOTHING = N_("(none)")  # the words are translated where they are shown: _(NOTHING)
+# A yes/no option's two values: the catalog value, its id in forms and URLs, and its wording (to translate).
 YES_NO: tuple[tuple[bool, str, str], ...] = ((True, "true", YES), (False, "false", NO))
 
 
@@ -25,15 +27,15 @@ def show_value(value: Any) -> str:
 def choice_phrase(label: str, value: Any) -> str:
     """A choice in words: the label alone for a yes, 'no label' for a no, else the label and the value."""
     if isinstance(value, bool):
-        return label if value else f"no {label}"
+        return label if value else _("no %(option)s") % {"option": label}
     return f"{label} {show_value(value)}"
 
 
 def yes_no(value: Any) -> str:
     """A yes/no value (or its form id, "true" or "false") in words."""
     if isinstance(value, bool):
-        return YES if value else NO
-    return {"true": YES, "false": NO}.get(str(value), str(value))
+        return _(YES) if value else _(NO)
+    return {"true": _(YES), "false": _(NO)}.get(str(value), str(value))
 
 
 def written(value: Any) -> str:

@@ -26,7 +26,8 @@ from catalog.schema import (
     TextOption,
     Value,
 )
-from catalog.values import JsonNumber, decimal_of, on_grid, quoted, text_of, whole_of
+from catalog.values import JsonNumber, decimal_of, on_grid, quoted, text_of, typed_decimal, whole_of
+from catalog.wording import _
 
 __all__ = ["JsonNumber", "quoted"]
 
@@ -271,7 +272,7 @@ def option_amounts(option: AnyOption) -> list[tuple[str, str | bool, Decimal]]:
 def coerce(option: AnyOption, raw: Any) -> Any:
     """The catalog value a shopper's raw value stands for (ValueError saying why it is none of the option's)."""
     if raw is None:
-        raise ValueError("no value given (null); leave the option out to keep it open")
+        raise ValueError(_("no value given (null); leave the option out to keep it open"))
     match option:
         case SingleOption():
             return value_id(option, raw)
@@ -280,10 +281,11 @@ def coerce(option: AnyOption, raw: Any) -> Any:
                 return raw
             if raw in ("true", "false"):
                 return raw == "true"
-            raise ValueError(f"{quoted(raw)} is not true or false")
+            raise ValueError(_("%(value)s is not true or false") % {"value": quoted(raw)})
         case MultiOption():
             if not isinstance(raw, (list, tuple, set, frozenset)) or len(raw) > len(option.values):
-                raise ValueError(f"expected a list of at most {len(option.values)} of its values")
+                count = {"count": len(option.values)}
+                raise ValueError(_("expected a list of at most %(count)s of its values") % count)
             return frozenset(value_id(option, item) for item in raw)
         case NumberOption():
             return on_grid(decimal_of(raw), option.min, option.max, option.step)
@@ -311,7 +313,8 @@ def value_id(option: AnyOption, raw: Any) -> str:
         for value in listed:
             if value.id == text:
                 return text
-    raise ValueError(f"{quoted(raw)} is not one of {', '.join(value.id for value in listed)}")
+    raise ValueError(_("%(value)s is not one of %(values)s") % {
+        "value": quoted(raw), "values": ", ".join(value.id for value in listed)})
 
 
 def from_text(option: AnyOption, texts: list[str]) -> Any:
@@ -325,7 +328,9 @@ def from_text(option: AnyOption, texts: list[str]) -> Any:
         case QuantityOption():
             digits = first.removeprefix("-")  # a negative count is a whole number, out of range: said so
             return int(first) if digits.isascii() and digits.isdigit() and len(digits) < 10 else first
-        case SingleOption() | BooleanOption() | NumberOption() | TextOption():
+        case NumberOption():
+            return typed_decimal(first)
+        case SingleOption() | BooleanOption() | TextOption():
             return first
         case _:
             assert_never(option)
@@ -413,13 +418,13 @@ def value_label(option: AnyOption | None, value: Any) -> str:
     """A value of an option in words: a value's label (its id where it has none), several joined by commas, Yes or
     No, a number as written with its unit; NOTHING for no value; without an option, the value as written."""
     if value is None:
-        return NOTHING
+        return _(NOTHING)
     match option:
         case SingleOption() | MultiOption():
             names = {v.id: v.label or v.id for v in option.values}
             chosen = sorted(value) if isinstance(value, frozenset | set) else value
             ids = [str(v) for v in chosen] if isinstance(chosen, list | tuple) else [str(chosen)]
-            return ", ".join(names.get(v, v) for v in ids) or NOTHING
+            return ", ".join(names.get(v, v) for v in ids) or _(NOTHING)
         case BooleanOption():
             return yes_no(value)
         case NumberOption():

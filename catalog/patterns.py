@@ -7,6 +7,8 @@ from typing import Any
 
 import re2
 
+from catalog.wording import N_, _
+
 _OPTIONS = re2.Options()
 # A refused pattern is reported to the merchandiser with its position; RE2's own log line would only be noise.
 _OPTIONS.log_errors = False
@@ -23,8 +25,8 @@ def compile_pattern(pattern: str) -> Any:
 
 
 # Named sets of characters, as a shopper says them.
-_NAMED = (("A-Za-z", "letters"), ("a-zA-Z", "letters"), ("A-Z", "capital letters"), ("a-z", "small letters"),
-          ("0-9", "digits"), (" ", "spaces"))
+_NAMED = (("A-Za-z", N_("letters")), ("a-zA-Z", N_("letters")), ("A-Z", N_("capital letters")),
+          ("a-z", N_("small letters")), ("0-9", N_("digits")), (" ", N_("spaces")))
 
 
 def pattern_words(pattern: str) -> str | None:
@@ -40,14 +42,16 @@ def pattern_words(pattern: str) -> str | None:
     named = []
     for text, words in _NAMED:
         if text in inside:
-            named.append(words)
+            named.append(_(words))
             inside = inside.replace(text, "", 1)
     if "-" in inside.strip("-"):  # a range not named above: say nothing rather than something wrong
         return None
     if negated:
-        return "any characters but " + " ".join([*named, *inside])
+        return _("any characters but %(characters)s") % {"characters": " ".join([*named, *inside])}
     parts = named + ([" ".join(inside)] if inside else [])
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if len(parts) == 1:
+        return parts[0]
+    return _("%(some)s and %(last)s") % {"some": ", ".join(parts[:-1]), "last": parts[-1]}
 
 
 def pattern_matches(pattern: str, text: str) -> bool:

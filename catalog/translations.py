@@ -118,9 +118,11 @@ def known_language(tag: str) -> bool:
     return True
 
 
-def language_name(tag: str) -> str:
-    """The language's name in English ("German" for de), for messages to merchandisers."""
-    return Locale.parse(tag.replace("-", "_")).get_display_name("en") or tag
+def language_name(tag: str, said_in: str = "en") -> str:
+    """The language's name in another language: in English ("German" for de) for messages to merchandisers, in
+    its own ("Deutsch") for a shopper choosing it."""
+    name = Locale.parse(tag.replace("-", "_")).get_display_name(said_in.replace("-", "_")) or tag
+    return name[:1].upper() + name[1:]
 
 
 def product_words(product: Product) -> dict[Key, tuple[str, str]]:

@@ -10,7 +10,10 @@ import unicodedata
 from decimal import Decimal, Inexact, localcontext
 from typing import Any
 
+from babel.numbers import format_decimal, get_decimal_symbol
+
 from catalog.patterns import pattern_matches
+from catalog.wording import _, current_language
 
 # Decimal strings a number option accepts: plain ASCII digits, no exponent, underscores or other scripts' digits.
 _DECIMAL_TEXT = re.compile(r"-?[0-9]{1,40}(\.[0-9]{1,40})?", re.ASCII)
@@ -27,24 +30,33 @@ class JsonNumber(Decimal):
 def decimal_of(raw: Any) -> Decimal:
     """A JSON number (int or finite float) or a plain decimal string, such as "12.5", as an exact Decimal."""
     if isinstance(raw, bool):
-        raise ValueError(f"{quoted(raw)} is not a number")
+        raise ValueError(_("%(value)s is not a number") % {"value": quoted(raw)})
     if isinstance(raw, int):
         if abs(raw) > _HUGE:
-            raise ValueError("is far out of range")
+            raise ValueError(_("is far out of range"))
         return Decimal(raw)
     if isinstance(raw, Decimal):  # a catalog value (a default, a completion) or a JsonNumber
         if not raw.is_finite():
-            raise ValueError("expected a finite number")
+            raise ValueError(_("expected a finite number"))
         if raw.adjusted() > 40:
-            raise ValueError("is far out of range")
+            raise ValueError(_("is far out of range"))
         return Decimal(raw)
     if isinstance(raw, float):
         if not math.isfinite(raw):
-            raise ValueError("expected a finite number")
+            raise ValueError(_("expected a finite number"))
         return Decimal(repr(raw))
     if isinstance(raw, str) and _DECIMAL_TEXT.fullmatch(raw):
         return Decimal(raw)
-    raise ValueError(f"{quoted(raw)} is not a number")
+    raise ValueError(_("%(value)s is not a number") % {"value": quoted(raw)})
+
+
+def typed_decimal(text: str) -> str:
+    """A number as a shopper types it in their language: "172,5" is 172.5 where the language writes a decimal
+    comma; a point is always a decimal point (as in every link), and nothing else changes."""
+    language = current_language().replace("-", "_")
+    if "." in text or text.count(",") != 1 or get_decimal_symbol(language) != ",":
+        return text
+    return text.replace(",", ".")
 
 
 def whole_of(raw: Any) -> int:
@@ -53,14 +65,15 @@ def whole_of(raw: Any) -> int:
     if catalog_value and raw == raw.to_integral_value():
         raw = int(raw)  # a catalog value (a default, a completion), never JSON
     if isinstance(raw, bool) or not isinstance(raw, int):
-        raise ValueError(f"{quoted(raw)} is not a whole number")
+        raise ValueError(_("%(value)s is not a whole number") % {"value": quoted(raw)})
     return raw
 
 
 def on_grid(number: Decimal, low: Decimal, high: Decimal, step: Decimal) -> Decimal:
     """`number` if it is low + k * step within low..high, checked exactly (no rounding can make it fit)."""
     if not low <= number <= high:
-        raise ValueError(f"{_number(number)} is not between {_number(low)} and {_number(high)}")
+        raise ValueError(_("%(value)s is not between %(low)s and %(high)s") % {
+            "value": _number(number), "low": _number(low), "high": _number(high)})
     # Inside the bounds every operand has a bounded number of digits, so a wide context keeps this exact;
     # a number with more digits than that is not on the grid, which the Inexact trap reports.
     with localcontext() as ctx:
@@ -71,28 +84,32 @@ def on_grid(number: Decimal, low: Decimal, high: Decimal, step: Decimal) -> Deci
         except Inexact:
             fits = False
     if not fits:
-        raise ValueError(f"{_number(number)} is not one of {_number(low)} to {_number(high)} "
-                         f"in steps of {_number(step)}")
+        raise ValueError(_("%(value)s is not one of %(low)s to %(high)s in steps of %(step)s") % {
+            "value": _number(number), "low": _number(low), "high": _number(high), "step": _number(step)})
     return number
 
 
 def _number(value: Decimal) -> str:
-    """A number as a shopper wrote it, cut short (an 80-digit number is not repeated whole)."""
+    """A number as the shopper's language writes it, cut short (an 80-digit number is not repeated whole)."""
     text = f"{value:f}"
-    return text if len(text) <= 40 else text[:37] + "..."
+    if len(text) > 40:
+        return text[:37] + "..."
+    language = current_language().replace("-", "_")
+    return str(format_decimal(value, locale=language, decimal_quantization=False, group_separator=False))
 
 
 def text_of(raw: Any, max_length: int, pattern: str | None, allowed: str | None = None) -> str:
     """Text of at most `max_length` characters, without control characters, matching `pattern` if not empty
     (`allowed`: what the pattern allows, in words, for the message)."""
     if not isinstance(raw, str):
-        raise ValueError("expected text")
+        raise ValueError(_("expected text"))
     if len(raw) > max_length:
-        raise ValueError(f"at most {max_length} characters")
+        raise ValueError(_("at most %(count)s characters") % {"count": max_length})
     if any(unicodedata.category(char) in ("Cc", "Cs") and char not in "\t\n" for char in raw):
-        raise ValueError("contains control characters or broken Unicode")
+        raise ValueError(_("contains control characters or broken Unicode"))
     if raw and pattern is not None and not pattern_matches(pattern, raw):
-        raise ValueError(f"only {allowed} are allowed" if allowed else "contains characters that are not allowed")
+        raise ValueError(_("only %(allowed)s are allowed") % {"allowed": allowed} if allowed
+                         else _("contains characters that are not allowed"))
     return raw
 
 

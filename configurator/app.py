@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from configurator import errors
 from configurator.api import profiles, quotes
 from configurator.api.problems import document_problems
 from configurator.api.products import router
+from configurator.deps import shop_language
 from configurator.limits import Buckets, KnownKeys, Limits
 from configurator.middleware import (
     MAX_BODY_BYTES,
@@ -84,11 +85,9 @@ def create_app(
     app.include_router(router)
     app.include_router(quotes.router)
     app.include_router(profiles.router)
-    app.include_router(pages.router)
-    app.include_router(saved.router)
-    app.include_router(preferences.router)
-    app.include_router(dialog.router)
-    app.include_router(merchant.router)
+    speaks = [Depends(shop_language)]  # every shop page speaks the shopper's language
+    for shop in (pages, saved, preferences, dialog, merchant):
+        app.include_router(shop.router, dependencies=speaks)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
 
     app.state.buckets = Buckets(limits)  # batches take their items' share from the same buckets

@@ -9,6 +9,7 @@ thread.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -18,10 +19,11 @@ from sqlalchemy import Engine as Database
 from sqlmodel import Session
 
 from catalog.loader import Catalog, LoadedProduct
+from catalog.wording import INTERFACE_LANGUAGES, speaking
 from configurator.limits import Buckets
 from configurator.persistence.db import find_api_key
 from configurator.services.catalogs import ServedCatalog, engine_of, product_of
-from configurator.services.languages import chosen_language
+from configurator.services.languages import LANGUAGE_COOKIE, chosen_language
 from configurator.services.order_history import OrderHistories
 from configurator.services.profiles import PROFILE_COOKIE
 from configurator.services.refusals import KeyRequired
@@ -66,15 +68,35 @@ LANGUAGE_QUERY = Query(
 
 async def language(
     request: Request, response: Response, loaded: ProductDep, lang: Annotated[str | None, LANGUAGE_QUERY] = None
-) -> str:
-    """The language the product's words are given in, said in the answer's Content-Language."""
+) -> AsyncIterator[str]:
+    """The language the product's words are given in, said in the answer's Content-Language; the request speaks
+    it (messages made in code, too)."""
     chosen = chosen_language(loaded.languages(), lang, request.headers.get("accept-language"))
     response.headers["Content-Language"] = chosen
     response.headers["Vary"] = "Accept-Language"
-    return chosen
+    request.state.language = chosen  # the error handlers' too
+    with speaking(chosen):
+        yield chosen
 
 
 LanguageDep = Annotated[str, Depends(language)]
+
+
+async def shop_language(request: Request) -> AsyncIterator[str]:
+    """The language a shop page speaks: the one asked for (`?lang=`, else the cookie a choice left), else the best
+    the browser's Accept-Language asks for, else the product's own; among the languages the page's product is
+    offered in (on a page without a product, the interface's). Kept on the request for the error pages too."""
+    offered: list[str] = list(INTERFACE_LANGUAGES)
+    product_id = request.path_params.get("product_id")
+    found = (await served(request)).catalog.products.get(product_id) if isinstance(product_id, str) else None
+    if found is not None:
+        offered = found.languages()
+    asked = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    chosen = chosen_language(offered, asked, request.headers.get("accept-language"))
+    request.state.language = chosen
+    request.state.languages = tuple(offered)
+    with speaking(chosen):
+        yield chosen
 
 
 def engine(loaded: ProductDep) -> Engine:

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from catalog.errors import ConfiguratorError
+from catalog.wording import N_, _, current_language, speaking
 from configurator.limits import OverBudget, TooMany
 from configurator.services.idempotency import IdempotencyError
 from configurator.services.refusals import KeyRequired, Missing, NotPermitted, Refused, violations_out
@@ -50,17 +51,17 @@ def problem(
 
 # Domain error type -> (status, title); the first matching class in order wins.
 REGISTRY: list[tuple[type[Exception], int, str]] = [
-    (Missing, 404, "Not found"),
-    (CsrfError, 403, "Forbidden"),
-    (NotPermitted, 403, "Forbidden"),
-    (KeyRequired, 401, "Unauthorized"),
-    (TooMany, 429, "Too many requests"),
-    (OverBudget, 422, "Too large for this operation"),
-    (SelectionError, 422, "Invalid selection"),
-    (IdempotencyError, 422, "Idempotency-Key reused or malformed"),
-    (RuleError, 422, "Rule cannot be applied"),
-    (EngineLimitError, 422, "Too large for this operation"),
-    (PriceRangeError, 422, "Price out of range"),
+    (Missing, 404, N_("Not found")),
+    (CsrfError, 403, N_("Forbidden")),
+    (NotPermitted, 403, N_("Forbidden")),
+    (KeyRequired, 401, N_("Unauthorized")),
+    (TooMany, 429, N_("Too many requests")),
+    (OverBudget, 422, N_("Too large for this operation")),
+    (SelectionError, 422, N_("Invalid selection")),
+    (IdempotencyError, 422, N_("Idempotency-Key reused or malformed")),
+    (RuleError, 422, N_("Rule cannot be applied")),
+    (EngineLimitError, 422, N_("Too large for this operation")),
+    (PriceRangeError, 422, N_("Price out of range")),
 ]
 
 
@@ -70,7 +71,7 @@ def domain_problem(exc: ConfiguratorError) -> dict[str, Any]:
         return problem_body(422, exc.title, violations=violations_out(exc.violations))
     for kind, status, title in REGISTRY:
         if isinstance(exc, kind):
-            return problem_body(status, title, str(exc))
+            return problem_body(status, _(title), str(exc))
     return problem_body(422, "Unprocessable", str(exc))
 
 
@@ -87,7 +88,8 @@ def install(app: FastAPI, page: Page) -> None:
 
     @app.exception_handler(ConfiguratorError)
     async def domain(request: Request, exc: ConfiguratorError) -> Response:
-        body = domain_problem(exc)
+        with speaking(getattr(request.state, "language", None) or current_language()):  # the request's, as asked
+            body = domain_problem(exc)
         if _wants_page(request):
             return page(request, body)  # the shop's pages: the same problem, as a page or a message
         return ProblemResponse(body, status_code=body["status"], headers=problem_headers(exc))

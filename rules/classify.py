@@ -27,6 +27,7 @@ from catalog.schema import (
     ShapeLayer,
     TextLayer,
 )
+from catalog.wording import _
 from rules.cost import cost_of
 
 FACES: tuple[Face, ...] = get_args(Face)
@@ -40,6 +41,7 @@ class OptionFace:
     face: Face
     reason: str
     derived: Face  # the face its customization facts give (differs from `face` only where the catalog says so)
+    in_use: bool = False  # the customer adjusts it in use
 
 
 @dataclass(frozen=True)
@@ -70,27 +72,31 @@ class Classification:
 def face_of(facts: Customization) -> tuple[Face, str]:
     """The face the customization facts of one option give, and the reason in words."""
     if facts.timing == "use":
-        return "adaptive", "the customer adjusts it in use, after delivery; the product ships standard"
+        return "adaptive", _("the customer adjusts it in use, after delivery; the product ships standard")
     match (facts.changes_product, facts.changes_representation):
         case (True, True):
-            return "collaborative", "it changes the product itself and how it is presented"
+            return "collaborative", _("it changes the product itself and how it is presented")
         case (True, False):
-            inferred = f", inferred from the customer's {facts.inferred_from}" if facts.inferred_from else ""
-            return "transparent", f"it changes the product itself, not how it is presented{inferred}"
+            if facts.inferred_from:
+                return "transparent", _("it changes the product itself, not how it is presented, inferred from the "
+                                        "customer's %(field)s") % {"field": facts.inferred_from}
+            return "transparent", _("it changes the product itself, not how it is presented")
         case (False, True):
-            return "cosmetic", "it changes only how the product is presented (packaging, labelling, looks)"
+            return "cosmetic", _("it changes only how the product is presented (packaging, labelling, looks)")
         case _:
-            return "adaptive", "it changes neither the product nor its presentation: a standard product"
+            return "adaptive", _("it changes neither the product nor its presentation: a standard product")
 
 
 def classify_option(option: AnyOption) -> OptionFace:
     """One option's face: from its facts, unless the catalog sets `face` (then the reason says both)."""
     derived, why = face_of(option.customization)
     explicit = option.customization.face
+    in_use = option.customization.timing == "use"
     if explicit is None or explicit == derived:
-        return OptionFace(option.id, derived, why, derived)
-    reason = f"set in the catalog as {explicit} (its facts say {derived}: {why})"
-    return OptionFace(option.id, explicit, reason, derived)
+        return OptionFace(option.id, derived, why, derived, in_use)
+    reason = _("set in the catalog as %(face)s (its facts say %(derived)s: %(why)s)") % {
+        "face": explicit, "derived": derived, "why": why}
+    return OptionFace(option.id, explicit, reason, derived, in_use)
 
 
 def classify(product: Product) -> Classification:
@@ -98,19 +104,19 @@ def classify(product: Product) -> Classification:
     options = tuple(classify_option(o) for o in product.options() if not traits(o).order_quantity)
     derived, why = _placement(options)
     face = product.face or derived
-    reason = product.face_reason or (why if face == derived else f"set in the catalog as {face}")
+    reason = product.face_reason or (why if face == derived else _("set in the catalog as %(face)s") % {"face": face})
     profile = _shares(options, {o.option: Decimal(1) for o in options})
     ranges = _price_ranges(product)
     price_profile = _shares(options, ranges)
     dominant = max(FACES, key=lambda f: (profile[f], price_profile[f], -FACES.index(f)))
     reasons = [reason]
     if face != derived:
-        reasons.append(f"its options alone would make it {derived}: {why}")
+        reasons.append(_("its options alone would make it %(face)s: %(why)s") % {"face": derived, "why": why})
     counted = ", ".join(f"{round(profile[f] * 100)}% {f}" for f in FACES if profile[f])
-    reasons.append(f"options: {counted}" if counted else "it has no options")
+    reasons.append(_("options: %(shares)s") % {"shares": counted} if counted else _("it has no options"))
     priced = ", ".join(f"{round(price_profile[f] * 100)}% {f}" for f in FACES if price_profile[f])
     if priced:
-        reasons.append(f"price range: {priced}")
+        reasons.append(_("price range: %(shares)s") % {"shares": priced})
     return Classification(
         product.id, face, reason, dominant, profile, price_profile, tuple(reasons), options, derived
     )
@@ -121,16 +127,20 @@ def _placement(options: tuple[OptionFace, ...]) -> tuple[Face, str]:
     product = [o.option for o in options if o.face in ("collaborative", "transparent")]
     looks = [o.option for o in options if o.face in ("collaborative", "cosmetic")]
     if product and looks:
-        changes = f"the shopper changes the product ({listed(product)}) and its representation ({listed(looks)})"
+        changes = _("the shopper changes the product (%(product)s) and its representation (%(looks)s)") % {
+            "product": listed(product), "looks": listed(looks)}
         return "collaborative", changes
     if product:
-        return "transparent", f"the product itself changes ({listed(product)}), its presentation does not"
+        return "transparent", _("the product itself changes (%(options)s), its presentation does not") % {
+            "options": listed(product)}
     if looks:
-        return "cosmetic", f"only the representation changes ({listed(looks)}); the product is standard"
-    in_use = [o.option for o in options if o.reason.startswith("the customer adjusts")]
-    return "adaptive", f"a standard product the customer adapts in use ({listed(in_use)})" if in_use else (
-        "a standard product"
-    )
+        return "cosmetic", _("only the representation changes (%(options)s); the product is standard") % {
+            "options": listed(looks)}
+    in_use = [o.option for o in options if o.in_use]
+    if in_use:
+        adapted = _("a standard product the customer adapts in use (%(options)s)") % {"options": listed(in_use)}
+        return "adaptive", adapted
+    return "adaptive", _("a standard product")
 
 
 def _shares(options: tuple[OptionFace, ...], weights: Mapping[str, Decimal]) -> dict[Face, float]:
@@ -156,7 +166,9 @@ def _price_ranges(product: Product) -> dict[str, Decimal]:
 def listed(items: list[str], most: int = 3) -> str:
     """Items joined, the long tail counted rather than listed ("a, b, c and 4 more")."""
     shown = ", ".join(items[:most])
-    return f"{shown} and {len(items) - most} more" if len(items) > most else shown
+    if len(items) <= most:
+        return shown
+    return _("%(items)s and %(count)s more") % {"items": shown, "count": len(items) - most}
 
 
 def drawn_options(product: Product) -> set[str]:

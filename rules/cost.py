@@ -27,6 +27,7 @@ from catalog.schema import (
     Product,
     Tiers,
 )
+from catalog.wording import _
 from rules.compile import CompiledModel
 from rules.evaluate import evaluate, truth
 from rules.tables import Array
@@ -86,7 +87,7 @@ class Cost:
     def unit_lines(self, values: Mapping[str, Any]) -> Iterator[tuple[str, str, Decimal]]:
         """The unrounded lines of a unit price, exactly: (label, source, amount)."""
         subtotal = self.base
-        yield "Base price", "base", self.base
+        yield _("Base price"), "base", self.base
         for priced in self.values:
             if _chosen(values.get(priced.option), priced.value):
                 subtotal += priced.amount

@@ -15,6 +15,7 @@ from typing import Any
 
 from catalog.kinds import choice_words
 from catalog.schema import Answer, MultiOption, Product
+from catalog.wording import _
 from rules.engine import Engine
 from rules.selection import parse_selection
 
@@ -122,8 +123,8 @@ def _reason(engine: Engine, base: Mapping[str, Any], answer: Answer) -> str:
         multi = isinstance(engine.model.options.get(option_id), MultiOption)
         if option_id in base and not multi and not _same(engine, option_id, base[option_id], value):
             shown = values.get(option_id, base[option_id])
-            return f"Not with {choice_words(options.get(option_id), shown, option_id)}."
+            return _("Not with %(choice)s.") % {"choice": choice_words(options.get(option_id), shown, option_id)}
         why = engine.advisor.explain({k: v for k, v in base.items() if k != option_id}, option_id, value)
         if not why.possible:
             return why.words(options)
-    return "Not possible with your other answers and choices."
+    return _("Not possible with your other answers and choices.")

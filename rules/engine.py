@@ -276,15 +276,16 @@ _CACHE_SIZE = 32
 _CACHE_LOCK = threading.Lock()
 
 
-def compiled_engine(product: Product, content_hash: str) -> Engine | None:
+def compiled_engine(product: Product, content_hash: str, language: str = "") -> Engine | None:
     """The engine of a product if it is compiled already (never compiles)."""
     with _CACHE_LOCK:
-        return _CACHE.get(f"{product.id}:{content_hash}")
+        return _CACHE.get(f"{product.id}:{content_hash}:{language}")
 
 
-def engine_for(product: Product, content_hash: str) -> Engine:
-    """The engine of a product, compiled once per catalog content hash and cached."""
-    key = f"{product.id}:{content_hash}"
+def engine_for(product: Product, content_hash: str, language: str = "") -> Engine:
+    """The engine of a product, compiled once per catalog content hash and cached; `language` names the words a
+    translated product's engine speaks in (its messages and labels; its logic is the same as the product's)."""
+    key = f"{product.id}:{content_hash}:{language}"
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
         if cached is not None:

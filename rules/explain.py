@@ -16,6 +16,7 @@ import numpy as np
 from catalog.display import show_value
 from catalog.kinds import choice_words, traits
 from catalog.schema import AnyOption
+from catalog.wording import _
 from rules.compile import CompiledModel
 from rules.sat import SatModel
 from rules.selection import Parsed, Selection, SelectionError, Violation, parse_selection, without
@@ -39,7 +40,7 @@ class Explanation:
             return ""
         said = " ".join(dict.fromkeys(self.messages))
         named = ", ".join(choice_words(options.get(name), value, name) for name, value in self.choices)
-        return f"Not with {named}: {said}" if named else said
+        return _("Not with %(choices)s: %(reasons)s") % {"choices": named, "reasons": said} if named else said
 
 
 @dataclass(frozen=True)

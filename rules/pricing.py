@@ -13,6 +13,7 @@ from catalog.schema import (
     Product,
     Tiers,
 )
+from catalog.wording import _
 from rules.cost import Cost, cost_for
 from rules.domains import Domains, missing
 from rules.engine import Engine
@@ -84,7 +85,7 @@ def _price(cost: Cost, values: Mapping[str, Any], quantity: int) -> Price:
     net = sum((line.amount for line in lines), Decimal(0))
     tax = rounded(net * price_list.tax_rate / HUNDRED) if price_list.tax_rate else Decimal(0)
     if price_list.tax_rate:
-        lines.append(PriceLine(f"Tax {price_list.tax_rate}%", "tax", tax))
+        lines.append(PriceLine(_("Tax %(rate)s%%") % {"rate": price_list.tax_rate}, "tax", tax))
     return Price(
         currency=price_list.currency,
         price_list=price_list.id,

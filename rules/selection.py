@@ -9,6 +9,7 @@ from typing import Any
 
 from catalog.errors import ConfiguratorError
 from catalog.kinds import coerce, expected_shape, quoted, traits, value_id
+from catalog.wording import _
 from rules.compile import CompiledModel
 
 
@@ -59,12 +60,14 @@ def parse_selection(model: CompiledModel, selections: Selection) -> Parsed:
     for option_id, raw in selections.items():
         option = model.options.get(option_id)
         if option is None:
-            violations.append(Violation(f"unknown option {quoted(option_id)}", option=option_id))
+            unknown = _("unknown option %(option)s") % {"option": quoted(option_id)}
+            violations.append(Violation(unknown, option=option_id))
             continue
         try:
             value = coerce(option, raw)
         except ValueError as exc:
-            violations.append(Violation(f"{option.label or option_id}: {exc}", option=option_id))
+            said = {"option": option.label or option_id, "problem": exc}
+            violations.append(Violation(_("%(option)s: %(problem)s") % said, option=option_id))
             continue
         variables = model.option_vars[option_id]
         if traits(option).many:
@@ -77,7 +80,8 @@ def parse_selection(model: CompiledModel, selections: Selection) -> Parsed:
             if index is None:
                 # Checked against the option above, so this is a compiler/option disagreement: refuse, never crash.
                 label = option.label or option_id
-                violations.append(Violation(f"{label}: {quoted(raw)} is not offered", option=option_id))
+                said = {"option": label, "value": quoted(raw)}
+                violations.append(Violation(_("%(option)s: %(value)s is not offered") % said, option=option_id))
                 continue
             fixed[var] = index
         values[option_id] = value
@@ -116,7 +120,7 @@ def parse_value(model: CompiledModel, option_id: str, raw: Any) -> Any:
     is: SelectionError naming the option if it is not one of its values."""
     option = model.options.get(option_id)
     if option is None:
-        raise SelectionError(option_id, f"unknown option {quoted(option_id)}")
+        raise SelectionError(option_id, _("unknown option %(option)s") % {"option": quoted(option_id)})
     try:
         return value_id(option, raw) if traits(option).many else coerce(option, raw)
     except ValueError as exc:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from catalog.schema import AnyOption, Product
+from catalog.wording import _
 from configurator.persistence.db import SavedConfiguration, SettingsChange, hash_key, writing
 from configurator.services.refusals import Missing, Refused
 from rules.engine import Engine as RulesEngine
@@ -86,8 +87,8 @@ def adjust(
     allowed = {option.id for option in adjustable(product)}
     refused = [name for name in requested if name not in allowed]
     if refused:
-        detail = [Violation(f"{name} is not adjusted in use", option=name) for name in refused]
-        raise Refused("Only settings adjusted in use can change", detail)
+        detail = [Violation(_("%(option)s is not adjusted in use") % {"option": name}, option=name) for name in refused]
+        raise Refused(_("Only settings adjusted in use can change"), detail)
     with writing(engine) as db:
         saved = db.get(SavedConfiguration, saved_id[:64])
         if saved is None or saved.product_id != product.id or saved.api_key_id != key:
@@ -99,7 +100,7 @@ def adjust(
             after.pop(name, None)
         state = rules.validate(after)
         if not state.consistent:
-            problem = "These settings are not possible with this configuration"
+            problem = _("These settings are not possible with this configuration")
             raise Refused(problem, state.violations)
         values = parse_selection(rules.model, after).values
         shown = shown_settings(rules, before)

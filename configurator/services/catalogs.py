@@ -14,6 +14,7 @@ from pathlib import Path
 from catalog.errors import CatalogError
 from catalog.kinds import option_amounts
 from catalog.loader import Catalog, LoadedProduct, load_catalog
+from catalog.wording import current_language
 from configurator.services.refusals import Missing
 from rules.classify import classify, drawn_options
 from rules.engine import Engine, engine_for
@@ -54,9 +55,13 @@ def product_of(catalog: Catalog, product_id: str) -> LoadedProduct:
     return loaded
 
 
-def engine_of(loaded: LoadedProduct) -> Engine:
-    """The compiled engine of a loaded product (cached by content hash)."""
-    return engine_for(loaded.product, loaded.content_hash)
+def engine_of(loaded: LoadedProduct, language: str | None = None) -> Engine:
+    """The compiled engine of a loaded product (cached by content hash), speaking `language` (by default the
+    request's) where the product has its words, else its own: rule messages, labels and price lines come from it."""
+    wanted = current_language() if language is None else language
+    if wanted == loaded.product.language or wanted not in loaded.in_languages:
+        return engine_for(loaded.product, loaded.content_hash)
+    return engine_for(loaded.in_language(wanted), loaded.content_hash, wanted)
 
 
 def unservable(loaded: LoadedProduct) -> CatalogError | None:

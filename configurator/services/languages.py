@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 MAX_ACCEPTED = 20  # an Accept-Language header names a few languages; more are ignored, never parsed
+LANGUAGE_COOKIE = "lang"  # the shop's language as the shopper last chose it (`?lang=`)
 
 
 def accepted(header: str) -> list[str]:

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from catalog.kinds import traits, value_label
 from catalog.loader import LoadedProduct
+from catalog.wording import _, current_language
 from configurator.persistence.db import IdempotentAnswer, Quote, SavedConfiguration, quote_expiry, short_id, writing
 from configurator.services.adjustments import adjustable
 from configurator.services.catalogs import engine_of
@@ -66,7 +67,7 @@ def make_quote(
     filled, inferred = apply_profile(engine, selections, preferences)
     priced = price_selection(engine, filled, quantity, price_list)
     if priced.price is None:
-        raise Refused("Cannot quote this selection", priced.violations)
+        raise Refused(_("Cannot quote this selection"), priced.violations)
     return Quote(
         product_id=loaded.product.id,
         catalog_version=loaded.content_hash,
@@ -101,14 +102,15 @@ def quoted_words(engine: Engine, selection: Selection, price_list: str | None = 
             amount = sum((added.get(key, Decimal(0)) for key in keys), Decimal(0))
             choices.append({"step": step.label, "option": option.id, "label": option.label or option.id,
                             "words": value_label(option, value), "amount": str(amount) if amount else ""})
-    return {"product": {"name": product.name, "description": product.description}, "choices": choices}
+    return {"product": {"name": product.name, "description": product.description}, "choices": choices,
+            "language": current_language()}  # the quote is shown in it ever after
 
 
 def save_selection(loaded: LoadedProduct, selections: dict[str, Any]) -> SavedConfiguration:
     """A saved-configuration row whose values fit the product (not stored yet); Refused otherwise."""
     parsed = parse_selection(engine_of(loaded).model, selections)
     if parsed.violations:
-        raise Refused("Cannot save this selection", parsed.violations)
+        raise Refused(_("Cannot save this selection"), parsed.violations)
     return SavedConfiguration(product_id=loaded.product.id, catalog_version=loaded.content_hash, selections=selections)
 
 

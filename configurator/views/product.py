@@ -7,7 +7,11 @@ import hashlib
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC
+from decimal import Decimal
 from typing import Any, Literal, assert_never
+
+from babel.dates import format_date, format_datetime
 
 from catalog.display import YES_NO
 from catalog.kinds import (
@@ -25,9 +29,10 @@ from catalog.kinds import (
 from catalog.schema import (
     AnyOption,
 )
+from catalog.wording import N_, _
 from configurator.persistence.db import Quote
 from configurator.views.form import NONE, answer_fields, blank_quantities, encode_history, fields_of, query_of
-from configurator.views.money import money, money_change, stored_change, stored_money
+from configurator.views.money import field_number, money, money_change, range_words, stored_change, stored_money
 from configurator.views.preview import COLOUR, PreviewView, preview_of
 from rules.cost import cost_for
 from rules.dialog import answers_of
@@ -82,6 +87,7 @@ class OptionView:
     unusable: str = ""  # a value the shopper's profile gives that the option does not have
     hint: str = ""  # what a number or text input takes, in words
     decided: str = ""  # its value in words, where the option needs one and has it (a large product folds it)
+    whole: bool = False  # a number field that takes whole numbers only (a numeric keyboard, no decimal sign)
     digest: str = ""  # of everything its markup is made from: a page that shows it needs no new copy
 
 
@@ -259,7 +265,7 @@ def _option(
         case YesNo():
             picked_bool = {True: "true", False: "false"}.get(chosen) if isinstance(chosen, bool) else chosen
             values = tuple(
-                _value_view(reasons, option, text, said, "", None,
+                _value_view(reasons, option, text, _(said), "", None,
                             deltas.get((option.id, True), "") if value else "", picked_bool == text,
                             value in possible)
                 for value, text, said in YES_NO
@@ -269,21 +275,21 @@ def _option(
             low = min(possible) if possible else shown.low
             high = max(possible) if possible else shown.high
             given = raw.get(option.id)
-            value = "" if given is None else str(plain(given))
+            value = "" if given is None else field_number(plain(given))
             low_text, high_text, step_text = str(plain(low)), str(plain(high)), str(plain(shown.step))
-            unit = f" {shown.unit}" if shown.unit else ""
-            steps = "" if shown.step == 1 else f", in steps of {step_text}"
+            lowest, step = Decimal(low_text), Decimal(step_text)
             return OptionView(
                 option.id, label, option.description, "number", (), value, required,
                 low=low_text, high=high_text, step=step_text, unit=shown.unit, error=error,
-                hint=f"Between {low_text} and {high_text}{unit}{steps}",
+                hint=range_words(lowest, Decimal(high_text), step, shown.unit),
+                whole=lowest == lowest.to_integral_value() and step == step.to_integral_value(),
             )
         case TextField():
             value = str(raw.get(option.id, ""))
             return OptionView(
                 option.id, label, option.description, "text", (), value, required,
                 max_length=shown.max_length, pattern=shown.pattern, error=error,
-                hint=f"At most {shown.max_length} characters" + (f": {shown.allowed}" if shown.allowed else ""),
+                hint=_text_words(shown.max_length, shown.allowed),
             )
         case _:
             assert_never(shown)
@@ -308,8 +314,8 @@ def _marked(
     inferred = hints is not None and option.id in hints.inferred
     unused = "" if hints is None else hints.unusable.get(option.id, "")
     wanted = recommended.get(option.id)
-    shown = "" if wanted is None else (f"{wanted.count} of {wanted.among} customers who chose as you did picked "
-                                       f"{value_label(option, wanted.value)}")
+    shown = "" if wanted is None else _("%(count)s of %(among)s customers who chose as you did picked %(value)s") % {
+        "count": wanted.count, "among": wanted.among, "value": value_label(option, wanted.value)}
     apply = "" if wanted is None else f"apply:{option.id}={fields_of({option.id: wanted.value})[0][1]}"
     if not (later or inferred or shown or unused):
         return view
@@ -326,6 +332,12 @@ def _digested(steps: tuple[StepView, ...], repair: RepairView | None, large: boo
         return dataclasses.replace(option, digest=hashlib.blake2b(made, digest_size=6).hexdigest())
 
     return tuple(dataclasses.replace(step, options=tuple(map(digested, step.options))) for step in steps)
+
+
+def _text_words(max_length: int, allowed: str | None) -> str:
+    """What a text input takes, in words: its length, and the characters its pattern allows."""
+    said = {"count": max_length, "allowed": allowed}
+    return (_("At most %(count)s characters: %(allowed)s") if allowed else _("At most %(count)s characters")) % said
 
 
 def asked_for(option: AnyOption) -> bool:
@@ -346,7 +358,7 @@ def _none_view(engine: Engine, kept: Mapping[str, Any], option_id: str, selected
     """A multi choice's "None of these": a choice like its values (a shopper may want none), offered where no
     value at all still extends to a valid configuration."""
     possible = selected or engine.valid_domains({**kept, option_id: []}).consistent
-    return ValueView(NONE, "None of these", "", "", None, selected, possible, "" if possible else UNEXPLAINED,
+    return ValueView(NONE, _("None of these"), "", "", None, selected, possible, "" if possible else _(UNEXPLAINED),
                      nothing=True)
 
 
@@ -373,7 +385,7 @@ REASON_BUDGET_SECONDS = 0.005
 # Beyond this many options a page folds decided options away and offers to filter them (the bundled products
 # have 6 to 12; the Megane has 99).
 LARGE_PRODUCT_OPTIONS = 24
-UNEXPLAINED = "Not possible with your current choices."
+UNEXPLAINED = N_("Not possible with your current choices.")
 
 
 class Reasons:
@@ -423,8 +435,9 @@ class Reasons:
         """What would have to change for the value: its repair, from the obstacles (where the engine has them)."""
         in_the_way = self.obstacles.blocking.get((option_id, value))
         if not in_the_way:
-            return UNEXPLAINED
-        return f"Only if you change {self._phrase((name, self.values[name]) for name in in_the_way)}."
+            return _(UNEXPLAINED)
+        return _("Only if you change %(choices)s.") % {
+            "choices": self._phrase((name, self.values[name]) for name in in_the_way)}
 
     def _phrase(self, choices: Iterable[tuple[str, Any]]) -> str:
         options = self.engine.model.options
@@ -440,8 +453,8 @@ def _said(engine: Engine, option_id: str, raw: Any, message: str) -> str:
     gone = [str(v) for v in given if isinstance(v, str) and v not in listed]
     if option is None or not listed or not gone:
         return message
-    label = option.label or option.id
-    return f"{label} “{gone[0]}” is no longer offered; please choose again."
+    return _("%(option)s “%(value)s” is no longer offered; please choose again.") % {
+        "option": option.label or option.id, "value": gone[0]}
 
 
 def _deltas(engine: Engine) -> dict[tuple[str, str | bool], str]:
@@ -480,32 +493,37 @@ class QuoteView:
     unit_price: str = ""
     net: str = ""  # before tax, where the price list adds tax (a line of its own)
     variant: str = ""
+    language: str = "en"  # the language it was made in: it is always shown in it
 
 
 def quote_view(quote: Quote) -> QuoteView:
-    """The quote page's data, from the row as it was stored (never re-priced, never re-worded)."""
+    """The quote page's data, from the row as it was stored (never re-priced, never re-worded), in the language
+    and the currency it was made in."""
     stored = quote.breakdown
-    lines = tuple((str(line.get("label", "")), stored_money(line.get("amount", ""), quote.currency))
+    language = str(stored.get("language") or "en")
+    lines = tuple((str(line.get("label", "")), stored_money(line.get("amount", ""), quote.currency, language))
                   for line in stored.get("lines", []))
     choices = tuple(
         (str(c.get("label", "")), str(c.get("words", "")),
-         stored_change(c.get("amount", ""), quote.currency))
+         stored_change(c.get("amount", ""), quote.currency, language))
         for c in stored.get("choices", [])
     )
+    locale = language.replace("-", "_")
     return QuoteView(
         id=quote.id,
         product_id=quote.product_id,
         product_name=str(stored.get("product", {}).get("name", quote.product_id)),
-        total=stored_money(quote.total, quote.currency),
+        total=stored_money(quote.total, quote.currency, language),
         currency=quote.currency,
-        created=quote.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-        expires=quote.expires_at.strftime("%Y-%m-%d"),
+        created=f"{format_datetime(quote.created_at, 'medium', tzinfo=UTC, locale=locale)} UTC",
+        expires=format_date(quote.expires_at, "long", locale=locale),
         lines=lines,
         configuration=f"/products/{quote.product_id}?{query_of(quote.selections)}",
         settings=f"/c/{quote.settings_id}/settings" if quote.settings_id else "",
         choices=choices,
         quantity=quote.quantity,
-        unit_price=stored_money(stored.get("unit_price", ""), quote.currency),
-        net=stored_money(stored["net"], quote.currency) if stored.get("tax_rate") is not None else "",
+        unit_price=stored_money(stored.get("unit_price", ""), quote.currency, language),
+        net=stored_money(stored["net"], quote.currency, language) if stored.get("tax_rate") is not None else "",
         variant=quote.variant or "",
+        language=language,
     )

@@ -20,6 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from catalog.wording import _
 from configurator.views.product import QuoteView
 
 _FONTS = Path(reportlab.__file__).parent / "fonts"
@@ -53,26 +54,28 @@ def quote_pdf(quote: QuoteView) -> bytes:
     """The quote as a one-document PDF (A4)."""
     styles = _styles()
     out = io.BytesIO()
-    document = SimpleDocTemplate(out, pagesize=A4, title=f"Quote {quote.id}: {quote.product_name}",
-                                 author="Configurator", leftMargin=20 * mm, rightMargin=20 * mm)
-    facts = [("Reference", quote.id), ("Made", quote.created), ("Valid until", quote.expires)]
+    title = _("Your quote: %(product)s") % {"product": quote.product_name}
+    document = SimpleDocTemplate(out, pagesize=A4, title=title, author=_("Configurator"), lang=quote.language,
+                                 leftMargin=20 * mm, rightMargin=20 * mm)
+    facts = [(_("Reference"), quote.id), (_("Made"), quote.created), (_("Valid until"), quote.expires)]
     if quote.variant:
-        facts.append(("Variant", quote.variant))
-    story = [Paragraph(escape(f"Your quote: {quote.product_name}"), styles["title"]),
-             _table(facts, [40 * mm, 130 * mm]), Spacer(1, 6 * mm)]
+        facts.append((_("Variant"), quote.variant))
+    story = [Paragraph(escape(title), styles["title"]), _table(facts, [40 * mm, 130 * mm]), Spacer(1, 6 * mm)]
     if quote.choices:
-        story += [Paragraph("What you chose", styles["heading"]),
-                  _table([("Option", "Your choice", "Adds"), *quote.choices], [55 * mm, 85 * mm, 30 * mm]),
+        story += [Paragraph(escape(_("What you chose")), styles["heading"]),
+                  _table([(_("Option"), _("Your choice"), _("Adds")), *quote.choices], [55 * mm, 85 * mm, 30 * mm]),
                   Spacer(1, 6 * mm)]
-    price = [*quote.lines, ("Quantity", str(quote.quantity))]
+    price = [*quote.lines, (_("Quantity"), str(quote.quantity))]
     if quote.unit_price:
-        price.append(("Price per unit", quote.unit_price))
+        price.append((_("Price per unit"), quote.unit_price))
     if quote.net:
-        price.append(("Before tax", quote.net))
-    price.append(("Total", quote.total))
-    story += [Paragraph("Price", styles["heading"]), _table(price, [130 * mm, 40 * mm], bold_last=True),
-              Spacer(1, 6 * mm), Paragraph("What happens next", styles["heading"]),
-              Paragraph(escape(f"This price holds until {quote.expires}. To order, give us the reference {quote.id}; "
-                               "we make the product as quoted, whatever the catalog says by then."), styles["body"])]
+        price.append((_("Before tax"), quote.net))
+    price.append((_("Total"), quote.total))
+    next_step = _("This price holds until %(expires)s. To order, give us the reference %(reference)s; we make the "
+                  "product as quoted, whatever the catalog says by then.") % {"expires": quote.expires,
+                                                                               "reference": quote.id}
+    story += [Paragraph(escape(_("Price")), styles["heading"]), _table(price, [130 * mm, 40 * mm], bold_last=True),
+              Spacer(1, 6 * mm), Paragraph(escape(_("What happens next")), styles["heading"]),
+              Paragraph(escape(next_step), styles["body"])]
     document.build(story)
     return out.getvalue()

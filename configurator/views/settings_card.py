@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal, assert_never
 
 from catalog.display import YES_NO
@@ -13,8 +14,10 @@ from catalog.kinds import Choices, NumberField, TextField, YesNo, value_label, w
 from catalog.schema import (
     AnyOption,
 )
+from catalog.wording import _
 from configurator.persistence.db import SavedConfiguration, SettingsChange
 from configurator.services.adjustments import adjustable, current_selection, shown_settings
+from configurator.views.money import range_words
 from rules.engine import Engine
 from rules.selection import parse_selection, plain
 
@@ -128,7 +131,7 @@ def _setting(option: AnyOption, value: Any, possible: set[Any]) -> Setting:
             return Setting(option.id, label, "checkboxes" if shown.many else "select", choices)
         case YesNo():
             choices = tuple(
-                Choice(text, said, value is flag, flag in possible)
+                Choice(text, _(said), value is flag, flag in possible)
                 for flag, text, said in YES_NO
             )
             return Setting(option.id, label, "select", choices)
@@ -136,10 +139,8 @@ def _setting(option: AnyOption, value: Any, possible: set[Any]) -> Setting:
             low, high = (min(possible), max(possible)) if possible else (shown.low, shown.high)
             number = "" if value is None else str(plain(value))
             low_text, high_text, step_text = str(plain(low)), str(plain(high)), str(plain(shown.step))
-            unit = f" {shown.unit}" if shown.unit else ""
-            steps = "" if shown.step == 1 else f", in steps of {step_text}"
             return Setting(option.id, label, "number", (), number, low_text, high_text, step_text, shown.unit,
-                           f"Between {low_text} and {high_text}{unit}{steps}")
+                           range_words(Decimal(low_text), Decimal(high_text), Decimal(step_text), shown.unit))
         case TextField():
             return Setting(option.id, label, "text", (), "" if value is None else str(value))
         case _:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog.display import NOTHING
+from catalog.wording import _
 from configurator.views.product import OptionView, ProductView
 
 REVIEW = "review"  # the step after the product's own: every choice at once
@@ -62,7 +63,7 @@ def stepper_of(view: ProductView, asked: str) -> Stepper:
     back = links[at - 1] if at > 0 else None
     ahead = links[at + 1] if at + 1 < len(links) else None
     if current != REVIEW and ahead is None:
-        ahead = StepLink(REVIEW, "Review", len(links) + 1, view.complete, False)
+        ahead = StepLink(REVIEW, _("Review"), len(links) + 1, view.complete, False)
     review = tuple(ReviewLine(o.id, step.id, o.label, _words(o)) for step in view.steps for o in step.options)
     return Stepper(links, current, view.large, review, back, ahead)
 
@@ -76,7 +77,7 @@ def _words(option: OptionView) -> str:
     with its unit, or the text."""
     if option.values:
         chosen = [f"{v.label} ({v.delta})" if v.delta else v.label for v in option.values if v.selected]
-        return ", ".join(chosen) or NOTHING
+        return ", ".join(chosen) or _(NOTHING)
     if not option.value:
-        return NOTHING
+        return _(NOTHING)
     return f"{option.value} {option.unit}" if option.unit else option.value

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from catalog.wording import _
 from configurator.deps import ProductDep
 from configurator.services.catalogs import engine_of
 from configurator.views.form import answers_from_fields, fields_of, query_of, selection_from_fields
@@ -82,7 +83,7 @@ async def dialog_page(request: Request, loaded: ProductDep) -> Response:
         made = await run_in_threadpool(apply_answers, engine, selection, answers_of(loaded.product, given))
         if made is not None:
             return RedirectResponse(f"/products/{loaded.product.id}?{query_of(made, None, given)}", status_code=303)
-        messages: tuple[str, ...] = ("These answers leave no product: change one of them.",)
+        messages: tuple[str, ...] = (_("These answers leave no product: change one of them."),)
     else:
         messages = ()
     view = await run_in_threadpool(dialog_view, engine, selection, given, messages)

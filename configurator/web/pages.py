@@ -161,8 +161,9 @@ async def quote_page_post(request: Request, loaded: ProductDep, shop: ShopDep) -
         empty = blank_quantities(loaded.product, selection)
         blank = [o for o in loaded.product.options() if o.id in empty]
         if blank:  # the engine would price one unit; the shopper has not said how many
-            raise Refused("Cannot quote this selection", [
-                Violation(f"{o.label or o.id}: how many? A quote needs the quantity.", option=o.id) for o in blank])
+            raise Refused(_("Cannot quote this selection"), [
+                Violation(_("%(option)s: how many? A quote needs the quantity.") % {"option": o.label or o.id},
+                          option=o.id) for o in blank])
         return make_quote(loaded, selection, None, profile=shop_profile(shop.database, shop.profile_id))
 
     return await _record(request, loaded, shop, quote, "/quotes/")

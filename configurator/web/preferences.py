@@ -14,6 +14,7 @@ from catalog.display import YES_NO
 from catalog.kinds import Choices, NumberField, TextField, YesNo, widget
 from catalog.loader import Catalog
 from catalog.schema import AnyOption
+from catalog.wording import _
 from configurator.deps import CatalogDep, DatabaseDep
 from configurator.services.profiles import PROFILE_COOKIE, keep_shop_profile, shop_profile_row
 from configurator.web import csrf
@@ -52,7 +53,7 @@ class PreferencesView:
 
 def _fields(catalog: Catalog, answers: dict[str, object]) -> tuple[Field, ...]:
     fed: dict[str, list[AnyOption]] = {}
-    for _, loaded in sorted(catalog.products.items()):
+    for _id, loaded in sorted(catalog.products.items()):
         for option in loaded.product.options():
             if option.customization.inferred_from:
                 fed.setdefault(option.customization.inferred_from, []).append(option)
@@ -67,7 +68,7 @@ def _field(name: str, options: list[AnyOption], value: str) -> Field:
         case Choices():
             return Field(name, fills, value, tuple((v.id, v.label or v.id) for v in shown.values))
         case YesNo():
-            return Field(name, fills, value, tuple((text, said) for _, text, said in YES_NO))
+            return Field(name, fills, value, tuple((text, _(said)) for _flag, text, said in YES_NO))
         case NumberField():
             return Field(name, fills, value, low=str(plain(shown.low)), high=str(plain(shown.high)),
                          step=str(plain(shown.step)))

@@ -9,8 +9,9 @@ new state (post/redirect/get).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -19,11 +20,14 @@ from jinja2_fragments import render_blocks
 from starlette.datastructures import FormData
 from starlette.types import Scope
 
-from catalog.wording import _, current_language, ngettext
+from catalog.translations import language_name
+from catalog.wording import _, current_language, ngettext, speaking
 from configurator.errors import ProblemResponse
+from configurator.services.languages import LANGUAGE_COOKIE
 from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
 
 MAX_FORM_FIELDS = 2_000
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 
 # Block tags leave no blank lines behind: a product page of a few hundred values is a third smaller. The interface's
 # words go through gettext (`_` in templates), in the language the request speaks (catalog.wording).
@@ -40,15 +44,50 @@ ENVIRONMENT.globals.update(htmx_cdn=HTMX_CDN, htmx_integrity=HTMX_INTEGRITY, htm
 ENVIRONMENT.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class LanguageLink:
+    """A language the page is offered in, as the switcher links to it (the same page, the same choices)."""
+
+    code: str
+    name: str  # in its own words: "Deutsch", "Français"
+    href: str
+    current: bool
+
+
 def render(
     request: Request, template: str, blocks: Sequence[str], context: Mapping[str, Any], status: int = 200
 ) -> HTMLResponse:
-    """The whole page, or for an htmx request only `blocks` of it: the same markup either way."""
-    if request.headers.get("HX-Request") == "true" and blocks:
-        html = render_blocks(ENVIRONMENT, template, list(blocks), **context)
-    else:
-        html = ENVIRONMENT.get_template(template).render(**context)
-    return HTMLResponse(html, status_code=status, headers={"Vary": "HX-Request"})
+    """The whole page, or for an htmx request only `blocks` of it: the same markup either way, in the language
+    the request speaks (a `?lang=` choice is kept in a cookie for the next pages)."""
+    language = getattr(request.state, "language", None) or current_language()
+    with speaking(language):
+        full = {**context, "languages": _switcher(request, context, language)}
+        if request.headers.get("HX-Request") == "true" and blocks:
+            html = render_blocks(ENVIRONMENT, template, list(blocks), **full)
+            if full["languages"]:  # the header's switcher follows the page's state (a product's permalink)
+                html += ENVIRONMENT.get_template("partials/_languages.html").render(**full, oob=True)
+        else:
+            html = ENVIRONMENT.get_template(template).render(**full)
+    headers = {"Vary": "HX-Request, Accept-Language, Cookie", "Content-Language": language}
+    response = HTMLResponse(html, status_code=status, headers=headers)
+    if (request.query_params.get("lang") or "").lower() == language.lower():
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_SECONDS, samesite="lax", path="/")
+    return response
+
+
+def _switcher(request: Request, context: Mapping[str, Any], language: str) -> tuple[LanguageLink, ...]:
+    """A link per language the page is offered in, to this page (a product page's permalink: its choices too)."""
+    offered: tuple[str, ...] = getattr(request.state, "languages", ())
+    if len(offered) < 2:
+        return ()
+    permalink = getattr(context.get("view"), "permalink", None)
+    path, _sep, query = (permalink or f"{request.url.path}?{request.url.query}").partition("?")
+    kept = [(k, v) for k, v in parse_query(query) if k != "lang"]
+    return tuple(
+        LanguageLink(code, language_name(code, code), f"{path}?{urlencode([*kept, ('lang', code)])}",
+                     code == language)
+        for code in offered
+    )
 
 
 def error_page(request: Request, problem: Mapping[str, Any]) -> HTMLResponse:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from catalog.wording import _, speaking
 from configurator.deps import CatalogDep, DatabaseDep
 from configurator.services import adjustments
 from configurator.services.catalogs import engine_of, product_of
@@ -54,10 +55,11 @@ async def saved_link(request: Request, database: DatabaseDep, catalog: CatalogDe
     token = csrf.csrf_token(request)
     current = adjustments.current_selection(saved, history)
     selection = selection_from_fields(loaded.product, fields_of(current))
-    note: tuple[str, ...] = (f"Saved: share this configuration with its short link, /c/{saved.id}",)
+    note: tuple[str, ...] = (
+        _("Saved: share this configuration with its short link, %(link)s") % {"link": f"/c/{saved.id}"},)
     if saved.catalog_version != loaded.version:
-        note += ("It was saved with an earlier version of the catalog: anything that no longer fits is shown as "
-                 "it was saved, with what is wrong.",)
+        note += (_("It was saved with an earlier version of the catalog: anything that no longer fits is shown as "
+                   "it was saved, with what is wrong."),)
     view = await run_in_threadpool(product_view, engine_of(loaded), selection, [], token, None, note)
     if adjustments.adjustable(loaded.product):
         view = dataclasses.replace(view, settings=f"/c/{saved.id}/settings")
@@ -122,8 +124,11 @@ def quote_page(request: Request, database: DatabaseDep, quote_id: str) -> Respon
     `.pdf` after its id, the same quote as a PDF."""
     if quote_id.endswith(".pdf"):
         quote = read_quote(database, quote_id.removesuffix(".pdf")[:64], None)
-        made = quote_pdf(quote_view(quote))
-        headers = {"Content-Disposition": f'inline; filename="quote-{quote.id}.pdf"'}
+        view = quote_view(quote)
+        with speaking(view.language):
+            made = quote_pdf(view)
+        headers = {"Content-Disposition": f'inline; filename="quote-{quote.id}.pdf"', "Content-Language": view.language}
         return Response(made, media_type="application/pdf", headers=headers)
-    quote = read_quote(database, quote_id[:64], None)
-    return render(request, "pages/quote.html", [], {"quote": quote_view(quote)})
+    view = quote_view(read_quote(database, quote_id[:64], None))
+    request.state.language, request.state.languages = view.language, ()  # a quote is shown as it was made
+    return render(request, "pages/quote.html", [], {"quote": view})

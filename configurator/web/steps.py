@@ -11,6 +11,7 @@ from urllib.parse import quote
 from starlette.datastructures import FormData
 
 from catalog.kinds import choice_words, traits, value_label
+from catalog.wording import _
 from configurator.views.form import (
     HISTORY_FIELD,
     answers_from_fields,
@@ -37,7 +38,7 @@ def step_of(engine: Engine, form: FormData) -> StepResult:
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     went = form_text(form, "go")
     if went:  # a move in the stepper (to a step, or to an option from the review): the same choices
-        step_id, _, option_id = went.partition(":")
+        step_id, _sep, option_id = went.partition(":")
         land = f"option-{option_id}" if option_id else ("review-title" if step_id == REVIEW else f"step-{step_id}")
         selection = shop_selection(engine.model.product, fields)
         history = decode_history(form_text(form, HISTORY_FIELD))
@@ -60,14 +61,14 @@ def _move(engine: Engine, form: FormData) -> StepResult:
     if action in ("complete", "cheapest"):
         done = engine.complete(selection) if action == "complete" else from_price(engine, selection).selections
         if done is None:
-            return StepResult(engine, selection, history, messages=("No valid configuration extends these choices.",),
-                              land=MESSAGES)
+            stuck = _("No valid configuration extends these choices.")
+            return StepResult(engine, selection, history, messages=(stuck,), land=MESSAGES)
         # Catalog values (a set for a multi choice) back to the form's own shape, as a redirect would give them.
         return StepResult(engine, shop_selection(product, fields_of(done)), _pushed(history, was), land=PRICE)
     if action.startswith(("try:", "apply:")):
         return _repair_step(engine, selection, history, was, action)
     if action.startswith("why:"):  # the full explanation of one value: the same page, that reason complete
-        option_id, _, value_id = action.removeprefix("why:").partition("=")
+        option_id, _sep, value_id = action.removeprefix("why:").partition("=")
         return StepResult(engine, selection, history, focus=(option_id, value_id), land=f"option-{option_id}")
     if action.startswith("keep:"):  # the repair declined: back to the option it was about
         return StepResult(engine, selection, history, land=f"option-{action.removeprefix('keep:')}")
@@ -78,11 +79,12 @@ def _move(engine: Engine, form: FormData) -> StepResult:
 def _repair_step(
     engine: Engine, selection: dict[str, Any], history: list[str], was: str, action: str
 ) -> StepResult:
-    kind, _, target = action.partition(":")
-    option_id, _, value_text = target.partition("=")
+    kind, _sep, target = action.partition(":")
+    option_id, _sep, value_text = target.partition("=")
     option = engine.model.options.get(option_id)
     if option is None:
-        return StepResult(engine, selection, history, messages=(f"There is no option {option_id!r}.",), land=MESSAGES)
+        unknown = _("There is no option “%(option)s”.") % {"option": option_id}
+        return StepResult(engine, selection, history, messages=(unknown,), land=MESSAGES)
     option_kind = traits(option)
     value: Any = (value_text == "true") if option_kind.expression == "bool" else value_text
     if option_kind.many:
@@ -91,7 +93,8 @@ def _repair_step(
     rest = {k: v for k, v in selection.items() if k != option_id}
     fix = engine.advisor.repair(rest, option_id, value_text if option_kind.many else value)
     if not fix.possible:
-        impossible = f"{option.label or option_id} cannot be {value_text} with any choices."
+        said = {"option": option.label or option_id, "value": value_label(option, value)}
+        impossible = _("%(option)s cannot be %(value)s with any choices.") % said
         return StepResult(engine, selection, history, messages=(impossible,), land=MESSAGES)
     if kind == "apply":
         kept = {k: v for k, v in rest.items() if k not in fix.drop}

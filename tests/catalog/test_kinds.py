@@ -3,6 +3,7 @@ message and card shows, and its values read from text (form fields, the command 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,10 @@ from typing import Any
 import pytest
 
 from catalog.display import NOTHING, choice_phrase, show_value
-from catalog.kinds import from_text, value_label
+from catalog.kinds import coerce, from_text, value_label
 from catalog.loader import load_product
 from catalog.schema import AnyOption
+from catalog.wording import speaking
 
 EVERY_KIND = Path(__file__).parent.parent / "rules" / "fixtures" / "every-kind.yaml"
 
@@ -68,3 +70,26 @@ def test_values_are_read_from_text_alike_for_forms_and_the_command_line(
     options: dict[str, AnyOption], option: str, texts: list[str], raw: Any
 ) -> None:
     assert from_text(options[option], texts) == raw
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "read", "said"),
+    [
+        ("fr", "170,0", Decimal("170.0"), ""),
+        ("de", "170,0", Decimal("170.0"), ""),
+        ("fr", "172,5", None, "172,5 ne fait pas partie des valeurs de 150 à 190 par pas de 10"),
+        ("de", "1.5", None, "1,5 liegt nicht zwischen 150 und 190"),  # a point is a point, in every language
+        ("en", "170,0", None, '"170,0" is not a number'),  # English writes no decimal comma
+        ("de-CH", "170,0", None, "ist keine Zahl"),  # nor does Swiss German
+    ],
+)
+def test_a_number_is_read_with_the_decimal_comma_of_the_shoppers_language(
+    options: dict[str, AnyOption], language: str, typed: str, read: Decimal | None, said: str
+) -> None:
+    with speaking(language):
+        raw = from_text(options["height"], [typed])
+        if read is not None:
+            assert coerce(options["height"], raw) == read
+            return
+        with pytest.raises(ValueError, match=re.escape(said)):
+            coerce(options["height"], raw)

@@ -125,3 +125,28 @@ def test_the_quote_as_a_pdf_says_what_its_page_says(client: TestClient) -> None:
                  "Total €2,168.00", "What happens next"):
         assert said in text, said
     assert client.get("/quotes/nope.pdf").status_code == 404
+
+
+def test_a_quote_made_in_german_reads_in_german_to_anyone_and_so_does_its_pdf(client: TestClient) -> None:
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    client.headers.update(german)
+    path = _quote(client, "city-bike", BIKE)
+    client.headers.pop("Accept-Language")
+    page = client.get(path, headers={"Accept-Language": "en"})  # a quote is shown in the language it was made in
+    assert '<html lang="de">' in page.text and page.headers["content-language"] == "de"
+    text = _words(page.text)
+    for said in ("Ihr Angebot: Stadtrad nach Maß", "Rahmengröße Mittel (54 cm)", "8-Gang-Nabe +140,00 €",
+                 "Menge 2", "Preis pro Stück 1.084,00 €", "Gesamt 2.168,00 €", "Gültig bis", "Wie es weitergeht"):
+        assert said in text, said
+    assert "€1,084.00" not in text and "Total" not in text
+    made = client.get(path + ".pdf")
+    pdf = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(made.content)).pages).split())
+    for said in ("Ihr Angebot: Stadtrad nach Maß", "Preis pro Stück 1.084,00 €", "Gesamt 2.168,00 €"):
+        assert said in pdf, said
+
+
+@pytest.mark.parametrize(("asked", "said"), [("fr", "Total 2 168,00 €"), ("en", "Total €2,168.00")])
+def test_a_quote_is_written_as_its_language_writes_money(client: TestClient, asked: str, said: str) -> None:
+    client.headers.update({"Accept-Language": asked})
+    text = _words(client.get(_quote(client, "city-bike", BIKE)).text).replace("\u202f", " ").replace("\xa0", " ")
+    assert said in text

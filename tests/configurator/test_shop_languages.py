@@ -1,0 +1,88 @@
+"""Shoppers in their own language, in Chromium: a German browser gets the shop in German, the switcher keeps the
+configuration, the choice is kept for the next pages, and the quote is written in the language it was made in,
+money as that language writes it; axe passes in every language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser import offline, shot
+from tests.live import shop_served
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with shop_served(tmp_path_factory.mktemp("languages")) as base:
+        yield base
+
+
+@pytest.fixture
+def german(browser: Browser, shop: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE",
+                                  extra_http_headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+    opened = context.new_page()
+    offline(opened, shop)
+    yield opened
+    context.close()
+
+
+def _accessible(page: Page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.response["violations"] == [], results.generate_report()
+
+
+def test_a_german_shopper_configures_switches_and_gets_a_german_quote(german: Page, shop: str) -> None:
+    page = german
+    page.goto(f"{shop}/products/city-bike")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.get_by_role("button", name="Für mich vervollständigen").first).to_be_visible()
+    page.get_by_label("Mittel (54 cm)").check()
+    expect(page.locator("#price")).to_contain_text("€")
+    _accessible(page)
+    shot(page, "german-bike")
+    page.get_by_role("link", name="Français").click()  # the switcher: the same page, the same choices
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("#option-frame_size input[value='M']")).to_be_checked()
+    expect(page.get_by_role("button", name="Compléter pour moi").first).to_be_visible()
+    _accessible(page)
+    page.goto(f"{shop}/products/coffee-gift-box")  # the choice is kept for the next pages
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.goto(f"{shop}/products/city-bike?frame_size=M&lang=de")
+    page.get_by_role("button", name="Für mich vervollständigen").first.click()
+    quote = page.get_by_role("button", name="Angebot anfordern").first
+    expect(quote).to_be_enabled()
+    quote.click()
+    expect(page).to_have_url(re.compile(r"/quotes/"))
+    expect(page.locator("h1")).to_have_text("Ihr Angebot: Stadtrad nach Maß")
+    expect(page.locator("#quote-total")).to_have_text(re.compile(r"^\d{1,3}(\.\d{3})*,\d{2}\s€$"))
+    _accessible(page)
+    shot(page, "german-quote")
+
+
+def test_a_french_shopper_types_a_rider_height_with_a_comma(browser: Browser, shop: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="fr-FR",
+                                  extra_http_headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    page = context.new_page()
+    offline(page, shop)
+    page.goto(f"{shop}/products/city-bike")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    height = page.locator("#v-rider_height")
+    expect(page.locator("#v-rider_height-range")).to_have_text("Entre 150 et 200 cm, par pas de 5")
+    height.click()
+    for key in "172,5":
+        page.keyboard.type(key, delay=120)
+    expect(page.locator("#option-rider_height .error")).to_contain_text(
+        "172,5 ne fait pas partie des valeurs de 150 à 200 par pas de 5")
+    expect(height).to_be_focused()
+    height.fill("")
+    page.keyboard.type("175,0", delay=120)
+    expect(page.locator("#option-rider_height .error")).to_have_count(0)
+    expect(page.locator("#option-frame_size input[value='M']")).to_be_enabled()
+    shot(page, "french-phone-comma")
+    context.close()
