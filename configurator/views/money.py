@@ -32,9 +32,9 @@ def field_number(given: object) -> str:
     """A number field's text: a number as the language writes it ("172,5"), anything else as it was typed."""
     try:
         number = Decimal(str(given))
-    except ArithmeticError:
+        return number_words(number) if number.is_finite() and len(f"{number:f}") <= 40 else str(given)
+    except ArithmeticError:  # not a number, or one no field could hold: as typed
         return str(given)
-    return number_words(number) if number.is_finite() and len(str(given)) <= 40 else str(given)
 
 
 def range_words(low: Decimal, high: Decimal, step: Decimal, unit: str = "") -> str:

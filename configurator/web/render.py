@@ -64,8 +64,6 @@ def render(
         full = {**context, "languages": _switcher(request, context, language)}
         if request.headers.get("HX-Request") == "true" and blocks:
             html = render_blocks(ENVIRONMENT, template, list(blocks), **full)
-            if full["languages"]:  # the header's switcher follows the page's state (a product's permalink)
-                html += ENVIRONMENT.get_template("partials/_languages.html").render(**full, oob=True)
         else:
             html = ENVIRONMENT.get_template(template).render(**full)
     headers = {"Vary": "HX-Request, Accept-Language, Cookie", "Content-Language": language}

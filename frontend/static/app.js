@@ -126,6 +126,19 @@
     });
   }, true);
 
+  // The header's language links lead to this page in another language, with the shopper's choices: htmx keeps
+  // those in the address bar, so each link follows it (without JavaScript every page is loaded whole, its links
+  // drawn by the server from the same state).
+  function relinkLanguages() {
+    document.querySelectorAll("#languages a[hreflang]").forEach(function (link) {
+      var url = new URL(window.location.href);
+      url.searchParams.set("lang", link.getAttribute("hreflang"));
+      link.setAttribute("href", url.pathname + url.search);
+    });
+  }
+
+  document.addEventListener("htmx:after:history:push", relinkLanguages);
+  document.addEventListener("htmx:after:history:replace", relinkLanguages);
   document.addEventListener("htmx:after:swap", verify);
   document.addEventListener("htmx:after:swap", syncChecks);
   document.addEventListener("htmx:after:swap", rove);

@@ -119,9 +119,11 @@ def test_the_page_is_the_same_with_and_without_htmx_requests(shop: str) -> None:
     with httpx2.Client() as http:
         page = http.get(url)
         fragment = http.get(url, headers={"HX-Request": "true"})
-    assert page.headers["vary"] == fragment.headers["vary"] == "HX-Request, Accept-Encoding"
+    assert page.headers["vary"] == fragment.headers["vary"] == "HX-Request, Accept-Language, Cookie, Accept-Encoding"
     assert fragment.text.strip().startswith('<div id="configurator"')
     assert fragment.text.strip() in page.text
+    switcher = page.text.split('<nav class="languages"', 1)[1].split("</nav>", 1)[0]
+    assert "belt_drive=true" in switcher and "lang=de" in switcher  # the same page in another language
 
 
 @pytest.mark.parametrize(
