@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from catalog.loader import Catalog
+from catalog.wording import current_language
 from configurator.persistence.db import Quote
 from configurator.views.matrix import FaceCell, faces_view
 from configurator.views.money import stored_money
@@ -57,7 +58,7 @@ def merchant_view(catalog: Catalog, quotes: list[Quote], token: str) -> Merchant
                                _when(loaded.loaded_at), shown, None if since is None else _when(since)))
     recent = tuple((q.id, q.product_id, stored_money(q.total, q.currency), q.created_at.strftime("%Y-%m-%d %H:%M UTC"))
                    for q in quotes)
-    products = (loaded.product for loaded in catalog.products.values())
+    products = (loaded.in_language(current_language()) for loaded in catalog.products.values())
     return MerchantView(tuple(rows), tuple(map(str, catalog.errors)), tuple(map(str, catalog.warnings)),
                         faces_view(products), recent, token)
 

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from catalog.loader import LoadedProduct
-from catalog.wording import _
+from catalog.wording import _, current_language
 from configurator.deps import CatalogDep, ProductDep, Shop, ShopDep
 from configurator.persistence.db import Quote, SavedConfiguration
 from configurator.services import adjustments
@@ -31,6 +31,7 @@ from configurator.views.form import (
     shop_selection,
 )
 from configurator.views.matrix import face_name, faces_view
+from configurator.views.money import money
 from configurator.views.product import Hints, ProductView, RepairView, product_view
 from configurator.views.stepper import stepper_of
 from configurator.web import csrf
@@ -62,7 +63,9 @@ class CatalogEntry:
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request, catalog: CatalogDep) -> Response:
     """The catalog: every product with its exact from-price and its face of mass customization."""
-    entries = await run_in_threadpool(lambda: [_entry(engine_of(loaded)) for loaded in catalog.products.values()])
+    language = current_language()
+    products = list(catalog.products.values())
+    entries = await run_in_threadpool(lambda: [_entry(engine_of(loaded), language) for loaded in products])
     token = csrf.csrf_token(request)
     response = render(request, "pages/index.html", ["products"], {"products": entries})
     csrf.remember(request, response, token)
@@ -72,18 +75,20 @@ async def index(request: Request, catalog: CatalogDep) -> Response:
 @router.get("/faces", response_class=HTMLResponse)
 async def faces_page(request: Request, catalog: CatalogDep) -> Response:
     """The four faces of mass customization as a 2x2 matrix, every product placed with the options behind it."""
-    cells = faces_view(loaded.product for loaded in catalog.products.values())
+    cells = faces_view(loaded.in_language(current_language()) for loaded in catalog.products.values())
     return render(request, "pages/faces.html", [], {"cells": cells})
 
 
 @functools.lru_cache(maxsize=256)
-def _entry(engine: Engine) -> CatalogEntry:
-    """A product's index entry: its from-price is the cheapest search, so once per compiled product."""
+def _entry(engine: Engine, language: str) -> CatalogEntry:
+    """A product's index entry in a language (the words are the engine's, the wording the language's): its
+    from-price is the cheapest search, so once per compiled product and language."""
     product = engine.model.product
     priced = from_price(engine, {})
     face = classify(product)
     swatch = next((v.swatch for o in product.options() for v in getattr(o, "values", []) if v.swatch), None)
-    shown = f"{priced.price.total} {priced.price.currency}" if priced.price is not None else _("not available")
+    shown = money(priced.price.total, priced.price.currency, language) if priced.price is not None else _(
+        "not available")
     return CatalogEntry(product.id, product.name, product.description, product.image, swatch, shown,
                         face_name(face.face), face.reason)
 

@@ -14,7 +14,7 @@ from catalog.display import YES_NO
 from catalog.kinds import Choices, NumberField, TextField, YesNo, widget
 from catalog.loader import Catalog
 from catalog.schema import AnyOption
-from catalog.wording import _
+from catalog.wording import _, current_language
 from configurator.deps import CatalogDep, DatabaseDep
 from configurator.services.profiles import PROFILE_COOKIE, keep_shop_profile, shop_profile_row
 from configurator.web import csrf
@@ -34,6 +34,7 @@ class Field:
     the input of the first option it fills: its values to pick from, or a number in its range."""
 
     name: str
+    label: str  # what it asks, in the words of the first option it fills
     fills: str  # the labels of the options it fills
     value: str
     choices: tuple[tuple[str, str], ...] = ()  # (value, label) to pick from; none: typed
@@ -54,7 +55,7 @@ class PreferencesView:
 def _fields(catalog: Catalog, answers: dict[str, object]) -> tuple[Field, ...]:
     fed: dict[str, list[AnyOption]] = {}
     for _id, loaded in sorted(catalog.products.items()):
-        for option in loaded.product.options():
+        for option in loaded.in_language(current_language()).options():
             if option.customization.inferred_from:
                 fed.setdefault(option.customization.inferred_from, []).append(option)
     return tuple(_field(name, options, str(answers.get(name, ""))) for name, options in sorted(fed.items()))
@@ -63,17 +64,18 @@ def _fields(catalog: Catalog, answers: dict[str, object]) -> tuple[Field, ...]:
 def _field(name: str, options: list[AnyOption], value: str) -> Field:
     """The field asked as the first option it fills is (the catalog's own values, never free text for a choice)."""
     fills = ", ".join(dict.fromkeys(o.label or o.id for o in options))
+    label = options[0].label or name.replace("_", " ").capitalize()
     shown = widget(options[0])
     match shown:
         case Choices():
-            return Field(name, fills, value, tuple((v.id, v.label or v.id) for v in shown.values))
+            return Field(name, label, fills, value, tuple((v.id, v.label or v.id) for v in shown.values))
         case YesNo():
-            return Field(name, fills, value, tuple((text, _(said)) for _flag, text, said in YES_NO))
+            return Field(name, label, fills, value, tuple((text, _(said)) for _flag, text, said in YES_NO))
         case NumberField():
-            return Field(name, fills, value, low=str(plain(shown.low)), high=str(plain(shown.high)),
+            return Field(name, label, fills, value, low=str(plain(shown.low)), high=str(plain(shown.high)),
                          step=str(plain(shown.step)))
         case TextField():
-            return Field(name, fills, value)
+            return Field(name, label, fills, value)
         case _:
             assert_never(shown)
 
