@@ -26,7 +26,7 @@ SOURCE_LANGUAGE = "en"  # the words as the code writes them
 INTERFACE_LANGUAGES = ("en", "de", "fr")  # shipped complete; any other language reads the interface in English
 DOMAIN = "messages"
 
-_language: ContextVar[str] = ContextVar("language", default=SOURCE_LANGUAGE)
+_language: ContextVar[str | None] = ContextVar("language", default=None)  # None: nobody asked for one
 
 
 @cache
@@ -46,12 +46,12 @@ def interface(language: str) -> NullTranslations:
 
 def _(message: str) -> str:
     """`message` in the current language."""
-    return interface(_language.get()).gettext(message)
+    return interface(current_language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form for `count`, in the current language."""
-    return interface(_language.get()).ngettext(singular, plural, count)
+    return interface(current_language()).ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's own name for a marker)
@@ -60,7 +60,13 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's own name for a marker)
 
 
 def current_language() -> str:
-    """The language the interface speaks now."""
+    """The language the interface speaks now (English where nobody asked for one)."""
+    return _language.get() or SOURCE_LANGUAGE
+
+
+def asked_language() -> str | None:
+    """The language a request or a quote asked for, or None (the command line, a storefront that did not say):
+    a product then speaks its own."""
     return _language.get()
 
 

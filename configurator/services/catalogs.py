@@ -14,7 +14,7 @@ from pathlib import Path
 from catalog.errors import CatalogError
 from catalog.kinds import option_amounts
 from catalog.loader import Catalog, LoadedProduct, load_catalog
-from catalog.wording import current_language
+from catalog.wording import asked_language
 from configurator.services.refusals import Missing
 from rules.classify import classify, drawn_options
 from rules.engine import Engine, engine_for
@@ -58,8 +58,8 @@ def product_of(catalog: Catalog, product_id: str) -> LoadedProduct:
 def engine_of(loaded: LoadedProduct, language: str | None = None) -> Engine:
     """The compiled engine of a loaded product (cached by content hash), speaking `language` (by default the
     request's) where the product has its words, else its own: rule messages, labels and price lines come from it."""
-    wanted = current_language() if language is None else language
-    if wanted == loaded.product.language or wanted not in loaded.in_languages:
+    wanted = asked_language() if language is None else language
+    if wanted is None or wanted == loaded.product.language or wanted not in loaded.in_languages:
         return engine_for(loaded.product, loaded.content_hash)
     return engine_for(loaded.in_language(wanted), loaded.content_hash, wanted)
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from catalog.kinds import traits, value_label
 from catalog.loader import LoadedProduct
-from catalog.wording import _, current_language
+from catalog.wording import _, asked_language
 from configurator.persistence.db import IdempotentAnswer, Quote, SavedConfiguration, quote_expiry, short_id, writing
 from configurator.services.adjustments import adjustable
 from configurator.services.catalogs import engine_of
@@ -103,7 +103,7 @@ def quoted_words(engine: Engine, selection: Selection, price_list: str | None = 
             choices.append({"step": step.label, "option": option.id, "label": option.label or option.id,
                             "words": value_label(option, value), "amount": str(amount) if amount else ""})
     return {"product": {"name": product.name, "description": product.description}, "choices": choices,
-            "language": current_language()}  # the quote is shown in it ever after
+            "language": asked_language() or product.language}  # the quote is shown in it ever after
 
 
 def save_selection(loaded: LoadedProduct, selections: dict[str, Any]) -> SavedConfiguration:
