@@ -102,7 +102,7 @@ def classify_option(option: AnyOption) -> OptionFace:
 def classify(product: Product) -> Classification:
     """The product's face, profile, dominant face and reasons, and every option's face."""
     options = tuple(classify_option(o) for o in product.options() if not traits(o).order_quantity)
-    derived, why = _placement(options)
+    derived, why = _placement(options, {o.id: o.label or o.id for o in product.options()})
     face = product.face or derived
     reason = product.face_reason or (why if face == derived else _("set in the catalog as %(face)s") % {"face": face})
     profile = _shares(options, {o.option: Decimal(1) for o in options})
@@ -122,10 +122,11 @@ def classify(product: Product) -> Classification:
     )
 
 
-def _placement(options: tuple[OptionFace, ...]) -> tuple[Face, str]:
-    """The product's cell of the 2x2 matrix: does any option change the product, does any change its looks?"""
-    product = [o.option for o in options if o.face in ("collaborative", "transparent")]
-    looks = [o.option for o in options if o.face in ("collaborative", "cosmetic")]
+def _placement(options: tuple[OptionFace, ...], labels: Mapping[str, str]) -> tuple[Face, str]:
+    """The product's cell of the 2x2 matrix: does any option change the product, does any change its looks? Said
+    with the options' labels."""
+    product = [labels[o.option] for o in options if o.face in ("collaborative", "transparent")]
+    looks = [labels[o.option] for o in options if o.face in ("collaborative", "cosmetic")]
     if product and looks:
         changes = _("the shopper changes the product (%(product)s) and its representation (%(looks)s)") % {
             "product": listed(product), "looks": listed(looks)}
@@ -136,7 +137,7 @@ def _placement(options: tuple[OptionFace, ...]) -> tuple[Face, str]:
     if looks:
         return "cosmetic", _("only the representation changes (%(options)s); the product is standard") % {
             "options": listed(looks)}
-    in_use = [o.option for o in options if o.in_use]
+    in_use = [labels[o.option] for o in options if o.in_use]
     if in_use:
         adapted = _("a standard product the customer adapts in use (%(options)s)") % {"options": listed(in_use)}
         return "adaptive", adapted
