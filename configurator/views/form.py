@@ -87,6 +87,16 @@ def query_of(
     return urlencode(fields)
 
 
+def shop_query(
+    product: Product,
+    selection: Mapping[str, Any],
+    history: list[str] | None = None,
+    answers: Mapping[str, str] | None = None,
+) -> str:
+    """The query string of a shop's selection: `query_of` with the order quantities it leaves blank kept blank."""
+    return query_of(selection, history, answers, blank_quantities(product, selection))
+
+
 def answer_fields(answers: Mapping[str, str]) -> list[tuple[str, str]]:
     """The form fields of "help me choose" answers (question id to answer id)."""
     return [(f"{ANSWER_PREFIX}{question}", answer) for question, answer in answers.items()]

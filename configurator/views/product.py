@@ -31,7 +31,15 @@ from catalog.schema import (
 )
 from catalog.wording import N_, _
 from configurator.persistence.db import Quote
-from configurator.views.form import NONE, answer_fields, blank_quantities, encode_history, fields_of, query_of
+from configurator.views.form import (
+    NONE,
+    answer_fields,
+    blank_quantities,
+    encode_history,
+    fields_of,
+    query_of,
+    shop_query,
+)
 from configurator.views.money import field_number, money, money_change, range_words, stored_change, stored_money
 from configurator.views.preview import COLOUR, PreviewView, preview_of
 from rules.cost import cost_for
@@ -220,15 +228,15 @@ def product_view(
         left=left,
         done=needed - len(left),
         total=needed,
-        permalink=f"/products/{product.id}?{query_of(selection, history, given, blank)}",
-        state=query_of(selection, blank=blank),
+        permalink=f"/products/{product.id}?{shop_query(product, selection, history, given)}",
+        state=shop_query(product, selection),
         history=encode_history(history) if history else "",
         can_undo=bool(history),
         messages=messages + rule_messages,
         repair=repair,
         csrf=csrf,
         preview=preview_of(product, state.values),
-        help=f"/products/{product.id}/help?{query_of(selection, None, given, blank)}" if product.questions else "",
+        help=f"/products/{product.id}/help?{shop_query(product, selection, None, given)}" if product.questions else "",
         answers=tuple((q.text, a.label) for q in product.questions for a in q.answers if given.get(q.id) == a.id),
         answer_fields=tuple(answer_fields(given)),
         large=large,

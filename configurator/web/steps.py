@@ -15,10 +15,9 @@ from catalog.wording import _
 from configurator.views.form import (
     HISTORY_FIELD,
     answers_from_fields,
-    blank_quantities,
     decode_history,
     fields_of,
-    query_of,
+    shop_query,
     shop_selection,
 )
 from configurator.views.product import RepairView
@@ -72,7 +71,7 @@ def _move(engine: Engine, form: FormData) -> StepResult:
         return StepResult(engine, selection, history, focus=(option_id, value_id), land=f"option-{option_id}")
     if action.startswith("keep:"):  # the repair declined: back to the option it was about
         return StepResult(engine, selection, history, land=f"option-{action.removeprefix('keep:')}")
-    now = query_of(selection, blank=blank_quantities(product, selection))
+    now = shop_query(product, selection)
     return StepResult(engine, selection, _pushed(history, was) if now != was else history)
 
 
@@ -131,8 +130,7 @@ class StepResult:
     @property
     def permalink(self) -> str:
         """The URL of the new state."""
-        blank = blank_quantities(self.engine.model.product, self.selection)
-        query = query_of(self.selection, self.history, self.answers, blank)
+        query = shop_query(self.engine.model.product, self.selection, self.history, self.answers)
         at = f"{'&' if query else ''}step={quote(self.current)}" if self.current else ""
         return f"/products/{self.engine.model.product.id}?{query}{at}"
 
