@@ -46,6 +46,7 @@ class ResolvedPriceList:
     base_price: Decimal
     amounts: Mapping[str, Decimal] = field(default_factory=dict)
     formulas: Mapping[str, str] = field(default_factory=dict)
+    tax_included: bool = False  # amounts hold the tax (consumer prices): it is worked out of the total
 
     def amount(self, key: str) -> Decimal:
         """The list's amount for a key (every key is there: the loader checks lists in other currencies)."""
@@ -77,5 +78,6 @@ def resolve(product: Product, list_id: str | None = None) -> ResolvedPriceList |
     formulas = {**(formula_keys(product) if same else {}), **chosen.formulas}
     base = chosen.base_price if chosen.base_price is not None else product.base_price
     return ResolvedPriceList(
-        chosen.id, chosen.currency, chosen.precision, chosen.rounding, chosen.tax_rate, base, amounts, formulas
+        chosen.id, chosen.currency, chosen.precision, chosen.rounding, chosen.tax_rate, base, amounts, formulas,
+        chosen.tax_included,
     )

@@ -354,6 +354,10 @@ class PriceList(_Strict):
     precision: int = Field(2, ge=0, le=6, description="Decimal places amounts are rounded to.")
     rounding: Literal["half_up", "half_even", "down", "up"] = "half_up"
     tax_rate: Amount | None = Field(None, description="Tax in percent; prices are net, tax is added on top.")
+    tax_included: bool = Field(
+        False, description="Amounts include the tax (consumer prices): the total is their sum, and the tax it holds "
+        "is worked out of it, never added.",
+    )
     base_price: Amount | None = Field(None, description="Required when the currency differs from the product's.")
     amounts: dict[str, Amount] = Field(
         {},

@@ -50,6 +50,7 @@ class Price:
     tax_rate: Decimal | None
     tax: Decimal
     total: Decimal
+    tax_included: bool = False  # the lines hold the tax (consumer prices): it is part of the total, not a line
 
 
 def price(cost: Cost, values: Mapping[str, Any], quantity: int) -> Price:
@@ -83,9 +84,15 @@ def _price(cost: Cost, values: Mapping[str, Any], quantity: int) -> Price:
     for rule in cost.tiers:
         lines.extend(_tier_lines(rule, quantity, unit_price, price_list, rounded))
     net = sum((line.amount for line in lines), Decimal(0))
-    tax = rounded(net * price_list.tax_rate / HUNDRED) if price_list.tax_rate else Decimal(0)
-    if price_list.tax_rate:
-        lines.append(PriceLine(_("Tax %(rate)s%%") % {"rate": price_list.tax_rate}, "tax", tax))
+    if price_list.tax_rate and price_list.tax_included:  # the tax the sum holds: net is what is left of it
+        total = net
+        tax = rounded(total * price_list.tax_rate / (HUNDRED + price_list.tax_rate))
+        net = total - tax
+    else:
+        tax = rounded(net * price_list.tax_rate / HUNDRED) if price_list.tax_rate else Decimal(0)
+        if price_list.tax_rate:
+            lines.append(PriceLine(_("Tax %(rate)s%%") % {"rate": price_list.tax_rate}, "tax", tax))
+        total = net + tax
     return Price(
         currency=price_list.currency,
         price_list=price_list.id,
@@ -95,7 +102,8 @@ def _price(cost: Cost, values: Mapping[str, Any], quantity: int) -> Price:
         net=net,
         tax_rate=price_list.tax_rate,
         tax=tax,
-        total=net + tax,
+        total=total,
+        tax_included=price_list.tax_included and bool(price_list.tax_rate),
     )
 
 

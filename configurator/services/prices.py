@@ -26,6 +26,8 @@ class PriceOut(BaseModel):
     net: str
     tax_rate: str | None
     tax: str
+    tax_included: bool = Field(
+        False, description="The lines hold the tax (consumer prices): it is part of the total, not a line of its own.")
     gross: str = Field(description="Net plus tax; the same as total.")
     total: str
     lines: list[PriceLineOut]
@@ -47,6 +49,7 @@ def price_out(price: Price, label: str = "total", variant: str | None = None) ->
         net=str(price.net),
         tax_rate=None if price.tax_rate is None else str(price.tax_rate),
         tax=str(price.tax),
+        tax_included=price.tax_included,
         gross=str(price.total),
         total=str(price.total),
         lines=[

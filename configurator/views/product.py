@@ -29,7 +29,7 @@ from catalog.kinds import (
 from catalog.schema import (
     AnyOption,
 )
-from catalog.wording import N_, _
+from catalog.wording import N_, _, speaking
 from configurator.persistence.db import Quote
 from configurator.views.form import (
     NONE,
@@ -479,7 +479,14 @@ def _price(engine: Engine, selection: Selection, complete: bool) -> PriceView | 
 
 def _price_view(price: Price, label: Literal["total", "from"]) -> PriceView:
     lines = tuple((line.label, money(line.amount, price.currency)) for line in price.lines)
+    if price.tax_included:  # said, not added: the amounts above hold it
+        lines += ((included_tax(price.tax_rate), money(price.tax, price.currency)),)
     return PriceView(label, price.currency, money(price.total, price.currency), lines)
+
+
+def included_tax(rate: object) -> str:
+    """The line that says how much tax a consumer price holds ("Including tax 19%")."""
+    return _("Including tax %(rate)s%%") % {"rate": rate}
 
 
 @dataclass(frozen=True)
@@ -511,6 +518,10 @@ def quote_view(quote: Quote) -> QuoteView:
     language = str(stored.get("language") or "en")
     lines = tuple((str(line.get("label", "")), stored_money(line.get("amount", ""), quote.currency, language))
                   for line in stored.get("lines", []))
+    if stored.get("tax_included"):
+        with speaking(language):
+            said = included_tax(stored.get("tax_rate"))
+        lines += ((said, stored_money(stored.get("tax"), quote.currency, language)),)
     choices = tuple(
         (str(c.get("label", "")), str(c.get("words", "")),
          stored_change(c.get("amount", ""), quote.currency, language))

@@ -8,6 +8,7 @@ import io
 import re
 from collections.abc import Iterator
 from html import unescape
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -150,3 +151,31 @@ def test_a_quote_is_written_as_its_language_writes_money(client: TestClient, ask
     client.headers.update({"Accept-Language": asked})
     text = _words(client.get(_quote(client, "city-bike", BIKE)).text).replace("\u202f", " ").replace("\xa0", " ")
     assert said in text
+
+
+GROSS_LAMP = """\
+id: lamp
+name: Desk lamp
+currency: EUR
+base_price: "119.00"
+price_lists: [{id: eur, currency: EUR, tax_rate: "19", tax_included: true}]
+steps:
+  - id: look
+    label: Look
+    options:
+      - id: shade
+        type: single
+        label: Shade
+        values: [{id: red, label: Red, price: "23.80"}, {id: blue, label: Blue}]
+"""
+
+
+def test_a_consumer_price_says_the_tax_it_holds_and_adds_none(tmp_path: Path) -> None:
+    (tmp_path / "lamp.yaml").write_text(GROSS_LAMP)
+    app = create_app(tmp_path, database_url="sqlite://", watch=False)
+    with TestClient(app) as shop:
+        page = _words(shop.get("/products/lamp?shade=red").text)
+        assert "Total €142.80" in page and "Including tax 19% €22.80" in page and "Tax" not in page.split("Total")[0]
+        text = _words(shop.get(_quote(shop, "lamp", "shade=red")).text)
+        assert "Including tax 19% €22.80" in text and "Before tax €120.00" in text and "Total €142.80" in text
+    app.state.db.dispose()

@@ -112,9 +112,11 @@ def test_total_is_the_sum_of_lines(data: st.DataObject) -> None:
         else:
             selection[option.id] = data.draw(st.sampled_from(domain.values))
     quantity = data.draw(st.integers(1, 120))
-    for list_id in ("eur", "usd"):
+    for list_id in ("eur", "usd", "eur-gross"):
         priced = price_selection(engine, selection, quantity, list_id)
         assert priced.price is not None, priced.violations
+        got = priced.price
+        assert sum(line.amount for line in got.lines) == got.total == got.net + got.tax
         assert all(
             line.amount == line.amount.quantize(Decimal(1).scaleb(-(0 if list_id == "usd" else 2)))
             for line in priced.price.lines
