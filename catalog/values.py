@@ -72,8 +72,8 @@ def whole_of(raw: Any) -> int:
 def on_grid(number: Decimal, low: Decimal, high: Decimal, step: Decimal) -> Decimal:
     """`number` if it is low + k * step within low..high, checked exactly (no rounding can make it fit)."""
     if not low <= number <= high:
-        raise ValueError(_("%(value)s is not between %(low)s and %(high)s") % {
-            "value": _number(number), "low": _number(low), "high": _number(high)})
+        said = {"value": number_words(number), "low": number_words(low), "high": number_words(high)}
+        raise ValueError(_("%(value)s is not between %(low)s and %(high)s") % said)
     # Inside the bounds every operand has a bounded number of digits, so a wide context keeps this exact;
     # a number with more digits than that is not on the grid, which the Inexact trap reports.
     with localcontext() as ctx:
@@ -84,18 +84,20 @@ def on_grid(number: Decimal, low: Decimal, high: Decimal, step: Decimal) -> Deci
         except Inexact:
             fits = False
     if not fits:
-        raise ValueError(_("%(value)s is not one of %(low)s to %(high)s in steps of %(step)s") % {
-            "value": _number(number), "low": _number(low), "high": _number(high), "step": _number(step)})
+        said = {"value": number_words(number), "low": number_words(low), "high": number_words(high),
+                "step": number_words(step)}
+        raise ValueError(_("%(value)s is not one of %(low)s to %(high)s in steps of %(step)s") % said)
     return number
 
 
-def _number(value: Decimal) -> str:
-    """A number as the shopper's language writes it, cut short (an 80-digit number is not repeated whole)."""
+def number_words(value: Decimal, language: str | None = None) -> str:
+    """A number as the language (by default the shopper's) writes it, every decimal it has and no grouping ("172,5"
+    in German), cut short (an 80-digit number is not repeated whole)."""
     text = f"{value:f}"
     if len(text) > 40:
         return text[:37] + "..."
-    language = current_language().replace("-", "_")
-    return str(format_decimal(value, locale=language, decimal_quantization=False, group_separator=False))
+    locale = (language or current_language()).replace("-", "_")
+    return str(format_decimal(value, locale=locale, decimal_quantization=False, group_separator=False))
 
 
 def text_of(raw: Any, max_length: int, pattern: str | None, allowed: str | None = None) -> str:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency
 
+from catalog.values import number_words
 from catalog.wording import _, current_language
 
 
@@ -21,11 +22,6 @@ def money(amount: Decimal, currency: str, locale: str | None = None) -> str:
 @functools.lru_cache(maxsize=8192)  # a page shows hundreds of amounts, mostly the same ones on every page
 def _money(amount: Decimal, currency: str, locale: str) -> str:
     return str(format_currency(amount, currency, locale=locale, decimal_quantization=False))
-
-
-def number_words(value: Decimal, locale: str | None = None) -> str:
-    """A number as the language writes it ("1,5" in German), every decimal it has."""
-    return str(format_decimal(value, locale=_locale(locale), decimal_quantization=False, group_separator=False))
 
 
 def field_number(given: object) -> str:
