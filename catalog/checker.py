@@ -19,6 +19,7 @@ from catalog.schema import (
     ExcludesRule,
     Formula,
     ImageLayer,
+    Market,
     PriceList,
     Product,
     Question,
@@ -68,6 +69,10 @@ class ProductChecker:
         self.check_ids([(("price_lists", i, "id"), p.id) for i, p in enumerate(lists)], "price list")
         for i, price_list in enumerate(lists):
             self.check_price_list(("price_lists", i), price_list)
+        markets = self.product.markets
+        self.check_ids([(("markets", i, "id"), m.id) for i, m in enumerate(markets)], "market")
+        for i, market in enumerate(markets):
+            self.check_market(("markets", i), market)
         if self.product.preview is not None:
             for i, layer in enumerate(self.product.preview.layers):
                 self.check_layer(("preview", "layers", i), layer)
@@ -132,6 +137,17 @@ class ProductChecker:
             self.fail((*loc, key), f"unknown option '{option_id}'{suggest(option_id, list(self.options))}")
         elif choice and traits(option).expression != "choice":
             self.fail((*loc, key), f"'{option_id}' is not a single choice: {key} needs one")
+
+    def check_market(self, loc: Loc, market: Market) -> None:
+        """A market's price list is one the product has; its languages are ones it is offered in."""
+        lists = [self.product.currency.lower(), *(p.id for p in self.product.price_lists)]
+        if market.price_list is not None and market.price_list not in lists:
+            self.fail((*loc, "price_list"), f"no price list '{market.price_list}'{suggest(market.price_list, lists)}")
+        offered = list(dict.fromkeys([self.product.language, *self.product.languages]))
+        for j, language in enumerate(market.languages):
+            if language not in offered:
+                self.fail((*loc, "languages", j), f"'{language}' is not one of the product's languages "
+                          f"({', '.join(offered)})")
 
     def check_price_list(self, loc: Loc, price_list: PriceList) -> None:
         amounts, formulas = amount_keys(self.product), formula_keys(self.product)

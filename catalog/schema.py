@@ -346,6 +346,20 @@ Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 
 
+class Market(_Strict):
+    """Where a product is sold: the price list its shoppers pay by (its currency and tax) and the languages they
+    are served in."""
+
+    id: Identifier
+    label: str = Field(min_length=1, max_length=80, description="The market as shoppers choose it: 'Germany'.")
+    price_list: Identifier | None = Field(
+        None, description="The price list its prices come from (none: the product's own, in its currency)."
+    )
+    languages: list[Language] = Field(
+        [], description="The languages its shoppers are served in, the usual one first (none: any the product has)."
+    )
+
+
 class PriceList(_Strict):
     """A price list: currency, rounding and tax; in another currency it gives its own amounts (no exchange rates)."""
 
@@ -489,6 +503,10 @@ class Product(_Strict):
     pricing: list[PriceRule] = []
     price_lists: list[PriceList] = Field(
         [], description="Extra price lists; the first one in the product's currency also sets its rounding and tax."
+    )
+    markets: list[Market] = Field(
+        [], description="Where it is sold, each with its price list and languages; the shopper chooses one (the "
+        "first serving their language by default). None: one market, the product's own prices.",
     )
     preview: Preview | None = Field(None, description="A live picture of the configuration as the shopper builds it.")
     limits: Limits = Limits()

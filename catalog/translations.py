@@ -69,6 +69,12 @@ class PriceWords(_Words):
     label: str | None = None
 
 
+class MarketWords(_Words):
+    """A market's name as shoppers choose it."""
+
+    label: str | None = None
+
+
 class AnswerWords(_Words):
     """An answer's words."""
 
@@ -96,6 +102,7 @@ class Translation(_Words):
     rules: dict[Identifier, RuleWords] = {}
     pricing: dict[Identifier, PriceWords] = {}
     questions: dict[Identifier, QuestionWords] = {}
+    markets: dict[Identifier, MarketWords] = {}
 
     def words(self) -> dict[Key, str]:
         """Every word it gives, by its place."""
@@ -161,6 +168,8 @@ def _product_words(product: Product) -> Iterator[tuple[Key, str | None, str]]:
         for answer in question.answers:
             yield ("questions", question.id, "answers", answer.id, "label"), answer.label, first
             yield ("questions", question.id, "answers", answer.id, "description"), answer.description, first
+    for market in product.markets:
+        yield ("markets", market.id, "label"), market.label, first
 
 
 def missing(product: Product, translation: Translation) -> list[tuple[Key, str]]:
@@ -184,7 +193,7 @@ def coverage(product: Product, translation: Translation) -> tuple[int, int]:
 def said(key: Key) -> str:
     """A word's place in words: "option frame_size, value M, label"."""
     names = {"steps": "step", "options": "option", "values": "value", "rules": "rule", "pricing": "price line",
-             "questions": "question", "answers": "answer"}
+             "questions": "question", "answers": "answer", "markets": "market"}
     parts, rest = [], list(key)
     while len(rest) >= 2 and rest[0] in names:
         parts.append(f"{names[rest[0]]} {rest[1]}")
@@ -212,11 +221,14 @@ def translated(product: Product, translation: Translation | None) -> Product:
     return Product.model_validate(data)
 
 
+_LISTS = ("steps", "rules", "pricing", "questions", "answers", "values", "markets")  # lists of elements with ids
+
+
 def _put(data: dict[str, Any], key: Key, text: str) -> None:
     """Set the word at `key` (ids in the key pick list entries by their `id`) where the product has that place."""
     node: Any = data
     for part in key[:-1]:
-        if isinstance(node, dict) and part in ("steps", "rules", "pricing", "questions", "answers", "values"):
+        if isinstance(node, dict) and part in _LISTS:
             node = node.get(part)
             continue
         if isinstance(node, dict) and part == "options":

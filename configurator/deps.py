@@ -19,11 +19,12 @@ from sqlalchemy import Engine as Database
 from sqlmodel import Session
 
 from catalog.loader import Catalog, LoadedProduct
+from catalog.schema import Market
 from catalog.wording import INTERFACE_LANGUAGES, speaking
 from configurator.limits import Buckets
 from configurator.persistence.db import find_api_key
 from configurator.services.catalogs import ServedCatalog, engine_of, product_of
-from configurator.services.languages import LANGUAGE_COOKIE, chosen_language
+from configurator.services.languages import LANGUAGE_COOKIE, MARKET_COOKIE, chosen_language, market_of
 from configurator.services.order_history import OrderHistories
 from configurator.services.profiles import PROFILE_COOKIE
 from configurator.services.refusals import KeyRequired
@@ -85,7 +86,8 @@ LanguageDep = Annotated[str, Depends(language)]
 async def shop_language(request: Request) -> AsyncIterator[str]:
     """The language a shop page speaks: the one asked for (`?lang=`, else the cookie a choice left), else the best
     the browser's Accept-Language asks for, else the product's own; among the languages the page's product is
-    offered in (on a page without a product, the interface's). Kept on the request for the error pages too."""
+    offered in (on a page without a product, the interface's). Kept on the request for the error pages too, with
+    the market the shopper buys in (`market_of`)."""
     offered: list[str] = list(INTERFACE_LANGUAGES)
     product_id = request.path_params.get("product_id")
     found = (await served(request)).catalog.products.get(product_id) if isinstance(product_id, str) else None
@@ -95,6 +97,9 @@ async def shop_language(request: Request) -> AsyncIterator[str]:
     chosen = chosen_language(offered, asked, request.headers.get("accept-language"))
     request.state.language = chosen
     request.state.languages = tuple(offered)
+    request.state.markets = () if found is None else tuple(found.in_language(chosen).markets)
+    wanted = request.query_params.get("market") or request.cookies.get(MARKET_COOKIE)
+    request.state.market = market_of(request.state.markets, wanted, chosen)
     with speaking(chosen):
         yield chosen
 
@@ -169,11 +174,18 @@ class Shop:
     histories: OrderHistories
     profile_id: str | None
     suggest_from: int = 5  # how many alike customers a suggestion from the order history needs
+    market: Market | None = None  # where the shopper buys, where the product names markets: its price list
+
+    @property
+    def price_list(self) -> str | None:
+        """The price list the page prices by (None: the product's own)."""
+        return None if self.market is None else self.market.price_list
 
 
 async def shop(request: Request, the_database: DatabaseDep, the_histories: HistoriesDep) -> Shop:
-    """The shop's context for one page."""
-    return Shop(the_database, the_histories, request.cookies.get(PROFILE_COOKIE), request.app.state.suggest_from)
+    """The shop's context for one page (its market, as the page's language dependency found it)."""
+    return Shop(the_database, the_histories, request.cookies.get(PROFILE_COOKIE), request.app.state.suggest_from,
+                getattr(request.state, "market", None))
 
 
 ShopDep = Annotated[Shop, Depends(shop)]

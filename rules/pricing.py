@@ -13,6 +13,7 @@ from catalog.schema import (
     Product,
     Tiers,
 )
+from catalog.values import number_words
 from catalog.wording import _
 from rules.cost import Cost, cost_for
 from rules.domains import Domains, missing
@@ -91,7 +92,7 @@ def _price(cost: Cost, values: Mapping[str, Any], quantity: int) -> Price:
     else:
         tax = rounded(net * price_list.tax_rate / HUNDRED) if price_list.tax_rate else Decimal(0)
         if price_list.tax_rate:
-            lines.append(PriceLine(_("Tax %(rate)s%%") % {"rate": price_list.tax_rate}, "tax", tax))
+            lines.append(PriceLine(_("Tax %(rate)s%%") % {"rate": number_words(price_list.tax_rate)}, "tax", tax))
         total = net + tax
     return Price(
         currency=price_list.currency,
@@ -192,10 +193,14 @@ def from_price(engine: Engine, selections: Selection, list_id: str | None = None
     return Priced(price(cost, completion, units), (), completion)
 
 
-def shown_price(engine: Engine, selection: Selection, complete: bool) -> tuple[Literal["total", "from"], Priced]:
+def shown_price(
+    engine: Engine, selection: Selection, complete: bool, list_id: str | None = None
+) -> tuple[Literal["total", "from"], Priced]:
     """The price a selection is shown with, decided here for the API and the page alike: its total where it is
-    complete and consistent, else "from" the price of its cheapest completion."""
-    return ("total", price_selection(engine, selection)) if complete else ("from", from_price(engine, selection))
+    complete and consistent, else "from" the price of its cheapest completion (in the price list `list_id`)."""
+    if complete:
+        return "total", price_selection(engine, selection, None, list_id)
+    return "from", from_price(engine, selection, list_id)
 
 
 def _quantity(product: Product, values: Mapping[str, Any], quantity: int | None) -> int:

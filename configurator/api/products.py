@@ -33,7 +33,7 @@ from configurator.deps import LANGUAGE_QUERY, BucketsDep, CatalogDep, EngineDep,
 from configurator.errors import domain_problem
 from configurator.limits import OverBudget, charge
 from configurator.services.catalogs import engine_of
-from configurator.services.languages import chosen_language
+from configurator.services.languages import chosen_language, named_market
 from configurator.services.prices import PriceOut, price_out
 from configurator.services.refusals import Refused, violations_out
 from rules.classify import Classification, classify
@@ -205,7 +205,8 @@ async def price(request: Request, product_id: str) -> Response:
     engine = compiled_engine(loaded.product, loaded.content_hash) if len(raw) <= INLINE_BODY_BYTES else None
     if engine is not None:
         body = parse_body(PriceRequest, raw)
-        priced = quick_price(engine, body.selections, body.quantity, body.price_list)
+        _market, price_list = named_market(loaded.product, body.market, body.price_list)
+        priced = quick_price(engine, body.selections, body.quantity, price_list)
         if priced is not None:
             return _price_response(priced)
     return await run_in_threadpool(_price_fully, loaded, raw)
@@ -213,7 +214,8 @@ async def price(request: Request, product_id: str) -> Response:
 
 def _price_fully(loaded: LoadedProduct, raw: bytes) -> Response:
     body = parse_body(PriceRequest, raw)
-    return _price_response(price_selection(engine_of(loaded), body.selections, body.quantity, body.price_list))
+    _market, price_list = named_market(loaded.product, body.market, body.price_list)
+    return _price_response(price_selection(engine_of(loaded), body.selections, body.quantity, price_list))
 
 
 def _price_response(priced: Priced) -> Response:
@@ -240,7 +242,8 @@ def price_batch(
         if time.monotonic() > deadline:
             raise OverBudget(budget, done, len(body.items))
         try:
-            results.append(_price_or_problem(price_selection(engine, item.selections, item.quantity, item.price_list)))
+            _market, price_list = named_market(engine.model.product, item.market, item.price_list)
+            results.append(_price_or_problem(price_selection(engine, item.selections, item.quantity, price_list)))
         except ConfiguratorError as exc:  # one item's problem is that item's result, not the batch's
             results.append(domain_problem(exc))
     return BatchPriceResponse(results=results)

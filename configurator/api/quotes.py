@@ -21,6 +21,7 @@ from configurator.services import adjustments, quoting
 from configurator.services.adjustments import adjustable, current_selection
 from configurator.services.catalogs import engine_of, product_of
 from configurator.services.idempotency import HEADER, Attempt, attempt, earlier_answer
+from configurator.services.languages import named_market
 from configurator.services.profiles import preferences_of
 from configurator.services.quoting import make_quote, save_selection, store
 from configurator.services.refusals import violations_out
@@ -62,6 +63,8 @@ class QuoteRequest(BaseModel):
     selections: Selections = Field(examples=[EXAMPLE_SELECTIONS])
     quantity: StrictInt | None = Field(None, ge=1, le=MAX_UNITS)
     price_list: Text | None = None
+    market: Text | None = Field(None, description="A market the product names: priced by its price list, and "
+                                "recorded with the quote.")
     profile_id: Text | None = Field(None, description="The customer's profile: fills the options it tells.")
 
 
@@ -138,7 +141,8 @@ def create_quote(
         return _replayed(first)
     loaded = product_of(catalog, body.product_id)
     preferences = preferences_of(database, body.profile_id, key)
-    quote = make_quote(loaded, body.selections, key, body.quantity, body.price_list, (body.profile_id, preferences))
+    market, price_list = named_market(loaded.product, body.market, body.price_list)
+    quote = make_quote(loaded, body.selections, key, body.quantity, price_list, (body.profile_id, preferences), market)
     return _created(database, quote, _quote_out(quote), tried)
 
 

@@ -92,6 +92,7 @@ class PriceRequest(_Request):
         None, ge=1, le=MAX_UNITS, description="Units, a JSON integer (default: the quantity option, or 1)."
     )
     price_list: Text | None = Field(None, description="Price list id (default: the product's currency).")
+    market: Text | None = Field(None, description="A market the product names: priced by its price list.")
 
 
 class ExplainRequest(_Request):

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from catalog.kinds import traits, value_label
 from catalog.loader import LoadedProduct
+from catalog.schema import Market
 from catalog.wording import _, asked_language
 from configurator.persistence.db import IdempotentAnswer, Quote, SavedConfiguration, quote_expiry, short_id, writing
 from configurator.services.adjustments import adjustable
@@ -56,11 +57,13 @@ def make_quote(
     quantity: int | None = None,
     price_list: str | None = None,
     profile: tuple[str | None, dict[str, Any]] = (None, {}),
+    market: Market | None = None,
 ) -> Quote:
     """A quote row for a complete configuration (not stored yet); Refused, naming why, for anything else.
 
     `key` is the storefront's API key, or None for the shop's own pages. `profile` (its id and preferences) fills
-    the options it tells that the selection leaves open, and the quote records which values it chose.
+    the options it tells that the selection leaves open, and the quote records which values it chose; `market`,
+    where the shopper buys, is recorded with it (its price list prices it).
     """
     engine = engine_of(loaded)
     profile_id, preferences = profile
@@ -76,7 +79,8 @@ def make_quote(
         currency=priced.price.currency,
         total=str(priced.price.total),
         breakdown=price_out(priced.price, variant=priced.variant).model_dump()
-        | quoted_words(engine, filled, priced.price.price_list),
+        | quoted_words(engine, filled, priced.price.price_list)
+        | ({} if market is None else {"market": {"id": market.id, "label": market.label}}),
         variant=priced.variant,
         profile_id=profile_id,
         inferred=inferred or None,

@@ -5,6 +5,7 @@ German, "1 234,56 €" in French); a number option's range in the same words."""
 from __future__ import annotations
 
 import functools
+import re
 from decimal import Decimal
 
 from babel.numbers import format_currency
@@ -21,7 +22,13 @@ def money(amount: Decimal, currency: str, locale: str | None = None) -> str:
 
 @functools.lru_cache(maxsize=8192)  # a page shows hundreds of amounts, mostly the same ones on every page
 def _money(amount: Decimal, currency: str, locale: str) -> str:
-    return str(format_currency(amount, currency, locale=locale, decimal_quantization=False))
+    written = str(format_currency(amount, currency, locale=locale, decimal_quantization=False))
+    return _TIGHT.sub("\xa0", written)
+
+
+# CLDR's currency spacing, which Babel leaves out: a symbol of letters ("CHF") is kept apart from the digits by a
+# no-break space ("CHF 27.90", never "CHF27.90"); a sign such as "€" is not.
+_TIGHT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 def field_number(given: object) -> str:

@@ -29,6 +29,7 @@ from catalog.kinds import (
 from catalog.schema import (
     AnyOption,
 )
+from catalog.values import number_words
 from catalog.wording import N_, _, speaking
 from configurator.persistence.db import Quote
 from configurator.views.form import (
@@ -180,9 +181,11 @@ def product_view(
     focus: tuple[str, str] | None = None,
     hints: Hints | None = None,
     answers: Mapping[str, str] | None = None,
+    price_list: str | None = None,
 ) -> ProductView:
     """The product page for a selection; `focus` (option, value id) is a value whose full explanation was asked
-    for, whatever it takes; `hints` what the shopper's profile and the order history suggest."""
+    for, whatever it takes; `hints` what the shopper's profile and the order history suggest; `price_list` the
+    shopper's market's (None: the product's own prices)."""
     product = engine.model.product
     given = {q: a.id for q, a in answers_of(product, answers or {}).items()}
     parsed = engine.parse(selection)  # once: every operation below takes it as it is
@@ -194,7 +197,7 @@ def product_view(
     if errors:
         obstacles = engine.obstacles(kept)
     domains = obstacles.alternatives
-    deltas = _deltas(engine)
+    deltas = _deltas(engine, price_list)
     reasons = Reasons(engine, kept, obstacles, REASON_BUDGET_SECONDS, focus)
     recommended = {} if hints is None or hints.history is None else recommendations(
         engine.model, parsed, state, hints.history, hints.least)
@@ -223,7 +226,7 @@ def product_view(
         name=product.name,
         description=product.description,
         steps=_digested(steps, repair, large, engine.model.content_hash),
-        price=_price(engine, kept, state.complete and state.consistent),
+        price=_price(engine, kept, state.complete and state.consistent, price_list),
         complete=complete,
         left=left,
         done=needed - len(left),
@@ -465,15 +468,16 @@ def _said(engine: Engine, option_id: str, raw: Any, message: str) -> str:
         "option": option.label or option.id, "value": gone[0]}
 
 
-def _deltas(engine: Engine) -> dict[tuple[str, str | bool], str]:
-    """What each value adds to the price, in words ("+€20.00"), by option and value."""
-    cost = cost_for(engine.model, None)
-    currency = engine.model.product.currency
-    return {} if cost is None else {(p.option, p.value): money_change(p.amount, currency) for p in cost.values}
+def _deltas(engine: Engine, price_list: str | None) -> dict[tuple[str, str | bool], str]:
+    """What each value adds to the price in the price list, in words ("+€20.00"), by option and value."""
+    cost = cost_for(engine.model, price_list)
+    if cost is None:
+        return {}
+    return {(p.option, p.value): money_change(p.amount, cost.price_list.currency) for p in cost.values}
 
 
-def _price(engine: Engine, selection: Selection, complete: bool) -> PriceView | None:
-    label, priced = shown_price(engine, selection, complete)
+def _price(engine: Engine, selection: Selection, complete: bool, price_list: str | None) -> PriceView | None:
+    label, priced = shown_price(engine, selection, complete, price_list)
     return None if priced.price is None else _price_view(priced.price, label)
 
 
@@ -486,7 +490,7 @@ def _price_view(price: Price, label: Literal["total", "from"]) -> PriceView:
 
 def included_tax(rate: object) -> str:
     """The line that says how much tax a consumer price holds ("Including tax 19%")."""
-    return _("Including tax %(rate)s%%") % {"rate": rate}
+    return _("Including tax %(rate)s%%") % {"rate": number_words(Decimal(str(rate)))}
 
 
 @dataclass(frozen=True)
@@ -509,6 +513,7 @@ class QuoteView:
     net: str = ""  # before tax, where the price list adds tax (a line of its own)
     variant: str = ""
     language: str = "en"  # the language it was made in: it is always shown in it
+    market: str = ""  # where the shopper bought, in the words of the day, where the product names markets
 
 
 def quote_view(quote: Quote) -> QuoteView:
@@ -545,4 +550,5 @@ def quote_view(quote: Quote) -> QuoteView:
         net=stored_money(stored["net"], quote.currency, language) if stored.get("tax_rate") is not None else "",
         variant=quote.variant or "",
         language=language,
+        market=str((stored.get("market") or {}).get("label", "")),
     )

@@ -58,6 +58,8 @@ def quote_pdf(quote: QuoteView) -> bytes:
     document = SimpleDocTemplate(out, pagesize=A4, title=title, author=_("Configurator"), lang=quote.language,
                                  leftMargin=20 * mm, rightMargin=20 * mm)
     facts = [(_("Reference"), quote.id), (_("Made"), quote.created), (_("Valid until"), quote.expires)]
+    if quote.market:
+        facts.append((_("Market"), quote.market))
     if quote.variant:
         facts.append((_("Variant"), quote.variant))
     story = [Paragraph(escape(title), styles["title"]), _table(facts, [40 * mm, 130 * mm]), Spacer(1, 6 * mm)]

@@ -114,7 +114,7 @@ async def product_post(request: Request, loaded: ProductDep, shop: ShopDep) -> R
     form = await request.form(max_fields=MAX_FORM_FIELDS)
     csrf.check_csrf(request, form_text(form, csrf.FIELD))
     engine = engine_of(loaded)
-    step = await run_in_threadpool(step_of, engine, form)
+    step = await run_in_threadpool(step_of, engine, form, shop.price_list)
     if step.repair is None and step.focus is None and request.headers.get("HX-Request") != "true":
         return RedirectResponse(step.permalink, status_code=303)
     token = form_text(form, csrf.FIELD) or ""
@@ -149,7 +149,7 @@ def _page(
     """The product page, with what the visitor's profile tells filled in and the order history's suggestions."""
     filled, inferred, unused = shop_filled(shop.database, engine, selection, shop.profile_id)
     hints = Hints(inferred, shop.histories.of(engine.model), {k: str(v) for k, v in unused.items()}, shop.suggest_from)
-    return product_view(engine, filled, history, token, repair, messages, focus, hints, answers)
+    return product_view(engine, filled, history, token, repair, messages, focus, hints, answers, shop.price_list)
 
 
 @router.post("/products/{product_id}/save", response_class=HTMLResponse)
@@ -169,7 +169,8 @@ async def quote_page_post(request: Request, loaded: ProductDep, shop: ShopDep) -
             raise Refused(_("Cannot quote this selection"), [
                 Violation(_("%(option)s: how many? A quote needs the quantity.") % {"option": o.label or o.id},
                           option=o.id) for o in blank])
-        return make_quote(loaded, selection, None, profile=shop_profile(shop.database, shop.profile_id))
+        return make_quote(loaded, selection, None, price_list=shop.price_list,
+                          profile=shop_profile(shop.database, shop.profile_id), market=shop.market)
 
     return await _record(request, loaded, shop, quote, "/quotes/")
 
@@ -186,7 +187,7 @@ async def _record(
     try:
         row = await run_in_threadpool(make, loaded, selection)
     except Refused as exc:
-        return await _refused(request, loaded, selection, form, exc)
+        return await _refused(request, loaded, shop, selection, form, exc)
     # The customer's settings card (a saved configuration with settings adjusted in use, or a quote's card) is
     # theirs to change: a secret kept in a cookie of this browser, its hash stored; the short link only reads.
     card = row.id if isinstance(row, SavedConfiguration) else row.settings_id
@@ -208,12 +209,13 @@ async def _posted(request: Request, loaded: LoadedProduct) -> tuple[dict[str, An
 
 
 async def _refused(
-    request: Request, loaded: LoadedProduct, selection: dict[str, Any], form: FormData, exc: Refused
+    request: Request, loaded: LoadedProduct, shop: Shop, selection: dict[str, Any], form: FormData, exc: Refused
 ) -> Response:
     """The product page again, saying why (nothing was stored)."""
     reasons = tuple(v.message for v in exc.violations) or (exc.title,)
+    token = form_text(form, csrf.FIELD) or ""
     view = await run_in_threadpool(
-        product_view, engine_of(loaded), selection, [], form_text(form, csrf.FIELD) or "", None, (exc.title, *reasons)
+        product_view, engine_of(loaded), selection, [], token, None, (exc.title, *reasons), price_list=shop.price_list
     )
     context = {"view": view, "stepper": stepper_of(view, form_text(form, "step") or "")}
     return render(request, "pages/product.html", [], context, status=422)

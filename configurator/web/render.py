@@ -23,11 +23,11 @@ from starlette.types import Scope
 from catalog.translations import language_name
 from catalog.wording import _, current_language, ngettext, speaking
 from configurator.errors import ProblemResponse
-from configurator.services.languages import LANGUAGE_COOKIE
+from configurator.services.languages import LANGUAGE_COOKIE, MARKET_COOKIE
 from configurator.settings import FRONTEND, HTMX_CDN, HTMX_INTEGRITY, HTMX_VENDORED
 
 MAX_FORM_FIELDS = 2_000
-LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+CHOICE_COOKIE_SECONDS = 365 * 24 * 3600  # a shopper's language and market
 
 # Block tags leave no blank lines behind: a product page of a few hundred values is a third smaller. The interface's
 # words go through gettext (`_` in templates), in the language the request speaks (catalog.wording).
@@ -45,11 +45,13 @@ ENVIRONMENT.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignor
 
 
 @dataclass(frozen=True)
-class LanguageLink:
-    """A language the page is offered in, as the switcher links to it (the same page, the same choices)."""
+class SwitchLink:
+    """A language or a market the page is offered in, as its switcher links to it (the same page, the same
+    choices): `param` and `code` are the query's (`lang=de`, `market=ch`)."""
 
+    param: str
     code: str
-    name: str  # in its own words: "Deutsch", "Français"
+    name: str  # a language in its own words ("Deutsch"), a market in the page's
     href: str
     current: bool
 
@@ -60,8 +62,14 @@ def render(
     """The whole page, or for an htmx request only `blocks` of it: the same markup either way, in the language
     the request speaks (a `?lang=` choice is kept in a cookie for the next pages)."""
     language = getattr(request.state, "language", None) or current_language()
+    market = getattr(request.state, "market", None)
     with speaking(language):
-        full = {**context, "languages": _switcher(request, context, language)}
+        offered = getattr(request.state, "languages", ())
+        markets = getattr(request.state, "markets", ())
+        full = {**context,
+                "languages": _switcher(request, context, "lang", [(c, language_name(c, c)) for c in offered], language),
+                "markets": _switcher(request, context, "market", [(m.id, m.label) for m in markets],
+                                     None if market is None else market.id)}
         if request.headers.get("HX-Request") == "true" and blocks:
             html = render_blocks(ENVIRONMENT, template, list(blocks), **full)
         else:
@@ -69,23 +77,24 @@ def render(
     headers = {"Vary": "HX-Request, Accept-Language, Cookie", "Content-Language": language}
     response = HTMLResponse(html, status_code=status, headers=headers)
     if (request.query_params.get("lang") or "").lower() == language.lower():
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_SECONDS, samesite="lax", path="/")
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=CHOICE_COOKIE_SECONDS, samesite="lax", path="/")
+    if market is not None and request.query_params.get("market") == market.id:
+        response.set_cookie(MARKET_COOKIE, market.id, max_age=CHOICE_COOKIE_SECONDS, samesite="lax", path="/")
     return response
 
 
-def _switcher(request: Request, context: Mapping[str, Any], language: str) -> tuple[LanguageLink, ...]:
-    """A link per language the page is offered in, to this page (a product page's permalink: its choices too)."""
-    offered: tuple[str, ...] = getattr(request.state, "languages", ())
-    if len(offered) < 2:
+def _switcher(
+    request: Request, context: Mapping[str, Any], param: str, choices: list[tuple[str, str]], current: str | None
+) -> tuple[SwitchLink, ...]:
+    """A link per choice (of language or market) to this page (a product page's permalink: its choices too);
+    none where there is nothing to choose between."""
+    if len(choices) < 2:
         return ()
     permalink = getattr(context.get("view"), "permalink", None)
     path, _sep, query = (permalink or f"{request.url.path}?{request.url.query}").partition("?")
-    kept = [(k, v) for k, v in parse_query(query) if k != "lang"]
-    return tuple(
-        LanguageLink(code, language_name(code, code), f"{path}?{urlencode([*kept, ('lang', code)])}",
-                     code == language)
-        for code in offered
-    )
+    kept = [(k, v) for k, v in parse_query(query) if k != param]
+    return tuple(SwitchLink(param, code, name, f"{path}?{urlencode([*kept, (param, code)])}", code == current)
+                 for code, name in choices)
 
 
 def error_page(request: Request, problem: Mapping[str, Any]) -> HTMLResponse:

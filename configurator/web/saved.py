@@ -9,10 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from catalog.wording import _, speaking
+from catalog.wording import _, current_language, speaking
 from configurator.deps import CatalogDep, DatabaseDep
 from configurator.services import adjustments
 from configurator.services.catalogs import engine_of, product_of
+from configurator.services.languages import MARKET_COOKIE, market_of
 from configurator.services.quoting import read_quote
 from configurator.services.refusals import NotPermitted, Refused
 from configurator.views.form import (
@@ -60,7 +61,10 @@ async def saved_link(request: Request, database: DatabaseDep, catalog: CatalogDe
     if saved.catalog_version != loaded.version:
         note += (_("It was saved with an earlier version of the catalog: anything that no longer fits is shown as "
                    "it was saved, with what is wrong."),)
-    view = await run_in_threadpool(product_view, engine_of(loaded), selection, [], token, None, note)
+    market = market_of(loaded.in_language(current_language()).markets, request.cookies.get(MARKET_COOKIE),
+                       current_language())
+    view = await run_in_threadpool(product_view, engine_of(loaded), selection, [], token, None, note,
+                                   price_list=None if market is None else market.price_list)
     if adjustments.adjustable(loaded.product):
         view = dataclasses.replace(view, settings=f"/c/{saved.id}/settings")
     response = render(request, "pages/product.html", ["configurator"], {"view": view, "stepper": stepper_of(view, "")})

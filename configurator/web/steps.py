@@ -32,7 +32,7 @@ PRICE = "price"
 MESSAGES = "messages"
 
 
-def step_of(engine: Engine, form: FormData) -> StepResult:
+def step_of(engine: Engine, form: FormData, price_list: str | None = None) -> StepResult:
     """What the post leads to, the dialog's answers and the step the shopper is on kept."""
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     went = form_text(form, "go")
@@ -43,11 +43,11 @@ def step_of(engine: Engine, form: FormData) -> StepResult:
         history = decode_history(form_text(form, HISTORY_FIELD))
         moved = StepResult(engine, selection, history, land=land, current=step_id, moved=True)
         return dataclasses.replace(moved, answers=answers_from_fields(fields))
-    result = _move(engine, form)
+    result = _move(engine, form, price_list)
     return dataclasses.replace(result, answers=answers_from_fields(fields), current=form_text(form, "step") or "")
 
 
-def _move(engine: Engine, form: FormData) -> StepResult:
+def _move(engine: Engine, form: FormData, price_list: str | None) -> StepResult:
     product = engine.model.product
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     selection = shop_selection(product, fields)
@@ -58,7 +58,8 @@ def _move(engine: Engine, form: FormData) -> StepResult:
         previous = history[-1]
         return StepResult(engine, shop_selection(product, parse_query(previous)), history[:-1], land=PRICE)
     if action in ("complete", "cheapest"):
-        done = engine.complete(selection) if action == "complete" else from_price(engine, selection).selections
+        cheapest = action == "cheapest"
+        done = from_price(engine, selection, price_list).selections if cheapest else engine.complete(selection)
         if done is None:
             stuck = _("No valid configuration extends these choices.")
             return StepResult(engine, selection, history, messages=(stuck,), land=MESSAGES)

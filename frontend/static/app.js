@@ -126,13 +126,13 @@
     });
   }, true);
 
-  // The header's language links lead to this page in another language, with the shopper's choices: htmx keeps
-  // those in the address bar, so each link follows it (without JavaScript every page is loaded whole, its links
-  // drawn by the server from the same state).
+  // The header's language and market links lead to this page in another language or market, with the shopper's
+  // choices: htmx keeps those in the address bar, so each link follows it (without JavaScript every page is
+  // loaded whole, its links drawn by the server from the same state).
   function relinkLanguages() {
-    document.querySelectorAll("#languages a[hreflang]").forEach(function (link) {
+    document.querySelectorAll("header a[data-switch]").forEach(function (link) {
       var url = new URL(window.location.href);
-      url.searchParams.set("lang", link.getAttribute("hreflang"));
+      url.searchParams.set(link.getAttribute("data-switch"), link.getAttribute("data-value"));
       link.setAttribute("href", url.pathname + url.search);
     });
   }

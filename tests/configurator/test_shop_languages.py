@@ -86,3 +86,21 @@ def test_a_french_shopper_types_a_rider_height_with_a_comma(browser: Browser, sh
     expect(page.locator("#option-frame_size input[value='M']")).to_be_enabled()
     shot(page, "french-phone-comma")
     context.close()
+
+
+def test_a_shopper_in_switzerland_chooses_the_market_and_gets_a_quote_in_francs(german: Page, shop: str) -> None:
+    page = german
+    page.goto(f"{shop}/products/coffee-gift-box")
+    expect(page.locator("#sticky-bar, #price").first).to_contain_text("€")
+    page.locator("#markets").get_by_role("link", name="Schweiz").click()
+    expect(page.locator("#markets a[aria-current]")).to_have_text("Schweiz")
+    expect(page.locator("#price")).to_contain_text("CHF")
+    expect(page.locator("#price")).to_contain_text("inkl. 8,1 % MwSt.")
+    page.get_by_role("button", name="Für mich vervollständigen").first.click()
+    expect(page.get_by_role("button", name="Angebot anfordern").first).to_be_enabled()
+    _accessible(page)
+    shot(page, "swiss-coffee")
+    page.get_by_role("button", name="Angebot anfordern").first.click()
+    expect(page).to_have_url(re.compile(r"/quotes/"))
+    expect(page.locator("#quote-market")).to_have_text("Schweiz")
+    expect(page.locator("#quote-total")).to_contain_text("CHF")
