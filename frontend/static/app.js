@@ -19,7 +19,19 @@
     var folded = field.closest("details:not([open])");
     if (folded) { field = folded.querySelector("summary"); }
     field.focus({ preventScroll: true });
-    (target.closest("[role=dialog]") || target).scrollIntoView({ block: "nearest" });
+    reveal(target.closest("[role=dialog]") || target);
+  }
+
+  // Scroll an element into view, and again once the options above it are laid out: they are drawn only when near
+  // the screen (content-visibility), so their real height can move it out of view (behind a phone's sticky bar)
+  // a frame or two after the first scroll.
+  function reveal(element) {
+    element.scrollIntoView({ block: "nearest" });
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        if (element.isConnected) { element.scrollIntoView({ block: "nearest" }); }
+      });
+    });
   }
 
   // A morph swap updates attributes, but a box the shopper clicked keeps its own checkedness: make every box say
