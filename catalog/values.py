@@ -97,7 +97,9 @@ def number_words(value: Decimal, language: str | None = None) -> str:
     if len(text) > 40:
         return text[:37] + "..."
     locale = (language or current_language()).replace("-", "_")
-    return str(format_decimal(value, locale=locale, decimal_quantization=False, group_separator=False))
+    with localcontext() as ctx:
+        ctx.prec = _EXACT_DIGITS  # Babel rounds in the current context: 28 digits would fail on a 30-digit number
+        return str(format_decimal(value, locale=locale, decimal_quantization=False, group_separator=False))
 
 
 def text_of(raw: Any, max_length: int, pattern: str | None, allowed: str | None = None) -> str:
