@@ -64,15 +64,16 @@ def render(
     language = getattr(request.state, "language", None) or current_language()
     market = getattr(request.state, "market", None)
     with speaking(language):
-        offered = getattr(request.state, "languages", ())
-        markets = getattr(request.state, "markets", ())
-        full = {**context,
-                "languages": _switcher(request, context, "lang", [(c, language_name(c, c)) for c in offered], language),
-                "markets": _switcher(request, context, "market", [(m.id, m.label) for m in markets],
-                                     None if market is None else market.id)}
-        if request.headers.get("HX-Request") == "true" and blocks:
-            html = render_blocks(ENVIRONMENT, template, list(blocks), **full)
+        if request.headers.get("HX-Request") == "true" and blocks:  # no header in a fragment: no switchers
+            html = render_blocks(ENVIRONMENT, template, list(blocks), **context)
         else:
+            offered = getattr(request.state, "languages", ())
+            markets = getattr(request.state, "markets", ())
+            full = {**context,
+                    "languages": _switcher(request, context, "lang", [(c, language_name(c, c)) for c in offered],
+                                           language),
+                    "markets": _switcher(request, context, "market", [(m.id, m.label) for m in markets],
+                                         None if market is None else market.id)}
             html = ENVIRONMENT.get_template(template).render(**full)
     headers = {"Vary": "HX-Request, Accept-Language, Cookie", "Content-Language": language}
     response = HTMLResponse(html, status_code=status, headers=headers)
