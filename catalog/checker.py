@@ -73,6 +73,7 @@ class ProductChecker:
         self.check_ids([(("markets", i, "id"), m.id) for i, m in enumerate(markets)], "market")
         for i, market in enumerate(markets):
             self.check_market(("markets", i), market)
+        self.check_regions(markets)
         if self.product.preview is not None:
             for i, layer in enumerate(self.product.preview.layers):
                 self.check_layer(("preview", "layers", i), layer)
@@ -148,6 +149,16 @@ class ProductChecker:
             if language not in offered:
                 self.fail((*loc, "languages", j), f"'{language}' is not one of the product's languages "
                           f"({', '.join(offered)})")
+
+    def check_regions(self, markets: Sequence[Market]) -> None:
+        """A country is served by one market (its shoppers' default would otherwise depend on the order)."""
+        served: dict[str, str] = {}
+        for i, market in enumerate(markets):
+            for j, region in enumerate(market.regions):
+                if region in served:
+                    said = f"'{region}' is already served by market '{served[region]}'"
+                    self.fail(("markets", i, "regions", j), said)
+                served.setdefault(region, market.id)
 
     def check_price_list(self, loc: Loc, price_list: PriceList) -> None:
         amounts, formulas = amount_keys(self.product), formula_keys(self.product)

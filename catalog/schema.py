@@ -344,6 +344,8 @@ PriceRule = Annotated[AnyPriceRule, Field(discriminator="type")]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 # A language tag as shops use them: a language, and a region where it matters ("de", "fr", "pt-BR").
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+# A country, as ISO 3166-1 writes it and as a language tag's region names it ("CH" in "de-CH").
+Region = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 
 class Market(_Strict):
@@ -357,6 +359,10 @@ class Market(_Strict):
     )
     languages: list[Language] = Field(
         [], description="The languages its shoppers are served in, the usual one first (none: any the product has)."
+    )
+    regions: list[Region] = Field(
+        [], description="The countries it serves (ISO 3166-1: 'CH'): a shopper whose browser names one in its "
+        "languages ('de-CH') is in this market until they choose another."
     )
 
 

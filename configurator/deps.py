@@ -9,7 +9,7 @@ thread.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -67,15 +67,26 @@ LANGUAGE_QUERY = Query(
 )
 
 
+def answer_language(request: Request, offered: Sequence[str], lang: str | None) -> str:
+    """The language an API answer gives its words in (`lang`, else the best Accept-Language asks for, else the
+    first offered), kept on the request for the error handlers."""
+    chosen = chosen_language(offered, lang, request.headers.get("accept-language"))
+    request.state.language = chosen
+    return chosen
+
+
+def said_in(language: str) -> dict[str, str]:
+    """The headers of an answer in `language`."""
+    return {"Content-Language": language, "Vary": "Accept-Language"}
+
+
 async def language(
     request: Request, response: Response, loaded: ProductDep, lang: Annotated[str | None, LANGUAGE_QUERY] = None
 ) -> AsyncIterator[str]:
     """The language the product's words are given in, said in the answer's Content-Language; the request speaks
     it (messages made in code, too)."""
-    chosen = chosen_language(loaded.languages(), lang, request.headers.get("accept-language"))
-    response.headers["Content-Language"] = chosen
-    response.headers["Vary"] = "Accept-Language"
-    request.state.language = chosen  # the error handlers' too
+    chosen = answer_language(request, loaded.languages(), lang)
+    response.headers.update(said_in(chosen))
     with speaking(chosen):
         yield chosen
 
@@ -99,15 +110,15 @@ async def shop_language(request: Request) -> AsyncIterator[str]:
     request.state.languages = tuple(offered)
     request.state.markets = () if found is None else tuple(found.in_language(chosen).markets)
     wanted = request.query_params.get("market") or request.cookies.get(MARKET_COOKIE)
-    request.state.market = market_of(request.state.markets, wanted, chosen)
+    request.state.market = market_of(request.state.markets, wanted, chosen, request.headers.get("accept-language"))
     with speaking(chosen):
         yield chosen
 
 
-def engine(loaded: ProductDep) -> Engine:
-    """The product's engine (compiled and prepared when the catalog was loaded; on a worker thread, should it
-    have to compile again)."""
-    return engine_of(loaded)
+def engine(loaded: ProductDep, spoken: LanguageDep) -> Engine:
+    """The product's engine in the language asked for (compiled and prepared when the catalog was loaded; on a
+    worker thread, should it have to compile again)."""
+    return engine_of(loaded, spoken)
 
 
 EngineDep = Annotated[Engine, Depends(engine)]

@@ -13,9 +13,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from catalog.errors import ConfiguratorError
-from catalog.wording import N_, _, current_language, speaking
+from catalog.wording import INTERFACE_LANGUAGES, N_, _, speaking
 from configurator.limits import OverBudget, TooMany
 from configurator.services.idempotency import IdempotencyError
+from configurator.services.languages import LANGUAGE_COOKIE, chosen_language
 from configurator.services.refusals import KeyRequired, Missing, NotPermitted, Refused, violations_out
 from rules.errors import EngineLimitError, PriceRangeError, RuleError
 from rules.selection import SelectionError
@@ -88,11 +89,13 @@ def install(app: FastAPI, page: Page) -> None:
 
     @app.exception_handler(ConfiguratorError)
     async def domain(request: Request, exc: ConfiguratorError) -> Response:
-        with speaking(getattr(request.state, "language", None) or current_language()):  # the request's, as asked
+        language = _spoken(request)
+        with speaking(language):
             body = domain_problem(exc)
         if _wants_page(request):
             return page(request, body)  # the shop's pages: the same problem, as a page or a message
-        return ProblemResponse(body, status_code=body["status"], headers=problem_headers(exc))
+        headers = {**problem_headers(exc), "Content-Language": language}
+        return ProblemResponse(body, status_code=body["status"], headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -100,19 +103,39 @@ def install(app: FastAPI, page: Page) -> None:
             {"path": "/".join(str(p) for p in err["loc"]), "message": err["msg"].removeprefix("Value error, ")}
             for err in exc.errors()
         ]
-        malformed = any(err["type"] == "json_invalid" for err in exc.errors())
-        if malformed:
-            return problem(400, "Malformed JSON", "the request body is not valid JSON", errors=errors)
-        return problem(422, "Invalid request", errors=errors)
+        language = _spoken(request)
+        headers = {"Content-Language": language}
+        with speaking(language):
+            if any(err["type"] == "json_invalid" for err in exc.errors()):
+                said = _("the request body is not valid JSON")
+                return problem(400, _("Malformed JSON"), said, headers, errors=errors)
+            return problem(422, _("Invalid request"), headers=headers, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def http(request: Request, exc: StarletteHTTPException) -> Response:
+        language = _spoken(request)
+        with speaking(language):
+            title = _(_HTTP_TITLES[exc.status_code]) if exc.status_code in _HTTP_TITLES else str(exc.detail)
         if _wants_page(request):
-            return page(request, problem_body(exc.status_code, str(exc.detail)))
-        headers = dict(exc.headers or {})
+            return page(request, problem_body(exc.status_code, title))
+        headers = {**(exc.headers or {}), "Content-Language": language}
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(_allowed(request))
-        return problem(exc.status_code, str(exc.detail), headers=headers)
+        return problem(exc.status_code, title, headers=headers)
+
+
+# Starlette's own refusals, titled as the registry's are (the others keep Starlette's words).
+_HTTP_TITLES = {404: N_("Not found"), 405: N_("Method not allowed")}
+
+
+def _spoken(request: Request) -> str:
+    """The language a problem is said in: the one the request's route chose, else the best of the interface's
+    languages by `?lang=` or Accept-Language (a problem met before any route, such as a malformed body)."""
+    chosen: str | None = getattr(request.state, "language", None)
+    if chosen:
+        return chosen
+    asked = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    return chosen_language(INTERFACE_LANGUAGES, asked, request.headers.get("accept-language"))
 
 
 def _allowed(request: Request) -> list[str]:

@@ -30,6 +30,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     429: {"description": "Too many requests from this client: retry after `Retry-After` seconds (problem+json)"},
 }
 
+# The languages answers are given in (`lang`, else Accept-Language: configurator/deps.py).
+_SAID = {"description": "The language of the answer's words (labels, messages, price lines): the one `lang` names "
+         "where the product offers it, else the best Accept-Language asks for, else the product's own.",
+         "schema": {"type": "string", "examples": ["de"]}}
+_SAID_PROBLEM = {"description": "The language of the problem's title and messages (the route's language, else the "
+                 "interface's best match for `lang` or Accept-Language: en, de or fr).",
+                 "schema": {"type": "string", "examples": ["fr"]}}
+
 
 class ProblemError(BaseModel):
     """One invalid part of the request."""
@@ -85,8 +93,12 @@ def _problems(operation: dict[str, Any], path: str, method: str) -> None:
         extra |= _RATED
     for code, description in extra.items():
         responses.setdefault(str(code), {"description": description})
+    spoken = any(p.get("name") == "lang" for p in operation.get("parameters", []))
     for status, response in responses.items():
         if str(status).startswith("4"):
             response["content"] = {PROBLEM_MEDIA: {"schema": {"$ref": _REF}}}
+            response["headers"] = {"Content-Language": _SAID_PROBLEM}
             if str(status) == "429":
-                response["headers"] = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
+                response["headers"]["Retry-After"] = {"description": "Seconds to wait", "schema": {"type": "integer"}}
+        elif spoken and str(status).startswith("2"):
+            response["headers"] = {"Content-Language": _SAID}

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from catalog.errors import ConfiguratorError
 from catalog.kinds import choice_words
 from catalog.loader import LoadedProduct
+from catalog.wording import _, speaking
 from configurator.api.body import ExactJSONRoute, parse_body
 from configurator.api.problems import ERRORS
 from configurator.api.schemas import (
@@ -29,15 +30,25 @@ from configurator.api.schemas import (
     RepairResponse,
     SelectionsRequest,
 )
-from configurator.deps import LANGUAGE_QUERY, BucketsDep, CatalogDep, EngineDep, LanguageDep, ProductDep, product
+from configurator.deps import (
+    LANGUAGE_QUERY,
+    BucketsDep,
+    CatalogDep,
+    EngineDep,
+    LanguageDep,
+    ProductDep,
+    answer_language,
+    product,
+    said_in,
+)
 from configurator.errors import domain_problem
 from configurator.limits import OverBudget, charge
-from configurator.services.catalogs import engine_of
+from configurator.services.catalogs import compiled_engine_of, engine_of
 from configurator.services.languages import chosen_language, named_market
 from configurator.services.prices import PriceOut, price_out
 from configurator.services.refusals import Refused, violations_out
 from rules.classify import Classification, classify
-from rules.engine import Domains, compiled_engine
+from rules.engine import Domains, Engine
 from rules.pricing import Priced, price_selection, quick_price, shown_price
 from rules.selection import misshapen, plain
 
@@ -103,9 +114,10 @@ def list_products(
 
 
 @router.get("/products/{product_id}/classification", response_model=ClassificationOut)
-def classification(loaded: ProductDep) -> ClassificationOut:
-    """The product among the four faces of mass customization, with its profile, reasons and every option's face."""
-    return classification_out(classify(loaded.product))
+def classification(loaded: ProductDep, language: LanguageDep) -> ClassificationOut:
+    """The product among the four faces of mass customization, with its profile, reasons and every option's face,
+    in the language asked for."""
+    return classification_out(classify(loaded.in_language(language)))
 
 
 @router.get("/products/{product_id}")
@@ -119,15 +131,13 @@ def product_detail(loaded: ProductDep, language: LanguageDep) -> dict[str, Any]:
 
 
 @router.post("/products/{product_id}/configure", response_model=ConfigureResponse)
-def configure(
-    engine: EngineDep, body: SelectionsRequest, loaded: ProductDep, language: LanguageDep
-) -> ConfigureResponse:
+def configure(engine: EngineDep, body: SelectionsRequest) -> ConfigureResponse:
     """Valid domains for a partial selection, with its price ('from' the cheapest completion until complete), and
     the rules it breaks in the language asked for; a value of a shape its option never takes is a 422 naming the
     option."""
     malformed = misshapen(engine.model, body.selections)
     if malformed:
-        raise Refused("Invalid selection", malformed)
+        raise Refused(_("Invalid selection"), malformed)
     parsed = engine.parse(body.selections)
     state = engine.validate(parsed)
     values, details = _domains(state)
@@ -140,7 +150,7 @@ def configure(
         complete=state.complete,
         domains=values,
         details=details,
-        violations=violations_out(state.violations, {r.id: r.message for r in loaded.in_language(language).rules}),
+        violations=violations_out(state.violations),
         price=price,
     )
 
@@ -152,7 +162,7 @@ def complete(engine: EngineDep, buckets: BucketsDep, body: SelectionsRequest) ->
     done = engine.complete(body.selections, buckets.limits.engine_seconds)
     if done is None:
         state = engine.validate(body.selections)
-        raise Refused("No valid configuration extends this selection", state.violations)
+        raise Refused(_("No valid configuration extends this selection"), state.violations)
     return CompleteResponse(selections={k: plain(v) for k, v in done.items()})
 
 
@@ -174,7 +184,8 @@ def repair(engine: EngineDep, body: ExplainRequest) -> RepairResponse:
     no selection at all can take it)."""
     fix = engine.advisor.repair(body.selections, body.option, body.value)
     if not fix.possible:
-        raise Refused(f"No configuration can have {body.option} = {body.value}", [])
+        said = choice_words(engine.model.options.get(body.option), body.value, body.option)
+        raise Refused(_("No configuration has %(choice)s") % {"choice": said}, [])
     kept = {k: v for k, v in body.selections.items() if k not in fix.drop and k != body.option}
     return RepairResponse(drop=list(fix.drop), selections={**kept, body.option: body.value})
 
@@ -193,29 +204,41 @@ def repair(engine: EngineDep, body: ExplainRequest) -> RepairResponse:
         }
     },
 )
-async def price(request: Request, product_id: str) -> Response:
-    """The itemized price of a complete configuration; the client's own prices, if any, are ignored."""
+async def price(
+    request: Request, product_id: str, lang: Annotated[str | None, LANGUAGE_QUERY] = None
+) -> Response:
+    """The itemized price of a complete configuration, its lines in the language asked for; the client's own
+    prices, if any, are ignored."""
     # The hot path of storefronts. A small body for a compiled product is tried on the event loop, where only the
     # engine's quick check may run (linear in the selection, no solver: tens of microseconds); anything else,
     # compiling included, runs on a worker thread, so a slow model never holds the loop. The product is looked up
     # by its dependency's own function, called here: FastAPI resolving it costs this route about 5 % of its
     # throughput (docs/performance.md).
     loaded = await product(request, product_id)
+    chosen = answer_language(request, loaded.languages(), lang)
     raw = await request.body()
-    engine = compiled_engine(loaded.product, loaded.content_hash) if len(raw) <= INLINE_BODY_BYTES else None
-    if engine is not None:
-        body = parse_body(PriceRequest, raw)
-        _market, price_list = named_market(loaded.product, body.market, body.price_list)
-        priced = quick_price(engine, body.selections, body.quantity, price_list)
-        if priced is not None:
-            return _price_response(priced)
-    return await run_in_threadpool(_price_fully, loaded, raw)
+    with speaking(chosen):
+        engine = compiled_engine_of(loaded, chosen) if len(raw) <= INLINE_BODY_BYTES else None
+        answer = _price_quickly(engine, loaded, raw) if engine is not None else None
+    if answer is None:
+        answer = await run_in_threadpool(_price_fully, loaded, raw, chosen)
+    answer.headers.update(said_in(chosen))
+    return answer
 
 
-def _price_fully(loaded: LoadedProduct, raw: bytes) -> Response:
+def _price_quickly(engine: Engine, loaded: LoadedProduct, raw: bytes) -> Response | None:
     body = parse_body(PriceRequest, raw)
     _market, price_list = named_market(loaded.product, body.market, body.price_list)
-    return _price_response(price_selection(engine_of(loaded), body.selections, body.quantity, price_list))
+    priced = quick_price(engine, body.selections, body.quantity, price_list)
+    return None if priced is None else _price_response(priced)
+
+
+def _price_fully(loaded: LoadedProduct, raw: bytes, language: str) -> Response:
+    with speaking(language):
+        body = parse_body(PriceRequest, raw)
+        _market, price_list = named_market(loaded.product, body.market, body.price_list)
+        return _price_response(price_selection(engine_of(loaded, language), body.selections, body.quantity,
+                                               price_list))
 
 
 def _price_response(priced: Priced) -> Response:
@@ -224,7 +247,7 @@ def _price_response(priced: Priced) -> Response:
 
 def _price_or_problem(priced: Priced) -> PriceOut:
     if priced.price is None:
-        raise Refused("Cannot price this selection", priced.violations)
+        raise Refused(_("Cannot price this selection"), priced.violations)
     return price_out(priced.price, variant=priced.variant)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from catalog.wording import _
 from configurator.api.body import ExactJSONRoute
 from configurator.api.problems import ERRORS
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
@@ -73,7 +74,7 @@ def suggest(
     from what customers who chose alike chose; a profile needs the key that made it."""
     malformed = misshapen(engine.model, body.selections)
     if malformed:
-        raise Refused("Invalid selection", malformed)
+        raise Refused(_("Invalid selection"), malformed)
     preferences = preferences_of(database, body.profile_id, key)
     selection = dict(body.selections)
     filled, recommended = profiles.suggest(histories, engine, selection, preferences)

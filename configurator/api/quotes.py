@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Engine as Database
@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 
 from catalog.loader import Catalog, LoadedProduct
 from catalog.schema import MAX_UNITS, Product
+from catalog.wording import speaking
 from configurator.api.body import ExactJSONRoute
 from configurator.api.problems import ERRORS
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
-from configurator.deps import CatalogDep, DatabaseDep, KeyId, OptionalKeyId
+from configurator.deps import LANGUAGE_QUERY, CatalogDep, DatabaseDep, KeyId, OptionalKeyId, answer_language, said_in
 from configurator.persistence.db import Quote, SavedConfiguration, SettingsChange
 from configurator.services import adjustments, quoting
 from configurator.services.adjustments import adjustable, current_selection
@@ -30,7 +31,10 @@ router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "
                    route_class=ExactJSONRoute)
 
 
-def _created(database: Database, row: Quote | SavedConfiguration, out: BaseModel, tried: Attempt | None) -> Response:
+def _created(
+    database: Database, row: Quote | SavedConfiguration, out: BaseModel, tried: Attempt | None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """Store the row (with its answer, under an Idempotency-Key) and answer 201; a concurrent retry that stored
     first is answered with that first answer instead."""
     try:
@@ -40,12 +44,13 @@ def _created(database: Database, row: Quote | SavedConfiguration, out: BaseModel
         if first is None:
             raise
         return _replayed(first)
-    return Response(out.model_dump_json(), status_code=201, media_type="application/json")
+    return Response(out.model_dump_json(), status_code=201, media_type="application/json", headers=headers)
 
 
 def _replayed(first: tuple[int, dict[str, Any]]) -> Response:
     status, body = first
-    return JSONResponse(body, status_code=status, headers={"Idempotent-Replayed": "true"})
+    spoken = {"Content-Language": body["language"]} if isinstance(body.get("language"), str) else {}
+    return JSONResponse(body, status_code=status, headers={"Idempotent-Replayed": "true", **spoken})
 
 
 IDEMPOTENCY = Annotated[
@@ -87,6 +92,9 @@ class QuoteOut(BaseModel):
     settings_id: str | None = Field(
         None, description="The order's settings card, a saved configuration: /api/v1/configurations/{id}/settings."
     )
+    language: str | None = Field(None, description="The language of the quote's words (None for quotes made "
+                                 "before languages); it is always shown in it.")
+    market: dict[str, str] | None = Field(None, description="The market it was quoted in (id and label), if any.")
 
 
 class SaveRequest(BaseModel):
@@ -127,29 +135,45 @@ def _quote_out(quote: Quote) -> QuoteOut:
         profile_id=quote.profile_id,
         inferred=quote.inferred,
         settings_id=quote.settings_id,
+        language=quote.breakdown.get("language"),
+        market=quote.breakdown.get("market"),
     )
 
 
 @router.post("/quotes", status_code=201, response_model=QuoteOut)
 def create_quote(
-    database: DatabaseDep, catalog: CatalogDep, key: KeyId, body: QuoteRequest, idempotency_key: IDEMPOTENCY = None
+    request: Request,
+    database: DatabaseDep,
+    catalog: CatalogDep,
+    key: KeyId,
+    body: QuoteRequest,
+    idempotency_key: IDEMPOTENCY = None,
+    lang: Annotated[str | None, LANGUAGE_QUERY] = None,
 ) -> Response:
-    """Price a complete configuration and freeze it as a quote."""
+    """Price a complete configuration and freeze it as a quote, in the language asked for (its lines' words; the
+    quote is shown in it ever after)."""
     tried = attempt(key, "quotes", idempotency_key, body)
     first = earlier_answer(database, tried)
     if first is not None:
         return _replayed(first)
     loaded = product_of(catalog, body.product_id)
-    preferences = preferences_of(database, body.profile_id, key)
-    market, price_list = named_market(loaded.product, body.market, body.price_list)
-    quote = make_quote(loaded, body.selections, key, body.quantity, price_list, (body.profile_id, preferences), market)
-    return _created(database, quote, _quote_out(quote), tried)
+    chosen = answer_language(request, loaded.languages(), lang)
+    with speaking(chosen):
+        preferences = preferences_of(database, body.profile_id, key)
+        market, price_list = named_market(loaded.product, body.market, body.price_list)
+        quote = make_quote(loaded, body.selections, key, body.quantity, price_list, (body.profile_id, preferences),
+                           market)
+    return _created(database, quote, _quote_out(quote), tried, said_in(chosen))
 
 
 @router.get("/quotes/{quote_id}", response_model=QuoteOut)
-def read_quote(database: DatabaseDep, key: KeyId, quote_id: str) -> QuoteOut:
-    """A quote as it was given, whatever the catalog says today; only to the key that made it."""
-    return _quote_out(quoting.read_quote(database, quote_id, key))
+def read_quote(database: DatabaseDep, key: KeyId, quote_id: str, response: Response) -> QuoteOut:
+    """A quote as it was given, in the language it was given in, whatever the catalog says today; only to the key
+    that made it."""
+    out = _quote_out(quoting.read_quote(database, quote_id, key))
+    if out.language:
+        response.headers["Content-Language"] = out.language
+    return out
 
 
 @router.post("/configurations", status_code=201, response_model=SavedOut)

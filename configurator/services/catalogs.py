@@ -17,7 +17,7 @@ from catalog.loader import Catalog, LoadedProduct, load_catalog
 from catalog.wording import asked_language
 from configurator.services.refusals import Missing
 from rules.classify import classify, drawn_options
-from rules.engine import Engine, engine_for
+from rules.engine import Engine, compiled_engine, engine_for
 from rules.errors import EngineLimitError, RuleError
 
 _log = logging.getLogger(__name__)
@@ -58,10 +58,24 @@ def product_of(catalog: Catalog, product_id: str) -> LoadedProduct:
 def engine_of(loaded: LoadedProduct, language: str | None = None) -> Engine:
     """The compiled engine of a loaded product (cached by content hash), speaking `language` (by default the
     request's) where the product has its words, else its own: rule messages, labels and price lines come from it."""
+    words = _words(loaded, language)
+    if words is None:
+        return engine_for(loaded.product, loaded.content_hash)
+    return engine_for(loaded.in_language(words), loaded.content_hash, words)
+
+
+def compiled_engine_of(loaded: LoadedProduct, language: str | None = None) -> Engine | None:
+    """The engine `engine_of` gives, if it is compiled already (never compiles: for the event loop)."""
+    words = _words(loaded, language)
+    return compiled_engine(loaded.product, loaded.content_hash, words or "")
+
+
+def _words(loaded: LoadedProduct, language: str | None) -> str | None:
+    """The translation an engine speaks in (None: the product's own words)."""
     wanted = asked_language() if language is None else language
     if wanted is None or wanted == loaded.product.language or wanted not in loaded.in_languages:
-        return engine_for(loaded.product, loaded.content_hash)
-    return engine_for(loaded.in_language(wanted), loaded.content_hash, wanted)
+        return None
+    return wanted
 
 
 def unservable(loaded: LoadedProduct) -> CatalogError | None:

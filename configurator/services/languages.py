@@ -51,16 +51,24 @@ def chosen_language(offered: Sequence[str], asked: str | None, header: str | Non
     return offered[0]
 
 
-def market_of(markets: Sequence[Market], asked: str | None, language: str) -> Market | None:
-    """The market a shopper buys in: the one asked for, else the first that serves their language, else the first
-    (None where the product names no markets: its own prices)."""
+def market_of(markets: Sequence[Market], asked: str | None, language: str, header: str | None = None) -> Market | None:
+    """The market a shopper buys in: the one asked for, else the one serving the first country their browser names
+    in its languages (Accept-Language's "de-CH": an address hint), else the first that serves their language, else
+    the first (None where the product names no markets: its own prices)."""
     if not markets:
         return None
     base = language.split("-")[0]
     return (next((m for m in markets if m.id == asked), None)
+            or next((m for region in regions_of(header) for m in markets if region in m.regions), None)
             or next((m for m in markets if language in m.languages), None)
             or next((m for m in markets if any(t.split("-")[0] == base for t in m.languages)), None)
             or markets[0])
+
+
+def regions_of(header: str | None) -> list[str]:
+    """The countries an Accept-Language header names, most wanted first ("fr-CH, de-DE;q=0.5": CH, DE)."""
+    found = [tag.split("-")[1].upper() for tag in accepted(header or "") if tag.count("-") == 1]
+    return list(dict.fromkeys(region for region in found if len(region) == 2 and region.isalpha()))
 
 
 def named_market(product: Product, market: str | None, price_list: str | None) -> tuple[Market | None, str | None]:

@@ -62,7 +62,7 @@ async def saved_link(request: Request, database: DatabaseDep, catalog: CatalogDe
         note += (_("It was saved with an earlier version of the catalog: anything that no longer fits is shown as "
                    "it was saved, with what is wrong."),)
     market = market_of(loaded.in_language(current_language()).markets, request.cookies.get(MARKET_COOKIE),
-                       current_language())
+                       current_language(), request.headers.get("accept-language"))
     view = await run_in_threadpool(product_view, engine_of(loaded), selection, [], token, None, note,
                                    price_list=None if market is None else market.price_list)
     if adjustments.adjustable(loaded.product):

@@ -125,6 +125,25 @@
     }
   }
 
+  // A typed field sends itself 500 ms after the last key; the form (a change when the field is left, a button)
+  // sends every field at once. A field's late request after a form's would replace that one's answer (the form
+  // answers only its latest request): a completion asked for right after typing would be lost. So a field's
+  // request is not sent when the form has sent since its last key.
+  var formSentAt = 0;
+
+  document.addEventListener("input", function (event) {
+    if (event.target.form && event.target.form.id === "choices") { event.target.typedAt = performance.now(); }
+  });
+  document.addEventListener("htmx:before:request", function (event) {
+    if (event.target.id === "choices") { formSentAt = performance.now(); }
+  });
+  document.addEventListener("htmx:config:request", function (event) {
+    var field = event.target;
+    if (field.id !== "choices" && field.form && field.form.id === "choices" && field.typedAt < formSentAt) {
+      event.preventDefault();
+    }
+  });
+
   // "None of these" and the values of a multi choice exclude each other: ticking one clears the others before
   // the form sends the change (capturing, so before htmx hears it). Without JavaScript a ticked value wins.
   document.addEventListener("change", function (event) {

@@ -84,3 +84,80 @@ def test_a_broken_rule_is_said_in_the_language_asked_for(client: TestClient, lan
     body = answer.json()
     assert body["violations"] == [{"rule": "belt-needs-hub", "option": None, "message": message}]
     assert body["consistent"] is False
+
+
+@pytest.mark.parametrize(("query", "header", "language", "base"), [
+    ("", None, "en", "Base price"),
+    ("?lang=de", None, "de", "Grundpreis"),
+    ("", "fr-CH, de;q=0.5", "fr", "Prix de base"),
+])
+def test_a_price_is_itemized_in_the_language_asked_for(
+    client: TestClient, query: str, header: str | None, language: str, base: str
+) -> None:
+    headers = {"Accept-Language": header} if header else {}
+    answer = client.post(f"/api/v1/products/city-bike/price{query}", json={"selections": BIKE}, headers=headers)
+    assert answer.status_code == 200 and answer.headers["content-language"] == language
+    lines = answer.json()["lines"]
+    assert lines[0]["label"] == base
+    english = client.post("/api/v1/products/city-bike/price", json={"selections": BIKE}).json()["lines"]
+    assert [line["amount"] for line in lines] == [line["amount"] for line in english]
+    if language != "en":  # every line in the language's words: the rack and the hub gear are named differently
+        assert all(ours["label"] != theirs["label"] for ours, theirs in zip(lines, english))
+
+
+def test_an_explanation_and_a_refusal_are_given_in_the_language_asked_for(client: TestClient) -> None:
+    why = client.post("/api/v1/products/city-bike/explain?lang=de",
+                      json={"selections": {"gears": "single"}, "option": "belt_drive", "value": True})
+    assert why.headers["content-language"] == "de"
+    assert {"kind": "rule", "id": "belt-needs-hub", "message": "Ein Riemenantrieb braucht eine Nabenschaltung."} in (
+        why.json()["because"])
+    refused = client.post("/api/v1/products/city-bike/complete", headers={"Accept-Language": "fr"},
+                          json={"selections": {"belt_drive": True, "gears": "single"}})
+    assert refused.status_code == 422 and refused.headers["content-language"] == "fr"
+    problem = refused.json()
+    assert problem["title"] == "Aucune configuration valide ne complète cette sélection"
+    assert "Une courroie exige un moyeu à vitesses intégrées." in [v["message"] for v in problem["violations"]]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "header", "title", "language"), [
+    ("post", "/api/v1/products/no-such/price", {"selections": {}}, "fr", "Introuvable", "fr"),
+    ("post", "/api/v1/products/city-bike/price?lang=de", "{not json", None, "Fehlerhaftes JSON", "de"),
+    ("post", "/api/v1/products/city-bike/configure", {"selections": 3}, "de-AT", "Ungültige Anfrage", "de"),
+    ("post", "/api/v1/products/city-bike/price", {"selections": {"belt_drive": True}}, "de",
+     "Diese Auswahl lässt sich nicht bepreisen", "de"),
+    ("delete", "/api/v1/products/city-bike", None, "fr", "Méthode non autorisée", "fr"),
+    ("post", "/api/v1/products/city-bike/price", {"selections": {}}, "it", "Cannot price this selection", "en"),
+])
+def test_a_problem_is_said_in_the_language_asked_for(
+    client: TestClient, method: str, path: str, body: Any, header: str | None, title: str, language: str
+) -> None:
+    headers = {"Accept-Language": header} if header else {}
+    if isinstance(body, str):
+        answer = client.request(method, path, content=body, headers={**headers, "Content-Type": "application/json"})
+    else:
+        answer = client.request(method, path, json=body, headers=headers)
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert (answer.json()["title"], answer.headers["content-language"]) == (title, language)
+
+
+def test_a_quote_keeps_the_language_it_was_made_in(keyed_shop: tuple[TestClient, str]) -> None:
+    client, key = keyed_shop
+    made = client.post("/api/v1/quotes?lang=fr", headers={"X-API-Key": key},
+                       json={"product_id": "city-bike", "selections": BIKE})
+    assert made.status_code == 201 and made.headers["content-language"] == "fr"
+    assert (made.json()["language"], made.json()["lines"][0]["label"]) == ("fr", "Prix de base")
+    read = client.get(f"/api/v1/quotes/{made.json()['id']}", headers={"X-API-Key": key, "Accept-Language": "de"})
+    assert read.headers["content-language"] == "fr" and read.json() == made.json()  # as given, whoever asks
+    german = client.post("/api/v1/quotes", headers={"X-API-Key": key, "Accept-Language": "de"},
+                         json={"product_id": "city-bike", "selections": BIKE})
+    assert (german.json()["language"], german.json()["lines"][0]["label"]) == ("de", "Grundpreis")
+
+
+def test_the_openapi_document_says_which_language_answers(client: TestClient) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    for path, method in [("/api/v1/products/{product_id}/price", "post"), ("/api/v1/quotes", "post"),
+                         ("/api/v1/products/{product_id}/explain", "post")]:
+        responses = document["paths"][path][method]["responses"]
+        success = next(r for status, r in responses.items() if status.startswith("2"))
+        assert "Content-Language" in success["headers"], (path, method)
+        assert "Content-Language" in responses["422"]["headers"], (path, method)

@@ -87,16 +87,38 @@ def test_cheapest_completion_searches_the_markets_own_prices(client: TestClient)
     assert answer.status_code == 200 and "CHF" in _words("<main>" + answer.text)
 
 
-@pytest.mark.parametrize(("asked", "language", "chosen"), [
-    ("ch", "en", "ch"), (None, "de", "eu"), ("nowhere", "fr", "eu"), (None, "it", "eu"),
+@pytest.mark.parametrize(("asked", "language", "header", "chosen"), [
+    ("ch", "en", None, "ch"), (None, "de", None, "eu"), ("nowhere", "fr", None, "eu"), (None, "it", None, "eu"),
+    (None, "de", "de-CH", "ch"),  # the browser's country: an address hint
+    (None, "fr", "fr-CH, fr;q=0.9", "ch"),
+    (None, "en", "en-LI, de-DE;q=0.8", "ch"),  # the country most wanted first
+    (None, "de", "de-DE, de-CH;q=0.5", "eu"),
+    ("eu", "de", "de-CH", "eu"),  # a choice outweighs the hint
+    (None, "en", "en-US, en;q=0.5", "eu"),  # a country no market serves: by language
+    (None, "de", "de-ch;q=0, x-klingon-CH", "eu"),  # refused or malformed: no hint
 ])
-def test_the_market_is_the_one_asked_for_else_the_first_serving_the_language(
-    client: TestClient, asked: str | None, language: str, chosen: str
+def test_the_market_is_the_one_asked_for_else_the_browsers_country_else_the_first_serving_the_language(
+    client: TestClient, asked: str | None, language: str, header: str | None, chosen: str
 ) -> None:
     loaded = client.app.state.served.catalog.products["coffee-gift-box"]  # type: ignore[attr-defined]
-    found = market_of(loaded.product.markets, asked, language)
+    found = market_of(loaded.product.markets, asked, language, header)
     assert found is not None and found.id == chosen
-    assert market_of([], "ch", "de") is None
+    assert market_of([], "ch", "de", "de-CH") is None
+
+
+@pytest.mark.parametrize(("header", "cookie", "said"), [
+    ("de-CH, de;q=0.9", None, "Ab 27,90 CHF"),
+    ("fr-CH", None, "À partir de 27,90 CHF"),
+    ("de-AT", None, "Ab 24,00 €"),
+    ("de-CH", "eu", "Ab 24,00 €"),
+])
+def test_a_swiss_browser_is_shown_swiss_prices_until_the_shopper_chooses(
+    client: TestClient, header: str, cookie: str | None, said: str
+) -> None:
+    if cookie:
+        client.cookies.set("market", cookie)
+    page = client.get("/products/coffee-gift-box", headers={"Accept-Language": header})
+    assert said in _words(page.text)
 
 
 @pytest.mark.parametrize(("extra", "status", "currency"), [

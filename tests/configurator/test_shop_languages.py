@@ -104,3 +104,20 @@ def test_a_shopper_in_switzerland_chooses_the_market_and_gets_a_quote_in_francs(
     expect(page).to_have_url(re.compile(r"/quotes/"))
     expect(page.locator("#quote-market")).to_have_text("Schweiz")
     expect(page.locator("#quote-total")).to_contain_text("CHF")
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_axe_finds_nothing_on_any_page_in_either_language(browser: Browser, shop: str, language: str) -> None:
+    """Every page of the language check (tests/configurator/test_pages_in_every_language.py) in Chromium."""
+    from tests.configurator.test_pages_in_every_language import PAGES
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    offline(page, shop)
+    try:
+        for path in PAGES:
+            page.goto(f"{shop}{path}{'&' if '?' in path else '?'}lang={language}")
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            _accessible(page)
+    finally:
+        context.close()

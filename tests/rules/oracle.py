@@ -74,14 +74,24 @@ class Oracle:
             self.solver.add_clause(aux)
 
     def domains_given(self, choices: dict[str, str]) -> dict[str, list[str]] | None:
-        """Each variable's values that extend the choices, or None if the choices are inconsistent."""
+        """Each variable's values that extend the choices, or None if the choices are inconsistent: a value is
+        possible if some solution with the choices takes it (every solution found shows all the values it takes,
+        so only values no solution has shown yet are asked about)."""
         base = [self.lit[(v, x)] for v, x in choices.items()]
-        if not self.solver.solve(assumptions=base):
+        shown: set[int] = set()
+        if not self.solve(base, shown):
             return None
         return {
-            v: [x for x in values if self.solver.solve(assumptions=[*base, self.lit[(v, x)]])]
+            v: [x for x in values if self.lit[(v, x)] in shown or self.solve([*base, self.lit[(v, x)]], shown)]
             for v, values in self.domains.items()
         }
+
+    def solve(self, assumptions: list[int], shown: set[int]) -> bool:
+        """Whether a solution takes the assumptions; the literals true in it are added to `shown`."""
+        if not self.solver.solve(assumptions=assumptions):
+            return False
+        shown.update(lit for lit in self.solver.get_model() or [] if lit > 0)
+        return True
 
 
 def read_xcsp3(path: Path) -> tuple[dict[str, list[str]], Tables]:
