@@ -94,6 +94,16 @@ async def language(
 LanguageDep = Annotated[str, Depends(language)]
 
 
+async def interface_language(request: Request, response: Response) -> AsyncIterator[str]:
+    """The language of an API answer that is not about one product's words (a request's checks, a quote's
+    problems): the interface's best match for `lang` or Accept-Language. A route that knows its product chooses
+    again among that product's languages."""
+    chosen = answer_language(request, INTERFACE_LANGUAGES, request.query_params.get("lang"))
+    response.headers.update(said_in(chosen))
+    with speaking(chosen):
+        yield chosen
+
+
 async def shop_language(request: Request) -> AsyncIterator[str]:
     """The language a shop page speaks: the one asked for (`?lang=`, else the cookie a choice left), else the best
     the browser's Accept-Language asks for, else the product's own; among the languages the page's product is

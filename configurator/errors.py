@@ -99,13 +99,10 @@ def install(app: FastAPI, page: Page) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"path": "/".join(str(p) for p in err["loc"]), "message": err["msg"].removeprefix("Value error, ")}
-            for err in exc.errors()
-        ]
         language = _spoken(request)
         headers = {"Content-Language": language}
         with speaking(language):
+            errors = [{"path": "/".join(str(p) for p in err["loc"]), "message": _invalid(err)} for err in exc.errors()]
             if any(err["type"] == "json_invalid" for err in exc.errors()):
                 said = _("the request body is not valid JSON")
                 return problem(400, _("Malformed JSON"), said, headers, errors=errors)
@@ -122,6 +119,51 @@ def install(app: FastAPI, page: Page) -> None:
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(_allowed(request))
         return problem(exc.status_code, title, headers=headers)
+
+
+# What pydantic says of an invalid field, by its error type, in the request's language (its own English words for
+# any other type); a field's own check (value_error) says it in the request's language already.
+_INVALID = {
+    "missing": N_("required"),
+    "extra_forbidden": N_("not a field of this request"),
+    "string_type": N_("expected text"),
+    "int_type": N_("expected a whole number"),
+    "int_parsing": N_("expected a whole number"),
+    "int_from_float": N_("expected a whole number"),
+    "bool_type": N_("expected true or false"),
+    "bool_parsing": N_("expected true or false"),
+    "dict_type": N_("expected an object"),
+    "model_type": N_("expected an object"),
+    "model_attributes_type": N_("expected an object"),
+    "list_type": N_("expected a list"),
+    "greater_than_equal": N_("must be at least %(ge)s"),
+    "less_than_equal": N_("must be at most %(le)s"),
+    "greater_than": N_("must be more than %(gt)s"),
+    "less_than": N_("must be less than %(lt)s"),
+    "string_too_long": N_("at most %(max_length)s characters"),
+    "string_too_short": N_("at least %(min_length)s characters"),
+    "too_long": N_("at most %(max_length)s items"),
+    "too_short": N_("at least %(min_length)s items"),
+    "literal_error": N_("expected %(expected)s"),
+    "json_invalid": N_("not valid JSON (at character %(position)s)"),
+    "duplicate_key": N_("the key %(key)s appears twice in one object"),
+}
+
+
+def _invalid(err: Any) -> str:
+    """One invalid field's message, in the language spoken."""
+    kind = err.get("type", "")
+    if kind == "value_error":
+        return str(err.get("msg", "")).removeprefix("Value error, ")
+    if kind not in _INVALID:
+        return str(err.get("msg", ""))
+    said = {key: str(value) for key, value in (err.get("ctx") or {}).items()}
+    where = err.get("loc") or ("",)
+    said |= {"position": str(where[-1]), "key": json.dumps(str(err.get("input"))[:80])}
+    try:
+        return _(_INVALID[kind]) % said
+    except KeyError:  # a context pydantic did not give: its own words
+        return str(err.get("msg", ""))
 
 
 # Starlette's own refusals, titled as the registry's are (the others keep Starlette's words).

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.wording import _
 from configurator.api.body import ExactJSONRoute
 from configurator.api.problems import ERRORS
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
-from configurator.deps import DatabaseDep, EngineDep, HistoriesDep, KeyId, OptionalKeyId
+from configurator.deps import DatabaseDep, EngineDep, HistoriesDep, KeyId, OptionalKeyId, interface_language
 from configurator.services import profiles
 from configurator.services.profiles import preferences_of
 from configurator.services.refusals import Refused
 from rules.selection import misshapen, plain
 
 router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}},
-                   route_class=ExactJSONRoute)
+                   route_class=ExactJSONRoute, dependencies=[Depends(interface_language)])
 
 class ProfileRequest(BaseModel):
     """What a customer has told the firm, by profile field (the catalog's `inferred_from` names)."""

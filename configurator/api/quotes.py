@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Engine as Database
@@ -16,7 +16,16 @@ from catalog.wording import speaking
 from configurator.api.body import ExactJSONRoute
 from configurator.api.problems import ERRORS
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
-from configurator.deps import LANGUAGE_QUERY, CatalogDep, DatabaseDep, KeyId, OptionalKeyId, answer_language, said_in
+from configurator.deps import (
+    LANGUAGE_QUERY,
+    CatalogDep,
+    DatabaseDep,
+    KeyId,
+    OptionalKeyId,
+    answer_language,
+    interface_language,
+    said_in,
+)
 from configurator.persistence.db import Quote, SavedConfiguration, SettingsChange
 from configurator.services import adjustments, quoting
 from configurator.services.adjustments import adjustable, current_selection
@@ -28,7 +37,7 @@ from configurator.services.quoting import make_quote, save_selection, store
 from configurator.services.refusals import violations_out
 
 router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}},
-                   route_class=ExactJSONRoute)
+                   route_class=ExactJSONRoute, dependencies=[Depends(interface_language)])
 
 
 def _created(

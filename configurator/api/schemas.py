@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictInt, WithJsonSchema
 
 from catalog.schema import MAX_UNITS
+from catalog.wording import _
 from configurator.services.prices import PriceOut
 
 MAX_TEXT = 10_000  # the longest a text option can be
@@ -19,12 +20,12 @@ MAX_INT = 10**40
 def clean_text(text: str) -> str:
     """Text that can be stored and sent back: no lone surrogates (not Unicode) and no NUL (PostgreSQL refuses it)."""
     if "\x00" in text:
-        raise ValueError("text contains a NUL character")
+        raise ValueError(_("text contains a NUL character"))
     if not text.isascii():
         try:
             text.encode("utf-8")  # fails exactly on lone surrogates; in C, so cheap on the hot path
         except UnicodeEncodeError:
-            raise ValueError("text contains a lone surrogate (not Unicode)") from None
+            raise ValueError(_("text contains a lone surrogate (not Unicode)")) from None
     return text
 
 
@@ -34,27 +35,27 @@ def _selection_value(value: Any) -> Any:
         return value
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
-            raise ValueError(f"text is longer than {MAX_TEXT} characters")
+            raise ValueError(_("text is longer than %(most)s characters") % {"most": MAX_TEXT})
         return clean_text(value)
     if isinstance(value, int):
         if abs(value) > MAX_INT:
-            raise ValueError("number is too large")
+            raise ValueError(_("number is too large"))
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError("number is not finite (NaN and Infinity are not JSON)")
+            raise ValueError(_("number is not finite (NaN and Infinity are not JSON)"))
         return value
     if isinstance(value, Decimal):  # a JSON number with a fraction or exponent, read exactly (configurator.api.body)
         if not value.is_finite() or value.adjusted() > 40:
-            raise ValueError("number is too large")
+            raise ValueError(_("number is too large"))
         return value
     if isinstance(value, list):
         if len(value) > MAX_LIST:
-            raise ValueError(f"a list holds at most {MAX_LIST} values")
+            raise ValueError(_("a list holds at most %(most)s values") % {"most": MAX_LIST})
         if not all(isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool)) for item in value):
-            raise ValueError("a list holds value ids (text) only")
+            raise ValueError(_("a list holds value ids (text) only"))
         return [clean_text(item) if isinstance(item, str) else item for item in value]
-    raise ValueError("a selection value is text, a number, true or false, or a list of value ids")
+    raise ValueError(_("a selection value is text, a number, true or false, or a list of value ids"))
 
 
 _VALUE_SCHEMA = {

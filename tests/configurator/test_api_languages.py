@@ -161,3 +161,22 @@ def test_the_openapi_document_says_which_language_answers(client: TestClient) ->
         success = next(r for status, r in responses.items() if status.startswith("2"))
         assert "Content-Language" in success["headers"], (path, method)
         assert "Content-Language" in responses["422"]["headers"], (path, method)
+
+
+@pytest.mark.parametrize(("query", "body", "language", "errors"), [
+    ("?lang=de", {"selections": BIKE}, "de", [{"path": "body/product_id", "message": "erforderlich"}]),
+    ("?lang=fr", {"product_id": "city-bike", "selections": {"color": {"a": 1}}}, "fr",
+     [{"path": "body/selections/color", "message": "une valeur de sélection est un texte, un nombre, true ou "
+       "false, ou une liste d’identifiants de valeur"}]),
+    ("?lang=de", {"product_id": "city-bike", "selections": BIKE, "quantity": 0}, "de",
+     [{"path": "body/quantity", "message": "muss mindestens 1 sein"}]),
+    ("", {"product_id": "city-bike", "selections": BIKE, "quantity": "two"}, "en",
+     [{"path": "body/quantity", "message": "expected a whole number"}]),
+])
+def test_an_invalid_request_is_said_in_the_language_asked_for(
+    keyed_shop: tuple[TestClient, str], query: str, body: dict[str, Any], language: str, errors: list[Any]
+) -> None:
+    client, key = keyed_shop
+    answer = client.post(f"/api/v1/quotes{query}", headers={"X-API-Key": key}, json=body)
+    assert answer.status_code == 422 and answer.headers["content-language"] == language
+    assert answer.json()["errors"] == errors

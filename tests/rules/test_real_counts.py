@@ -52,8 +52,10 @@ def test_uvl_counts_agree_with_a_cnf_read_from_the_source(
 ) -> None:
     engine = _engine(real_import, name)
     counted = engine.count({})
-    assert counted == _ganak_uvl(benchmarks / "uvl-models" / f"{name}.uvl")
-    assert counted == KNOWN.get(name, counted)
+    if name in KNOWN:  # counted by others from flamapy's CNF: independent already (Ganak here would add 11 s)
+        assert counted == KNOWN[name]
+    else:
+        assert counted == _ganak_uvl(benchmarks / "uvl-models" / f"{name}.uvl")
 
 
 @pytest.mark.parametrize("name", ["megane", "xcsp3"])
