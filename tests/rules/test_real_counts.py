@@ -1,9 +1,10 @@
 """Exact counts on the real models, each against a second, independent method.
 
 The engine counts on the join tree where the model has one, else with Ganak on its own CNF (rules/counter.py). The
-second method: for UVL models, Ganak on a CNF read straight from the UVL text (tests/rules/uvl_cnf.py: no importer,
-loader or engine); for the Renault models, variable elimination over the source's own tables (tests/rules/oracle.py);
-and the counts in SOURCE.md, computed by others (an SDD compiler, Ganak, CUDD) from flamapy's CNF, where it gives one.
+second method: for UVL models, the count in SOURCE.md where it gives one (computed by others, with an SDD compiler,
+Ganak or CUDD, from flamapy's CNF), else Ganak on a CNF read straight from the UVL text (tests/rules/uvl_cnf.py: no
+importer, loader or engine); for the Renault models, variable elimination over the source's own tables
+(tests/rules/oracle.py) and SOURCE.md's count where it gives one.
 Ganak on the Renault models' CNF (one selector per table row) did not finish in five minutes: not used there.
 """
 
