@@ -4,11 +4,13 @@ money as that language writes it; axe passes in every language."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from tests.browser import offline, shot
 from tests.live import shop_served
@@ -57,12 +59,22 @@ def test_a_german_shopper_configures_switches_and_gets_a_german_quote(german: Pa
     page.get_by_role("button", name="Für mich vervollständigen").first.click()
     quote = page.get_by_role("button", name="Angebot anfordern").first
     expect(quote).to_be_enabled()
+    page.locator("#v-quantity").fill("")
+    page.locator("#v-quantity").type("2", delay=120)  # two bikes: a total over a thousand, written the German way
+    page.locator("#v-quantity").press("Tab")
+    expect(page.locator("#price-total")).to_have_text(re.compile(r"^\d\.\d{3},\d{2}\s€$"))
     quote.click()
     expect(page).to_have_url(re.compile(r"/quotes/"))
     expect(page.locator("h1")).to_have_text("Ihr Angebot: Stadtrad nach Maß")
-    expect(page.locator("#quote-total")).to_have_text(re.compile(r"^\d{1,3}(\.\d{3})*,\d{2}\s€$"))
+    total = page.locator("#quote-total")
+    expect(total).to_have_text(re.compile(r"^\d\.\d{3},\d{2}\s€$"))
     _accessible(page)
     shot(page, "german-quote")
+    pdf = page.request.get(f"{shop}{page.locator('#quote-pdf').get_attribute('href')}")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    said = " ".join(PdfReader(io.BytesIO(pdf.body())).pages[0].extract_text().split())
+    assert "Ihr Angebot: Stadtrad nach Maß" in said
+    assert " ".join(total.inner_text().split()) in said
 
 
 def test_a_french_shopper_types_a_rider_height_with_a_comma(browser: Browser, shop: str) -> None:
