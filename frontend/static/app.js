@@ -101,13 +101,23 @@
   });
   document.addEventListener("htmx:after:swap", filterOptions);
   document.addEventListener("DOMContentLoaded", showFilter);
-  // A folded option the shopper opened stays open through swaps (the server folds it only on a full page).
-  document.addEventListener("htmx:before:morph:attr", function (event) {
-    var detail = event.detail || {};
-    if (event.target.tagName === "DETAILS" && detail.attrName === "open" && detail.newValue === null) {
-      event.preventDefault();
-    }
-  });
+  // A folded option the shopper opened stays open through a morph (the server folds it only on a full page).
+  // htmx 4 asks its extensions, not the page's event listeners, before it changes an attribute; htmx may come
+  // after this script (the vendored copy, loaded when the CDN's fails), so the extension is registered once it is.
+  var keepingOpen = false;
+
+  function keepOpen() {
+    if (keepingOpen || !window.htmx) { return; }
+    keepingOpen = true;
+    window.htmx.registerExtension("keep-open", {
+      htmx_before_morph_attr: function (element, detail) {
+        return !(element.tagName === "DETAILS" && detail.attrName === "open" && detail.newValue === null);
+      }
+    });
+  }
+
+  keepOpen();
+  window.addEventListener("load", keepOpen);
   // A change answered part by part is checked: every option must now carry the digest the answer says it has
   // (a click that raced an earlier answer could leave one behind). If one does not, the page asks for the whole
   // form again (an empty `shown`), which is always right.
