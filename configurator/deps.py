@@ -105,15 +105,20 @@ async def interface_language(request: Request, response: Response) -> AsyncItera
 
 
 async def shop_language(request: Request) -> AsyncIterator[str]:
+    """The language a shop page speaks (`shop_language_of`, for the page's product where its path names one)."""
+    product_id = request.path_params.get("product_id")
+    found = (await served(request)).catalog.products.get(product_id) if isinstance(product_id, str) else None
+    chosen = shop_language_of(request, found)
+    with speaking(chosen):
+        yield chosen
+
+
+def shop_language_of(request: Request, found: LoadedProduct | None) -> str:
     """The language a shop page speaks: the one asked for (`?lang=`, else the cookie a choice left), else the best
     the browser's Accept-Language asks for, else the product's own; among the languages the page's product is
     offered in (on a page without a product, the interface's). Kept on the request for the error pages too, with
-    the market the shopper buys in (`market_of`)."""
-    offered: list[str] = list(INTERFACE_LANGUAGES)
-    product_id = request.path_params.get("product_id")
-    found = (await served(request)).catalog.products.get(product_id) if isinstance(product_id, str) else None
-    if found is not None:
-        offered = found.languages()
+    the market the shopper buys in (`market_of`). A page that finds its product later (a saved link) asks again."""
+    offered = list(INTERFACE_LANGUAGES) if found is None else found.languages()
     asked = request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
     chosen = chosen_language(offered, asked, request.headers.get("accept-language"))
     request.state.language = chosen
@@ -121,8 +126,7 @@ async def shop_language(request: Request) -> AsyncIterator[str]:
     request.state.markets = () if found is None else tuple(found.in_language(chosen).markets)
     wanted = request.query_params.get("market") or request.cookies.get(MARKET_COOKIE)
     request.state.market = market_of(request.state.markets, wanted, chosen, request.headers.get("accept-language"))
-    with speaking(chosen):
-        yield chosen
+    return chosen
 
 
 def engine(loaded: ProductDep, spoken: LanguageDep) -> Engine:

@@ -9,11 +9,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from catalog.wording import _, current_language, speaking
-from configurator.deps import CatalogDep, DatabaseDep
+from catalog.loader import LoadedProduct
+from catalog.schema import Market
+from catalog.wording import _, speaking
+from configurator.deps import CatalogDep, DatabaseDep, shop_language_of
+from configurator.persistence.db import SavedConfiguration, SettingsChange
 from configurator.services import adjustments
 from configurator.services.catalogs import engine_of, product_of
-from configurator.services.languages import MARKET_COOKIE, market_of
 from configurator.services.quoting import read_quote
 from configurator.services.refusals import NotPermitted, Refused
 from configurator.views.form import (
@@ -53,6 +55,13 @@ async def saved_link(request: Request, database: DatabaseDep, catalog: CatalogDe
     """A saved configuration's short link: the product page of its selection (its settings as adjusted since)."""
     saved, history = await run_in_threadpool(adjustments.load, database, saved_id)
     loaded = product_of(catalog, saved.product_id)
+    with speaking(shop_language_of(request, loaded)):  # the product's languages and markets, now it is known
+        return await _saved_page(request, loaded, saved, history)
+
+
+async def _saved_page(
+    request: Request, loaded: LoadedProduct, saved: SavedConfiguration, history: list[SettingsChange]
+) -> Response:
     token = csrf.csrf_token(request)
     current = adjustments.current_selection(saved, history)
     selection = selection_from_fields(loaded.product, fields_of(current))
@@ -61,8 +70,7 @@ async def saved_link(request: Request, database: DatabaseDep, catalog: CatalogDe
     if saved.catalog_version != loaded.version:
         note += (_("It was saved with an earlier version of the catalog: anything that no longer fits is shown as "
                    "it was saved, with what is wrong."),)
-    market = market_of(loaded.in_language(current_language()).markets, request.cookies.get(MARKET_COOKIE),
-                       current_language(), request.headers.get("accept-language"))
+    market: Market | None = request.state.market
     view = await run_in_threadpool(product_view, engine_of(loaded), selection, [], token, None, note,
                                    price_list=None if market is None else market.price_list)
     if adjustments.adjustable(loaded.product):
