@@ -18,9 +18,8 @@ import pyganak
 import pytest
 
 from catalog.loader import load_product
-from rules.compile import compile_product
 from rules.counter import count_models
-from rules.engine import Engine
+from rules.engine import Engine, engine_for
 from rules.sat import SatModel
 from tests.rules.oracle import count_by_elimination, read_clib, read_xcsp3
 from tests.rules.uvl_cnf import read_uvl_cnf
@@ -35,7 +34,9 @@ UVL = ["berkeleydb", "uClibc", "busybox_2010-05-02_14-17-07", "financialservices
 
 
 def _engine(real_import: Callable[[str], Path], name: str) -> Engine:
-    return Engine(compile_product(load_product(real_import(name)).product))
+    """The model's engine, compiled once for the whole run (the other real-model tests share it)."""
+    loaded = load_product(real_import(name))
+    return engine_for(loaded.product, loaded.content_hash)
 
 
 def _ganak_uvl(path: Path) -> int:
