@@ -317,6 +317,9 @@ def value_id(option: AnyOption, raw: Any) -> str:
         "value": quoted(raw), "values": ", ".join(value.id for value in listed)})
 
 
+MAX_QUANTITY_DIGITS = 40  # a typed count read as a number (far out of range, and said so); longer, as text
+
+
 def from_text(option: AnyOption, texts: list[str]) -> Any:
     """An option's raw value from its text form (a form's fields, the command line's OPTION=VALUE pairs), to be
     read by `coerce` like any shopper's value: a multi option's non-empty texts as a list (none: none of them), a
@@ -327,7 +330,8 @@ def from_text(option: AnyOption, texts: list[str]) -> Any:
             return [text for text in texts if text]
         case QuantityOption():
             digits = first.removeprefix("-")  # a negative count is a whole number, out of range: said so
-            return int(first) if digits.isascii() and digits.isdigit() and len(digits) < 10 else first
+            whole = digits.isascii() and digits.isdigit() and len(digits) <= MAX_QUANTITY_DIGITS
+            return int(first) if whole else first
         case NumberOption():
             return typed_decimal(first)
         case SingleOption() | BooleanOption() | TextOption():
