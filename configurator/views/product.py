@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC
 from decimal import Decimal
 from typing import Any, Literal, assert_never
-
-from babel.dates import format_date, format_datetime
 
 from catalog.display import YES_NO
 from catalog.kinds import (
@@ -19,7 +15,6 @@ from catalog.kinds import (
     NumberField,
     TextField,
     YesNo,
-    choice_words,
     listed_values,
     needs_value,
     traits,
@@ -29,27 +24,24 @@ from catalog.kinds import (
 from catalog.schema import (
     AnyOption,
 )
-from catalog.values import number_words
-from catalog.wording import N_, _, speaking
-from configurator.persistence.db import Quote
+from catalog.wording import _
 from configurator.views.form import (
     NONE,
     answer_fields,
     blank_quantities,
     encode_history,
     fields_of,
-    query_of,
     shop_query,
 )
-from configurator.views.money import field_number, money, money_change, range_words, stored_change, stored_money
+from configurator.views.money import field_number, range_words
 from configurator.views.preview import COLOUR, PreviewView, preview_of
-from rules.cost import cost_for
+from configurator.views.price import PriceView, price_view, value_deltas
+from configurator.views.reasons import REASON_BUDGET_SECONDS, UNEXPLAINED, Reasons
 from rules.dialog import answers_of
 from rules.domains import OptionDomain, missing
-from rules.engine import Engine, Obstacles
-from rules.pricing import Price, shown_price
+from rules.engine import Engine
 from rules.recommendation import History, Recommendation, recommendations
-from rules.selection import Parsed, Selection, plain, without
+from rules.selection import Selection, plain
 
 Input = Literal["radio", "checkbox", "yesno", "number", "text"]
 
@@ -108,16 +100,6 @@ class StepView:
     label: str
     description: str
     options: tuple[OptionView, ...]
-
-
-@dataclass(frozen=True)
-class PriceView:
-    """The price shown: the total of a complete configuration, or 'from' the cheapest completion."""
-
-    label: Literal["total", "from"]
-    currency: str
-    total: str
-    lines: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -197,7 +179,7 @@ def product_view(
     if errors:
         obstacles = engine.obstacles(kept)
     domains = obstacles.alternatives
-    deltas = _deltas(engine, price_list)
+    deltas = value_deltas(engine, price_list)
     reasons = Reasons(engine, kept, obstacles, REASON_BUDGET_SECONDS, focus)
     recommended = {} if hints is None or hints.history is None else recommendations(
         engine.model, parsed, state, hints.history, hints.least)
@@ -226,7 +208,7 @@ def product_view(
         name=product.name,
         description=product.description,
         steps=_digested(steps, repair, large, engine.model.content_hash),
-        price=_price(engine, kept, state.complete and state.consistent, price_list),
+        price=price_view(engine, kept, state.complete and state.consistent, price_list),
         complete=complete,
         left=left,
         done=needed - len(left),
@@ -392,67 +374,9 @@ def _value_view(
 # Rule messages for a value's reason come from table look-ups, then from the solver (remembered per question). A
 # page spends at most this on solver explanations, starting only those expected to fit; any other reason says
 # which choices would have to change, with a "Why?" button that asks for the full explanation (`focus`).
-REASON_BUDGET_SECONDS = 0.005
 # Beyond this many options a page folds decided options away and offers to filter them (the bundled products
 # have 6 to 12; the Megane has 99).
 LARGE_PRODUCT_OPTIONS = 24
-UNEXPLAINED = N_("Not possible with your current choices.")
-
-
-class Reasons:
-    """Why unavailable values are unavailable, for one page: the engine's minimal explanations (the choices and
-    rules that rule a value out) within a budget (None: no limit), else the choices in the way (its repair)."""
-
-    def __init__(
-        self,
-        engine: Engine,
-        kept: Selection,
-        obstacles: Obstacles,
-        budget: float | None,
-        focus: tuple[str, str] | None = None,
-    ) -> None:
-        self.engine = engine
-        self.kept = engine.parse(kept)
-        self.obstacles = obstacles
-        self.labels = {o.id: o.label or o.id for o in engine.model.options.values()}
-        self.deadline = None if budget is None else time.monotonic() + budget
-        self.focus = focus
-        self.look_up = engine.advisor.lookups(self.kept)
-        self.values = self.kept.values  # catalog values: a yes is True
-        self._rests: dict[str, Parsed] = {}  # per option, the other choices (an option has many values)
-
-    def of(self, option: AnyOption, value_id: str) -> tuple[str, bool]:
-        """The reason in the rules' own words, with the shopper's choices that rule it out; and whether it is
-        that full explanation (False: only the choices to change, the budget being spent)."""
-        value: Any = value_id == "true" if traits(option).expression == "bool" else value_id
-        why = self.look_up(option.id, value)
-        if why is None:
-            rest = self._rests.get(option.id)
-            if rest is None:
-                rest = self._rests[option.id] = without(self.engine.model, self.kept, option.id)
-            why = self.engine.advisor.remembered(rest, option.id, value)
-            if why is None:
-                if not self._fits() and (option.id, value_id) != self.focus:
-                    return self._to_change(option.id, value), False
-                why = self.engine.advisor.explain(rest, option.id, value)
-        return why.words(self.engine.model.options), True
-
-    def _fits(self) -> bool:
-        """Whether a solver explanation is expected to end within the budget."""
-        typical = self.engine.advisor.explainer.typical_seconds
-        return self.deadline is None or time.monotonic() + typical <= self.deadline
-
-    def _to_change(self, option_id: str, value: Any) -> str:
-        """What would have to change for the value: its repair, from the obstacles (where the engine has them)."""
-        in_the_way = self.obstacles.blocking.get((option_id, value))
-        if not in_the_way:
-            return _(UNEXPLAINED)
-        return _("Only if you change %(choices)s.") % {
-            "choices": self._phrase((name, self.values[name]) for name in in_the_way)}
-
-    def _phrase(self, choices: Iterable[tuple[str, Any]]) -> str:
-        options = self.engine.model.options
-        return ", ".join(choice_words(options.get(name), value, name) for name, value in choices)
 
 
 def _said(engine: Engine, option_id: str, raw: Any, message: str) -> str:
@@ -468,87 +392,3 @@ def _said(engine: Engine, option_id: str, raw: Any, message: str) -> str:
         "option": option.label or option.id, "value": gone[0]}
 
 
-def _deltas(engine: Engine, price_list: str | None) -> dict[tuple[str, str | bool], str]:
-    """What each value adds to the price in the price list, in words ("+€20.00"), by option and value."""
-    cost = cost_for(engine.model, price_list)
-    if cost is None:
-        return {}
-    return {(p.option, p.value): money_change(p.amount, cost.price_list.currency) for p in cost.values}
-
-
-def _price(engine: Engine, selection: Selection, complete: bool, price_list: str | None) -> PriceView | None:
-    label, priced = shown_price(engine, selection, complete, price_list)
-    return None if priced.price is None else _price_view(priced.price, label)
-
-
-def _price_view(price: Price, label: Literal["total", "from"]) -> PriceView:
-    lines = tuple((line.label, money(line.amount, price.currency)) for line in price.lines)
-    if price.tax_included:  # said, not added: the amounts above hold it
-        lines += ((included_tax(price.tax_rate), money(price.tax, price.currency)),)
-    return PriceView(label, price.currency, money(price.total, price.currency), lines)
-
-
-def included_tax(rate: object) -> str:
-    """The line that says how much tax a consumer price holds ("Including tax 19%")."""
-    return _("Including tax %(rate)s%%") % {"rate": number_words(Decimal(str(rate)))}
-
-
-@dataclass(frozen=True)
-class QuoteView:
-    """A stored quote as the customer reads it: what was quoted, in the words and prices of that day."""
-
-    id: str
-    product_id: str
-    product_name: str
-    total: str
-    currency: str
-    created: str
-    expires: str
-    lines: tuple[tuple[str, str], ...]
-    configuration: str  # the link back to the configuration quoted
-    settings: str = ""  # the order's settings card, where it has settings adjusted in use
-    choices: tuple[tuple[str, str, str], ...] = ()  # option label, value in words, what it added
-    quantity: int = 1
-    unit_price: str = ""
-    net: str = ""  # before tax, where the price list adds tax (a line of its own)
-    variant: str = ""
-    language: str = "en"  # the language it was made in: it is always shown in it
-    market: str = ""  # where the shopper bought, in the words of the day, where the product names markets
-
-
-def quote_view(quote: Quote) -> QuoteView:
-    """The quote page's data, from the row as it was stored (never re-priced, never re-worded), in the language
-    and the currency it was made in."""
-    stored = quote.breakdown
-    language = str(stored.get("language") or "en")
-    lines = tuple((str(line.get("label", "")), stored_money(line.get("amount", ""), quote.currency, language))
-                  for line in stored.get("lines", []))
-    if stored.get("tax_included"):
-        with speaking(language):
-            said = included_tax(stored.get("tax_rate"))
-        lines += ((said, stored_money(stored.get("tax"), quote.currency, language)),)
-    choices = tuple(
-        (str(c.get("label", "")), str(c.get("words", "")),
-         stored_change(c.get("amount", ""), quote.currency, language))
-        for c in stored.get("choices", [])
-    )
-    locale = language.replace("-", "_")
-    return QuoteView(
-        id=quote.id,
-        product_id=quote.product_id,
-        product_name=str(stored.get("product", {}).get("name", quote.product_id)),
-        total=stored_money(quote.total, quote.currency, language),
-        currency=quote.currency,
-        created=f"{format_datetime(quote.created_at, 'medium', tzinfo=UTC, locale=locale)} UTC",
-        expires=format_date(quote.expires_at, "long", locale=locale),
-        lines=lines,
-        configuration=f"/products/{quote.product_id}?{query_of(quote.selections)}",
-        settings=f"/c/{quote.settings_id}/settings" if quote.settings_id else "",
-        choices=choices,
-        quantity=quote.quantity,
-        unit_price=stored_money(stored.get("unit_price", ""), quote.currency, language),
-        net=stored_money(stored["net"], quote.currency, language) if stored.get("tax_rate") is not None else "",
-        variant=quote.variant or "",
-        language=language,
-        market=str((stored.get("market") or {}).get("label", "")),
-    )

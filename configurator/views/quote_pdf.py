@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from catalog.wording import _
-from configurator.views.product import QuoteView
+from configurator.views.quote import QuoteView
 
 _FONTS = Path(reportlab.__file__).parent / "fonts"
 

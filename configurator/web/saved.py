@@ -22,7 +22,8 @@ from configurator.views.form import (
     fields_of,
     selection_from_fields,
 )
-from configurator.views.product import product_view, quote_view
+from configurator.views.product import product_view
+from configurator.views.quote import quote_view
 from configurator.views.quote_pdf import quote_pdf
 from configurator.views.settings_card import settings_card
 from configurator.views.stepper import stepper_of

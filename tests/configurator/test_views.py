@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from configurator.app import create_app
-from configurator.views.product import Reasons
+from configurator.views.reasons import Reasons
 from tests.conftest import megane_engine, random_session
 
 
