@@ -67,8 +67,8 @@ def market_of(markets: Sequence[Market], asked: str | None, language: str, heade
 
 def regions_of(header: str | None) -> list[str]:
     """The countries an Accept-Language header names, most wanted first ("fr-CH, de-DE;q=0.5": CH, DE)."""
-    found = [tag.split("-")[1].upper() for tag in accepted(header or "") if tag.count("-") == 1]
-    return list(dict.fromkeys(region for region in found if len(region) == 2 and region.isalpha()))
+    found = [tag.split("-")[1] for tag in accepted(header or "") if tag.count("-") == 1]
+    return list(dict.fromkeys(r.upper() for r in found if len(r) == 2 and r.isascii() and r.isalpha()))
 
 
 def named_market(product: Product, market: str | None, price_list: str | None) -> tuple[Market | None, str | None]:

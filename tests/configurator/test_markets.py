@@ -96,6 +96,7 @@ def test_cheapest_completion_searches_the_markets_own_prices(client: TestClient)
     ("eu", "de", "de-CH", "eu"),  # a choice outweighs the hint
     (None, "en", "en-US, en;q=0.5", "eu"),  # a country no market serves: by language
     (None, "de", "de-ch;q=0, x-klingon-CH", "eu"),  # refused or malformed: no hint
+    (None, "fr", "fr-ß, fr-ch;q=0.5", "ch"),  # a region is two ASCII letters ("ß" is "SS" in capitals)
 ])
 def test_the_market_is_the_one_asked_for_else_the_browsers_country_else_the_first_serving_the_language(
     client: TestClient, asked: str | None, language: str, header: str | None, chosen: str
