@@ -168,14 +168,15 @@ def _priced(engine: Engine, cost: Cost, state: Domains, quantity: int | None) ->
     if not state.consistent:
         return Priced(None, state.violations)
     if not state.complete:
-        names = [option.id for option in missing(engine.model, state.values)]
-        return Priced(None, tuple(Violation(f"incomplete: no value for {name}", option=name) for name in names))
+        return Priced(None, tuple(
+            Violation(_("%(option)s: no value chosen yet") % {"option": option.label or option.id}, option=option.id)
+            for option in missing(engine.model, state.values)))
     units = _quantity(engine.model.product, state.values, quantity)
     return Priced(price(cost, state.values, units), (), state.values, variant_key(engine.model, state.values))
 
 
 def _unknown_list(list_id: str | None) -> Priced:
-    return Priced(None, (Violation(f"unknown price list '{list_id}'"),))
+    return Priced(None, (Violation(_("unknown price list %(list)s") % {"list": f"'{list_id}'"}),))
 
 
 def from_price(engine: Engine, selections: Selection, list_id: str | None = None) -> Priced:

@@ -80,7 +80,7 @@ def test_price_ignores_client_prices(client: TestClient) -> None:
     ("selections", "expected"),
     [
         ({"belt_drive": True, "gears": "single"}, "A belt drive needs a hub gear."),
-        ({"frame_size": "M"}, "incomplete: no value for"),
+        ({"frame_size": "M"}, "Rider height: no value chosen yet"),
     ],
 )
 def test_price_refuses_inconsistent_or_incomplete(

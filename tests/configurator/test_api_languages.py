@@ -180,3 +180,10 @@ def test_an_invalid_request_is_said_in_the_language_asked_for(
     answer = client.post(f"/api/v1/quotes{query}", headers={"X-API-Key": key}, json=body)
     assert answer.status_code == 422 and answer.headers["content-language"] == language
     assert answer.json()["errors"] == errors
+
+
+def test_what_an_incomplete_selection_lacks_is_said_in_the_language_asked_for(client: TestClient) -> None:
+    answer = client.post("/api/v1/products/city-bike/price?lang=de", json={"selections": {"frame_size": "M"}})
+    assert answer.status_code == 422
+    assert answer.json()["violations"][0] == {"rule": None, "option": "rider_height",
+                                              "message": "Körpergröße: noch kein Wert gewählt"}

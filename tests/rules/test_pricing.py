@@ -59,7 +59,7 @@ def test_incomplete_and_inconsistent_selections_get_reasons() -> None:
     engine = _engine()
     incomplete = price_selection(engine, {"size": "S"}).violations
     assert [v.option for v in incomplete] == ["extras", "gift", "width"]
-    assert incomplete[0].message == "incomplete: no value for extras"
+    assert incomplete[0].message == "Extras: no value chosen yet"  # its label
     bad = price_selection(engine, {"size": "XL", "extras": ["a"], "gift": False, "width": 10})
     assert bad.price is None and [(v.rule_id, v.message) for v in bad.violations] == [("xl-no-a", "XL cannot have a.")]
     assert [v.message for v in price_selection(engine, {}, list_id="gbp").violations] == ["unknown price list 'gbp'"]
