@@ -27,7 +27,7 @@ from catalog.schema import (
     Value,
 )
 from catalog.values import JsonNumber, decimal_of, on_grid, quoted, text_of, typed_decimal, whole_of
-from catalog.wording import _
+from catalog.wording import N_, _
 
 __all__ = ["JsonNumber", "quoted"]
 
@@ -341,22 +341,23 @@ def from_text(option: AnyOption, texts: list[str]) -> Any:
 
 
 def expected_shape(option: AnyOption, raw: Any) -> str | None:
-    """The shape the option's values have, where `raw` does not have it; None where it does."""
+    """The shape the option's values have, where `raw` does not have it (untranslated: say it with `_`); None where
+    it does."""
     number = isinstance(raw, int | float | Decimal) and not isinstance(raw, bool)
     match option:
         case SingleOption():
             fits = isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool))
-            return None if fits else "a value id"
+            return None if fits else N_("a value id")
         case MultiOption():
-            return None if isinstance(raw, list | tuple | set | frozenset) else "a list of value ids"
+            return None if isinstance(raw, list | tuple | set | frozenset) else N_("a list of value ids")
         case BooleanOption():
-            return None if isinstance(raw, bool) or raw in ("true", "false") else "true or false"
+            return None if isinstance(raw, bool) or raw in ("true", "false") else N_("true or false")
         case NumberOption():
-            return None if number or isinstance(raw, str) else "a number or a decimal string"
+            return None if number or isinstance(raw, str) else N_("a number or a decimal string")
         case QuantityOption():
-            return None if number else "a whole number"
+            return None if number else N_("a whole number")
         case TextOption():
-            return None if isinstance(raw, str) else "text"
+            return None if isinstance(raw, str) else N_("text")
         case _:
             assert_never(option)
 

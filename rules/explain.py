@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from catalog.display import show_value
 from catalog.kinds import choice_words, traits
 from catalog.schema import AnyOption
 from catalog.wording import _
@@ -94,9 +93,10 @@ class Explainer:
             rules = sat.conflict(sat.all_rules, choices) or []
         names = [guards[g] for g in choices]
         rule_ids = _rule_ids(sat, rules)
-        shown = ", ".join(f"{name} = {show_value(parsed.values[name])}" for name in names)
+        shown = ", ".join(choice_words(self.model.options.get(name), parsed.values[name], name) for name in names)
         return [
-            Violation(f"{self.model.messages[rule]} (with {shown})" if shown else self.model.messages[rule], rule)
+            Violation(_("%(message)s (with %(choices)s)") % {"message": self.model.messages[rule], "choices": shown}
+                      if shown else self.model.messages[rule], rule)
             for rule in rule_ids
         ]
 

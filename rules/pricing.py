@@ -189,7 +189,7 @@ def from_price(engine: Engine, selections: Selection, list_id: str | None = None
         return Priced(None, tuple(parsed.violations))
     completion = engine.cheapest(parsed, cost)
     if completion is None:
-        return Priced(None, (Violation("no valid configuration extends this selection"),))
+        return Priced(None, (Violation(_("no valid configuration extends this selection")),))
     units = _quantity(engine.model.product, completion, None)
     return Priced(price(cost, completion, units), (), completion)
 

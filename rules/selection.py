@@ -111,7 +111,8 @@ def misshapen(model: CompiledModel, selections: Mapping[str, Any]) -> list[Viola
         option = model.options.get(option_id)
         expected = None if option is None or raw is None else expected_shape(option, raw)
         if option is not None and expected is not None:
-            found.append(Violation(f"{option.label or option_id}: {quoted(raw)} is not {expected}", option=option_id))
+            said = {"option": option.label or option_id, "value": quoted(raw), "shape": _(expected)}
+            found.append(Violation(_("%(option)s: %(value)s is not %(shape)s") % said, option=option_id))
     return found
 
 

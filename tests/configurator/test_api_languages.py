@@ -187,3 +187,10 @@ def test_what_an_incomplete_selection_lacks_is_said_in_the_language_asked_for(cl
     assert answer.status_code == 422
     assert answer.json()["violations"][0] == {"rule": None, "option": "rider_height",
                                               "message": "Körpergröße: noch kein Wert gewählt"}
+
+
+def test_a_value_of_the_wrong_shape_is_said_in_the_language_asked_for(client: TestClient) -> None:
+    answer = client.post("/api/v1/products/city-bike/configure?lang=fr", json={"selections": {"frame_size": ["M"]}})
+    assert answer.status_code == 422 and answer.json()["title"] == "Sélection invalide"
+    assert answer.json()["violations"] == [{"rule": None, "option": "frame_size",
+                                            "message": "Taille du cadre : ['M'] n’est pas un identifiant de valeur"}]
