@@ -65,7 +65,8 @@ def price(cost: Cost, values: Mapping[str, Any], quantity: int) -> Price:
         except (InvalidOperation, OverflowError):
             priced = None
     if priced is None or any(abs(line.amount) >= MAX_PRICE for line in priced.lines) or abs(priced.total) >= MAX_PRICE:
-        raise PriceRangeError(f"the price of this configuration is beyond {MAX_PRICE:,} (check the price rules)")
+        raise PriceRangeError(_("the price of this configuration is beyond %(most)s (check the price rules)") % {
+            "most": number_words(Decimal(MAX_PRICE))})
     return priced
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from catalog.errors import ConfiguratorError
+from catalog.wording import _
 from configurator.persistence.db import IdempotentAnswer
 
 MAX_KEY = 200
@@ -44,7 +45,8 @@ def attempt(api_key_id: int, endpoint: str, key: str | None, body: BaseModel) ->
     if key is None:
         return None
     if not 1 <= len(key) <= MAX_KEY or not key.isascii() or not key.isprintable():
-        raise IdempotencyError(f"{HEADER} must be 1 to {MAX_KEY} printable ASCII characters")
+        raise IdempotencyError(_("%(header)s must be 1 to %(most)s printable ASCII characters") % {
+            "header": HEADER, "most": MAX_KEY})
     canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return Attempt(api_key_id, endpoint, key, hashlib.sha256(canonical.encode()).hexdigest())
 
@@ -59,5 +61,6 @@ def earlier_answer(engine: Engine, tried: Attempt | None) -> tuple[int, dict[str
     if found is None:
         return None
     if found.body_hash != tried.body_hash:
-        raise IdempotencyError(f"this {HEADER} was used with another request body: use a new key for a new request")
+        raise IdempotencyError(_("this %(header)s was used with another request body: use a new key for a new request")
+                               % {"header": HEADER})
     return found.status, dict(found.answer)
