@@ -6,9 +6,11 @@ other request leaving loopback is aborted, as a browser with no network would se
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
@@ -54,6 +56,20 @@ def offline(page: Page, base: str) -> None:
             route.abort()
 
     page.route("**/*", handle)
+
+
+@contextlib.contextmanager
+def browsing(browser: Browser, base: str, path: str = "", **options: Any) -> Iterator[Page]:
+    """A page in a context of its own (1280 x 800 unless `options` say otherwise), offline, opened at `path`."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **options})
+    try:
+        page = context.new_page()
+        offline(page, base)
+        if path:
+            page.goto(base + path)
+        yield page
+    finally:
+        context.close()
 
 
 def shot(page: Page, name: str) -> None:

@@ -28,6 +28,7 @@ from configurator.app import create_app
 from configurator.persistence.db import Quote, SavedConfiguration, create_api_key
 from rules.engine import Engine, engine_for
 from tests.browser import browser
+from tests.live import shop_served
 
 # CI runs the same examples every time (a red CI must be reproducible); local runs explore new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -174,6 +175,13 @@ def keyed_shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestC
         key = create_api_key(db, "shop")
     yield TestClient(app, raise_server_exceptions=False), key
     app.state.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The shop on the bundled catalog served on loopback for a browser test module, with a database of its own."""
+    with shop_served(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])) as base:
+        yield base
 
 
 def stored_rows(client: TestClient) -> tuple[int, int]:

@@ -16,13 +16,7 @@ from configurator.persistence.db import create_api_key
 from configurator.views.form import query_of
 from tests.browser import offline, shot
 from tests.conftest import BUNDLED, megane_engine, random_session
-from tests.live import serving, shop_served
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with shop_served(tmp_path_factory.mktemp("browser")) as base:
-        yield base
+from tests.live import serving
 
 
 @pytest.fixture(params=["htmx", "no-js"])

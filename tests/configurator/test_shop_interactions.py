@@ -12,26 +12,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.browser import offline, shot
-from tests.live import shop_served
+from tests.browser import browsing, offline, shot
 
 PAUSE_MS = 1_100  # longer than the form's 500 ms delay plus the answer: every digit is sent and swapped back
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with shop_served(tmp_path_factory.mktemp("interactions")) as base:
-        yield base
-
-
 @pytest.fixture
 def page(browser: Browser, shop: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    opened = context.new_page()
-    offline(opened, shop)
-    opened.goto(shop + "/products/city-bike")
-    yield opened
-    context.close()
+    with browsing(browser, shop, "/products/city-bike") as opened:
+        yield opened
 
 
 def _accessible(page: Page) -> None:

@@ -12,24 +12,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.browser import offline, shot
-from tests.live import shop_served
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with shop_served(tmp_path_factory.mktemp("languages")) as base:
-        yield base
+from tests.browser import browsing, offline, shot
 
 
 @pytest.fixture
 def german(browser: Browser, shop: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE",
-                                  extra_http_headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
-    opened = context.new_page()
-    offline(opened, shop)
-    yield opened
-    context.close()
+    with browsing(browser, shop, viewport={"width": 1280, "height": 900}, locale="de-DE",
+                  extra_http_headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}) as opened:
+        yield opened
 
 
 def _accessible(page: Page) -> None:
@@ -123,13 +113,8 @@ def test_axe_finds_nothing_on_any_page_in_either_language(browser: Browser, shop
     """Every page of the language check (tests/configurator/test_pages_in_every_language.py) in Chromium."""
     from tests.configurator.test_pages_in_every_language import PAGES
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    offline(page, shop)
-    try:
+    with browsing(browser, shop, viewport={"width": 1280, "height": 900}) as page:
         for path in PAGES:
             page.goto(f"{shop}{path}{'&' if '?' in path else '?'}lang={language}")
             expect(page.locator("html")).to_have_attribute("lang", language)
             _accessible(page)
-    finally:
-        context.close()

@@ -12,24 +12,13 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.browser import offline
-from tests.live import shop_served
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with shop_served(tmp_path_factory.mktemp("typed-then-completed")) as base:
-        yield base
+from tests.browser import browsing
 
 
 @pytest.fixture
 def page(browser: Browser, shop: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    opened = context.new_page()
-    offline(opened, shop)
-    opened.goto(shop + "/products/city-bike")
-    yield opened
-    context.close()
+    with browsing(browser, shop, "/products/city-bike") as opened:
+        yield opened
 
 
 def test_a_completion_asked_for_right_after_typing_is_kept(page: Page, shop: str) -> None:

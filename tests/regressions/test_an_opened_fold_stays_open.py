@@ -5,30 +5,18 @@ CDN, and with the vendored copy the page loads when the CDN's fails."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Browser, expect
 
 from configurator.settings import HTMX_CDN
-from tests.browser import offline
-from tests.live import shop_served
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with shop_served(tmp_path_factory.mktemp("folds")) as base:
-        yield base
+from tests.browser import browsing
 
 
 @pytest.mark.parametrize("cdn", [True, False])
 def test_an_opened_fold_stays_open_when_the_form_is_answered_whole(browser: Browser, shop: str, cdn: bool) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    offline(page, shop)
-    if not cdn:
-        page.route(HTMX_CDN, lambda route: route.abort())  # the page falls back to its vendored copy
-    try:
+    with browsing(browser, shop, viewport={"width": 1280, "height": 900}) as page:
+        if not cdn:
+            page.route(HTMX_CDN, lambda route: route.abort())  # the page falls back to its vendored copy
         page.goto(shop + "/products/renault-megane")
         page.get_by_role("button", name="Complete it for me").first.click()
         folds = page.locator("details.fold")
@@ -44,5 +32,3 @@ def test_an_opened_fold_stays_open_when_the_form_is_answered_whole(browser: Brow
         expect(folds).to_have_count(99)
         expect(folds.nth(3)).to_have_attribute("open", "")
         expect(folds.nth(4)).not_to_have_attribute("open", "")
-    finally:
-        context.close()
