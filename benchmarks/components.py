@@ -7,7 +7,7 @@ at most two glass doors (`count(...)`), every present section in the frame's fin
 N = 2 to `--most`, it measures compiling, the valid domains with nothing chosen and after a few choices, completing,
 and the exact count (configurations counted with sections as positions: left to right, as a workshop builds them),
 with the count of configurations up to reordering alike sections beside it, to show what symmetry would change.
-Run: `.venv/bin/python benchmarks/components.py [--most 8]`.
+Run: `.venv/bin/python benchmarks/components.py [--most 12] [--encoding both|rule|chain]`.
 """
 
 from __future__ import annotations
@@ -156,16 +156,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--most", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--chain", action="store_true", help="sums and counts as chains of partial ones")
+    parser.add_argument("--encoding", choices=["both", "rule", "chain"], default="both",
+                        help="aggregates as one rule each (the baseline), as chains of partial ones, or both")
     args = parser.parse_args()
-    print(f"{'N':>2} {'options':>7} {'compile':>8} {'domains':>8} {'step':>8} {'complete':>9} {'count':>8}  "
-          f"{'configurations (positions)':>38}  {'up to order':>13}")
-    with tempfile.TemporaryDirectory() as folder:
-        for n in range(2, args.most + 1):
-            line = _row(n, args.chain, args.repeat, Path(folder))
-            print(line, flush=True)
-            if "not compiled" in line:
-                break
+    for chain in {"both": (False, True), "rule": (False,), "chain": (True,)}[args.encoding]:
+        print("aggregates as chains of partial aggregates" if chain else "aggregates as one rule each (baseline)")
+        print(f"{'N':>2} {'options':>7} {'compile':>8} {'domains':>8} {'step':>8} {'complete':>9} {'count':>8}  "
+              f"{'configurations (positions)':>38}  {'up to order':>13}")
+        with tempfile.TemporaryDirectory() as folder:
+            for n in range(2, args.most + 1):
+                line = _row(n, chain, args.repeat, Path(folder))
+                print(line, flush=True)
+                if "not compiled" in line:
+                    break
 
 
 if __name__ == "__main__":
