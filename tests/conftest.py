@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import secrets
@@ -182,6 +183,15 @@ def shop(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReques
     """The shop on the bundled catalog served on loopback for a browser test module, with a database of its own."""
     with shop_served(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])) as base:
         yield base
+
+
+@contextlib.contextmanager
+def app_client() -> Iterator[TestClient]:
+    """A client of the app on the bundled catalog with an in-memory database (no catalog watcher), disposed after."""
+    app = create_app(database_url="sqlite://", watch=False)
+    with TestClient(app) as made:
+        yield made
+    app.state.db.dispose()
 
 
 def stored_rows(client: TestClient) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from configurator.app import create_app
+from tests.conftest import app_client
 
 BIKE = {"rider_height": 175, "frame_size": "M", "material": "steel", "color": "black", "gears": "hub8",
         "belt_drive": True, "accessories": ["rack"]}
@@ -17,10 +17,8 @@ BIKE = {"rider_height": 175, "frame_size": "M", "material": "steel", "color": "b
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    app = create_app(database_url="sqlite://", watch=False)
-    with TestClient(app) as made:
+    with app_client() as made:
         yield made
-    app.state.db.dispose()
 
 
 def _ids(data: Any) -> Any:

@@ -12,20 +12,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from configurator.app import create_app
 from configurator.persistence.db import Quote
 from configurator.services.catalogs import engine_of
 from configurator.services.languages import market_of
 from configurator.views.form import query_of
 from rules.selection import plain
+from tests.conftest import app_client
 
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    app = create_app(database_url="sqlite://", watch=False)
-    with TestClient(app) as made:
+    with app_client() as made:
         yield made
-    app.state.db.dispose()
 
 
 def _words(html: str) -> str:

@@ -13,8 +13,7 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
 from catalog.wording import LOCALE_DIR
-from configurator.app import create_app
-from tests.conftest import COMPLETE_BIKE
+from tests.conftest import COMPLETE_BIKE, app_client
 
 BIKE = "&".join(f"{k}={v}" for k, v in COMPLETE_BIKE.items() if not isinstance(v, list))
 PAGES = [
@@ -62,10 +61,8 @@ def _untranslated(client: TestClient, language: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    app = create_app(database_url="sqlite://", watch=False)
-    with TestClient(app) as made:
+    with app_client() as made:
         yield made
-    app.state.db.dispose()
 
 
 @pytest.mark.parametrize("language", ["de", "fr"])
