@@ -217,28 +217,31 @@ async def price(
     loaded = await product(request, product_id)
     chosen = answer_language(request, loaded.languages(), lang)
     raw = await request.body()
-    with speaking(chosen):
+    with speaking(chosen):  # on the worker thread too: it runs in a copy of this context
         engine = compiled_engine_of(loaded, chosen) if len(raw) <= INLINE_BODY_BYTES else None
         answer = _price_quickly(engine, loaded, raw) if engine is not None else None
-    if answer is None:
-        answer = await run_in_threadpool(_price_fully, loaded, raw, chosen)
+        if answer is None:
+            answer = await run_in_threadpool(_price_fully, loaded, raw)
     answer.headers.update(said_in(chosen))
     return answer
 
 
-def _price_quickly(engine: Engine, loaded: LoadedProduct, raw: bytes) -> Response | None:
+def _price_request(loaded: LoadedProduct, raw: bytes) -> tuple[PriceRequest, str | None]:
+    """The request's body and the price list it prices by (its market's, else the one it names)."""
     body = parse_body(PriceRequest, raw)
     _market, price_list = named_market(loaded.product, body.market, body.price_list)
+    return body, price_list
+
+
+def _price_quickly(engine: Engine, loaded: LoadedProduct, raw: bytes) -> Response | None:
+    body, price_list = _price_request(loaded, raw)
     priced = quick_price(engine, body.selections, body.quantity, price_list)
     return None if priced is None else _price_response(priced)
 
 
-def _price_fully(loaded: LoadedProduct, raw: bytes, language: str) -> Response:
-    with speaking(language):
-        body = parse_body(PriceRequest, raw)
-        _market, price_list = named_market(loaded.product, body.market, body.price_list)
-        return _price_response(price_selection(engine_of(loaded, language), body.selections, body.quantity,
-                                               price_list))
+def _price_fully(loaded: LoadedProduct, raw: bytes) -> Response:
+    body, price_list = _price_request(loaded, raw)
+    return _price_response(price_selection(engine_of(loaded), body.selections, body.quantity, price_list))
 
 
 def _price_response(priced: Priced) -> Response:

@@ -3,6 +3,7 @@ Accept-Language and said in Content-Language; ids, values, prices and versions t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -192,3 +193,13 @@ def test_a_value_of_the_wrong_shape_is_said_in_the_language_asked_for(client: Te
     assert answer.status_code == 422 and answer.json()["title"] == "Sélection invalide"
     assert answer.json()["violations"] == [{"rule": None, "option": "frame_size",
                                             "message": "Taille du cadre : ['M'] n’est pas un identifiant de valeur"}]
+
+
+def test_a_price_worked_out_on_a_worker_thread_speaks_the_language_too(client: TestClient) -> None:
+    """A body too large for the event loop is priced on a worker thread, in the request's language all the same."""
+    body = json.dumps({"selections": {"frame_size": "M"}, "note": "x" * 20_000})
+    answer = client.post("/api/v1/products/city-bike/price?lang=de", content=body,
+                         headers={"Content-Type": "application/json"})
+    assert (answer.status_code, answer.headers["content-language"]) == (422, "de")
+    assert answer.json()["title"] == "Diese Auswahl lässt sich nicht bepreisen"
+    assert answer.json()["violations"][0]["message"] == "Körpergröße: noch kein Wert gewählt"
