@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, assert_never
 
+from catalog.components import ABSENT, component_keys, count_option
 from catalog.document import Document, Loc
 from catalog.errors import CatalogError, suggest
 from catalog.expressions import ExpressionError, parse_expression
@@ -14,6 +15,7 @@ from catalog.schema import (
     Adjustment,
     AnyLayer,
     AnyOption,
+    Component,
     ConstraintRule,
     DefaultRule,
     ExcludesRule,
@@ -22,9 +24,11 @@ from catalog.schema import (
     Market,
     PriceList,
     Product,
+    QuantityOption,
     Question,
     RequiresRule,
     ShapeLayer,
+    SingleOption,
     TableRule,
     TextLayer,
     Tiers,
@@ -40,7 +44,8 @@ class ProductChecker:
         self.doc = doc
         self.errors: list[CatalogError] = []
         self.options: dict[str, AnyOption] = {}
-        self.types = Checker(self.options)
+        self.components = {component.id: component for component in product.components}
+        self.types = Checker(self.options, self.components)
 
     def fail(self, loc: Loc, message: str, *, key: bool = False) -> None:
         self.errors.append(self.doc.error(loc, message, key=key))
@@ -58,6 +63,7 @@ class ProductChecker:
             self.options.setdefault(option.id, option)
         for loc, option in located:
             self.check_option(loc, option)
+        self.check_components()
         self.check_ids([(("rules", i, "id"), rule.id) for i, rule in enumerate(self.product.rules)], "rule")
         for i, rule in enumerate(self.product.rules):
             self.check_rule(("rules", i), rule)
@@ -161,7 +167,9 @@ class ProductChecker:
                 served.setdefault(region, market.id)
 
     def check_price_list(self, loc: Loc, price_list: PriceList) -> None:
-        amounts, formulas = amount_keys(self.product), formula_keys(self.product)
+        own_amounts, own_formulas = component_keys(self.product)
+        amounts = amount_keys(self.product) | own_amounts
+        formulas = formula_keys(self.product) | own_formulas
         for key in price_list.amounts:
             if key not in amounts:
                 self.fail(
@@ -201,7 +209,26 @@ class ProductChecker:
         for path, message in problems(option):
             self.fail((*loc, *path), message)
 
-    def expression(self, loc: Loc, text: str | None, *, formula: bool = False) -> None:
+    def check_components(self) -> None:
+        """Each component's ids, bounds, options, rules and price rules (its rules see its options first)."""
+        steps = {step.id for step in self.product.steps}
+        ids = [(("components", c, "id"), component.id) for c, component in enumerate(self.product.components)]
+        self.check_ids(ids, "component")
+        for c, component in enumerate(self.product.components):
+            loc: Loc = ("components", c)
+            if component.id in self.options or component.id in steps:
+                self.fail((*loc, "id"), f"'{component.id}' is the id of an option or step already: a component's "
+                          "id names how many instances there are")
+            else:
+                self.options[component.id] = count_option(component)
+            if component.min > component.max:
+                self.fail((*loc, "min"), f"min ({component.min}) is greater than max ({component.max})")
+            if component.default is not None and not component.min <= component.default <= component.max:
+                self.fail((*loc, "default"), f"default {component.default} is not in {component.min}..{component.max}")
+        for c, component in enumerate(self.product.components):
+            ComponentChecks(self, ("components", c), component).run()
+
+    def expression(self, loc: Loc, text: str | None, *, formula: bool = False, types: Checker | None = None) -> None:
         if text is None:
             return
         limit = self.product.limits.expression_length
@@ -212,9 +239,9 @@ class ProductChecker:
         try:
             expr = parse_expression(text)
             if formula:
-                self.types.number(expr)
+                (types or self.types).number(expr)
             else:
-                self.types.condition(expr)
+                (types or self.types).condition(expr)
         except ExpressionError as exc:
             self.errors.append(self.doc.error_in_text(loc, exc.message, exc.offset))
 
@@ -294,3 +321,77 @@ def _show(value: Any) -> str:
     if isinstance(value, str):
         return f"'{value}'"
     return str(value)
+
+
+class ComponentChecks:
+    """The checks of one component: its options as the product's are checked, its rules and price rules against its
+    options and the product's (never another component's aggregates), its tables over its own options only."""
+
+    def __init__(self, product: ProductChecker, loc: Loc, component: Component) -> None:
+        self.product = product
+        self.loc = loc
+        self.component = component
+        self.own = {option.id: option for option in component.options}
+        self.types = Checker({**product.options, **self.own}, {})
+
+    def run(self) -> None:
+        """Check the component; errors go to the product's checker."""
+        at = self.product
+        located = [((*self.loc, "options", o), option) for o, option in enumerate(self.component.options)]
+        at.check_ids([((*loc, "id"), option.id) for loc, option in located], "option")
+        for loc, option in located:
+            if option.id in at.options:
+                at.fail((*loc, "id"), f"'{option.id}' is the id of a product option or component: name it apart "
+                        "(a rule must know whose it is)")
+            if isinstance(option, QuantityOption):
+                at.fail((*loc, "type"), "a component has no quantity option: the order's quantity is the product's")
+            if isinstance(option, SingleOption) and any(value.id == ABSENT for value in option.values):
+                at.fail((*loc, "values"), f"'{ABSENT}' is the value of an instance that is not there: use another id")
+            at.check_option(loc, option)
+        rules = self.component.rules
+        at.check_ids([((*self.loc, "rules", r, "id"), rule.id) for r, rule in enumerate(rules)], "rule")
+        for r, rule in enumerate(rules):
+            self.check_rule((*self.loc, "rules", r), rule)
+        pricing = self.component.pricing
+        at.check_ids([((*self.loc, "pricing", p, "id"), price.id) for p, price in enumerate(pricing)], "price rule")
+        for p, price in enumerate(pricing):
+            at.expression((*self.loc, "pricing", p, "if"), price.when, types=self.types)
+            if isinstance(price, Formula):
+                at.expression((*self.loc, "pricing", p, "expr"), price.expr, formula=True, types=self.types)
+            elif (price.amount is None) == (price.percent is None):
+                said = f"{price.type} '{price.id}' needs exactly one of 'amount' or 'percent'"
+                at.fail((*self.loc, "pricing", p), said)
+
+    def check_rule(self, loc: Loc, rule: Any) -> None:
+        at = self.product
+        for key in ("if", "then", "expr"):
+            text = getattr(rule, {"if": "when"}.get(key, key), None)
+            if isinstance(text, str):
+                at.expression((*loc, key), text, types=self.types)
+        if isinstance(rule, DefaultRule) and rule.option not in self.own:
+            at.fail((*loc, "option"), f"'{rule.option}' is not an option of '{self.component.id}'"
+                    f"{suggest(rule.option, list(self.own))}")
+        elif isinstance(rule, DefaultRule):
+            values = rule.value if isinstance(rule.value, list) else [rule.value]
+            if not all(cell_matches(self.own[rule.option], v) for v in values):
+                at.fail((*loc, "value"), f"{_show(rule.value)} is not a value of '{rule.option}'")
+        if isinstance(rule, TableRule):
+            self.check_table(loc, rule)
+
+    def check_table(self, loc: Loc, rule: TableRule) -> None:
+        at = self.product
+        columns: list[AnyOption | None] = []
+        for i, column in enumerate(rule.columns):
+            option = self.own.get(column)
+            if option is None:
+                at.fail((*loc, "columns", i), f"'{column}' is not an option of '{self.component.id}': a component's "
+                        f"table is over its own options{suggest(column, list(self.own))}")
+            elif not traits(option).in_tables:
+                at.fail((*loc, "columns", i), f"'{column}' is a {option.type} option; tables take single, boolean or "
+                        "number options")
+                option = None
+            columns.append(option)
+        if rule.rows is None:
+            at.fail(loc, f"table '{rule.id}' of a component needs its rows inline ('rows')")
+            return
+        at.check_rows([(*loc, "rows", r) for r in range(len(rule.rows))], rule.rows, columns)

@@ -130,7 +130,26 @@ class Call:
     pos: int
 
 
-Expr = Call | Name | Literal | ListExpr | Not | BoolOp | Compare | Membership | Arith | Negate
+# The aggregates over a component's instances (a product's parts, issue 24): `count(sections where doors ==
+# "glass")`, `sum(sections.width)`, `all(sections, finish == frame_finish)`, `any(sections, ...)`. They exist in the
+# language as written; loading unrolls each into the plain language over every instance (catalog/components.py),
+# so only the type checker and the unroller ever meet one.
+AggregateName = typing.Literal["count", "sum", "all", "any"]
+AGGREGATES: tuple[AggregateName, ...] = ("count", "sum", "all", "any")
+
+
+@dataclass(frozen=True)
+class Over:
+    """An aggregate over a component's instances; names inside `body` and `where` are first the instance's own."""
+
+    func: AggregateName
+    component: str
+    body: Expr | None  # sum: each instance's number; all, any: each instance's condition; count: none
+    where: Expr | None  # only the instances where this holds
+    pos: int
+
+
+Expr = Call | Name | Literal | ListExpr | Not | BoolOp | Compare | Membership | Arith | Negate | Over
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
 COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
@@ -138,6 +157,7 @@ _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
   | (?P<number>\d+(?:\.\d+)?)
+  | (?P<path>[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<quoted_name>`[^`\n]+`)
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
@@ -264,6 +284,8 @@ class _Parser:
         return self.atom()
 
     def call(self, name: _Token) -> Expr:
+        if name.text in AGGREGATES and self.over_ahead(name.text):
+            return self.over(name)
         function = FUNCTIONS.get(name.text)
         if function is None:
             raise ExpressionError(
@@ -276,8 +298,40 @@ class _Parser:
             raise ExpressionError(f"{name.text}() needs at least {wanted}", name.pos)
         return Call(function.name, tuple(args), name.pos)
 
+    def over_ahead(self, func: str) -> bool:
+        """Whether the call's arguments start as an aggregate's: `count(c where`, `sum(c.x`, `all(c,`."""
+        first, second = self.tokens[self.index + 1], self.tokens[self.index + 2]
+        if func == "count":
+            return first.kind == "name" and second.kind == "name" and second.text == "where"
+        return first.kind in ("name", "path")
+
+    def over(self, name: _Token) -> Over:
+        func = typing.cast(AggregateName, name.text)
+        self.advance()  # the opening parenthesis
+        tok = self.advance()
+        if tok.kind not in ("name", "path") or tok.text in KEYWORDS:
+            raise ExpressionError(f"{func}() needs a component's name first", tok.pos)
+        component, _, member = tok.text.partition(".")
+        body: Expr | None = Name(member, tok.pos + len(component) + 1) if member else None
+        if member and func != "sum":
+            raise ExpressionError(f"'{tok.text}': write {func}({component}, condition)", tok.pos)
+        if func != "count" and body is None:
+            self.expect(",")
+            body = self.disjunction()
+        where = None
+        if self.at("where"):
+            self.advance()
+            where = self.disjunction()
+        if func == "count" and where is None:
+            raise ExpressionError(f"write count({component} where condition), or {component} for how many", tok.pos)
+        self.expect(")")
+        return Over(func, component, body, where, name.pos)
+
     def atom(self) -> Expr:
         tok = self.current
+        if tok.kind == "path":
+            raise ExpressionError(f"'{tok.text}' is an option of each instance: use it inside sum(), all() or any()",
+                                  tok.pos)
         if tok.kind == "number":
             self.advance()
             return Literal(Decimal(tok.text) if "." in tok.text else int(tok.text), tok.pos)
@@ -334,11 +388,13 @@ def parse_expression(text: str) -> Expr:
 
 
 def names(expr: Expr) -> frozenset[str]:
-    """The option ids an expression refers to."""
+    """The option ids an expression refers to (an aggregate: its component, whose names inside are its own)."""
     if isinstance(expr, Name):
         return frozenset({expr.name})
     if isinstance(expr, Literal):
         return frozenset()
+    if isinstance(expr, Over):
+        return frozenset({expr.component})
     return frozenset().union(*(names(child) for child in children(expr)))
 
 
@@ -354,9 +410,73 @@ def children(expr: Expr) -> tuple[Expr, ...]:
         return (expr.left, expr.right)
     if isinstance(expr, Membership):
         return (expr.item, expr.container)
+    if isinstance(expr, Over):
+        return tuple(part for part in (expr.body, expr.where) if part is not None)
     return ()
+
+
+def map_children(expr: Expr, change: Callable[[Expr], Expr]) -> Expr:
+    """The same node over `change` of each of its direct sub-expressions."""
+    match expr:
+        case Name() | Literal():
+            return expr
+        case ListExpr():
+            return ListExpr(tuple(change(item) for item in expr.items), expr.pos)
+        case Not():
+            return Not(change(expr.operand), expr.pos)
+        case Negate():
+            return Negate(change(expr.operand), expr.pos)
+        case BoolOp():
+            return BoolOp(expr.op, tuple(change(o) for o in expr.operands), expr.pos)
+        case Compare():
+            return Compare(expr.op, change(expr.left), change(expr.right), expr.pos)
+        case Arith():
+            return Arith(expr.op, change(expr.left), change(expr.right), expr.pos)
+        case Membership():
+            return Membership(change(expr.item), change(expr.container), expr.negated, expr.pos)
+        case Call():
+            return Call(expr.func, tuple(change(arg) for arg in expr.args), expr.pos)
+        case Over():
+            body = None if expr.body is None else change(expr.body)
+            return Over(expr.func, expr.component, body, None if expr.where is None else change(expr.where), expr.pos)
+        case _:
+            typing.assert_never(expr)
 
 
 def start(expr: Expr) -> int:
     """The offset where an expression's text begins."""
     return _pos(expr)
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def unparse(expr: Expr) -> str:
+    """Expression text that parses back to `expr` (positions aside): every compound part in parentheses."""
+    if isinstance(expr, Name):
+        plain = _PLAIN_NAME.fullmatch(expr.name) and expr.name not in KEYWORDS and expr.name not in FUNCTIONS
+        return expr.name if plain else f"`{expr.name}`"
+    if isinstance(expr, Literal):
+        value = expr.value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str):
+            return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return str(value) if value >= 0 else f"(0 - {-value})"
+    if isinstance(expr, ListExpr):
+        return "[" + ", ".join(unparse(item) for item in expr.items) + "]"
+    if isinstance(expr, Not):
+        return f"(not {unparse(expr.operand)})"
+    if isinstance(expr, BoolOp):
+        return "(" + f" {expr.op} ".join(unparse(o) for o in expr.operands) + ")"
+    if isinstance(expr, (Compare, Arith)):
+        return f"({unparse(expr.left)} {expr.op} {unparse(expr.right)})"
+    if isinstance(expr, Membership):
+        return f"({unparse(expr.item)} {'not in' if expr.negated else 'in'} {unparse(expr.container)})"
+    if isinstance(expr, Negate):
+        return f"(-{unparse(expr.operand)})"
+    if isinstance(expr, Call):
+        return f"{expr.func}(" + ", ".join(unparse(arg) for arg in expr.args) + ")"
+    body = "" if expr.body is None else ", " + unparse(expr.body)
+    where = "" if expr.where is None else " where " + unparse(expr.where)
+    return f"{expr.func}({expr.component}{body}{where})"

@@ -20,6 +20,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from catalog.checker import ProductChecker
+from catalog.components import instance_id, unroll
 from catalog.document import MAX_IMPORTED_FILE_MIB, MIB, Document, Loc, parse_document
 from catalog.errors import CatalogError, CatalogErrors, suggest
 from catalog.kinds import cell_from_text, cell_matches, value_set
@@ -249,7 +250,7 @@ def parse_product(raw: bytes, file: str, base: Path | None = None) -> LoadedProd
         errors.extend(table_errors)
     if errors:
         raise CatalogErrors(errors)
-    return LoadedProduct(product, file, digest.hexdigest(), _positions(product, doc))
+    return LoadedProduct(unroll(product), file, digest.hexdigest(), _positions(product, doc))
 
 
 def _positions(product: Product, doc: Document) -> dict[str, tuple[int, int]]:
@@ -270,6 +271,15 @@ def _positions(product: Product, doc: Document) -> dict[str, tuple[int, int]]:
     for s, step in enumerate(product.steps):
         at = doc.position(("steps", s))
         positions[f"/step/{step.id}"] = (at.line, at.col)
+    for c, component in enumerate(product.components):
+        for index in range(1, component.max + 1):
+            for key, items in (("options", component.options), ("rules", component.rules),
+                               ("pricing", component.pricing)):
+                for i, item in enumerate(items):
+                    at = doc.position(("components", c, key, i))
+                    positions.setdefault(instance_id(component.id, index, item.id), (at.line, at.col))
+        at = doc.position(("components", c))
+        positions[component.id] = (at.line, at.col)
     if product.face is not None:
         at = doc.position(("face",))
         positions["/face"] = (at.line, at.col)  # no id has a slash: never an option's or a rule's

@@ -488,6 +488,30 @@ class Limits(_Strict):
     )
 
 
+MAX_INSTANCES = 20  # the most instances a component may have: each one is unrolled into options of its own
+InstancePriceRule = Annotated[Adjustment | Formula, Field(discriminator="type")]
+
+
+class Component(_Strict):
+    """A part of the product with options of its own, present in `min` to `max` instances (a wardrobe's sections).
+
+    Its options, rules and price rules hold for each instance; the product's rules speak about the instances with
+    `count(sections where ...)`, `sum(sections.width)`, `all(sections, ...)` and `any(sections, ...)`, and the
+    component's id alone is how many there are. Instances are positions (left to right, as a workshop builds them).
+    """
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")]
+    label: str = Field(min_length=1, description="The parts as a whole, and how many there are: 'Sections'.")
+    item: str | None = Field(None, description="One instance, numbered in labels: 'Section' gives 'Section 2'.")
+    description: str = ""
+    min: int = Field(0, ge=0, le=MAX_INSTANCES)
+    max: int = Field(ge=1, le=MAX_INSTANCES)
+    default: int | None = Field(None, ge=0, le=MAX_INSTANCES, description="How many a configuration starts with.")
+    options: list[Option] = Field(min_length=1)
+    rules: list[Rule] = Field([], description="Rules of each instance, over its options and the product's.")
+    pricing: list[InstancePriceRule] = Field([], description="Price rules applied once per instance.")
+
+
 class Product(_Strict):
     """A customizable product: the top level of a catalog file."""
 
@@ -505,6 +529,9 @@ class Product(_Strict):
         "companion file beside this one (city-bike.de.yaml). None listed: its own language alone.",
     )
     steps: list[Step] = Field(min_length=1)
+    components: list[Component] = Field(
+        [], description="Parts made of options of their own, each present in a number of instances."
+    )
     rules: list[Rule] = []
     pricing: list[PriceRule] = []
     price_lists: list[PriceList] = Field(

@@ -22,10 +22,11 @@ from catalog.expressions import (
     Name,
     Negate,
     Not,
+    Over,
     start,
 )
 from catalog.kinds import listed_values, traits
-from catalog.schema import AnyOption
+from catalog.schema import AnyOption, Component
 
 TypeKind = typing.Literal["bool", "number", "text", "string", "choice", "set", "list"]
 
@@ -58,8 +59,9 @@ _TRUTHY = ("bool", "text", "set")
 class Checker:
     """Infers expression types; raises ExpressionError at the offending offset."""
 
-    def __init__(self, options: Mapping[str, AnyOption]) -> None:
+    def __init__(self, options: Mapping[str, AnyOption], components: Mapping[str, Component] | None = None) -> None:
         self.options = options
+        self.components = components or {}
 
     def condition(self, expr: Expr) -> None:
         """Check an expression used as a condition."""
@@ -109,12 +111,38 @@ class Checker:
                     return NUMBER
                 case _:
                     assert_never(expr.func)
+        if isinstance(expr, Over):
+            return self.over(expr)
         if isinstance(expr, (Arith, Negate)):
             for child in (expr.left, expr.right) if isinstance(expr, Arith) else (expr.operand,):
                 if self.infer(child).kind != "number":
                     raise ExpressionError(f"'{_symbol(expr)}' needs numbers", start(child))
             return NUMBER
         raise ExpressionError("unsupported expression", 0)  # pragma: no cover - the parser makes no other nodes
+
+    def over(self, expr: Over) -> Type:
+        """An aggregate: its inside sees the component's options first (one level: no aggregate within)."""
+        component = self.components.get(expr.component)
+        if component is None:
+            known = suggest(expr.component, list(self.components))
+            raise ExpressionError(f"unknown component '{expr.component}'{known}", expr.pos)
+        inner = Checker({**self.options, **{option.id: option for option in component.options}})
+        if expr.where is not None:
+            inner.truthy(expr.where)
+        match expr.func:
+            case "count":
+                return NUMBER
+            case "sum":
+                assert expr.body is not None
+                if inner.infer(expr.body).kind != "number":
+                    raise ExpressionError("sum() adds a number of each instance", start(expr.body))
+                return NUMBER
+            case "all" | "any":
+                assert expr.body is not None
+                inner.truthy(expr.body)
+                return BOOL
+            case _:
+                assert_never(expr.func)
 
     def name(self, expr: Name) -> Type:
         option = self.options.get(expr.name)
@@ -135,6 +163,11 @@ class Checker:
             same = {left.kind, right.kind}
             if len(same) == 1 and left.kind in ("number", "bool", "string"):
                 return
+            if left.option is not None and right.option is not None and same == {"choice"}:
+                shared = {v.id for v in listed_values(left.option)} & {v.id for v in listed_values(right.option)}
+                if shared:
+                    return
+                raise ExpressionError(f"'{left.option.id}' and '{right.option.id}' have no value in common", expr.pos)
             if same == {"text", "string"}:
                 return
         elif left.kind == right.kind == "number":

@@ -23,6 +23,7 @@ from catalog.schema import (
     RequiresRule,
     TableRule,
 )
+from rules.chains import Chainer
 from rules.errors import RuleError
 from rules.formula import Atom, Gate, Node, lower
 from rules.tables import MAX_GRID, Array, Tabulator, VarRef
@@ -55,6 +56,7 @@ class Table:
     rule_id: str
     scope: tuple[int, ...]
     rows: Array
+    link: bool = False  # defines a partial sum of a chain (rules/chains.py): kept where its rule is a formula
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ class _Compiler:
         for option in self.options.values():
             self.declare(option, option.id in referenced)
         tabulator = Tabulator(self.resolve, lambda v: len(self.variables[v].values))
+        self.chains = Chainer(tabulator, lambda v: len(self.variables[v].values), self.hidden, self.link)
         suggestions: list[Suggestion] = []
         for option in self.options.values():
             limits = count_limits(option)
@@ -211,14 +214,22 @@ class _Compiler:
         self.refs[option.id] = VarRef(kind, var, values)
         self.option_vars[option.id] = (var,)
 
+    def hidden(self, name: str, values: tuple[Decimal, ...]) -> None:
+        """A number variable of no option (a partial sum of a chain): determined by the options, never shown."""
+        var = self.add(Variable(name, "", "number", values))
+        self.refs[name] = VarRef("number", var, values)
+
     def resolve(self, name: str) -> VarRef:
         return self.refs[name]
 
-    def emit(self, rule_id: str, scope: list[int], rows: Array) -> None:
+    def emit(self, rule_id: str, scope: list[int], rows: Array, link: bool = False) -> None:
         if scope:
             rows = np.unique(rows.astype(np.int32), axis=0) if len(rows) else rows.astype(np.int32)
         rows.setflags(write=False)
-        self.tables.append(Table(rule_id, tuple(scope), rows))
+        self.tables.append(Table(rule_id, tuple(scope), rows, link))
+
+    def link(self, rule_id: str, scope: list[int], rows: Array) -> None:
+        self.emit(rule_id, scope, rows, link=True)
 
     def cardinality(self, option: AnyOption, low: int, high: int, tabulator: Tabulator) -> None:
         members = self.option_vars[option.id]
@@ -256,6 +267,7 @@ class _Compiler:
         else:
             exprs = [parse_expression(rule.when), parse_expression(rule.then)]
         combine = _COMBINE[(rule.type, len(exprs))]
+        exprs = [self.chains.split(rule.id, expr) for expr in exprs]
         scope: dict[int, None] = {}
         for expr in exprs:
             scope.update(dict.fromkeys(tabulator.scope(expr)))

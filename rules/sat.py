@@ -69,7 +69,7 @@ class SatModel:
                 clauses.extend(CardEnc.atmost(lits, 1, vpool=pool, encoding=EncType.ladder).clauses)
         as_formula = {f.rule_id for f in model.formulas}
         for table in model.tables:
-            if table.rule_id in as_formula:
+            if table.rule_id in as_formula and not table.link:
                 continue
             guard = [-self.selectors[table.rule_id]] if guarded else []
             sizes = [len(self.lits[var]) for var in table.scope]

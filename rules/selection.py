@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from catalog.components import flat_selection, with_absent
 from catalog.errors import ConfiguratorError
 from catalog.kinds import coerce, expected_shape, quoted, traits, value_id
 from catalog.wording import _
@@ -54,9 +55,20 @@ def parse_selection(model: CompiledModel, selections: Selection) -> Parsed:
         if selections.model == model.content_hash:
             return selections
         selections = selections.given
+    if model.product.components:  # instances as lists are their options; absent instances take their one value
+        selections = flat_selection(model.product, selections)
     fixed: dict[int, int] = {}
     values: dict[str, Any] = {}
     violations: list[Violation] = []
+    _parse_values(model, selections, fixed, values, violations)
+    absent = {k: v for k, v in with_absent(model.product, values).items() if k not in selections}
+    _parse_values(model, absent, fixed, values, violations)
+    return Parsed(fixed, values, tuple(violations), selections, model.content_hash)
+
+
+def _parse_values(model: CompiledModel, selections: Mapping[str, Any], fixed: dict[int, int],
+                  values: dict[str, Any], violations: list[Violation]) -> None:
+    """Parse each selected value into `fixed` and `values`, or a violation."""
     for option_id, raw in selections.items():
         option = model.options.get(option_id)
         if option is None:
@@ -85,7 +97,6 @@ def parse_selection(model: CompiledModel, selections: Selection) -> Parsed:
                 continue
             fixed[var] = index
         values[option_id] = value
-    return Parsed(fixed, values, tuple(violations), selections, model.content_hash)
 
 
 def without(model: CompiledModel, selection: Selection, option_id: str) -> Parsed:
@@ -107,7 +118,7 @@ def misshapen(model: CompiledModel, selections: Mapping[str, Any]) -> list[Viola
     """The values whose JSON shape no value of their option has (a list for a single choice, text for a
     quantity...), each naming its option: a malformed request, not a configuration the rules refuse."""
     found = []
-    for option_id, raw in selections.items():
+    for option_id, raw in flat_selection(model.product, selections).items():
         option = model.options.get(option_id)
         expected = None if option is None or raw is None else expected_shape(option, raw)
         if option is not None and expected is not None:

@@ -105,6 +105,18 @@ class Tabulator:
         return variables, np.ascontiguousarray(grid[:, mask].T)
 
 
+    def numbers(self, rule_id: str, expr: Expr) -> list[Decimal]:
+        """Every value a number expression takes over the combinations of the variables it mentions, sorted."""
+        variables = self.scope(expr)
+        sizes = [self.domain_size(v) for v in variables]
+        if math.prod(sizes) > MAX_GRID:
+            raise RuleError(rule_id, "a term of a sum has too many value combinations")
+        grid = np.indices(sizes, dtype=np.int32).reshape(len(sizes), -1) if sizes else np.zeros((0, 1), np.int32)
+        evaluator = _Evaluator(self.resolve, {v: grid[i] for i, v in enumerate(variables)}, grid.shape[1], rule_id)
+        found = evaluator.number(expr)
+        return [Decimal(int(i)).scaleb(-found.scale) for i in np.unique(found.ints)]
+
+
 class _Evaluator:
     def __init__(self, resolve: Callable[[str], VarRef], columns: Mapping[int, Array], size: int, rule_id: str) -> None:
         self.resolve = resolve
@@ -155,6 +167,12 @@ class _Evaluator:
                 return _eq_op(expr.op, self.columns[ref.var] == 0, self.fail)
             if ref.kind in ("boolean",) and isinstance(right, (Literal, Name)):
                 return _eq_op(expr.op, self.truth(left) == self.truth(right), self.fail)
+            other = self.resolve(right.name) if isinstance(right, Name) else None
+            if ref.kind == "choice" and other is not None and other.kind == "choice":  # the same value id
+                codes = {str(value): code for code, value in enumerate(dict.fromkeys([*ref.values, *other.values]))}
+                mine = np.array([codes[str(v)] for v in ref.values])[self.columns[ref.var]]
+                theirs = np.array([codes[str(v)] for v in other.values])[self.columns[other.var]]
+                return _eq_op(expr.op, mine == theirs, self.fail)
         if _is_boolish(left) and _is_boolish(right):
             return _eq_op(expr.op, self.truth(left) == self.truth(right), self.fail)
         a, b = self.number(left), self.number(right)
