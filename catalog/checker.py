@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, assert_never
 
-from catalog.components import ABSENT, component_keys, count_option
+from catalog.component_checks import ComponentChecks
+from catalog.components import component_keys, count_option
 from catalog.document import Document, Loc
-from catalog.errors import CatalogError, suggest
+from catalog.errors import CatalogError, shown, suggest
 from catalog.expressions import ExpressionError, parse_expression
 from catalog.kinds import cell_matches, guess_value, listed_values, problems, traits
 from catalog.pricelist import amount_keys, formula_keys
@@ -15,20 +16,19 @@ from catalog.schema import (
     Adjustment,
     AnyLayer,
     AnyOption,
-    Component,
     ConstraintRule,
     DefaultRule,
     ExcludesRule,
     Formula,
     ImageLayer,
     Market,
+    Operation,
+    Part,
     PriceList,
     Product,
-    QuantityOption,
     Question,
     RequiresRule,
     ShapeLayer,
-    SingleOption,
     TableRule,
     TextLayer,
     Tiers,
@@ -83,6 +83,12 @@ class ProductChecker:
         if self.product.preview is not None:
             for i, layer in enumerate(self.product.preview.layers):
                 self.check_layer(("preview", "layers", i), layer)
+        self.check_making(("bom",), self.product.bom, ("routing",), self.product.routing, self.types)
+        kinds = {part.kind for part in self.product.bom} | {p.kind for c in self.product.components for p in c.bom}
+        for i, kind in enumerate(self.product.always_needs):
+            if kind not in kinds:
+                self.fail(("always_needs", i), f"no part of the bill of materials is of kind '{kind}'"
+                          f"{suggest(kind, sorted(k for k in kinds if k))}")
         questions = self.product.questions
         self.check_ids([(("questions", i, "id"), q.id) for i, q in enumerate(questions)], "question")
         for i, question in enumerate(questions):
@@ -209,6 +215,17 @@ class ProductChecker:
         for path, message in problems(option):
             self.fail((*loc, *path), message)
 
+    def check_making(self, bom_at: Loc, bom: Sequence[Part], routing_at: Loc, routing: Sequence[Operation],
+                     types: Checker) -> None:
+        """The bill of materials' and the routing's expressions: conditions, and numbers for quantities and times."""
+        for i, part in enumerate(bom):
+            self.expression((*bom_at, i, "if"), part.when, types=types)
+            self.expression((*bom_at, i, "quantity"), part.quantity, formula=True, types=types)
+        self.check_ids([((*routing_at, i, "id"), operation.id) for i, operation in enumerate(routing)], "operation")
+        for i, operation in enumerate(routing):
+            self.expression((*routing_at, i, "if"), operation.when, types=types)
+            self.expression((*routing_at, i, "minutes"), operation.minutes, formula=True, types=types)
+
     def check_components(self) -> None:
         """Each component's ids, bounds, options, rules and price rules (its rules see its options first)."""
         steps = {step.id for step in self.product.steps}
@@ -260,7 +277,7 @@ class ProductChecker:
                 if not all(cell_matches(option, v) for v in values):
                     self.fail(
                         (*loc, "value"),
-                        f"{_show(rule.value)} is not a value of '{option.id}'{guess_value(rule.value, option)}",
+                        f"{shown(rule.value)} is not a value of '{option.id}'{guess_value(rule.value, option)}",
                     )
         elif isinstance(rule, TableRule):
             self.check_table(loc, rule)
@@ -294,7 +311,7 @@ class ProductChecker:
                 continue
             for c, (cell, option) in enumerate(zip(row, columns, strict=False)):
                 if option is not None and not cell_matches(option, cell):
-                    self.fail((*loc, c), f"{_show(cell)} is not a value of '{option.id}'{guess_value(cell, option)}")
+                    self.fail((*loc, c), f"{shown(cell)} is not a value of '{option.id}'{guess_value(cell, option)}")
 
     def check_price(self, loc: Loc, price: Any) -> None:
         if isinstance(price, (Adjustment, Formula)):
@@ -313,85 +330,3 @@ class ProductChecker:
                 if (tier.amount is None) == (tier.percent is None):
                     self.fail((*loc, "tiers", i), "a tier needs exactly one of 'amount' or 'percent'")
                 previous = tier.max if tier.max is not None else 10**12
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"'{value}'"
-    return str(value)
-
-
-class ComponentChecks:
-    """The checks of one component: its options as the product's are checked, its rules and price rules against its
-    options and the product's (never another component's aggregates), its tables over its own options only."""
-
-    def __init__(self, product: ProductChecker, loc: Loc, component: Component) -> None:
-        self.product = product
-        self.loc = loc
-        self.component = component
-        self.own = {option.id: option for option in component.options}
-        self.types = Checker({**product.options, **self.own}, {})
-
-    def run(self) -> None:
-        """Check the component; errors go to the product's checker."""
-        at = self.product
-        located = [((*self.loc, "options", o), option) for o, option in enumerate(self.component.options)]
-        at.check_ids([((*loc, "id"), option.id) for loc, option in located], "option")
-        for loc, option in located:
-            if option.id in at.options:
-                at.fail((*loc, "id"), f"'{option.id}' is the id of a product option or component: name it apart "
-                        "(a rule must know whose it is)")
-            if isinstance(option, QuantityOption):
-                at.fail((*loc, "type"), "a component has no quantity option: the order's quantity is the product's")
-            if isinstance(option, SingleOption) and any(value.id == ABSENT for value in option.values):
-                at.fail((*loc, "values"), f"'{ABSENT}' is the value of an instance that is not there: use another id")
-            at.check_option(loc, option)
-        rules = self.component.rules
-        at.check_ids([((*self.loc, "rules", r, "id"), rule.id) for r, rule in enumerate(rules)], "rule")
-        for r, rule in enumerate(rules):
-            self.check_rule((*self.loc, "rules", r), rule)
-        pricing = self.component.pricing
-        at.check_ids([((*self.loc, "pricing", p, "id"), price.id) for p, price in enumerate(pricing)], "price rule")
-        for p, price in enumerate(pricing):
-            at.expression((*self.loc, "pricing", p, "if"), price.when, types=self.types)
-            if isinstance(price, Formula):
-                at.expression((*self.loc, "pricing", p, "expr"), price.expr, formula=True, types=self.types)
-            elif (price.amount is None) == (price.percent is None):
-                said = f"{price.type} '{price.id}' needs exactly one of 'amount' or 'percent'"
-                at.fail((*self.loc, "pricing", p), said)
-
-    def check_rule(self, loc: Loc, rule: Any) -> None:
-        at = self.product
-        for key in ("if", "then", "expr"):
-            text = getattr(rule, {"if": "when"}.get(key, key), None)
-            if isinstance(text, str):
-                at.expression((*loc, key), text, types=self.types)
-        if isinstance(rule, DefaultRule) and rule.option not in self.own:
-            at.fail((*loc, "option"), f"'{rule.option}' is not an option of '{self.component.id}'"
-                    f"{suggest(rule.option, list(self.own))}")
-        elif isinstance(rule, DefaultRule):
-            values = rule.value if isinstance(rule.value, list) else [rule.value]
-            if not all(cell_matches(self.own[rule.option], v) for v in values):
-                at.fail((*loc, "value"), f"{_show(rule.value)} is not a value of '{rule.option}'")
-        if isinstance(rule, TableRule):
-            self.check_table(loc, rule)
-
-    def check_table(self, loc: Loc, rule: TableRule) -> None:
-        at = self.product
-        columns: list[AnyOption | None] = []
-        for i, column in enumerate(rule.columns):
-            option = self.own.get(column)
-            if option is None:
-                at.fail((*loc, "columns", i), f"'{column}' is not an option of '{self.component.id}': a component's "
-                        f"table is over its own options{suggest(column, list(self.own))}")
-            elif not traits(option).in_tables:
-                at.fail((*loc, "columns", i), f"'{column}' is a {option.type} option; tables take single, boolean or "
-                        "number options")
-                option = None
-            columns.append(option)
-        if rule.rows is None:
-            at.fail(loc, f"table '{rule.id}' of a component needs its rows inline ('rows')")
-            return
-        at.check_rows([(*loc, "rows", r) for r in range(len(rule.rows))], rule.rows, columns)

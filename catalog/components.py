@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, assert_never
+from typing import Any, TypeVar, assert_never
 
 from catalog.expressions import (
     Arith,
@@ -45,6 +45,8 @@ from catalog.schema import (
     Formula,
     MultiOption,
     NumberOption,
+    Operation,
+    Part,
     PriceList,
     Product,
     QuantityOption,
@@ -56,6 +58,7 @@ from catalog.schema import (
     Value,
 )
 
+PartOrOperation = TypeVar("PartOrOperation", Part, Operation)
 ABSENT = "~"  # the value a single choice of an absent instance takes (never a value id a component may use)
 
 
@@ -195,9 +198,34 @@ def unroll(product: Product) -> Product:
                   for layer in preview.layers]
         preview = preview.model_copy(update={"layers": layers})
     lists = [_price_list(price_list, product.components) for price_list in product.price_lists]
+    bom = [_made(part, components, None, "quantity") for part in product.bom]
+    routing = [_made(operation, components, None, "minutes") for operation in product.routing]
+    for component in product.components:
+        for index in range(1, component.max + 1):
+            bom.extend(_made(part, components, (component, index), "quantity") for part in component.bom)
+            routing.extend(_made(step, components, (component, index), "minutes") for step in component.routing)
     return product.model_copy(update={
         "steps": steps, "rules": rules, "pricing": pricing, "preview": preview, "price_lists": lists,
+        "bom": bom, "routing": routing,
     })
+
+
+def _made(line: PartOrOperation, components: Mapping[str, Component], instance: tuple[Component, int] | None,
+          amount: str) -> PartOrOperation:
+    """A bill-of-materials line or routing step with aggregates written out; for an instance, its sub-assembly's:
+    its names the instance's, used while it is there."""
+    if instance is None:
+        return line.model_copy(update={
+            "when": _guarded(line.when, None, components, None), amount: expand(getattr(line, amount), components),
+        })
+    component, index = instance
+    names = local_names(component, index)
+    update: dict[str, Any] = {
+        "when": _guarded(line.when, present(component, index), components, names),
+        amount: expand(getattr(line, amount), components, names),
+        "assembly": item_label(component, index),
+    }
+    return line.model_copy(update=update)
 
 
 def _step(component: Component) -> Step:

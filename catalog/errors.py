@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 
 class ConfiguratorError(Exception):
@@ -46,3 +47,11 @@ def suggest(word: str, candidates: list[str]) -> str:
     """A ' (did you mean 'x'?)' suffix, or nothing."""
     match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+def shown(value: Any) -> str:
+    """A value as an error message quotes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)

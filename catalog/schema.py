@@ -488,6 +488,32 @@ class Limits(_Strict):
     )
 
 
+class Part(_Strict):
+    """A line of the bill of materials: a part a configuration consumes, in a quantity computed from its options."""
+
+    part: Identifier = Field(description="The part number, as the workshop or the ERP knows it.")
+    description: str = ""
+    unit: str = Field("pc", min_length=1, max_length=20, description="pc, m, m2, kg ...")
+    quantity: Expression = Field(description="How many, as a number expression over the options.")
+    when: Expression | None = Field(None, alias="if", description="Used only where this condition holds.")
+    kind: Identifier | None = Field(None, description="A kind of part ('panel', 'hinge'), for `always_needs`.")
+    cost: Amount | None = Field(None, description="What one unit costs the maker, in the product's currency.")
+    assembly: str | None = Field(None, description="The sub-assembly it goes into (a component's parts: its "
+                                                    "instance, 'Section 2').")
+
+
+class Operation(_Strict):
+    """A step of the routing: an operation at a work centre, taking minutes computed from the options."""
+
+    id: Identifier
+    description: str = ""
+    work_centre: Identifier
+    minutes: Expression = Field(description="How long it takes, as a number expression over the options.")
+    when: Expression | None = Field(None, alias="if", description="Done only where this condition holds.")
+    cost_per_hour: Amount | None = Field(None, description="What an hour at the work centre costs the maker.")
+    assembly: str | None = Field(None, description="The sub-assembly it makes (a component's: its instance).")
+
+
 MAX_INSTANCES = 20  # the most instances a component may have: each one is unrolled into options of its own
 InstancePriceRule = Annotated[Adjustment | Formula, Field(discriminator="type")]
 
@@ -510,6 +536,8 @@ class Component(_Strict):
     options: list[Option] = Field(min_length=1)
     rules: list[Rule] = Field([], description="Rules of each instance, over its options and the product's.")
     pricing: list[InstancePriceRule] = Field([], description="Price rules applied once per instance.")
+    bom: list[Part] = Field([], description="The parts each instance consumes (a sub-assembly of its own).")
+    routing: list[Operation] = Field([], description="The operations that make each instance.")
 
 
 class Product(_Strict):
@@ -542,6 +570,11 @@ class Product(_Strict):
         "first serving their language by default). None: one market, the product's own prices.",
     )
     preview: Preview | None = Field(None, description="A live picture of the configuration as the shopper builds it.")
+    bom: list[Part] = Field([], description="The bill of materials: the parts a configuration consumes.")
+    routing: list[Operation] = Field([], description="The operations that make a configuration, in order.")
+    always_needs: list[Identifier] = Field(
+        [], description="Kinds of part every configuration uses (`lint` finds configurations without one)."
+    )
     limits: Limits = Limits()
     questions: list[Question] = Field(
         [], max_length=20, description="'Help me choose': questions whose answers make choices for the shopper."
