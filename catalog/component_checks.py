@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from catalog.components import ABSENT
 from catalog.document import Loc
 from catalog.errors import shown, suggest
 from catalog.kinds import cell_matches, traits
 from catalog.schema import (
+    ABSENT,
     AnyOption,
     Component,
     DefaultRule,

@@ -33,6 +33,7 @@ from catalog.expressions import (
 )
 from catalog.kinds import option_amounts
 from catalog.schema import (
+    ABSENT,
     Adjustment,
     AnyOption,
     AnyRule,
@@ -59,7 +60,6 @@ from catalog.schema import (
 )
 
 PartOrOperation = TypeVar("PartOrOperation", Part, Operation)
-ABSENT = "~"  # the value a single choice of an absent instance takes (never a value id a component may use)
 
 
 def instance_id(component: str, index: int, name: str) -> str:
@@ -422,32 +422,3 @@ def _price_list(price_list: PriceList, components: list[Component]) -> PriceList
                 if key.startswith(prefix):
                     formulas[instance_id(component.id, index, key.removeprefix(prefix))] = expand(text, {}, names)
     return price_list.model_copy(update={"amounts": amounts, "formulas": formulas})
-
-
-def with_absent(product: Product, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Catalog values with every instance beyond its component's chosen number set to its absent value."""
-    filled = dict(values)
-    for component in product.components:
-        number = values.get(component.id)
-        if number is None:
-            continue
-        for index in range(int(number) + 1, component.max + 1):
-            for option in component.options:
-                filled.setdefault(instance_id(component.id, index, option.id), absent_value(option))
-    return filled
-
-
-def flat_selection(product: Product, selections: Mapping[str, Any]) -> dict[str, Any]:
-    """A selection with each component given as a list of instances (`"sections": [{"width": 80}, ...]`) written
-    as the options it unrolls to: the number of instances and each one's values."""
-    flat: dict[str, Any] = {}
-    components = {component.id: component for component in product.components}
-    for key, raw in selections.items():
-        component = components.get(key)
-        if component is None or not isinstance(raw, list) or not all(isinstance(i, Mapping) for i in raw):
-            flat[key] = raw  # not a list of instances: checked as the number option it is
-            continue
-        flat[key] = len(raw)
-        for index, instance in enumerate(raw, start=1):
-            flat.update((instance_id(key, index, name), value) for name, value in instance.items())
-    return flat

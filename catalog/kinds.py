@@ -16,6 +16,7 @@ from catalog.display import NOTHING, choice_phrase, show_value, written, yes_no
 from catalog.errors import suggest
 from catalog.patterns import compile_pattern, pattern_matches, pattern_words
 from catalog.schema import (
+    ABSENT,
     MAX_NUMBER_VALUES,
     AnyOption,
     BooleanOption,
@@ -494,7 +495,8 @@ def widget(option: AnyOption) -> Widget:
     match option:
         case SingleOption() | MultiOption():
             many = isinstance(option, MultiOption)
-            return Choices(tuple(option.values), many, many and (count_limits(option) or (1, 1))[0] == 0)
+            shown = tuple(value for value in option.values if value.id != ABSENT)  # an absent instance's: not offered
+            return Choices(shown, many, many and (count_limits(option) or (1, 1))[0] == 0)
         case BooleanOption():
             return YesNo()
         case NumberOption():

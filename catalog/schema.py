@@ -514,6 +514,7 @@ class Operation(_Strict):
     assembly: str | None = Field(None, description="The sub-assembly it makes (a component's: its instance).")
 
 
+ABSENT = "~"  # the value a single choice of an absent instance takes (a component's own values may not use it)
 MAX_INSTANCES = 20  # the most instances a component may have: each one is unrolled into options of its own
 InstancePriceRule = Annotated[Adjustment | Formula, Field(discriminator="type")]
 

@@ -38,7 +38,8 @@ FreedDomains = Callable[[frozenset[int]], list[Array] | None]
 def obstacles_of(model: CompiledModel, parsed: Parsed, changes: LeastChanges, freed: FreedDomains) -> Obstacles:
     """Alternatives and blocking choices from a least-changes pass over the parsed selection."""
     order = {name: i for i, name in enumerate(parsed.values)}
-    possible: list[Array] = [np.zeros(0, dtype=bool)] * len(model.variables)
+    # Every variable's possible values, as long as its domain (a partial sum of a chain is never shown: none).
+    possible: list[Array] = [np.zeros(len(var.values), dtype=bool) for var in model.variables]
     blocked: dict[tuple[str, Any], tuple[int, int, frozenset[int]]] = {}
     values = []
     for option in model.options.values():

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from catalog.components import flat_selection, with_absent
 from catalog.errors import ConfiguratorError
+from catalog.instances import flat_selection, with_absent
 from catalog.kinds import coerce, expected_shape, quoted, traits, value_id
 from catalog.wording import _
 from rules.compile import CompiledModel
@@ -61,8 +61,10 @@ def parse_selection(model: CompiledModel, selections: Selection) -> Parsed:
     values: dict[str, Any] = {}
     violations: list[Violation] = []
     _parse_values(model, selections, fixed, values, violations)
+    # An absent instance's options take their one value: in `values` (the configuration is complete without them,
+    # and expressions read them) but not fixed as choices (the engine derives them, and may switch the number).
     absent = {k: v for k, v in with_absent(model.product, values).items() if k not in selections}
-    _parse_values(model, absent, fixed, values, violations)
+    _parse_values(model, absent, {}, values, violations)
     return Parsed(fixed, values, tuple(violations), selections, model.content_hash)
 
 

@@ -29,8 +29,16 @@ def clean_text(text: str) -> str:
     return text
 
 
-def _selection_value(value: Any) -> Any:
-    """A selection value as JSON can carry it: what it means for the option is the engine's to check."""
+def _instance_key(key: Any) -> str:
+    """An option id inside an instance (checked against the component by the engine)."""
+    if not isinstance(key, str) or len(key) > 200:
+        raise ValueError(_("an instance names its options by id"))
+    return clean_text(key)
+
+
+def _selection_value(value: Any, instances: bool = True) -> Any:
+    """A selection value as JSON can carry it: what it means for the option is the engine's to check (a list of
+    objects: a component's instances, each its own values, never instances again)."""
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, str):
@@ -52,6 +60,9 @@ def _selection_value(value: Any) -> Any:
     if isinstance(value, list):
         if len(value) > MAX_LIST:
             raise ValueError(_("a list holds at most %(most)s values") % {"most": MAX_LIST})
+        if instances and value and all(isinstance(item, dict) for item in value):
+            return [{_instance_key(key): _selection_value(inner, False) for key, inner in item.items()}
+                    for item in value]
         if not all(isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool)) for item in value):
             raise ValueError(_("a list holds value ids (text) only"))
         return [clean_text(item) if isinstance(item, str) else item for item in value]
@@ -60,12 +71,18 @@ def _selection_value(value: Any) -> Any:
 
 _VALUE_SCHEMA = {
     "description": "A value id (single), true/false (boolean), a number or decimal string such as \"12.5\" "
-    "(number), a JSON integer (quantity), text (text), or a list of value ids (multi).",
+    "(number), a JSON integer (quantity), text (text), a list of value ids (multi), or for a component a list of "
+    "its instances, each an object of its options' values ({\"width\": 80, \"doors\": \"glass\"}); an instance's "
+    "options may also be given one by one as `sections[2].width`, and the component's id as their number.",
     "anyOf": [
         {"type": "string", "maxLength": MAX_TEXT},
         {"type": "number"},
         {"type": "boolean"},
         {"type": "array", "maxItems": MAX_LIST, "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+        {"type": "array", "maxItems": MAX_LIST, "items": {"type": "object", "additionalProperties": {"anyOf": [
+            {"type": "string", "maxLength": MAX_TEXT}, {"type": "number"}, {"type": "boolean"},
+            {"type": "array", "maxItems": MAX_LIST, "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+        ]}}},
     ],
 }
 Text = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]

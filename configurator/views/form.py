@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from catalog.instances import number_of
 from catalog.kinds import default_value, from_text, traits
 from catalog.schema import (
     Product,
@@ -65,6 +66,9 @@ def shop_selection(product: Product, fields: Iterable[tuple[str, str]]) -> dict[
     for option in product.options():
         if traits(option).order_quantity and option.id not in names:
             selection[option.id] = from_text(option, [str(plain(default_value(option)))])
+    for component in product.components:  # how many instances: the form shows where it starts, a card each
+        if component.id not in names:
+            selection[component.id] = number_of(component, selection)
     return selection
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, Literal, assert_never
 
 from catalog.display import YES_NO
+from catalog.instances import component_of
 from catalog.kinds import (
     Choices,
     NumberField,
@@ -21,9 +22,7 @@ from catalog.kinds import (
     value_label,
     widget,
 )
-from catalog.schema import (
-    AnyOption,
-)
+from catalog.schema import AnyOption, Component
 from catalog.wording import _
 from configurator.views.form import (
     NONE,
@@ -34,6 +33,7 @@ from configurator.views.form import (
     shop_query,
 )
 from configurator.views.money import field_number, range_words
+from configurator.views.parts import PartsView, parts_of, shown_options
 from configurator.views.preview import COLOUR, PreviewView, preview_of
 from configurator.views.price import PriceView, price_view, value_deltas
 from configurator.views.reasons import REASON_BUDGET_SECONDS, UNEXPLAINED, Reasons
@@ -90,16 +90,22 @@ class OptionView:
     decided: str = ""  # its value in words, where the option needs one and has it (a large product folds it)
     whole: bool = False  # a number field that takes whole numbers only (a numeric keyboard, no decimal sign)
     digest: str = ""  # of everything its markup is made from: a page that shows it needs no new copy
+    short: str = ""  # its label on a component instance's card (the card names the instance)
 
 
 @dataclass(frozen=True)
 class StepView:
-    """A group of options, shown as a fieldset."""
+    """A group of options, shown as a fieldset (a component's: one card per instance, `parts` says how)."""
 
     id: str
     label: str
     description: str
     options: tuple[OptionView, ...]
+    parts: PartsView | None = None
+
+    def option(self, option_id: str) -> OptionView | None:
+        """One of its options' views, by id."""
+        return next((option for option in self.options if option.id == option_id), None)
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,7 @@ def product_view(
         engine.model, parsed, state, hints.history, hints.least)
     still_open = missing(engine.model, state.values)
     shut = {o.id for o in still_open} | set(errors)
+    shown = shown_options(product, selection)
     steps = tuple(
         StepView(
             step.id,
@@ -192,12 +199,14 @@ def product_view(
             step.description,
             tuple(_folded(o, _marked(o, _option(reasons, o, kept.given, domains, deltas, errors.get(o.id, ""),
                                                 selection), hints, recommended), state.values, shut)
-                  for o in step.options),
+                  for o in step.options if o.id in shown),
         )
         for step in product.steps
     )
+    steps = tuple(_with_parts(engine, step, component, selection, domains)
+                  if (component := component_of(product, step.id)) is not None else step for step in steps)
     blank = blank_quantities(product, selection)  # in the shop, a quantity counts as a choice
-    needed = sum(1 for option in product.options() if asked_for(option))
+    needed = sum(1 for option in product.options() if asked_for(option) and option.id in shown)
     large = sum(1 for _ in product.options()) > LARGE_PRODUCT_OPTIONS
     left = tuple(option.label or option.id for option in still_open) + tuple(
         o.label or o.id for o in product.options() if o.id in blank)
@@ -226,6 +235,18 @@ def product_view(
         answer_fields=tuple(answer_fields(given)),
         large=large,
     )
+
+
+def _with_parts(engine: Engine, step: StepView, component: Component, selection: Mapping[str, Any],
+                domains: Mapping[str, OptionDomain]) -> StepView:
+    """A component's step: a card per instance, its options labelled as the component names them (the card's
+    heading names the instance)."""
+    own = {option.id: option.label or option.id for option in component.options}
+    options = tuple(
+        dataclasses.replace(view, short=own[view.id.rpartition("].")[2]]) if view.id != component.id else view
+        for view in step.options
+    )
+    return dataclasses.replace(step, options=options, parts=parts_of(engine, component, selection, domains))
 
 
 def _option(

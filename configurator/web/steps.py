@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from starlette.datastructures import FormData
 
+from catalog.instances import INSTANCE_ACTIONS, component_of, instance_change
 from catalog.kinds import choice_words, traits, value_label
 from catalog.wording import _
 from configurator.views.form import (
@@ -70,10 +71,30 @@ def _move(engine: Engine, form: FormData, price_list: str | None) -> StepResult:
     if action.startswith("why:"):  # the full explanation of one value: the same page, that reason complete
         option_id, _sep, value_id = action.removeprefix("why:").partition("=")
         return StepResult(engine, selection, history, focus=(option_id, value_id), land=f"option-{option_id}")
+    if action.split(":")[0] in INSTANCE_ACTIONS:
+        return _instance_step(engine, selection, history, was, action)
     if action.startswith("keep:"):  # the repair declined: back to the option it was about
         return StepResult(engine, selection, history, land=f"option-{action.removeprefix('keep:')}")
     now = shop_query(product, selection)
     return StepResult(engine, selection, _pushed(history, was) if now != was else history)
+
+
+def _instance_step(engine: Engine, selection: dict[str, Any], history: list[str], was: str, action: str) -> StepResult:
+    """An instance added, removed, copied or moved (`add:sections`, `remove:sections:2`, `copy:...`, `left:...`,
+    `right:...`); focus lands on the instance it made or moved, or on the component's heading."""
+    kind, _sep, target = action.partition(":")
+    component_id, _sep, number = target.partition(":")
+    component = component_of(engine.model.product, component_id)
+    index = int(number) if number.isdigit() else 0
+    if component is None:
+        unknown = _("There is no option “%(option)s”.") % {"option": component_id}
+        return StepResult(engine, selection, history, messages=(unknown,), land=MESSAGES)
+    changed = instance_change(component, selection, kind, index)
+    if changed is None:
+        return StepResult(engine, selection, history, land=f"step-{component_id}")
+    now, at = changed
+    land = f"instance-{component_id}-{at}" if at else f"step-{component_id}"
+    return StepResult(engine, now, _pushed(history, was), land=land, current=component_id)
 
 
 def _repair_step(
