@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -171,6 +172,18 @@ def _restrict(found: list[Config], selection: Config) -> list[Config]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(nested_products(), st.randoms(use_true_random=False))
 def test_domains_count_and_completion_match_the_nested_enumeration(product: Product, rng: Any) -> None:
+    _agrees(product, rng)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(nested_products(), st.randoms(use_true_random=False))
+def test_every_sum_and_count_chained_still_matches(product: Product, rng: Any) -> None:
+    """The same with every sum and count of three terms or more compiled as a chain of partial sums."""
+    with mock.patch("rules.chains.CHAIN_GRID", 0):
+        _agrees(product, rng)
+
+
+def _agrees(product: Product, rng: Any) -> None:
     flat = unroll(product)
     engine = Engine(compile_product(flat))
     found = solutions(product)
@@ -193,6 +206,12 @@ def test_domains_count_and_completion_match_the_nested_enumeration(product: Prod
         assert (done is None) == (not allowed)
         if done is not None:
             assert done in allowed
+        if allowed:  # what each choice could be switched to, the others kept (the page's disabled values)
+            alternatives = engine.obstacles(selection).alternatives
+            for option_id in selection:
+                others = {k: v for k, v in selection.items() if k != option_id}
+                expected = {s[option_id] for s in _restrict(found, others)}
+                assert set(alternatives[option_id].values) == expected, (option_id, selection)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
