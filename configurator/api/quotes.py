@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Engine as Database
@@ -32,6 +32,7 @@ from configurator.services.adjustments import adjustable, current_selection
 from configurator.services.catalogs import engine_of, product_of
 from configurator.services.idempotency import HEADER, Attempt, attempt, earlier_answer
 from configurator.services.languages import named_market
+from configurator.services.making import bom_csv
 from configurator.services.profiles import preferences_of
 from configurator.services.quoting import make_quote, save_selection, store
 from configurator.services.refusals import violations_out
@@ -183,6 +184,67 @@ def read_quote(database: DatabaseDep, key: KeyId, quote_id: str, response: Respo
     if out.language:
         response.headers["Content-Language"] = out.language
     return out
+
+
+class BomLineOut(BaseModel):
+    """A part in a quantity per unit, or (kind "assembly") a sub-assembly whose parts follow at the next level."""
+
+    level: int = Field(description="1: the product's own; 2: a part of a sub-assembly (a component's instance).")
+    assembly: str = Field(description="The sub-assembly it goes into ('Section 2'), or '' for the product itself.")
+    part: str
+    description: str
+    unit: str
+    quantity: str = Field(examples=["3.5"])
+    kind: str | None
+    unit_cost: str | None
+    cost: str | None
+
+
+class OperationOut(BaseModel):
+    """An operation of the routing, per unit."""
+
+    level: int
+    assembly: str
+    operation: str
+    description: str
+    work_centre: str
+    minutes: str
+    cost: str | None
+
+
+class BomOut(BaseModel):
+    """The bill of materials and routing of a quoted configuration, per unit, with the cost roll-up and margin."""
+
+    product: str
+    currency: str
+    units: int = Field(description="How many units the quote is for (quantities and costs below are per unit).")
+    lines: list[BomLineOut]
+    operations: list[OperationOut]
+    material_cost: str
+    labour_cost: str
+    cost: str = Field(description="Material and labour for one unit.")
+    order_cost: str = Field(description="The cost of every unit quoted.")
+    costed: bool = Field(description="Every part and operation has a cost: the roll-up is the whole cost.")
+    net: str | None = Field(description="The quote's net price (all units).")
+    margin: str | None = Field(description="Net price less the order's cost, where both are known in one currency.")
+    problems: list[str]
+
+
+BOM_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                                                        "description": "The bill as JSON, or as CSV (format=csv)."}}
+
+
+@router.get("/quotes/{quote_id}/bom", response_model=BomOut, responses=BOM_RESPONSES)
+def quote_bom(database: DatabaseDep, catalog: CatalogDep, key: KeyId, quote_id: str,
+              output: Annotated[Literal["json", "csv"], Query(alias="format")] = "json") -> Response:
+    """The bill of materials and routing of a quote, as the catalog said them when it was quoted: JSON, or CSV
+    for a spreadsheet or an ERP import (`format=csv`); only to the key that made the quote."""
+    record = quoting.quote_bom(database, catalog, quote_id, key)
+    if output == "csv":
+        disposition = f'attachment; filename="bom-{quote_id}.csv"'
+        return Response(bom_csv(record), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": disposition})
+    return JSONResponse(BomOut.model_validate(record).model_dump())
 
 
 @router.post("/configurations", status_code=201, response_model=SavedOut)

@@ -1,6 +1,6 @@
 """The `configurator` command line: the typer app with every command registered."""
 
-from configurator.cli import catalog_commands, engine_commands, server_commands
+from configurator.cli import catalog_commands, engine_commands, making_commands, server_commands
 from configurator.cli.common import app
 
-__all__ = ["app", "catalog_commands", "engine_commands", "server_commands"]
+__all__ = ["app", "catalog_commands", "engine_commands", "making_commands", "server_commands"]

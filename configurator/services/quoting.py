@@ -10,15 +10,17 @@ from sqlalchemy import Engine as Database
 from sqlmodel import Session
 
 from catalog.kinds import traits, value_label
-from catalog.loader import LoadedProduct
+from catalog.loader import Catalog, LoadedProduct
 from catalog.schema import Market
 from catalog.wording import _, asked_language
 from configurator.persistence.db import IdempotentAnswer, Quote, SavedConfiguration, quote_expiry, short_id, writing
 from configurator.services.adjustments import adjustable
 from configurator.services.catalogs import engine_of
+from configurator.services.making import bom_record, has_making
 from configurator.services.prices import price_out
 from configurator.services.profiles import apply_profile
 from configurator.services.refusals import Missing, Refused
+from rules.bom import bill_of_materials
 from rules.cost import cost_for
 from rules.engine import Engine
 from rules.pricing import price_selection
@@ -71,6 +73,9 @@ def make_quote(
     priced = price_selection(engine, filled, quantity, price_list)
     if priced.price is None:
         raise Refused(_("Cannot quote this selection"), priced.violations)
+    making = {} if not has_making(engine) else {"bom": bom_record(
+        bill_of_materials(engine.model.product, parse_selection(engine.model, filled).values),
+        priced.price.quantity, priced.price.net, priced.price.currency)}
     return Quote(
         product_id=loaded.product.id,
         catalog_version=loaded.content_hash,
@@ -80,7 +85,8 @@ def make_quote(
         total=str(priced.price.total),
         breakdown=price_out(priced.price, variant=priced.variant).model_dump()
         | quoted_words(engine, filled, priced.price.price_list)
-        | ({} if market is None else {"market": {"id": market.id, "label": market.label}}),
+        | ({} if market is None else {"market": {"id": market.id, "label": market.label}})
+        | making,  # what the factory needs, as the catalog said it when the quote was made
         variant=priced.variant,
         profile_id=profile_id,
         inferred=inferred or None,
@@ -126,3 +132,19 @@ def read_quote(database: Database, quote_id: str, key: int | None) -> Quote:
     if quote is None or quote.api_key_id != key:
         raise Missing(f"no quote '{quote_id}'")
     return quote
+
+
+def quote_bom(database: Database, catalog: Catalog, quote_id: str, key: int | None) -> dict[str, Any]:
+    """A quote's bill of materials as it was recorded with it (for a quote made before bills were recorded: made
+    now, where the catalog still has the version it was quoted from); Missing where there is none."""
+    quote = read_quote(database, quote_id, key)
+    recorded = quote.breakdown.get("bom")
+    if isinstance(recorded, dict):
+        return recorded
+    loaded = catalog.products.get(quote.product_id)
+    if loaded is None or loaded.version != quote.catalog_version or not has_making(engine_of(loaded)):
+        raise Missing(f"quote '{quote_id}' has no bill of materials: its product lists no parts or operations, or "
+                      "the catalog changed since it was quoted")
+    engine = engine_of(loaded)
+    bom = bill_of_materials(engine.model.product, parse_selection(engine.model, quote.selections).values)
+    return bom_record(bom, quote.quantity, Decimal(quote.breakdown.get("net", quote.total)), quote.currency)
