@@ -10,6 +10,7 @@ from sqlalchemy import Engine as Database
 from sqlmodel import Session, col, select
 
 from configurator.persistence.db import MerchantSession, Quote, find_api_key, hash_key, writing
+from configurator.services.refusals import Missing
 
 SESSION_HOURS = 8
 RECENT_QUOTES = 20
@@ -50,3 +51,12 @@ def close_session(database: Database, token: str) -> None:
         if found is not None:
             db.delete(found)
             db.commit()
+
+
+def any_quote(database: Database, quote_id: str) -> Quote:
+    """A quote from any channel (the merchandiser sees them all); Missing where there is none."""
+    with Session(database) as db:
+        quote = db.get(Quote, quote_id[:32])
+    if quote is None:
+        raise Missing(f"no quote '{quote_id}'")
+    return quote

@@ -137,7 +137,12 @@ def read_quote(database: Database, quote_id: str, key: int | None) -> Quote:
 def quote_bom(database: Database, catalog: Catalog, quote_id: str, key: int | None) -> dict[str, Any]:
     """A quote's bill of materials as it was recorded with it (for a quote made before bills were recorded: made
     now, where the catalog still has the version it was quoted from); Missing where there is none."""
-    quote = read_quote(database, quote_id, key)
+    return bill_of(read_quote(database, quote_id, key), catalog)
+
+
+def bill_of(quote: Quote, catalog: Catalog) -> dict[str, Any]:
+    """The bill of materials of a quote read already (see quote_bom)."""
+    quote_id = quote.id
     recorded = quote.breakdown.get("bom")
     if isinstance(recorded, dict):
         return recorded

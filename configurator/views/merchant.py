@@ -3,6 +3,7 @@ and warnings, the four-faces matrix and the recent quotes."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,8 +38,21 @@ class MerchantView:
     errors: tuple[str, ...]
     warnings: tuple[str, ...]
     cells: tuple[FaceCell, ...]
-    quotes: tuple[tuple[str, str, str, str], ...]  # id, product, total with currency, when
+    quotes: tuple[QuoteRow, ...]
     csrf: str
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    """A recent quote, with what making it costs where its product says (its bill of materials)."""
+
+    id: str
+    product: str
+    total: str  # with its currency
+    made: str
+    cost: str = ""  # the order's cost, with its currency ("" where the product lists no parts)
+    margin: str = ""  # the net price less that cost, where both are known in one currency
+    bom: bool = False  # a bill of materials was recorded with it
 
 
 @functools.lru_cache(maxsize=64)
@@ -56,8 +70,7 @@ def merchant_view(catalog: Catalog, quotes: list[Quote], token: str) -> Merchant
         since = catalog.kept.get(loaded.product.id)
         rows.append(ProductRow(loaded.product.id, loaded.product.name, loaded.file, loaded.version[:12],
                                _when(loaded.loaded_at), shown, None if since is None else _when(since)))
-    recent = tuple((q.id, q.product_id, stored_money(q.total, q.currency), q.created_at.strftime("%Y-%m-%d %H:%M UTC"))
-                   for q in quotes)
+    recent = tuple(_quote_row(q) for q in quotes)
     products = (loaded.in_language(current_language()) for loaded in catalog.products.values())
     return MerchantView(tuple(rows), tuple(map(str, catalog.errors)), tuple(map(str, catalog.warnings)),
                         faces_view(products), recent, token)
@@ -65,3 +78,38 @@ def merchant_view(catalog: Catalog, quotes: list[Quote], token: str) -> Merchant
 
 def _when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _quote_row(quote: Quote) -> QuoteRow:
+    made = quote.created_at.strftime("%Y-%m-%d %H:%M UTC")
+    row = QuoteRow(quote.id, quote.product_id, stored_money(quote.total, quote.currency), made)
+    bill = quote.breakdown.get("bom")
+    if not isinstance(bill, dict):
+        return row
+    margin = bill.get("margin")
+    return dataclasses.replace(
+        row, cost=stored_money(str(bill.get("order_cost", "")), str(bill.get("currency", ""))),
+        margin=stored_money(str(margin), quote.currency) if margin is not None else "", bom=True)
+
+
+@dataclass(frozen=True)
+class BillView:
+    """A quote's bill of materials and routing, as the merchandiser reads it."""
+
+    quote: str
+    product: str
+    record: dict[str, object]
+    units: int
+    cost: str
+    order_cost: str
+    margin: str
+
+
+def bill_view(quote: Quote, record: dict[str, object]) -> BillView:
+    """The page of one quote's bill."""
+    currency = str(record.get("currency", ""))
+    margin = record.get("margin")
+    return BillView(quote.id, quote.product_id, record, quote.quantity,
+                    stored_money(str(record.get("cost", "")), currency),
+                    stored_money(str(record.get("order_cost", "")), currency),
+                    stored_money(str(margin), quote.currency) if margin is not None else "")

@@ -9,8 +9,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from configurator.deps import CatalogDep, DatabaseDep
-from configurator.services.merchandising import SESSION_HOURS, close_session, open_session, recent_quotes, signed_in
-from configurator.views.merchant import merchant_view
+from configurator.services.making import bom_csv
+from configurator.services.merchandising import (
+    SESSION_HOURS,
+    any_quote,
+    close_session,
+    open_session,
+    recent_quotes,
+    signed_in,
+)
+from configurator.services.quoting import bill_of
+from configurator.views.merchant import bill_view, merchant_view
 from configurator.web import csrf
 from configurator.web.render import MAX_FORM_FIELDS, render
 
@@ -31,6 +40,27 @@ async def merchant_page(request: Request, database: DatabaseDep, catalog: Catalo
         response = render(request, "pages/merchant.html", [], {"view": view})
     csrf.remember(request, response, token)
     return response
+
+
+@router.get("/merchant/quotes/{quote_id}/bom", response_class=HTMLResponse)
+async def merchant_bill(request: Request, database: DatabaseDep, catalog: CatalogDep, quote_id: str) -> Response:
+    """One quote's bill of materials and routing, with its cost and margin (signed in; else to the login)."""
+    if not await run_in_threadpool(signed_in, database, request.cookies.get(COOKIE)):
+        return RedirectResponse("/merchant", status_code=303)
+    quote = await run_in_threadpool(any_quote, database, quote_id)
+    record = await run_in_threadpool(bill_of, quote, catalog)
+    return render(request, "pages/bill.html", [], {"view": bill_view(quote, record)})
+
+
+@router.get("/merchant/quotes/{quote_id}/bom.csv")
+async def merchant_bill_csv(request: Request, database: DatabaseDep, catalog: CatalogDep, quote_id: str) -> Response:
+    """The same bill as CSV, for a spreadsheet or the ERP."""
+    if not await run_in_threadpool(signed_in, database, request.cookies.get(COOKIE)):
+        return RedirectResponse("/merchant", status_code=303)
+    quote = await run_in_threadpool(any_quote, database, quote_id)
+    record = await run_in_threadpool(bill_of, quote, catalog)
+    disposition = f'attachment; filename="bom-{quote.id}.csv"'
+    return Response(bom_csv(record), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition})
 
 
 @router.post("/merchant/login", response_class=HTMLResponse)

@@ -165,3 +165,31 @@ def test_the_cli_prints_the_bill_as_json_and_csv() -> None:
     assert as_csv.exit_code == 0 and as_csv.output.startswith("level,assembly,part")
     open_one = runner.invoke(cli, ["bom", str(WARDROBE), "wardrobe", "--selections", '{"sections": 2}'])
     assert open_one.exit_code == 1
+
+
+def test_the_merchandiser_sees_each_quote_s_cost_margin_and_bill(tmp_path: Any) -> None:
+    from sqlmodel import Session
+
+    from configurator.app import create_app
+    from configurator.persistence.db import create_api_key
+
+    app = create_app(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
+    with Session(app.state.db) as db:
+        admin, storefront = create_api_key(db, "merchandiser", admin=True), create_api_key(db, "shop")
+    client = TestClient(app)
+    quote = client.post("/api/v1/quotes", headers={"X-API-Key": storefront},
+                        json={"product_id": "wardrobe", "selections": TWO}).json()
+    assert client.get(f"/merchant/quotes/{quote['id']}/bom", follow_redirects=False).status_code == 303  # sign in
+    client.get("/merchant")
+    client.post("/merchant/login", data={"csrf": client.cookies.get("csrftoken"), "key": admin})
+    page = client.get("/merchant").text
+    assert f'href="/merchant/quotes/{quote["id"]}/bom"' in page
+    assert "€407.10" in page  # the cost of the one unit quoted
+    bill = client.get(f"/merchant/quotes/{quote['id']}/bom")
+    assert bill.status_code == 200
+    assert all(f"<code>{part}</code>" in bill.text for _, _, part, _, _ in PARTS)
+    assert "Fit back, shelves, drawers and doors" in bill.text
+    sheet = client.get(f"/merchant/quotes/{quote['id']}/bom.csv")
+    assert sheet.status_code == 200 and sheet.text.startswith("level,assembly,part")
+    assert client.get("/merchant/quotes/nothing/bom").status_code == 404
+    app.state.db.dispose()
