@@ -15,26 +15,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
+
+from catalog import expressions as ast
 from catalog.display import show_value
+from catalog.expressions import Arith, Expr, ExpressionError, children, parse_expression, unparse
 from catalog.kinds import default_value, listed_values, traits
 from catalog.schema import (
     ConstraintRule,
     ExcludesRule,
+    Operation,
+    Part,
     Product,
     RequiresRule,
     Tiers,
 )
 from catalog.translations import Translation, coverage, language_name
 from rules.backend import quick_count
-from rules.compile import compile_product
+from rules.compile import Table, compile_product
 from rules.domains import OptionDomain
 from rules.engine import Engine
 from rules.errors import EngineLimitError, RuleError
 from rules.pricing import from_price
+from rules.tables import Tabulator
 
 Kind = Literal[
     "void_product", "dead_value", "forced_value", "default_conflict", "redundant_rule", "idle_rule",
-    "unreachable_step", "price_anomaly", "translation_coverage",
+    "unreachable_step", "price_anomaly", "translation_coverage", "unused_part", "missing_part_kind",
+    "negative_quantity",
 ]
 # Rules implied by the others are found by counting without each rule: a join tree apiece, so only this many.
 MAX_RULES_FOR_REDUNDANCY = 40
@@ -63,7 +71,89 @@ def lint(engine: Engine) -> list[Finding]:
         ]
     domains = state.domains  # with no choices: what every check below reads
     findings = _values(engine, domains) + _defaults(engine, domains) + _steps(engine, domains) + _prices(engine)
-    return findings + _redundant(engine) + _idle(engine)
+    return findings + _redundant(engine) + _idle(engine) + _making(engine)
+
+
+def _making(engine: Engine) -> list[Finding]:
+    """The bill of materials against every valid configuration: parts none uses, kinds of part some configuration
+    the product says always needs goes without, quantities and times that can fall below zero."""
+    product = engine.model.product
+    findings = []
+    lines: list[tuple[Part | Operation, str]] = [*((p, p.quantity) for p in product.bom),
+                                                 *((o, o.minutes) for o in product.routing)]
+    for line, quantity in lines:
+        named = line.part if isinstance(line, Part) else f"operation {line.id}"
+        where = f" in {line.assembly}" if line.assembly else ""
+        if isinstance(line, Part) and _possible(engine, line.when, quantity, ">") is False:
+            findings.append(Finding("unused_part", False, f"part {named}{where} is used by no valid configuration"))
+        if not _never_negative(engine, quantity) and _possible(engine, line.when, quantity, "<") is True:
+            what = "quantity" if isinstance(line, Part) else "time"
+            findings.append(Finding("negative_quantity", True,
+                                    f"{named}{where}: its {what} ({quantity}) is below zero in a valid configuration"))
+    for kind in product.always_needs:
+        unused = [f"not (({p.when or 'true'}) and ({_signed(p.quantity) or '1'}) > 0)"
+                  for p in product.bom if p.kind == kind]
+        if unused and _holds_somewhere(engine, *unused) is True:
+            findings.append(Finding("missing_part_kind", True,
+                                    f"a valid configuration uses no part of kind {kind}, which every one needs"))
+    return findings
+
+
+def _possible(engine: Engine, when: str | None, quantity: str, sign: str) -> bool | None:
+    """Whether some valid configuration has the line's condition and its amount `sign` 0 (None: cannot say)."""
+    signed = _signed(quantity)
+    return None if signed is None else _holds_somewhere(engine, f"({when or 'true'}) and ({signed}) {sign} 0")
+
+
+def _signed(quantity: str) -> str | None:
+    """An expression with the sign of `quantity` and no division (the engine's tables have none): the whole
+    divided by a positive constant is the whole; None where a division is left (the sign cannot be said)."""
+    expr = parse_expression(quantity)
+    while isinstance(expr, Arith) and expr.op == "/" and _positive(expr.right):
+        expr = expr.left
+    return None if _divides(expr) else unparse(expr)
+
+
+def _positive(expr: Expr) -> bool:
+    return isinstance(expr, ast.Literal) and not isinstance(expr.value, (bool, str)) and expr.value > 0
+
+
+def _divides(expr: Expr) -> bool:
+    return (isinstance(expr, Arith) and expr.op == "/") or any(_divides(part) for part in children(expr))
+
+
+def _holds_somewhere(engine: Engine, *conditions: str) -> bool | None:
+    """Whether some valid configuration meets every condition (None: too large to tell by the join tree)."""
+    model = engine.model
+    tabulator = Tabulator(model.refs.__getitem__, model.domain_size)
+    probes = []
+    try:
+        for condition in conditions:
+            scope, rows = tabulator.allowed("lint:probe", [parse_expression(condition)], lambda e: e)
+            probes.append(Table("lint:probe", tuple(scope), rows.astype(np.int32)))
+    except (ExpressionError, RuleError, KeyError):
+        return None
+    counted = quick_count(dataclasses.replace(model, tables=(*model.tables, *probes))) if not model.formulas else None
+    return None if counted is None else counted > 0
+
+
+def _never_negative(engine: Engine, quantity: str) -> bool:
+    """Whether an amount is a sum and product of non-negative constants and options: no check needed."""
+    def plain(expr: Expr) -> bool:
+        match expr:
+            case ast.Name():
+                option = engine.model.options.get(expr.name)
+                return option is not None and option.type in ("number", "quantity") and option.min >= 0
+            case ast.Literal():
+                return not isinstance(expr.value, str) and expr.value >= 0
+            case ast.Call():
+                return True  # a count
+            case Arith():
+                return expr.op in ("+", "*", "/") and plain(expr.left) and plain(expr.right)
+            case _:
+                return False
+
+    return plain(parse_expression(quantity))
 
 
 def _values(engine: Engine, domains: Mapping[str, OptionDomain]) -> list[Finding]:
