@@ -138,3 +138,14 @@ def instance_change(
         case "right":
             return (moved(component, selection, index, 1), index + 1) if index < number else None
     return None
+
+
+def shown_options(product: Product, selection: Mapping[str, Any]) -> frozenset[str]:
+    """The options a page shows: every option but those of instances beyond their component's number."""
+    hidden = {
+        instance_id(component.id, index, option.id)
+        for component in product.components
+        for index in range(number_of(component, selection) + 1, component.max + 1)
+        for option in component.options
+    }
+    return frozenset(option.id for option in product.options() if option.id not in hidden)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine as Database
 from sqlmodel import Session
 
+from catalog.instances import shown_options
 from catalog.kinds import traits, value_label
 from catalog.loader import Catalog, LoadedProduct
 from catalog.schema import Market
@@ -103,9 +104,10 @@ def quoted_words(engine: Engine, selection: Selection, price_list: str | None = 
     values = parse_selection(engine.model, selection).values
     added = {(p.option, p.value): p.amount for p in cost.values} if (cost := cost_for(engine.model, price_list)) else {}
     choices = []
+    shown = shown_options(product, values)  # an absent instance's implied values are no choice of the customer
     for step in product.steps:
         for option in step.options:
-            if option.id not in values or traits(option).order_quantity:  # the quote's quantity says it
+            if option.id not in values or option.id not in shown or traits(option).order_quantity:
                 continue
             value = values[option.id]
             keys = [(option.id, v) for v in sorted(value)] if isinstance(value, frozenset) else [(option.id, value)]

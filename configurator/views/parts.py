@@ -15,7 +15,7 @@ from typing import Any
 
 from catalog.components import instance_id, item_label
 from catalog.instances import instance_change, number_of
-from catalog.schema import Component, Product
+from catalog.schema import Component
 from catalog.wording import _
 from rules.domains import OptionDomain
 from rules.engine import Engine
@@ -51,17 +51,6 @@ class PartsView:
     hint: str  # how many there may be, in words
     instances: tuple[InstanceView, ...]
     add: PartAction | None
-
-
-def shown_options(product: Product, selection: Mapping[str, Any]) -> frozenset[str]:
-    """The options a page shows: every option but those of instances beyond their component's number."""
-    hidden = {
-        instance_id(component.id, index, option.id)
-        for component in product.components
-        for index in range(number_of(component, selection) + 1, component.max + 1)
-        for option in component.options
-    }
-    return frozenset(option.id for option in product.options() if option.id not in hidden)
 
 
 def parts_of(engine: Engine, component: Component, selection: Mapping[str, Any],

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Literal, assert_never
 
 from catalog.display import YES_NO
-from catalog.instances import component_of
+from catalog.instances import component_of, shown_options
 from catalog.kinds import (
     Choices,
     NumberField,
@@ -33,7 +33,7 @@ from configurator.views.form import (
     shop_query,
 )
 from configurator.views.money import field_number, range_words
-from configurator.views.parts import PartsView, parts_of, shown_options
+from configurator.views.parts import PartsView, parts_of
 from configurator.views.preview import COLOUR, PreviewView, preview_of
 from configurator.views.price import PriceView, price_view, value_deltas
 from configurator.views.reasons import REASON_BUDGET_SECONDS, UNEXPLAINED, Reasons

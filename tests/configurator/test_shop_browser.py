@@ -121,7 +121,8 @@ def test_the_page_is_the_same_with_and_without_htmx_requests(shop: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses", "/faces", "/products/city-bike/help"]
+    "path", ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses", "/faces", "/products/city-bike/help",
+             "/products/wardrobe?step=sections&sections=3"]
 )
 def test_nothing_overflows_a_phone_screen(browser: Browser, shop: str, path: str) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740})
@@ -140,7 +141,7 @@ def test_nothing_overflows_a_phone_screen(browser: Browser, shop: str, path: str
     ["/", "/products/city-bike?belt_drive=true", "/products/eyeglasses?material=wood", "/faces",
      "/products/city-bike/help?answer.rider=short", "/profile", "/products/city-bike?frame_size=S&step=review",
      "/products/renault-megane?Var1=B64", "/products/coffee-gift-box?wrapping=red", "/products/lighting-kit",
-     "/products/detergent-subscription?step=delivery"],
+     "/products/detergent-subscription?step=delivery", "/products/wardrobe?step=sections&wall_width=100"],
 )
 def test_no_accessibility_violations(browser: Browser, shop: str, path: str, width: int) -> None:
     """axe finds nothing, of any impact, on each page state, wide and on a phone."""
