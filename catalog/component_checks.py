@@ -70,8 +70,10 @@ class ComponentChecks:
                         "(a rule must know whose it is)")
             if isinstance(option, QuantityOption):
                 at.fail((*loc, "type"), "a component has no quantity option: the order's quantity is the product's")
-            if isinstance(option, SingleOption) and any(value.id == ABSENT for value in option.values):
-                at.fail((*loc, "values"), f"'{ABSENT}' is the value of an instance that is not there: use another id")
+            for v, value in enumerate(option.values if isinstance(option, SingleOption) else ()):
+                if value.id == ABSENT:
+                    at.fail((*loc, "values", v, "id"), f"'{ABSENT}' is the value of an instance that is not there: "
+                            "use another id")
             at.check_option(loc, option)
         rules = self.component.rules
         at.check_ids([((*self.loc, "rules", r, "id"), rule.id) for r, rule in enumerate(rules)], "rule")

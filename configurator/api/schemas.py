@@ -8,13 +8,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, StrictInt, WithJsonSchema
 
-from catalog.schema import MAX_UNITS
+from catalog.schema import MAX_INSTANCES, MAX_UNITS
 from catalog.wording import _
 from configurator.services.prices import PriceOut
 
 MAX_TEXT = 10_000  # the longest a text option can be
 MAX_LIST = 1_000
 MAX_INT = 10**40
+MAX_INSTANCE_VALUES = 200  # the most option values one instance of a component names
 
 
 def clean_text(text: str) -> str:
@@ -61,6 +62,9 @@ def _selection_value(value: Any, instances: bool = True) -> Any:
         if len(value) > MAX_LIST:
             raise ValueError(_("a list holds at most %(most)s values") % {"most": MAX_LIST})
         if instances and value and all(isinstance(item, dict) for item in value):
+            if len(value) > MAX_INSTANCES or any(len(item) > MAX_INSTANCE_VALUES for item in value):
+                said = {"most": MAX_INSTANCES, "values": MAX_INSTANCE_VALUES}
+                raise ValueError(_("a component has at most %(most)s instances of %(values)s values each") % said)
             return [{_instance_key(key): _selection_value(inner, False) for key, inner in item.items()}
                     for item in value]
         if not all(isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool)) for item in value):
@@ -69,21 +73,18 @@ def _selection_value(value: Any, instances: bool = True) -> Any:
     raise ValueError(_("a selection value is text, a number, true or false, or a list of value ids"))
 
 
+_IDS_SCHEMA = {"type": "array", "maxItems": MAX_LIST, "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}
+_SCALAR_SCHEMAS: list[dict[str, Any]] = [
+    {"type": "string", "maxLength": MAX_TEXT}, {"type": "number"}, {"type": "boolean"}, _IDS_SCHEMA,
+]
+_INSTANCE_SCHEMA = {"type": "object", "maxProperties": MAX_INSTANCE_VALUES, "additionalProperties": {
+    "anyOf": _SCALAR_SCHEMAS}}
 _VALUE_SCHEMA = {
     "description": "A value id (single), true/false (boolean), a number or decimal string such as \"12.5\" "
     "(number), a JSON integer (quantity), text (text), a list of value ids (multi), or for a component a list of "
     "its instances, each an object of its options' values ({\"width\": 80, \"doors\": \"glass\"}); an instance's "
     "options may also be given one by one as `sections[2].width`, and the component's id as their number.",
-    "anyOf": [
-        {"type": "string", "maxLength": MAX_TEXT},
-        {"type": "number"},
-        {"type": "boolean"},
-        {"type": "array", "maxItems": MAX_LIST, "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
-        {"type": "array", "maxItems": MAX_LIST, "items": {"type": "object", "additionalProperties": {"anyOf": [
-            {"type": "string", "maxLength": MAX_TEXT}, {"type": "number"}, {"type": "boolean"},
-            {"type": "array", "maxItems": MAX_LIST, "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
-        ]}}},
-    ],
+    "anyOf": [*_SCALAR_SCHEMAS, {"type": "array", "maxItems": MAX_INSTANCES, "items": _INSTANCE_SCHEMA}],
 }
 Text = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
 SelectionValue = Annotated[Any, PlainValidator(_selection_value), WithJsonSchema(_VALUE_SCHEMA)]
