@@ -31,32 +31,25 @@ from catalog.expressions import (
     parse_expression,
     unparse,
 )
-from catalog.kinds import option_amounts
+from catalog.kinds import absent_capable, absent_value, count_limits, listed_values, needs_value, option_amounts, traits
 from catalog.schema import (
-    ABSENT,
     Adjustment,
     AnyOption,
     AnyRule,
-    BooleanOption,
     Component,
     ConstraintRule,
     Customization,
     DefaultRule,
     ExcludesRule,
     Formula,
-    MultiOption,
     NumberOption,
     Operation,
     Part,
     PriceList,
     Product,
-    QuantityOption,
     RequiresRule,
-    SingleOption,
     Step,
     TableRule,
-    TextOption,
-    Value,
 )
 
 PartOrOperation = TypeVar("PartOrOperation", Part, Operation)
@@ -80,25 +73,6 @@ def count_option(component: Component) -> NumberOption:
         default=Decimal(component.default if component.default is not None else component.min),
         customization=Customization(changes_product=True),
     )
-
-
-def absent_value(option: AnyOption) -> Any:
-    """The one value an option of an absent instance takes, as a catalog value."""
-    match option:
-        case SingleOption():
-            return ABSENT
-        case BooleanOption():
-            return False
-        case NumberOption():
-            return option.min
-        case MultiOption():
-            return frozenset()
-        case TextOption():
-            return ""
-        case QuantityOption():  # refused in components by the checker: an order's quantity belongs to the product
-            raise ValueError("a component has no quantity option")
-        case _:
-            assert_never(option)
 
 
 def local_names(component: Component, index: int) -> dict[str, str]:
@@ -237,23 +211,9 @@ def _step(component: Component) -> Step:
 
 
 def _instance_option(component: Component, index: int, option: AnyOption) -> AnyOption:
-    update: dict[str, Any] = {
-        "id": instance_id(component.id, index, option.id),
-        "label": f"{item_label(component, index)}: {option.label or option.id}",
-    }
-    if index > component.min:  # it may be absent: the absent state must be a value it can take
-        match option:
-            case SingleOption():
-                update["values"] = [*option.values, Value(id=ABSENT, label="—")]
-            case MultiOption():
-                update["min"] = 0  # its minimum holds while it is there (a rule below)
-            case TextOption():
-                update["required"] = False  # likewise
-            case BooleanOption() | NumberOption() | QuantityOption():
-                pass
-            case _:
-                assert_never(option)
-    return option.model_copy(update=update)
+    label = f"{item_label(component, index)}: {option.label or option.id}"
+    shown = option.model_copy(update={"id": instance_id(component.id, index, option.id), "label": label})
+    return shown if index <= component.min else absent_capable(shown)  # beyond the minimum it may be absent
 
 
 def _instance_rules(component: Component, index: int, components: Mapping[str, Component]) -> list[AnyRule]:
@@ -267,7 +227,7 @@ def _instance_rules(component: Component, index: int, components: Mapping[str, C
     for option in component.options:
         name = Name(names[option.id], 0)
         gone = _absent_condition(option, name)
-        if isinstance(option, SingleOption):  # the absent value is taken exactly when it is not there
+        if traits(option).expression == "choice":  # the absent value is taken exactly when it is not there
             expr: Expr = Compare("==", there, Not(gone, 0), 0)
         else:
             expr = BoolOp("or", (there, gone), 0)
@@ -284,29 +244,21 @@ def _instance_rules(component: Component, index: int, components: Mapping[str, C
 
 
 def _absent_condition(option: AnyOption, name: Name) -> Expr:
-    match option:
-        case SingleOption():
-            return Compare("==", name, Literal(ABSENT, 0), 0)
-        case BooleanOption():
-            return Not(name, 0)
-        case NumberOption():
-            return Compare("==", name, Literal(option.min, 0), 0)
-        case MultiOption():
-            return Not(name, 0)
-        case TextOption():
-            return Compare("==", name, Literal("", 0), 0)
-        case QuantityOption():
-            raise ValueError("a component has no quantity option")
-        case _:
-            assert_never(option)
+    """That the option holds its absent value: nothing chosen (a yes/no or a multi choice), else that value."""
+    kind = traits(option)
+    if kind.many or kind.expression == "bool":
+        return Not(name, 0)
+    return Compare("==", name, Literal(absent_value(option), 0), 0)
 
 
 def _needed_while_there(option: AnyOption, name: Name) -> Expr | None:
     """What the option's own limits ask while its instance is there (only those its absent state breaks)."""
-    if isinstance(option, MultiOption) and option.min > 0:
-        members = tuple(Membership(Literal(value.id, 0), name, False, 0) for value in option.values)
-        return Compare(">=", Call("count", members, 0), Literal(option.min, 0), 0)
-    if isinstance(option, TextOption) and option.required:
+    kind = traits(option)
+    least = (count_limits(option) or (0, 0))[0]
+    if kind.many and least > 0:
+        members = tuple(Membership(Literal(value.id, 0), name, False, 0) for value in listed_values(option))
+        return Compare(">=", Call("count", members, 0), Literal(least, 0), 0)
+    if kind.expression == "text" and needs_value(option):
         return Compare("!=", name, Literal("", 0), 0)
     return None
 

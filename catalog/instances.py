@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from catalog.components import absent_value, instance_id
+from catalog.components import instance_id
+from catalog.kinds import absent_value
 from catalog.schema import Component, Product
 
 

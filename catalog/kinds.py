@@ -507,3 +507,38 @@ def widget(option: AnyOption) -> Widget:
             return TextField(option.max_length, option.pattern, allowed_words(option))
         case _:
             assert_never(option)
+
+
+def absent_value(option: AnyOption) -> Any:
+    """The one value the option takes in a component's instance that is not there (catalog/components.py)."""
+    match option:
+        case SingleOption():
+            return ABSENT
+        case BooleanOption():
+            return False
+        case NumberOption():
+            return option.min
+        case MultiOption():
+            return frozenset()
+        case TextOption():
+            return ""
+        case QuantityOption():  # refused in components by the checker: an order's quantity belongs to the product
+            raise ValueError("a component has no quantity option")
+        case _:
+            assert_never(option)
+
+
+def absent_capable(option: AnyOption) -> AnyOption:
+    """The option as an instance that may be absent has it: its absent value one of its values, and limits that
+    the absent value would break (a multi's minimum, a required text) left to a rule held while it is there."""
+    match option:
+        case SingleOption():
+            return option.model_copy(update={"values": [*option.values, Value(id=ABSENT, label="—")]})
+        case MultiOption():
+            return option.model_copy(update={"min": 0})
+        case TextOption():
+            return option.model_copy(update={"required": False})
+        case BooleanOption() | NumberOption() | QuantityOption():
+            return option
+        case _:
+            assert_never(option)

@@ -22,7 +22,7 @@ def page(request: pytest.FixtureRequest, browser: Browser, shop: str) -> Iterato
 
 
 def _cards(page: Page) -> list[str]:
-    return [text.strip() for text in page.locator("li.instance > h3").all_inner_texts()]
+    return [text.strip() for text in page.locator("li.instance > h2").all_inner_texts()]
 
 
 def _press(page: Page, name: str) -> None:

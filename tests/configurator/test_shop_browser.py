@@ -189,7 +189,8 @@ def test_the_faces_matrix_places_every_product_with_its_options(browser: Browser
     expect(page.locator("#face-cosmetic #placed-coffee-gift-box")).to_contain_text("Changes the representation")
     expect(page.locator("#face-transparent #placed-detergent-subscription")).to_contain_text("Changes the product")
     expect(page.locator("#face-adaptive #placed-lighting-kit")).to_contain_text("Adjusted in use")
-    assert page.locator("#faces li").count() == 6
+    expect(page.locator("#face-transparent #placed-wardrobe")).to_contain_text("Changes the product")
+    assert page.locator("#faces li").count() == 7
     shot(page, "faces")
     context.close()
 

@@ -19,8 +19,9 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog.components import absent_value, instance_id, unroll
+from catalog.components import instance_id, unroll
 from catalog.expressions import Expr, Literal, Over, map_children, parse_expression
+from catalog.kinds import absent_value
 from catalog.schema import Product
 from rules.compile import compile_product
 from rules.engine import Engine
