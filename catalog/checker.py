@@ -238,6 +238,8 @@ class ProductChecker:
                           "id names how many instances there are")
             else:
                 self.options[component.id] = count_option(component)
+            if not component.options:
+                self.fail(loc, f"component '{component.id}' needs options, or a product file to reuse (`product:`)")
             if component.min > component.max:
                 self.fail((*loc, "min"), f"min ({component.min}) is greater than max ({component.max})")
             if component.default is not None and not component.min <= component.default <= component.max:

@@ -25,6 +25,7 @@ from catalog.document import MAX_IMPORTED_FILE_MIB, MIB, Document, Loc, parse_do
 from catalog.errors import CatalogError, CatalogErrors, suggest
 from catalog.kinds import cell_from_text, cell_matches, value_set
 from catalog.kinds import guess_value as _guess
+from catalog.parts import with_parts
 from catalog.schema import (
     AnyOption,
     Product,
@@ -60,6 +61,7 @@ class LoadedProduct:
     translations: Mapping[str, Translation] = field(default_factory=dict)
     in_languages: Mapping[str, Product] = field(default_factory=dict)
     translation_files: Mapping[str, str] = field(default_factory=dict)  # language -> its companion file
+    reads: tuple[str, ...] = ()  # the part files it reuses (and what they read): its version hashes them too
 
     @property
     def version(self) -> str:
@@ -212,10 +214,11 @@ def translation_warnings(loaded: LoadedProduct) -> list[CatalogError]:
     return found
 
 
-def load_product(path: str | Path) -> LoadedProduct:
-    """Load one product file; raise CatalogErrors listing all its problems."""
+def load_product(path: str | Path, as_part: bool = False) -> LoadedProduct:
+    """Load one product file; raise CatalogErrors listing all its problems (`as_part`: reused as another product's
+    component, so it may have no components of its own)."""
     file = str(path)
-    return parse_product(_read(path), file, base=Path(path).parent)
+    return parse_product(_read(path), file, base=Path(path).parent, as_part=as_part)
 
 
 def _read(path: str | Path) -> bytes:
@@ -229,7 +232,7 @@ def _read(path: str | Path) -> bytes:
         raise CatalogErrors([CatalogError(file, 1, 1, f"cannot read file: {exc.strerror or exc}")]) from None
 
 
-def parse_product(raw: bytes, file: str, base: Path | None = None) -> LoadedProduct:
+def parse_product(raw: bytes, file: str, base: Path | None = None, as_part: bool = False) -> LoadedProduct:
     """Validate the bytes of one product file."""
     text = _decode(raw, file)
     doc = parse_document(text, file)
@@ -243,14 +246,26 @@ def parse_product(raw: bytes, file: str, base: Path | None = None) -> LoadedProd
         if salvaged is not None:
             errors.extend(ProductChecker(salvaged, doc).run())
         raise CatalogErrors(errors) from None
-    errors = ProductChecker(product, doc).run()
+    if as_part and product.components:  # one level: also what keeps a part from reusing itself
+        raise CatalogErrors([doc.error(("components",), "a part reused by another product has no components of "
+                                       "its own (one level)")])
     digest = hashlib.sha256(raw)
+    reads: list[str] = []
+
+    def read_part(path: Path) -> Product:
+        part = load_product(path, as_part=True)
+        digest.update(part.content_hash.encode())  # the part file and every table it reads
+        reads.extend([str(path), *part.reads])
+        return part.product
+
+    product, errors = with_parts(product, doc, base or Path("."), read_part)
+    errors += ProductChecker(product, doc).run()
     if not errors:
         product, table_errors = _read_table_files(product, doc, base or Path("."), digest)
         errors.extend(table_errors)
     if errors:
         raise CatalogErrors(errors)
-    return LoadedProduct(unroll(product), file, digest.hexdigest(), _positions(product, doc))
+    return LoadedProduct(unroll(product), file, digest.hexdigest(), _positions(product, doc), reads=tuple(reads))
 
 
 def _positions(product: Product, doc: Document) -> dict[str, tuple[int, int]]:

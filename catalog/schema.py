@@ -534,7 +534,11 @@ class Component(_Strict):
     min: int = Field(0, ge=0, le=MAX_INSTANCES)
     max: int = Field(ge=1, le=MAX_INSTANCES)
     default: int | None = Field(None, ge=0, le=MAX_INSTANCES, description="How many a configuration starts with.")
-    options: list[Option] = Field(min_length=1)
+    options: list[Option] = Field([], description="Its options (or none here: those of the `product` it reuses).")
+    product: str | None = Field(
+        None, description="Another product file (relative to this one) reused as this part: its options, rules, "
+        "prices, parts and operations, its base price a price of each instance.",
+    )
     rules: list[Rule] = Field([], description="Rules of each instance, over its options and the product's.")
     pricing: list[InstancePriceRule] = Field([], description="Price rules applied once per instance.")
     bom: list[Part] = Field([], description="The parts each instance consumes (a sub-assembly of its own).")

@@ -75,6 +75,7 @@ def _write(entry: Path, value: Any) -> None:
 
 def _table_hashes(loaded: LoadedProduct, path: Path) -> dict[str, str]:
     files = [r.rows_file for r in loaded.product.rules if isinstance(r, TableRule) and r.rows_file]
+    files += loaded.reads  # part files (absolute): a changed part is a changed product
     hashes = {}
     for name in files:
         try:
