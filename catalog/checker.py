@@ -322,6 +322,9 @@ class ProductChecker:
             self.expression((*loc, "expr"), price.expr, formula=True)
         if isinstance(price, Adjustment) and (price.amount is None) == (price.percent is None):
             self.fail(loc, f"{price.type} '{price.id}' needs exactly one of 'amount' or 'percent'")
+        if isinstance(price, Tiers) and price.over is not None and price.over not in self.components:
+            self.fail((*loc, "over"), f"'{price.over}' is no component of this product"
+                      f"{suggest(price.over, list(self.components))}")
         if isinstance(price, Tiers):
             previous = 0
             for i, tier in enumerate(price.tiers):

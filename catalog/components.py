@@ -33,6 +33,7 @@ from catalog.expressions import (
 )
 from catalog.kinds import absent_capable, absent_value, count_limits, listed_values, needs_value, option_amounts, traits
 from catalog.schema import (
+    MAX_INSTANCES,
     Adjustment,
     AnyOption,
     AnyRule,
@@ -50,6 +51,7 @@ from catalog.schema import (
     RequiresRule,
     Step,
     TableRule,
+    Tiers,
 )
 
 PartOrOperation = TypeVar("PartOrOperation", Part, Operation)
@@ -161,7 +163,10 @@ def unroll(product: Product) -> Product:
     rules = [_expanded_rule(rule, components, None) for rule in product.rules]
     pricing: list[Any] = []
     for price in product.pricing:
-        pricing.append(_expanded_price(price, components, None, None))
+        if isinstance(price, Tiers) and price.over in components:
+            pricing.extend(adjustment for adjustment, _key, _times in tiered(price, components[price.over]))
+        else:
+            pricing.append(_expanded_price(price, components, None, None))
     for component in product.components:
         for index in range(1, component.max + 1):
             rules.extend(_instance_rules(component, index, components))
@@ -171,7 +176,7 @@ def unroll(product: Product) -> Product:
         layers = [layer.model_copy(update={"when": expand(layer.when, components)}) if layer.when else layer
                   for layer in preview.layers]
         preview = preview.model_copy(update={"layers": layers})
-    lists = [_price_list(price_list, product.components) for price_list in product.price_lists]
+    lists = [_price_list(price_list, product.components, product.pricing) for price_list in product.price_lists]
     bom = [_made(part, components, None, "quantity") for part in product.bom]
     routing = [_made(operation, components, None, "minutes") for operation in product.routing]
     for component in product.components:
@@ -343,6 +348,30 @@ def _expanded_price(price: Any, components: Mapping[str, Component], component: 
     return price.model_copy(update=update)
 
 
+def tiered(rule: Tiers, component: Component) -> list[tuple[Adjustment, str, int]]:
+    """Tiers over a component's number of instances as price rules of the unit price, each with the tier's amount
+    key and how many times it holds: "range", one rule per number (every instance at the tier that number falls
+    in); "slab", one per instance (each at the tier of its place)."""
+    made = []
+    for number in range(1, component.max + 1):
+        band = next((n for n, tier in enumerate(rule.tiers, start=1)
+                     if tier.min <= number <= (tier.max if tier.max is not None else MAX_INSTANCES)), None)
+        if band is None:
+            continue
+        tier = rule.tiers[band - 1]
+        times = number if rule.mode == "range" else 1
+        when = f"{component.id} == {number}" if rule.mode == "range" else f"{component.id} >= {number}"
+        shown = (f"{rule.label} ({number} × {tier.amount if tier.amount is not None else f'{tier.percent}%'})"
+                 if rule.mode == "range" else f"{rule.label} ({item_label(component, number)})")
+        amount = None if tier.amount is None else tier.amount * times
+        percent = None if tier.percent is None else tier.percent * times
+        adjustment = Adjustment.model_validate({
+            "type": "surcharge", "id": f"{rule.id}@{number}", "label": shown, "if": when, "amount": amount,
+            "percent": percent})
+        made.append((adjustment, f"{rule.id}.{band}", times))
+    return made
+
+
 def component_keys(product: Product) -> tuple[dict[str, Decimal], dict[str, str]]:
     """The amounts and formulas a price list may give for components, by key: `sections.finish.oak` for a value
     of an option, `sections.panel-cut` for a price rule (each applies to every instance)."""
@@ -359,10 +388,17 @@ def component_keys(product: Product) -> tuple[dict[str, Decimal], dict[str, str]
     return amounts, formulas
 
 
-def _price_list(price_list: PriceList, components: list[Component]) -> PriceList:
-    """A price list with each component key given for every instance (`sections[2].finish.oak`)."""
+def _price_list(price_list: PriceList, components: list[Component], pricing: list[Any]) -> PriceList:
+    """A price list with each component key given for every instance (`sections[2].finish.oak`), and each tier
+    over a number of instances for every number it holds for."""
     amounts = dict(price_list.amounts)
     formulas = dict(price_list.formulas)
+    by_id = {component.id: component for component in components}
+    for rule in pricing:
+        if isinstance(rule, Tiers) and rule.over in by_id:
+            for adjustment, key, times in tiered(rule, by_id[rule.over]):
+                if key in price_list.amounts:
+                    amounts[adjustment.id] = price_list.amounts[key] * times
     for component in components:
         prefix = f"{component.id}."
         for index in range(1, component.max + 1):

@@ -335,6 +335,10 @@ class Tiers(_PriceRule):
     type: Literal["tiers"]
     mode: Literal["range", "slab"] = "range"
     tiers: list[Tier] = Field(min_length=1)
+    over: Identifier | None = Field(
+        None, description="A component's id: the tiers are over its number of instances (per instance, in the unit "
+        "price) instead of the order's quantity.",
+    )
 
 
 AnyPriceRule = Adjustment | Formula | Tiers

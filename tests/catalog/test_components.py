@@ -112,3 +112,28 @@ def test_a_list_of_instances_is_its_options_and_absent_ones_take_their_one_value
     filled = with_absent(product, {"sections": Decimal(2)})
     assert filled["sections[3].doors"] == "~" and filled["sections[8].width"] == Decimal(50)
     assert "sections[2].doors" not in filled  # a present section's options stay open
+
+
+@pytest.mark.parametrize(("mode", "sections", "added", "label"), [
+    ("slab", 4, "30.00", "Section price (Section 4)"),  # 10 + 10 for the first two, 5 + 5 for the others
+    ("slab", 2, "20.00", "Section price (Section 2)"),
+    ("range", 4, "20.00", "Section price (4 × 5.00)"),  # every section at the tier four falls in
+    ("range", 2, "20.00", "Section price (2 × 10.00)"),
+])
+def test_tiers_over_the_number_of_instances(mode: str, sections: int, added: str, label: str) -> None:
+    from rules.engine import engine_for
+    from rules.pricing import price_selection
+
+    tiers = (f"  - {{id: section-price, type: tiers, label: Section price, over: sections, mode: {mode}, tiers: "
+             '[{min: 1, max: 2, amount: "10.00"}, {min: 3, amount: "5.00"}]}\n')
+    text = WARDROBE.replace("pricing:\n  - id: five-sections", "pricing:\n" + tiers + "  - id: five-sections")
+    loaded = parse_product(text.encode(), "wardrobe.yaml")
+    engine = engine_for(loaded.product, loaded.content_hash)
+    section = {"width": 50, "doors": "none", "shelves": 0, "drawers": 0, "finish": "oak"}
+    selection = {"wall_width": 600, "height": "200", "frame_finish": "oak", "mixing": False,
+                 "sections": [section] * sections}
+    priced = price_selection(engine, selection).price
+    assert priced is not None
+    tiered = [line for line in priced.lines if line.label.startswith("Section price")]
+    assert sum(line.amount for line in tiered) == Decimal(added)
+    assert tiered[-1].label == label
