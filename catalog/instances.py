@@ -150,3 +150,14 @@ def shown_options(product: Product, selection: Mapping[str, Any]) -> frozenset[s
         for option in component.options
     }
     return frozenset(option.id for option in product.options() if option.id not in hidden)
+
+
+def nested_selection(product: Product, selection: Mapping[str, Any]) -> dict[str, Any]:
+    """A selection as a storefront reads it: the product's own options, and each component as the list of its
+    present instances (an absent instance's implied values left out)."""
+    inside = tuple(f"{component.id}[" for component in product.components)
+    out = {key: value for key, value in selection.items() if not key.startswith(inside)}
+    for component in product.components:
+        if component.id in selection:
+            out[component.id] = instances(component, selection)
+    return out

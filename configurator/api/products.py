@@ -9,8 +9,10 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from catalog.errors import ConfiguratorError
+from catalog.instances import flat_selection, nested_selection, shown_options
 from catalog.kinds import choice_words
 from catalog.loader import LoadedProduct
+from catalog.schema import ABSENT, Product
 from catalog.wording import _, speaking
 from configurator.api.body import ExactJSONRoute, parse_body
 from configurator.api.problems import ERRORS
@@ -86,15 +88,19 @@ def classification_out(found: Classification) -> ClassificationOut:
     )
 
 
-def _domains(state: Domains) -> tuple[dict[str, list[Any]], dict[str, DomainOut]]:
-    values = {k: [plain(v) for v in d.values] for k, d in state.domains.items()}
+def _domains(state: Domains, product: Product) -> tuple[dict[str, list[Any]], dict[str, DomainOut]]:
+    """Each option's values still possible and what is chosen; a component's instance beyond its number is left
+    out, and so is the value an instance takes while it is not there."""
+    shown = shown_options(product, state.values)
+    domains = {k: d for k, d in state.domains.items() if k in shown}
+    values = {k: [plain(v) for v in d.values if v != ABSENT] for k, d in domains.items()}
     details = {
         k: DomainOut(
             values=values[k],
             excludable=list(d.excludable) if d.many else None,
             selected=plain(d.selected),
         )
-        for k, d in state.domains.items()
+        for k, d in domains.items()
     }
     return values, details
 
@@ -140,7 +146,7 @@ def configure(engine: EngineDep, body: SelectionsRequest) -> ConfigureResponse:
         raise Refused(_("Invalid selection"), malformed)
     parsed = engine.parse(body.selections)
     state = engine.validate(parsed)
-    values, details = _domains(state)
+    values, details = _domains(state, engine.model.product)
     price: PriceOut | None = None
     if state.consistent:
         label, priced = shown_price(engine, parsed, state.complete)
@@ -163,7 +169,8 @@ def complete(engine: EngineDep, buckets: BucketsDep, body: SelectionsRequest) ->
     if done is None:
         state = engine.validate(body.selections)
         raise Refused(_("No valid configuration extends this selection"), state.violations)
-    return CompleteResponse(selections={k: plain(v) for k, v in done.items()})
+    nested = nested_selection(engine.model.product, done)  # a component as its list of instances
+    return CompleteResponse(selections={k: _plain(v) for k, v in nested.items()})
 
 
 @router.post("/products/{product_id}/explain", response_model=ExplainResponse)
@@ -186,7 +193,8 @@ def repair(engine: EngineDep, body: ExplainRequest) -> RepairResponse:
     if not fix.possible:
         said = choice_words(engine.model.options.get(body.option), body.value, body.option)
         raise Refused(_("No configuration has %(choice)s") % {"choice": said}, [])
-    kept = {k: v for k, v in body.selections.items() if k not in fix.drop and k != body.option}
+    given = flat_selection(engine.model.product, body.selections)  # a component's instances by their options
+    kept = {k: v for k, v in given.items() if k not in fix.drop and k != body.option}
     return RepairResponse(drop=list(fix.drop), selections={**kept, body.option: body.value})
 
 
@@ -273,3 +281,10 @@ def price_batch(
         except ConfiguratorError as exc:  # one item's problem is that item's result, not the batch's
             results.append(domain_problem(exc))
     return BatchPriceResponse(results=results)
+
+
+def _plain(value: Any) -> Any:
+    """A catalog value as JSON-ready data, each instance of a component's list included."""
+    if isinstance(value, list):
+        return [{name: plain(inner) for name, inner in part.items()} for part in value]
+    return plain(value)
