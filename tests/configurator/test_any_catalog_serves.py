@@ -138,6 +138,11 @@ def catalogs(draw: st.DrawFn) -> dict[str, Any]:
         pricing.append({"id": "t", "type": "tiers", "label": "Volume", "tiers": [{"min": 2, "amount": "-1"}]})
     product = {"id": "random", "name": "Random <b>&", "currency": "EUR", "base_price": "10.00", "steps": steps,
                "rules": rules, "pricing": pricing}
+    if draw(st.booleans()):
+        product["components"] = [_component(draw)]
+        part = product["components"][0]["options"][0]
+        rules.append({"id": "parts-few", "type": "constraint", "message": "Few parts.",
+                      "expr": f"count(parts where {_atom(part)}) <= {draw(st.integers(0, 2))}"})
     choices = [o for o in options if o["type"] in ("single", "multi")]
     if draw(st.booleans()):
         product["preview"] = {"width": 100, "height": 100, "layers": _layers(draw, options)}
@@ -156,6 +161,21 @@ def catalogs(draw: st.DrawFn) -> dict[str, Any]:
         rules.append({"id": "dflt", "type": "default", "message": "Suggested.", "option": singles[0]["id"],
                       "value": singles[0]["values"][-1]["id"]})
     return product
+
+
+def _component(draw: st.DrawFn) -> dict[str, Any]:
+    """A component of 0-1 to 1-3 instances with options of any kind a part may have, a rule, a price and a part."""
+    options = []
+    for i in range(draw(st.integers(1, 2))):
+        option = _option(draw, f"p{i}")
+        options.append(option if option["type"] != "quantity" else {"id": f"p{i}", "type": "boolean"})
+    low = draw(st.integers(0, 1))
+    return {"id": "parts", "label": "Parts", "item": "Part", "min": low, "max": draw(st.integers(max(low, 1), 3)),
+            "options": options,
+            "rules": [{"id": "own", "type": "requires", "message": "Own.", "if": _atom(options[0]),
+                       "then": _atom(options[-1])}] if draw(st.booleans()) else [],
+            "pricing": [{"id": "each", "type": "surcharge", "label": "Each", "amount": "2", "if": _atom(options[0])}],
+            "bom": [{"part": "P-1", "quantity": "1", "cost": "1.50"}]}
 
 
 def _layers(draw: st.DrawFn, options: list[Option]) -> list[dict[str, Any]]:
@@ -201,7 +221,10 @@ def _post(client: TestClient, path: str, body: Any, key: str | None = None) -> A
     return answer
 
 
-@given(data=catalogs(), picks=st.lists(st.tuples(st.sampled_from(["o0", "o1", "o2", "o3"]), values), max_size=6))
+NAMES = ["o0", "o1", "o2", "o3", "parts", "parts[1].p0", "parts[2].p1", "parts[4].p0"]
+
+
+@given(data=catalogs(), picks=st.lists(st.tuples(st.sampled_from(NAMES), values), max_size=6))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 def test_every_catalog_check_accepts_serves_every_endpoint(
     served: tuple[TestClient, Path, str], data: dict[str, Any], picks: list[tuple[str, Any]]
