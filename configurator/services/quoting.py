@@ -123,7 +123,9 @@ def save_selection(loaded: LoadedProduct, selections: dict[str, Any]) -> SavedCo
     parsed = parse_selection(engine_of(loaded).model, selections)
     if parsed.violations:
         raise Refused(_("Cannot save this selection"), parsed.violations)
-    return SavedConfiguration(product_id=loaded.product.id, catalog_version=loaded.content_hash, selections=selections)
+    # Kept as the options it names (a component's instances each by their own): settings changes apply to those.
+    return SavedConfiguration(product_id=loaded.product.id, catalog_version=loaded.content_hash,
+                              selections=dict(parsed.given))
 
 
 def read_quote(database: Database, quote_id: str, key: int | None) -> Quote:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, Literal, assert_never
 
 from catalog.display import YES_NO
+from catalog.instances import shown_options
 from catalog.kinds import Choices, NumberField, TextField, YesNo, value_label, widget
 from catalog.schema import (
     AnyOption,
@@ -95,9 +96,10 @@ def settings_card(
     values = parse_selection(engine.model, shown).values
     alternatives = engine.alternatives(selection)
     labels = {option.id: option.label or option.id for option in product.options()}
+    there = shown_options(product, values)  # an absent instance's settings are nobody's to change
     settings = tuple(
         _kept(_setting(option, values.get(option.id), set(alternatives[option.id].values)), typed or {}, errors or {})
-        for option in adjustable(product)
+        for option in adjustable(product) if option.id in there
     )
     options = {option.id: option for option in product.options()}
     changes = tuple(

@@ -72,3 +72,65 @@ def test_a_wrong_value_in_an_instance_is_a_violation_naming_it_and_absent_ones_a
     fine = _post(client, "/configure", {"selections": {"sections": 2}})
     assert "sections[2].doors" in fine["domains"] and "sections[3].doors" not in fine["domains"]
     assert "~" not in str(fine["domains"])
+
+
+LAMPS = """\
+id: lamp-rail
+name: Lamp rail
+currency: EUR
+base_price: "50.00"
+steps:
+  - id: rail
+    label: Rail
+    options:
+      - {id: length, type: number, label: Length, min: 1, max: 3}
+components:
+  - id: lamps
+    label: Lamps
+    item: Lamp
+    min: 1
+    max: 3
+    options:
+      - {id: colour, type: single, label: Colour, values: [{id: warm}, {id: cool}]}
+      - {id: level, type: number, label: Brightness, min: 10, max: 100, step: 10, default: 50,
+         customization: {timing: use}}
+rules:
+  - {id: fits, type: constraint, message: One lamp a metre at most., expr: lamps <= length}
+"""
+
+
+def test_a_setting_of_an_instance_is_adjusted_in_use_and_an_absent_one_is_not_offered(tmp_path: Any) -> None:
+    from sqlmodel import Session
+
+    from configurator.app import create_app
+    from configurator.persistence.db import create_api_key
+
+    (tmp_path / "lamp-rail.yaml").write_text(LAMPS)
+    app = create_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
+    with Session(app.state.db) as db:
+        key = create_api_key(db, "shop")
+    client = TestClient(app)
+    headers = {"X-API-Key": key}
+    chosen = {"length": 2, "lamps": [{"colour": "warm", "level": 50}, {"colour": "cool", "level": 70}]}
+    saved = client.post("/api/v1/configurations", headers=headers,
+                        json={"product_id": "lamp-rail", "selections": chosen})
+    assert saved.status_code == 201, saved.text
+    saved_id = saved.json()["id"]
+    card = client.get(f"/api/v1/configurations/{saved_id}/settings", headers=headers).json()
+    assert card["settings"] == {"lamps[1].level": 50, "lamps[2].level": 70}  # no third lamp to set
+    changed = client.post(f"/api/v1/configurations/{saved_id}/settings", headers=headers,
+                          json={"settings": {"lamps[2].level": 90}})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["settings"]["lamps[2].level"] == 90
+    refused = client.post(f"/api/v1/configurations/{saved_id}/settings", headers=headers,
+                          json={"settings": {"lamps[3].level": 90}})
+    assert refused.status_code == 422
+    from configurator.services import adjustments
+    from configurator.services.catalogs import engine_of
+    from configurator.views.settings_card import settings_card
+
+    row, history = adjustments.load(app.state.db, saved_id, 1)
+    engine = engine_of(app.state.served.catalog.products["lamp-rail"])
+    shown = [setting.label for setting in settings_card(engine, row, history, "token").settings]
+    assert shown == ["Lamp 1: Brightness", "Lamp 2: Brightness"]  # the page's card: no third lamp either
+    app.state.db.dispose()
