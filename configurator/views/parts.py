@@ -51,6 +51,7 @@ class PartsView:
     hint: str  # how many there may be, in words
     instances: tuple[InstanceView, ...]
     add: PartAction | None
+    error: str = ""  # a number of instances the link or form gave that the component refuses
 
 
 def parts_of(engine: Engine, component: Component, selection: Mapping[str, Any],

@@ -246,7 +246,11 @@ def _with_parts(engine: Engine, step: StepView, component: Component, selection:
         dataclasses.replace(view, short=own[view.id.rpartition("].")[2]]) if view.id != component.id else view
         for view in step.options
     )
-    return dataclasses.replace(step, options=options, parts=parts_of(engine, component, selection, domains))
+    parts = parts_of(engine, component, selection, domains)
+    number = step.option(component.id)  # its field is hidden: a number the link gave that it refuses is said here
+    if number is not None and number.error:
+        parts = dataclasses.replace(parts, error=number.error)
+    return dataclasses.replace(step, options=options, parts=parts)
 
 
 def _option(
