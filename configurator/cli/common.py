@@ -26,6 +26,8 @@ from rules.errors import RuleError
 app = typer.Typer(help="Mass-customization product configurator.", no_args_is_help=True, add_completion=False)
 
 
+CatalogArg = Annotated[Path, typer.Argument(help="Catalog file or folder.")]
+ProductArg = Annotated[str, typer.Argument(help="Product id.")]
 SelectArg = Annotated[
     list[str] | None, typer.Option("--select", help="OPTION=VALUE; repeat it, and repeat a multi option per value.")
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,6 +11,8 @@ from catalog.errors import ConfiguratorError
 from catalog.kinds import NumberField, widget
 from configurator.cli.bench import bench as run_bench
 from configurator.cli.common import (
+    CatalogArg,
+    ProductArg,
     SelectArg,
     app,
     engine_of_file,
@@ -24,8 +25,8 @@ from rules.selection import plain
 
 @app.command()
 def explore(
-    catalog: Annotated[Path, typer.Argument(help="Catalog file or folder.")],
-    product: Annotated[str, typer.Argument(help="Product id.")],
+    catalog: CatalogArg,
+    product: ProductArg,
     select: SelectArg = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -57,8 +58,8 @@ def explore(
 
 @app.command()
 def count(
-    catalog: Annotated[Path, typer.Argument(help="Catalog file or folder.")],
-    product: Annotated[str, typer.Argument(help="Product id.")],
+    catalog: CatalogArg,
+    product: ProductArg,
     select: SelectArg = None,
     timeout: Annotated[
         float | None, typer.Option(min=0.1, help="Give up (exit 1, saying so) after this many seconds of counting.")
@@ -74,8 +75,8 @@ def count(
 
 @app.command()
 def explain(
-    catalog: Annotated[Path, typer.Argument(help="Catalog file or folder.")],
-    product: Annotated[str, typer.Argument(help="Product id.")],
+    catalog: CatalogArg,
+    product: ProductArg,
     option: Annotated[str, typer.Option(help="The option whose value is in question.")],
     value: Annotated[str, typer.Option(help="The value in question.")],
     select: SelectArg = None,
@@ -117,8 +118,8 @@ def explain(
 
 @app.command("bench")
 def bench_command(
-    catalog: Annotated[Path, typer.Argument(help="Catalog file or folder.")],
-    product: Annotated[str, typer.Argument(help="Product id.")],
+    catalog: CatalogArg,
+    product: ProductArg,
     sessions: Annotated[int, typer.Option(help="Random sessions to run.")] = 5,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     baseline_steps: Annotated[int, typer.Option(help="Steps the baseline is measured on.")] = 20,

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from configurator.cli.common import SelectArg, app, engine_of_file, fail, selections_of
+from configurator.cli.common import CatalogArg, ProductArg, SelectArg, app, engine_of_file, fail, selections_of
 from configurator.services.making import bom_csv, bom_of, bom_record
 from configurator.services.refusals import Refused
 
 
 @app.command()
 def bom(
-    catalog: Annotated[Path, typer.Argument(help="Catalog file or folder.")],
-    product: Annotated[str, typer.Argument(help="Product id.")],
+    catalog: CatalogArg,
+    product: ProductArg,
     select: SelectArg = None,
     selections: Annotated[
         str | None, typer.Option(help='The selection as JSON, as the API takes it: {"sections": [{"width": 80}]}.')
