@@ -317,14 +317,16 @@ def _instance_table(rule: TableRule, rule_id: str, names: Mapping[str, str] | No
     component, index = instance
     columns = [names.get(column, column) for column in rule.columns]
     rows = [list(row) for row in rule.rows or []]
-    if index > component.min:  # the checker keeps a component's tables to its own options
-        options = {option.id: option for option in component.options}
-        gone = [absent_value(options[column]) for column in rule.columns]
-        if rule.mode == "allowed":
-            rows.append(gone)
-        else:
-            rows = [row for row in rows if row != gone]
-    return rule.model_copy(update={"id": rule_id, "columns": columns, "rows": rows})
+    if index <= component.min:
+        return rule.model_copy(update={"id": rule_id, "columns": columns, "rows": rows})
+    # It may be absent: the table holds while it is there, so the number of instances is a column of it (the
+    # checker keeps a component's tables to its own options); while it is not, its options take their one value.
+    options = {option.id: option for option in component.options}
+    gone = [absent_value(options[column]) for column in rule.columns]
+    there = [[number, *row] for number in range(index, component.max + 1) for row in rows]
+    if rule.mode == "allowed":
+        there += [[number, *gone] for number in range(component.min, index)]
+    return rule.model_copy(update={"id": rule_id, "columns": [component.id, *columns], "rows": there})
 
 
 def _expanded_price(price: Any, components: Mapping[str, Component], component: Component | None,

@@ -50,11 +50,16 @@ def nested_products(draw: st.DrawFn) -> Product:
     if draw(st.booleans()):
         part.append({"id": "g", "type": "boolean", "price": "2"})
     mine = [_atom(draw, o) for o in part] + [_atom(draw, o) for o in own]
-    part_rules = [
+    part_rules: list[dict[str, Any]] = [
         {"id": f"p{r}", "type": draw(st.sampled_from(["requires", "excludes"])), "message": f"part rule {r}",
          "if": draw(st.sampled_from(mine)), "then": draw(st.sampled_from(mine))}
         for r in range(draw(st.integers(0, 2)))
     ]
+    if draw(st.booleans()):  # a table over numbers alone: its rows must not hold for an instance not there
+        sizes = list(range(part[1]["min"], 3))
+        rows = draw(st.lists(st.sampled_from(sizes), min_size=1, max_size=len(sizes), unique=True))
+        part_rules.append({"id": "sizes", "type": "table", "message": "Sizes.", "columns": ["x"],
+                           "rows": [[size] for size in rows], "mode": draw(st.sampled_from(["allowed", "forbidden"]))})
     budget = "w" if any(o["id"] == "w" for o in own) else str(draw(st.integers(1, 4)))
     aggregates = [
         f"sum(parts.x) <= {budget}",
@@ -137,6 +142,10 @@ def _holds(text: str | None, values: Config, parts: list[Config]) -> bool:
 
 
 def _rule_holds(rule: Any, values: Config, parts: list[Config]) -> bool:
+    if rule.type == "table":
+        row = [values[column] for column in rule.columns]
+        listed = any(all(Decimal(cell) == value for cell, value in zip(r, row, strict=True)) for r in rule.rows)
+        return listed == (rule.mode == "allowed")
     if rule.type == "requires":
         return not _holds(rule.when, values, parts) or _holds(rule.then, values, parts)
     if rule.type == "excludes":
