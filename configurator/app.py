@@ -30,6 +30,7 @@ from configurator.persistence.db import make_engine, migrate, server_secret
 from configurator.services.catalogs import ServedCatalog, load_compiled
 from configurator.services.order_history import OrderHistories
 from configurator.services.reloader import watch_catalog
+from configurator.services.signals import Recorder
 from configurator.settings import FRONTEND, Settings
 from configurator.web import dialog, merchant, pages, preferences, render, saved
 
@@ -58,10 +59,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
         watcher = asyncio.create_task(watch_catalog(served, Path(settings.catalog), stop)) if settings.watch else None
+        writer = asyncio.create_task(app.state.signals.run(stop))  # signals written off the request path
         yield
         stop.set()
         if watcher is not None:
             await watcher
+        await writer  # and the last of them before the server stops
 
     catalog = load_compiled([settings.catalog])  # compiled and prepared: the first shopper pays nothing
     for error in catalog.errors:  # for the merchandiser, in the server's log; shoppers never see file paths
@@ -80,6 +83,7 @@ def create_app(
     migrate(app.state.db)
     app.state.histories = OrderHistories(app.state.db)
     app.state.suggest_from = settings.suggest_from
+    app.state.signals = Recorder(app.state.db, settings.signals == "on", settings.signal_days)
     app.state.secret = settings.secret or server_secret(app.state.db, "csrf")
     errors.install(app, render.error_page)
     app.include_router(router)

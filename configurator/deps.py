@@ -28,6 +28,7 @@ from configurator.services.languages import LANGUAGE_COOKIE, MARKET_COOKIE, chos
 from configurator.services.order_history import OrderHistories
 from configurator.services.profiles import PROFILE_COOKIE
 from configurator.services.refusals import KeyRequired
+from configurator.services.signals import Recorder
 from rules.engine import Engine
 
 
@@ -200,6 +201,7 @@ class Shop:
     profile_id: str | None
     suggest_from: int = 5  # how many alike customers a suggestion from the order history needs
     market: Market | None = None  # where the shopper buys, where the product names markets: its price list
+    signals: Recorder | None = None  # what shoppers do, for the merchandiser (None: not recorded)
 
     @property
     def price_list(self) -> str | None:
@@ -210,7 +212,7 @@ class Shop:
 async def shop(request: Request, the_database: DatabaseDep, the_histories: HistoriesDep) -> Shop:
     """The shop's context for one page (its market, as the page's language dependency found it)."""
     return Shop(the_database, the_histories, request.cookies.get(PROFILE_COOKIE), request.app.state.suggest_from,
-                getattr(request.state, "market", None))
+                getattr(request.state, "market", None), getattr(request.app.state, "signals", None))
 
 
 ShopDep = Annotated[Shop, Depends(shop)]

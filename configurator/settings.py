@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     body_seconds: PositiveFloat = Field(_LIMITS.body_seconds, validation_alias="CONFIGURATOR_BODY_SECONDS")
     # The shop suggests a value from the order history only where this many customers who chose alike gave one.
     suggest_from: PositiveInt = Field(5, validation_alias="CONFIGURATOR_SUGGEST_FROM")
+    # What shoppers do in the shop, for the merchandiser (issue 25): "off" records nothing; kept this many days.
+    signals: Literal["on", "off"] = Field("on", validation_alias="CONFIGURATOR_SIGNALS")
+    signal_days: PositiveInt = Field(90, validation_alias="CONFIGURATOR_SIGNAL_DAYS")
 
     def request_limits(self) -> Limits:
         """The limits these settings give."""

@@ -72,6 +72,23 @@ class Quote(SQLModel, table=True):
     settings_id: str | None = Field(default=None, max_length=32)  # its settings card: a saved configuration
 
 
+class Signal(SQLModel, table=True):
+    """One thing a shopper did in the shop (issue 25), kept per product version and without personal data: no
+    address, cookie, key, profile or free text; `session` is a random id of one configuring session, never reused."""
+
+    __tablename__ = "signal"
+    __table_args__ = (Index("ix_signal_product_version", "product_id", "catalog_version", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: str = Field(max_length=200)
+    catalog_version: str = Field(max_length=64)
+    session: str = Field(max_length=32)
+    kind: str = Field(max_length=32)
+    option: str | None = Field(default=None, max_length=200)
+    value: str | None = Field(default=None, max_length=200)
+    step: str | None = Field(default=None, max_length=200)
+    at: datetime = Field(default_factory=_now, index=True)
+
+
 class ApiKey(SQLModel, table=True):
     """A storefront's key; only its SHA-256 is stored."""
 

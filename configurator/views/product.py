@@ -146,6 +146,7 @@ class ProductView:
     answers: tuple[tuple[str, str], ...] = ()  # the dialog's answers given: (question, answer label)
     answer_fields: tuple[tuple[str, str], ...] = ()  # the same, as the form fields that carry them
     large: bool = False  # so many options that decided ones fold away and the shopper may filter them
+    session: str = ""  # the random id of this configuring session, for the shop's signals (issue 25)
     @property
     def shown(self) -> str:
         """A digest of each option's view, in the product's order: the page sends it back, and the next change

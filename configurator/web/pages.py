@@ -3,6 +3,7 @@ and saving or quoting from them."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import secrets
 from collections.abc import Callable
@@ -23,8 +24,10 @@ from configurator.services.catalogs import engine_of
 from configurator.services.profiles import shop_filled, shop_profile
 from configurator.services.quoting import make_quote, save_selection, store
 from configurator.services.refusals import Refused
+from configurator.services.signals import Event, SignalKind, new_session, step_events
 from configurator.views.form import (
     HISTORY_FIELD,
+    SESSION_FIELD,
     answers_from_fields,
     blank_quantities,
     decode_history,
@@ -102,6 +105,11 @@ async def product_page(request: Request, loaded: ProductDep, shop: ShopDep) -> R
     token = csrf.csrf_token(request)
     answers = answers_from_fields(fields)
     view = await run_in_threadpool(_page, shop, engine_of(loaded), selection, history, token, answers=answers)
+    session = (request.query_params.get(SESSION_FIELD) or "")[:32]
+    if not session and shop.signals is not None:  # a page opened afresh: a configuring session begins
+        session = new_session()
+        shop.signals.record(Event(loaded.product.id, loaded.version, session, "started"))
+    view = dataclasses.replace(view, session=session)
     stepper = stepper_of(view, request.query_params.get("step", ""))
     response = render(request, "pages/product.html", ["configurator"], {"view": view, "stepper": stepper})
     csrf.remember(request, response, token)
@@ -115,13 +123,19 @@ async def product_post(request: Request, loaded: ProductDep, shop: ShopDep) -> R
     csrf.check_csrf(request, form_text(form, csrf.FIELD))
     engine = engine_of(loaded)
     step = await run_in_threadpool(step_of, engine, form, shop.price_list)
+    session = (form_text(form, SESSION_FIELD) or "")[:32] or new_session()
     if step.repair is None and step.focus is None and request.headers.get("HX-Request") != "true":
-        return RedirectResponse(step.permalink, status_code=303)
+        done = shop.signals is not None and (await run_in_threadpool(engine.check, step.selection)).complete
+        _signal(shop, loaded, form, step.selection, session, step.current, complete=done)
+        joiner = "&" if "?" in step.permalink and not step.permalink.endswith("?") else ""
+        return RedirectResponse(f"{step.permalink}{joiner}{SESSION_FIELD}={session}", status_code=303)
     token = form_text(form, csrf.FIELD) or ""
     view = await run_in_threadpool(
         _page, shop, engine, step.selection, step.history, token, step.repair, step.messages, step.focus,
         step.answers,
     )
+    view = dataclasses.replace(view, session=session)
+    _signal(shop, loaded, form, step.selection, session, step.current, complete=view.complete)
     stepper = stepper_of(view, step.current)
     shown = form_text(form, "shown")
     # Each answer is told apart (the page's script puts its boxes in step with answers, never with refusals).
@@ -133,6 +147,17 @@ async def product_post(request: Request, loaded: ProductDep, shop: ShopDep) -> R
     if step.repair is None:
         response.headers["HX-Push-Url"] = step.permalink
     return response
+
+
+def _signal(shop: Shop, loaded: LoadedProduct, form: FormData, after: dict[str, Any], session: str, step: str,
+            complete: bool) -> None:
+    """Record what the post did (off the request path: the recorder writes in batches)."""
+    if shop.signals is None:
+        return
+    before = shop_selection(loaded.product, parse_query(form_text(form, "was") or ""))
+    action = form_text(form, "do") or "update"
+    shop.signals.record_all(step_events(loaded.product, loaded.version, session, action, before, after, complete,
+                                        step))
 
 
 def _page(
@@ -195,6 +220,10 @@ async def _record(
         card = None  # nothing to change after purchase: no secret
     secret, edit_hash = adjustments.new_edit_secret()
     await run_in_threadpool(store, shop.database, row, None if card is None else edit_hash)
+    session = (form_text(form, SESSION_FIELD) or "")[:32]
+    if shop.signals is not None and session:
+        kind: SignalKind = "saved" if isinstance(row, SavedConfiguration) else "quoted"
+        shop.signals.record(Event(loaded.product.id, loaded.version, session, kind))
     response = RedirectResponse(f"{link}{row.id}", status_code=303)
     if card is not None:
         keep_secret(request, response, card, secret)

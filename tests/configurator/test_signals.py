@@ -1,0 +1,85 @@
+"""Signals from the shop (issue 25, first part): recorded off the request path in batches, none lost in a burst,
+on SQLite and PostgreSQL; nothing where a shop turns them off; old ones deleted; no personal data; a shopper's
+journey in the shop recorded as it happened."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import inspect
+from sqlmodel import Session, col, func, select
+
+from configurator.app import create_app
+from configurator.persistence.db import Signal, make_engine, migrate
+from configurator.services.signals import Event, Recorder
+
+
+def _count(recorder: Recorder) -> int:
+    with Session(recorder.database) as db:
+        return int(db.exec(select(func.count()).select_from(Signal)).one())
+
+
+def test_a_burst_of_ten_thousand_signals_loses_none(database_url: str) -> None:
+    database = make_engine(database_url)
+    migrate(database)
+    recorder = Recorder(database)
+    recorder.record_all(Event("city-bike", "v1", f"s{i % 97}", "choice", "gears", "hub8") for i in range(10_000))
+    assert _count(recorder) == 0  # recorded, not written: the request never waits for the database
+    assert recorder.flush() == 10_000
+    assert _count(recorder) == 10_000
+    assert recorder.flush() == 0
+    database.dispose()
+
+
+def test_a_shop_with_signals_off_records_nothing_and_old_signals_go(tmp_path: Path) -> None:
+    database = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    migrate(database)
+    off = Recorder(database, enabled=False)
+    off.record(Event("city-bike", "v1", "s", "started"))
+    assert off.flush() == 0
+    kept = Recorder(database, keep_days=90)
+    now = datetime.now(UTC)
+    kept.record_all([Event("city-bike", "v1", "old", "started", at=now - timedelta(days=91)),
+                     Event("city-bike", "v1", "new", "started", at=now - timedelta(days=89))])
+    kept.flush()
+    assert kept.purge(now) == 1
+    with Session(database) as db:
+        assert [s.session for s in db.exec(select(Signal))] == ["new"]
+    database.dispose()
+
+
+def test_signals_hold_no_personal_data(tmp_path: Path) -> None:
+    database = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    migrate(database)
+    columns = {column["name"] for column in inspect(database).get_columns("signal")}
+    assert columns == {"id", "product_id", "catalog_version", "session", "kind", "option", "value", "step", "at"}
+    assert not any(re.search(r"ip|addr|cookie|key|profile|agent|email|name", c) for c in columns - {"product_id"})
+    database.dispose()
+
+
+def test_a_journey_in_the_shop_is_recorded_as_it_happened(tmp_path: Path) -> None:
+    app = create_app(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
+    client = TestClient(app)
+    page = client.get("/products/city-bike")
+    session = re.search(r'name="sid" value="([^"]+)"', page.text)
+    assert session is not None
+    sid = session.group(1)
+    token = client.cookies.get("csrftoken")
+    hx = {"HX-Request": "true"}
+    client.post("/products/city-bike", headers=hx, data={"csrf": token, "sid": sid, "was": "", "belt_drive": "true"})
+    client.post("/products/city-bike", headers=hx, data={"csrf": token, "sid": sid, "was": "belt_drive=true",
+                                                          "belt_drive": "true", "do": "try:gears=single"})
+    client.post("/products/city-bike", headers=hx, data={"csrf": token, "sid": sid, "was": "belt_drive=true",
+                                                          "belt_drive": "true", "do": "keep:gears"})
+    client.post("/products/city-bike/save", data={"csrf": token, "sid": sid, "state": "belt_drive=true"})
+    app.state.signals.flush()
+    with Session(app.state.db) as db:
+        rows = list(db.exec(select(Signal).where(col(Signal.session) == sid).order_by(col(Signal.id))))
+    assert [(r.kind, r.option, r.value) for r in rows] == [
+        ("started", None, None), ("choice", "belt_drive", "true"), ("blocked", "gears", "single"),
+        ("repair_declined", "gears", None), ("saved", None, None)]
+    assert {r.product_id for r in rows} == {"city-bike"}
+    app.state.db.dispose()
