@@ -105,11 +105,9 @@ async def product_page(request: Request, loaded: ProductDep, shop: ShopDep) -> R
     token = csrf.csrf_token(request)
     answers = answers_from_fields(fields)
     view = await run_in_threadpool(_page, shop, engine_of(loaded), selection, history, token, answers=answers)
-    session = (request.query_params.get(SESSION_FIELD) or "")[:32]
-    if not session and shop.signals is not None:  # a page opened afresh: a configuring session begins
-        session = new_session()
-        shop.signals.record(Event(loaded.product.id, loaded.version, session, "started"))
-    view = dataclasses.replace(view, session=session)
+    # A configuring session begins with the first thing the shopper does (so the same page is the same markup);
+    # a page the form redirected to without JavaScript carries it on.
+    view = dataclasses.replace(view, session=(request.query_params.get(SESSION_FIELD) or "")[:32])
     stepper = stepper_of(view, request.query_params.get("step", ""))
     response = render(request, "pages/product.html", ["configurator"], {"view": view, "stepper": stepper})
     csrf.remember(request, response, token)
@@ -123,7 +121,7 @@ async def product_post(request: Request, loaded: ProductDep, shop: ShopDep) -> R
     csrf.check_csrf(request, form_text(form, csrf.FIELD))
     engine = engine_of(loaded)
     step = await run_in_threadpool(step_of, engine, form, shop.price_list)
-    session = (form_text(form, SESSION_FIELD) or "")[:32] or new_session()
+    session = _session(shop, loaded, form)
     if step.repair is None and step.focus is None and request.headers.get("HX-Request") != "true":
         done = shop.signals is not None and (await run_in_threadpool(engine.check, step.selection)).complete
         _signal(shop, loaded, form, step.selection, session, step.current, complete=done)
@@ -147,6 +145,16 @@ async def product_post(request: Request, loaded: ProductDep, shop: ShopDep) -> R
     if step.repair is None:
         response.headers["HX-Push-Url"] = step.permalink
     return response
+
+
+def _session(shop: Shop, loaded: LoadedProduct, form: FormData) -> str:
+    """The form's configuring session, or a new one begun now (its first signal: started)."""
+    session = (form_text(form, SESSION_FIELD) or "")[:32]
+    if not session:
+        session = new_session()
+        if shop.signals is not None:
+            shop.signals.record(Event(loaded.product.id, loaded.version, session, "started"))
+    return session
 
 
 def _signal(shop: Shop, loaded: LoadedProduct, form: FormData, after: dict[str, Any], session: str, step: str,
@@ -220,8 +228,8 @@ async def _record(
         card = None  # nothing to change after purchase: no secret
     secret, edit_hash = adjustments.new_edit_secret()
     await run_in_threadpool(store, shop.database, row, None if card is None else edit_hash)
-    session = (form_text(form, SESSION_FIELD) or "")[:32]
-    if shop.signals is not None and session:
+    session = _session(shop, loaded, form)
+    if shop.signals is not None:
         kind: SignalKind = "saved" if isinstance(row, SavedConfiguration) else "quoted"
         shop.signals.record(Event(loaded.product.id, loaded.version, session, kind))
     response = RedirectResponse(f"{link}{row.id}", status_code=303)

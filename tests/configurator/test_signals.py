@@ -64,12 +64,14 @@ def test_a_journey_in_the_shop_is_recorded_as_it_happened(tmp_path: Path) -> Non
     app = create_app(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
     client = TestClient(app)
     page = client.get("/products/city-bike")
-    session = re.search(r'name="sid" value="([^"]+)"', page.text)
-    assert session is not None
-    sid = session.group(1)
+    assert 'name="sid" value=""' in page.text  # the same page for everyone until the shopper does something
     token = client.cookies.get("csrftoken")
     hx = {"HX-Request": "true"}
-    client.post("/products/city-bike", headers=hx, data={"csrf": token, "sid": sid, "was": "", "belt_drive": "true"})
+    first = client.post("/products/city-bike", headers=hx, data={"csrf": token, "sid": "", "was": "",
+                                                                  "belt_drive": "true"})
+    session = re.search(r'name="sid" value="([^"]+)"', first.text)
+    assert session is not None
+    sid = session.group(1)
     client.post("/products/city-bike", headers=hx, data={"csrf": token, "sid": sid, "was": "belt_drive=true",
                                                           "belt_drive": "true", "do": "try:gears=single"})
     client.post("/products/city-bike", headers=hx, data={"csrf": token, "sid": sid, "was": "belt_drive=true",
@@ -82,4 +84,22 @@ def test_a_journey_in_the_shop_is_recorded_as_it_happened(tmp_path: Path) -> Non
         ("started", None, None), ("choice", "belt_drive", "true"), ("blocked", "gears", "single"),
         ("repair_declined", "gears", None), ("saved", None, None)]
     assert {r.product_id for r in rows} == {"city-bike"}
+    app.state.db.dispose()
+
+
+def test_without_javascript_the_session_travels_in_the_redirect(tmp_path: Path) -> None:
+    app = create_app(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
+    client = TestClient(app)
+    client.get("/products/city-bike")
+    token = client.cookies.get("csrftoken")
+    moved = client.post("/products/city-bike", data={"csrf": token, "sid": "", "was": "", "belt_drive": "true"},
+                        follow_redirects=False)
+    assert moved.status_code == 303
+    sid = re.search(r"[?&]sid=([\w-]+)", moved.headers["location"])
+    assert sid is not None
+    assert f'name="sid" value="{sid.group(1)}"' in client.get(moved.headers["location"]).text
+    app.state.signals.flush()
+    with Session(app.state.db) as db:
+        kinds = [s.kind for s in db.exec(select(Signal).where(col(Signal.session) == sid.group(1)))]
+    assert kinds == ["started", "choice"]
     app.state.db.dispose()
