@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import secrets
 import threading
 from collections import deque
@@ -42,6 +43,7 @@ SignalKind = Literal[
     "quoted",
 ]
 BATCH_SECONDS = 1.0  # how often the buffer is written
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16}")  # what new_session makes: anything else a form sends is replaced
 BATCH_ROWS = 5_000  # the most rows one insert writes
 
 

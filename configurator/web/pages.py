@@ -24,7 +24,7 @@ from configurator.services.catalogs import engine_of
 from configurator.services.profiles import shop_filled, shop_profile
 from configurator.services.quoting import make_quote, save_selection, store
 from configurator.services.refusals import Refused
-from configurator.services.signals import Event, SignalKind, new_session, step_events
+from configurator.services.signals import SESSION_ID, Event, SignalKind, new_session, step_events
 from configurator.views.form import (
     HISTORY_FIELD,
     SESSION_FIELD,
@@ -107,7 +107,8 @@ async def product_page(request: Request, loaded: ProductDep, shop: ShopDep) -> R
     view = await run_in_threadpool(_page, shop, engine_of(loaded), selection, history, token, answers=answers)
     # A configuring session begins with the first thing the shopper does (so the same page is the same markup);
     # a page the form redirected to without JavaScript carries it on.
-    view = dataclasses.replace(view, session=(request.query_params.get(SESSION_FIELD) or "")[:32])
+    carried = request.query_params.get(SESSION_FIELD) or ""
+    view = dataclasses.replace(view, session=carried if SESSION_ID.fullmatch(carried) else "")
     stepper = stepper_of(view, request.query_params.get("step", ""))
     response = render(request, "pages/product.html", ["configurator"], {"view": view, "stepper": stepper})
     csrf.remember(request, response, token)
@@ -149,8 +150,8 @@ async def product_post(request: Request, loaded: ProductDep, shop: ShopDep) -> R
 
 def _session(shop: Shop, loaded: LoadedProduct, form: FormData) -> str:
     """The form's configuring session, or a new one begun now (its first signal: started)."""
-    session = (form_text(form, SESSION_FIELD) or "")[:32]
-    if not session:
+    session = form_text(form, SESSION_FIELD) or ""
+    if not SESSION_ID.fullmatch(session):  # none yet (or not one of ours: never stored as it came)
         session = new_session()
         if shop.signals is not None:
             shop.signals.record(Event(loaded.product.id, loaded.version, session, "started"))
