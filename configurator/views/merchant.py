@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from catalog.loader import Catalog
-from catalog.wording import current_language
+from catalog.wording import _, current_language
 from configurator.persistence.db import Quote
+from configurator.services.demand import Funnel
 from configurator.views.matrix import FaceCell, faces_view
 from configurator.views.money import stored_money
 from rules.engine import Engine, engine_for
@@ -40,6 +42,19 @@ class MerchantView:
     cells: tuple[FaceCell, ...]
     quotes: tuple[QuoteRow, ...]
     csrf: str
+    demand: tuple[DemandRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemandRow:
+    """One product's funnel: sessions started, complete, saved, quoted; where the others ended, most first."""
+
+    product: str
+    started: int
+    completed: int
+    saved: int
+    quoted: int
+    ended: str  # "wall: 3, sections: 1"
 
 
 @dataclass(frozen=True)
@@ -61,7 +76,7 @@ def _lint(engine: Engine) -> tuple[Finding, ...]:
     return tuple(lint(engine))
 
 
-def merchant_view(catalog: Catalog, quotes: list[Quote], token: str) -> MerchantView:
+def merchant_view(catalog: Catalog, quotes: list[Quote], token: str, demand: Sequence[Funnel] = ()) -> MerchantView:
     """The page's data."""
     rows = []
     for loaded in catalog.products.values():
@@ -73,7 +88,7 @@ def merchant_view(catalog: Catalog, quotes: list[Quote], token: str) -> Merchant
     recent = tuple(_quote_row(q) for q in quotes)
     products = (loaded.in_language(current_language()) for loaded in catalog.products.values())
     return MerchantView(tuple(rows), tuple(map(str, catalog.errors)), tuple(map(str, catalog.warnings)),
-                        faces_view(products), recent, token)
+                        faces_view(products), recent, token, tuple(_demand_row(f) for f in demand))
 
 
 def _when(moment: datetime) -> str:
@@ -113,3 +128,11 @@ def bill_view(quote: Quote, record: dict[str, object]) -> BillView:
                     stored_money(str(record.get("cost", "")), currency),
                     stored_money(str(record.get("order_cost", "")), currency),
                     stored_money(str(margin), quote.currency) if margin is not None else "")
+
+
+def _demand_row(funnel: Funnel) -> DemandRow:
+    counts = funnel.counts
+    ends = sorted(funnel.ended.items(), key=lambda item: (-item[1], item[0]))
+    said = ", ".join(f"{step or _('(first step)')}: {sessions}" for step, sessions in ends)
+    return DemandRow(funnel.product_id, counts["started"], counts["completed"], counts["saved"], counts["quoted"],
+                     said)

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from configurator.deps import CatalogDep, DatabaseDep
+from configurator.services.demand import funnels, funnels_csv
 from configurator.services.making import bom_csv
 from configurator.services.merchandising import (
     SESSION_HOURS,
@@ -36,7 +37,8 @@ async def merchant_page(request: Request, database: DatabaseDep, catalog: Catalo
         response = render(request, "pages/merchant_login.html", [], {"csrf": token, "refused": False})
     else:
         quotes = await run_in_threadpool(recent_quotes, database)
-        view = await run_in_threadpool(merchant_view, catalog, quotes, token)
+        demand = await run_in_threadpool(funnels, database)
+        view = await run_in_threadpool(merchant_view, catalog, quotes, token, demand)
         response = render(request, "pages/merchant.html", [], {"view": view})
     csrf.remember(request, response, token)
     return response
@@ -61,6 +63,16 @@ async def merchant_bill_csv(request: Request, database: DatabaseDep, catalog: Ca
     record = await run_in_threadpool(bill_of, quote, catalog)
     disposition = f'attachment; filename="bom-{quote.id}.csv"'
     return Response(bom_csv(record), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition})
+
+
+@router.get("/merchant/demand.csv")
+async def merchant_demand_csv(request: Request, database: DatabaseDep) -> Response:
+    """Each product's funnel from the shop's signals as CSV (signed in; else to the login)."""
+    if not await run_in_threadpool(signed_in, database, request.cookies.get(COOKIE)):
+        return RedirectResponse("/merchant", status_code=303)
+    rows = await run_in_threadpool(funnels, database)
+    return Response(funnels_csv(rows), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="demand.csv"'})
 
 
 @router.post("/merchant/login", response_class=HTMLResponse)

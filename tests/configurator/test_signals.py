@@ -103,3 +103,34 @@ def test_without_javascript_the_session_travels_in_the_redirect(tmp_path: Path) 
         kinds = [s.kind for s in db.exec(select(Signal).where(col(Signal.session) == sid.group(1)))]
     assert kinds == ["started", "choice"]
     app.state.db.dispose()
+
+
+def test_the_merchandiser_sees_the_funnel_the_journeys_made(database_url: str, tmp_path: Path) -> None:
+    """Three sessions: one leaves on the first step, one saves, one quotes; the page and the CSV say so."""
+    from configurator.persistence.db import create_api_key
+    from configurator.services.demand import funnels, funnels_csv
+    from configurator.services.signals import SignalKind
+
+    app = create_app(database_url=database_url, watch=False)
+    with Session(app.state.db) as db:
+        admin = create_api_key(db, "merchandiser", admin=True)
+    recorder: Recorder = app.state.signals
+    journeys: list[tuple[str, list[SignalKind]]] = [
+        ("a" * 16, ["started", "choice"]), ("b" * 16, ["started", "choice", "completed", "saved"]),
+        ("c" * 16, ["started", "completed", "quoted"])]
+    for session, kinds in journeys:
+        recorder.record_all(Event("city-bike", "v1", session, kind, step="frame") for kind in kinds)
+    recorder.flush()
+    [bike] = funnels(app.state.db)
+    assert bike.counts == {"started": 3, "completed": 2, "saved": 1, "quoted": 1}
+    assert bike.ended == {"frame": 1}  # the session that neither saved nor quoted
+    assert funnels_csv([bike]).splitlines() == ["product,started,completed,saved,quoted,ended at frame",
+                                                 "city-bike,3,2,1,1,1"]
+    client = TestClient(app)
+    client.get("/merchant")
+    client.post("/merchant/login", data={"csrf": client.cookies.get("csrftoken"), "key": admin})
+    page = client.get("/merchant").text
+    row = '<tr id="demand-city-bike"><td>city-bike</td><td>3</td><td>2</td><td>1</td><td>1</td><td>frame: 1</td>'
+    assert row in page
+    assert client.get("/merchant/demand.csv").text == funnels_csv([bike])
+    app.state.db.dispose()
