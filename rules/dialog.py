@@ -57,14 +57,14 @@ def apply_answers(
             if option_id in chosen and not _same(engine, option_id, chosen[option_id], value):
                 return None
             chosen[option_id] = value
-    if not engine.valid_domains(chosen).consistent:
+    if not engine.consistent(chosen):
         return None
     chosen = _allowed(engine, chosen, answers)
     if chosen is None:
         return None
     for answer in answers.values():
         for option_id, value in answer.prefer.items():
-            if option_id not in chosen and engine.valid_domains({**chosen, option_id: value}).consistent:
+            if option_id not in chosen and engine.consistent({**chosen, option_id: value}):
                 chosen[option_id] = value
     return chosen
 
@@ -101,7 +101,7 @@ def _allowed(engine: Engine, chosen: dict[str, Any], answers: Mapping[str, Answe
     ordered = {k: sorted(v, key=lambda value: value != preferred.get(k)) for k, v in allowed.items()}
     for combination in itertools.islice(itertools.product(*ordered.values()), MAX_COMBINATIONS):
         trial = {**chosen, **dict(zip(ordered, combination))}
-        if engine.valid_domains(trial).consistent:
+        if engine.consistent(trial):
             return trial
     return None
 

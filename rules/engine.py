@@ -73,6 +73,11 @@ class Engine:
         possible = None if parsed.violations else self.backend.domains(parsed.fixed)
         return option_domains(self.model, parsed, possible)
 
+    def consistent(self, selections: Selection) -> bool:
+        """Whether some complete valid configuration extends the selection (one check, no domains computed)."""
+        parsed = parse_selection(self.model, selections)
+        return not parsed.violations and self.backend.check(parsed.fixed)
+
     def validate(self, selections: Selection) -> Domains:
         """Domains plus the violations: the broken rules, or a minimal conflict among the choices."""
         return self._validate(parse_selection(self.model, selections))

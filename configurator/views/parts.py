@@ -86,7 +86,7 @@ def _checked(engine: Engine, component: Component, selection: Mapping[str, Any],
     """An action on instance `index`, possible where it has room and leaves the choices consistent."""
     changed = instance_change(component, selection, kind, index)
     room = changed is not None
-    consistent = room and changed is not None and engine.valid_domains(changed[0]).consistent
+    consistent = changed is not None and engine.consistent(changed[0])
     if consistent:
         reason = ""
     elif room:

@@ -376,7 +376,7 @@ def _folded(option: AnyOption, view: OptionView, values: Mapping[str, Any], shut
 def _none_view(engine: Engine, kept: Mapping[str, Any], option_id: str, selected: bool) -> ValueView:
     """A multi choice's "None of these": a choice like its values (a shopper may want none), offered where no
     value at all still extends to a valid configuration."""
-    possible = selected or engine.valid_domains({**kept, option_id: []}).consistent
+    possible = selected or engine.consistent({**kept, option_id: []})
     return ValueView(NONE, _("None of these"), "", "", None, selected, possible, "" if possible else _(UNEXPLAINED),
                      nothing=True)
 
