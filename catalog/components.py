@@ -143,15 +143,20 @@ def written_out(over: Over, component: Component) -> Expr:
 
 def expand(text: str, components: Mapping[str, Component], names: Mapping[str, str] | None = None) -> str:
     """An expression's text with every aggregate written out (and names renamed, for an instance's own rule)."""
-    expr = parse_expression(text)
     if names is None and not components:
+        parse_expression(text)  # still a valid expression, as every text the unroller hands on
         return text
+    return unparse(_written(text, components, names))
+
+
+def _written(text: str, components: Mapping[str, Component], names: Mapping[str, str] | None) -> Expr:
+    """The parsed expression with every aggregate written out and names renamed."""
     renamed = {} if names is None else names
 
     def over(found: Over) -> Expr:
         return written_out(found, components[found.component])
 
-    return unparse(rewrite(expr, lambda name: Name(renamed.get(name.name, name.name), name.pos), over))
+    return rewrite(parse_expression(text), lambda name: Name(renamed.get(name.name, name.name), name.pos), over)
 
 
 def unroll(product: Product) -> Product:
@@ -271,7 +276,7 @@ def _needed_while_there(option: AnyOption, name: Name) -> Expr | None:
 def _guarded(when: str | None, guard: Expr | None, components: Mapping[str, Component],
              names: Mapping[str, str] | None) -> str | None:
     """A rule's condition as an instance holds it: only while the instance is there."""
-    inner = parse_expression(expand(when, components, names)) if when is not None else None
+    inner = _written(when, components, names) if when is not None else None
     if guard is None:
         return unparse(inner) if inner is not None else None
     return unparse(_both(guard, inner))

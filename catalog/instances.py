@@ -39,9 +39,7 @@ def flat_selection(product: Product, selections: Mapping[str, Any]) -> dict[str,
         if component is None or not isinstance(raw, list) or not all(isinstance(i, Mapping) for i in raw):
             flat[key] = raw  # not a list of instances: checked as the number option it is
             continue
-        flat[key] = len(raw)
-        for index, instance in enumerate(raw, start=1):
-            flat.update((instance_id(key, index, name), value) for name, value in instance.items())
+        flat.update(flat_selection_of(component, raw))
     return flat
 
 
