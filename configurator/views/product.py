@@ -107,6 +107,14 @@ class StepView:
         """One of its options' views, by id."""
         return next((option for option in self.options if option.id == option_id), None)
 
+    @property
+    def drawn(self) -> tuple[OptionView, ...]:
+        """The options the page draws, in its order (a component's: those of the instances there are)."""
+        if self.parts is None:
+            return self.options
+        found = (self.option(option_id) for card in self.parts.instances for option_id in card.options)
+        return tuple(option for option in found if option is not None)
+
 
 @dataclass(frozen=True)
 class RepairView:
@@ -151,12 +159,12 @@ class ProductView:
     def shown(self) -> str:
         """A digest of each option's view, in the product's order: the page sends it back, and the next change
         sends only the options whose digest differs."""
-        return ",".join(option.digest for step in self.steps for option in step.options)
+        return ",".join(option.digest for step in self.steps for option in step.drawn)
 
     def changed(self, shown: str) -> frozenset[str]:
         """The options whose view differs from what a page showing `shown` has."""
         before = shown.split(",")
-        options = [option for step in self.steps for option in step.options]
+        options = [option for step in self.steps for option in step.drawn]
         return frozenset(o.id for i, o in enumerate(options) if i >= len(before) or before[i] != o.digest)
 
 

@@ -4,11 +4,23 @@
 (function () {
   var FOCUSABLE = "input:not([type=hidden]):not([disabled]), button:not([disabled]), select, textarea, a[href]";
 
+  // The element in focus when the form last sent: an answer lands focus only if the shopper is still there. One
+  // who has moved on (pressed the next button while the answer was on its way) keeps their place.
+  var focusAtSend = null;
+
+  document.addEventListener("htmx:before:request", function () { focusAtSend = document.activeElement; });
+
+  function movedOn() {
+    var now = document.activeElement;
+    return Boolean(focusAtSend) && now !== focusAtSend && now !== document.body && now.isConnected;
+  }
+
   function land() {
     var root = document.getElementById("form-state");
     var id = root && root.getAttribute("data-land");
     if (!id) { return; }
     root.removeAttribute("data-land");
+    if (movedOn()) { return; }
     var target = document.getElementById(id);
     if (!target) { return; }
     var field = target;
@@ -120,16 +132,22 @@
   window.addEventListener("load", keepOpen);
   // A change answered part by part is checked: every option must now carry the digest the answer says it has
   // (a click that raced an earlier answer could leave one behind). If one does not, the page asks for the whole
-  // form again (an empty `shown`), which is always right.
+  // form again (an empty `shown`), which is always right. That whole form is drawn as the server sent it, so it is
+  // never asked for twice in a row (were the digests ever wrong, the page would otherwise ask forever).
+  var reasked = false;
+
   function verify() {
     var field = document.querySelector("#form-state input[name=shown]");
-    if (!field || !field.value) { return; }
+    var again = reasked;
+    reasked = false;
+    if (!field || !field.value || again) { return; }
     var digests = field.value.split(",");
     var options = document.querySelectorAll("#configurator .option");
     var behind = options.length !== digests.length || Array.prototype.some.call(options, function (option, i) {
       return option.getAttribute("data-digest") !== digests[i];
     });
     if (behind && window.htmx) {
+      reasked = true;
       field.value = "";
       window.htmx.trigger(document.getElementById("choices"), "submit");
     }
