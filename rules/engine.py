@@ -30,9 +30,8 @@ from rules.cost import Cost
 from rules.domains import Domains, OptionDomain, missing, option_domain, option_domains
 from rules.evaluate import Undecided, evaluate
 from rules.explain import Explanation, Repair
-from rules.obstacles import Obstacles, obstacles_of
+from rules.obstacles import FreedChanges, FreedDomains, Obstacles, obstacles_of
 from rules.selection import Parsed, Selection, Violation, parse_selection, without
-from rules.tables import Array
 
 __all__ = [
     "Domains",
@@ -144,7 +143,7 @@ class Engine:
         changes = self._least_changes(parsed)
         if changes is None:
             return Obstacles(self._switchable(parsed, state), {}, frozenset())
-        return obstacles_of(self.model, parsed, changes, self._freeing(parsed))
+        return obstacles_of(self.model, parsed, changes, *self._freeing(parsed))
 
     def _switchable(self, parsed: Parsed, state: Domains | None) -> dict[str, OptionDomain]:
         """The alternatives without a least-changes pass: each chosen option's domain with its own choice freed."""
@@ -166,14 +165,19 @@ class Engine:
             state = self._validate(parsed)
             return state, Obstacles(self._switchable(parsed, state if not parsed.violations else None), {},
                                     frozenset())
-        obstacles = obstacles_of(self.model, parsed, changes, self._freeing(parsed))
+        obstacles = obstacles_of(self.model, parsed, changes, *self._freeing(parsed))
         if not all((costs == 0).any() for costs in changes.costs):
             return self._validate(parsed), obstacles  # the violations say why
         return option_domains(self.model, parsed, [costs == 0 for costs in changes.costs]), obstacles
 
-    def _freeing(self, parsed: Parsed) -> Callable[[frozenset[int]], list[Array] | None]:
-        """The valid domains with the selection's fixed variables kept but the given ones."""
-        return lambda freed: self.backend.domains({v: i for v, i in parsed.fixed.items() if v not in freed})
+    def _freeing(self, parsed: Parsed) -> tuple[FreedDomains, FreedChanges]:
+        """The valid domains, and the least-changes pass, with the selection's fixed variables kept but the given
+        ones."""
+        def kept(freed: frozenset[int]) -> dict[int, int]:
+            return {v: i for v, i in parsed.fixed.items() if v not in freed}
+
+        backend = self.backend
+        return (lambda freed: backend.domains(kept(freed))), (lambda freed: backend.least_changes(kept(freed)))
 
     def _least_changes(self, parsed: Parsed) -> LeastChanges | None:
         """The backend's least-changes pass over a parsed selection (None: bad values, or no such pass)."""

@@ -33,9 +33,13 @@ class Obstacles:
 
 # The valid domains with every fixed variable kept but these (a backend's domains call); None if nothing fits.
 FreedDomains = Callable[[frozenset[int]], list[Array] | None]
+# The least-changes pass with every fixed variable kept but these.
+FreedChanges = Callable[[frozenset[int]], LeastChanges | None]
 
 
-def obstacles_of(model: CompiledModel, parsed: Parsed, changes: LeastChanges, freed: FreedDomains) -> Obstacles:
+def obstacles_of(
+    model: CompiledModel, parsed: Parsed, changes: LeastChanges, freed: FreedDomains, freed_changes: FreedChanges
+) -> Obstacles:
     """Alternatives and blocking choices from a least-changes pass over the parsed selection."""
     order = {name: i for i, name in enumerate(parsed.values)}
     # Every variable's possible values, as long as its domain (a partial sum of a chain is never shown: none).
@@ -59,7 +63,7 @@ def obstacles_of(model: CompiledModel, parsed: Parsed, changes: LeastChanges, fr
             if not possible[var][index]:
                 blocked[key] = (var, index, own)
     domains = option_domains(model, parsed, possible).domains
-    return Obstacles(domains, _Blocking(model, changes, blocked, order), frozenset(values))
+    return Obstacles(domains, _Blocking(model, changes, freed_changes, blocked, order), frozenset(values))
 
 
 class _Blocking(Mapping[tuple[str, Any], InTheWay]):
@@ -69,14 +73,24 @@ class _Blocking(Mapping[tuple[str, Any], InTheWay]):
         self,
         model: CompiledModel,
         changes: LeastChanges,
+        freed_changes: FreedChanges,
         blocked: Mapping[tuple[str, Any], tuple[int, int, frozenset[int]]],
         order: Mapping[str, int],
     ) -> None:
         self.model, self.changes, self.blocked, self.order = model, changes, blocked, order
+        self.freed_changes = freed_changes
+        self.without: dict[frozenset[int], LeastChanges | None] = {}  # per multi: the pass with its choice freed
 
     def __getitem__(self, key: tuple[str, Any]) -> InTheWay:
         var, index, own = self.blocked[key]
-        freed = self.changes.freed(var, index)
+        changes: LeastChanges | None = self.changes
+        if len(own) > 1:
+            # A multi's own members change with the value ticked anyway: they must cost nothing, or freeing them
+            # ties with freeing another choice and the tie may name that choice. A pass with them freed cannot.
+            if own not in self.without:
+                self.without[own] = self.freed_changes(own)
+            changes = self.without[own]
+        freed = None if changes is None else changes.freed(var, index)
         return None if freed is None else _options(self.model, freed, own, self.order)
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
