@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, event, text
+from sqlalchemy import JSON, Column, Index, Text, event, text
 from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -87,6 +87,30 @@ class Signal(SQLModel, table=True):
     value: str | None = Field(default=None, max_length=200)
     step: str | None = Field(default=None, max_length=200)
     at: datetime = Field(default_factory=_now, index=True)
+    # Where a blocked value was reached for, or a configuration completed: the choices (as the shop's query, texts
+    # left out), and the rules in the value's way (ids, comma-separated).
+    selection: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    rules: str | None = Field(default=None, max_length=400)
+
+
+class DemandRequest(SQLModel, table=True):
+    """A shopper's request for a combination the catalog does not offer ("Ask for this"), read and deleted by its
+    private link (the id), answered by the merchandiser: no personal data but the note the shopper writes."""
+
+    __tablename__ = "demand_request"
+    __table_args__ = (Index("ix_demand_request_product", "product_id", "created_at"),)
+    id: str = Field(default_factory=lambda: secrets.token_urlsafe(16), primary_key=True, max_length=32)
+    product_id: str = Field(max_length=200)
+    catalog_version: str = Field(max_length=64)
+    option: str = Field(max_length=200)
+    value: str = Field(max_length=200)
+    selection: str = Field(sa_column=Column(Text, nullable=False))  # the other choices, as the shop's query
+    rules: str | None = Field(default=None, max_length=400)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(default_factory=_now)
+    answer: str | None = Field(default=None, max_length=16)  # "offer" (we will offer this) or "refuse"
+    answer_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    answered_at: datetime | None = None
 
 
 class ApiKey(SQLModel, table=True):

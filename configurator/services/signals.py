@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import re
 import secrets
@@ -24,9 +25,11 @@ from typing import Any, Literal
 from sqlalchemy import Engine as Database
 from sqlalchemy import delete, insert
 
+from catalog.errors import ConfiguratorError
 from catalog.kinds import traits
 from catalog.schema import Product
 from configurator.persistence.db import Signal, writing
+from rules.engine import Engine
 from rules.selection import plain
 
 _log = logging.getLogger(__name__)
@@ -59,6 +62,8 @@ class Event:
     value: str | None = None
     step: str | None = None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    selection: str | None = None  # the choices (JSON, texts left out) where a value was reached for or completed
+    rules: tuple[str, ...] = ()  # the rules in a blocked value's way
 
 
 class Recorder:
@@ -127,7 +132,8 @@ class Recorder:
 def _row(event: Event) -> dict[str, object]:
     return {"product_id": event.product_id[:200], "catalog_version": event.catalog_version[:64],
             "session": event.session[:32], "kind": event.kind, "option": _short(event.option),
-            "value": _short(event.value), "step": _short(event.step), "at": event.at}
+            "value": _short(event.value), "step": _short(event.step), "at": event.at, "selection": event.selection,
+            "rules": ",".join(event.rules)[:400] or None}
 
 
 def _short(text: str | None) -> str | None:
@@ -141,20 +147,23 @@ def new_session() -> str:
 
 def step_events(
     product: Product, version: str, session: str, action: str, before: Mapping[str, Any],
-    after: Mapping[str, Any], complete: bool, step: str,
+    after: Mapping[str, Any], complete: bool, step: str, rules: tuple[str, ...] = (),
 ) -> list[Event]:
     """What one post of the product form did, as signals: the choices it changed, or the blocked value it reached
-    for, the full reason it asked for, the repair it took or declined; and whether the configuration is complete."""
+    for (with the choices it was reached for with, and `rules`, those in its way), the full reason it asked for,
+    the repair it took or declined; and whether the configuration is complete (with the configuration)."""
     kind, _sep, target = action.partition(":")
     option, _sep, value = target.partition("=")
+    texts = {o.id for o in product.options() if traits(o).expression == "text"}
     made: list[Event] = []
 
-    def add(what: SignalKind, name: str | None = None, said: str | None = None) -> None:
-        made.append(Event(product.id, version, session, what, name, said, step or None))
+    def add(what: SignalKind, name: str | None = None, said: str | None = None, chosen: str | None = None) -> None:
+        made.append(Event(product.id, version, session, what, name, said, step or None, selection=chosen,
+                          rules=rules if what == "blocked" else ()))
 
     match kind:
         case "try":
-            add("blocked", option, value)
+            add("blocked", option, value, recorded_selection(before, texts))
         case "why":
             add("why", option, value)
         case "apply":
@@ -162,13 +171,33 @@ def step_events(
         case "keep":
             add("repair_declined", target)
         case _:
-            texts = {o.id for o in product.options() if traits(o).expression == "text"}
             for name in after:
                 if after[name] != before.get(name):  # a text's words are the shopper's: only that it was filled
                     add("choice", name, None if name in texts else _said(after[name]))
     if complete:
-        add("completed")
+        add("completed", chosen=recorded_selection(after, texts))
     return made
+
+
+def rules_in_the_way(engine: Engine, selection: Mapping[str, Any], option_id: str, value: str) -> tuple[str, ...]:
+    """The catalog rules that, with the other choices, rule a value reached for out (none where it is possible,
+    or is no value of the option)."""
+    option = engine.model.options.get(option_id)
+    if option is None:
+        return ()
+    wanted: Any = (value == "true") if traits(option).expression == "bool" else value
+    try:
+        return engine.advisor.explain({k: v for k, v in selection.items() if k != option_id}, option_id, wanted).rules
+    except ConfiguratorError:  # not one of its values (the form was made by hand), or past the solver's budget
+        return ()
+
+
+def recorded_selection(selection: Mapping[str, Any], texts: Iterable[str] = ()) -> str:
+    """A selection as kept with a signal or a request: JSON of its plain values, the shopper's own words (text
+    options) left out."""
+    left_out = set(texts)
+    kept = {name: plain(value) for name, value in sorted(selection.items()) if name not in left_out}
+    return json.dumps(kept, separators=(",", ":"), default=str)
 
 
 def _said(value: Any) -> str:

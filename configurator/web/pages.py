@@ -24,7 +24,14 @@ from configurator.services.catalogs import engine_of
 from configurator.services.profiles import shop_filled, shop_profile
 from configurator.services.quoting import make_quote, save_selection, store
 from configurator.services.refusals import Refused
-from configurator.services.signals import SESSION_ID, Event, SignalKind, new_session, step_events
+from configurator.services.signals import (
+    SESSION_ID,
+    Event,
+    SignalKind,
+    new_session,
+    rules_in_the_way,
+    step_events,
+)
 from configurator.views.form import (
     HISTORY_FIELD,
     SESSION_FIELD,
@@ -125,7 +132,7 @@ async def product_post(request: Request, loaded: ProductDep, shop: ShopDep) -> R
     session = _session(shop, loaded, form)
     if step.repair is None and step.focus is None and request.headers.get("HX-Request") != "true":
         done = shop.signals is not None and (await run_in_threadpool(engine.check, step.selection)).complete
-        _signal(shop, loaded, form, step.selection, session, step.current, complete=done)
+        await run_in_threadpool(_signal, shop, loaded, form, step.selection, session, step.current, done)
         joiner = "&" if "?" in step.permalink and not step.permalink.endswith("?") else ""
         return RedirectResponse(f"{step.permalink}{joiner}{SESSION_FIELD}={session}", status_code=303)
     token = form_text(form, csrf.FIELD) or ""
@@ -134,7 +141,7 @@ async def product_post(request: Request, loaded: ProductDep, shop: ShopDep) -> R
         step.answers,
     )
     view = dataclasses.replace(view, session=session)
-    _signal(shop, loaded, form, step.selection, session, step.current, complete=view.complete)
+    await run_in_threadpool(_signal, shop, loaded, form, step.selection, session, step.current, view.complete)
     stepper = stepper_of(view, step.current)
     shown = form_text(form, "shown")
     # Each answer is told apart (the page's script puts its boxes in step with answers, never with refusals).
@@ -160,13 +167,18 @@ def _session(shop: Shop, loaded: LoadedProduct, form: FormData) -> str:
 
 def _signal(shop: Shop, loaded: LoadedProduct, form: FormData, after: dict[str, Any], session: str, step: str,
             complete: bool) -> None:
-    """Record what the post did (off the request path: the recorder writes in batches)."""
+    """Record what the post did (the recorder writes in batches, off the request path); a value reached for
+    anyway is recorded with the rules in its way."""
     if shop.signals is None:
         return
     before = shop_selection(loaded.product, parse_query(form_text(form, "was") or ""))
     action = form_text(form, "do") or "update"
+    rules: tuple[str, ...] = ()
+    if action.startswith("try:"):
+        option_id, _sep, value = action.removeprefix("try:").partition("=")
+        rules = rules_in_the_way(engine_of(loaded), before, option_id, value)
     shop.signals.record_all(step_events(loaded.product, loaded.version, session, action, before, after, complete,
-                                        step))
+                                        step, rules))
 
 
 def _page(

@@ -8,13 +8,17 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect
 from sqlmodel import Session, col, func, select
 
+from catalog.kinds import traits
+from catalog.loader import load_catalog
 from configurator.app import create_app
 from configurator.persistence.db import Signal, make_engine, migrate
-from configurator.services.signals import Event, Recorder
+from configurator.services.signals import Event, Recorder, step_events
+from tests.conftest import BUNDLED
 
 
 def _count(recorder: Recorder) -> int:
@@ -51,13 +55,32 @@ def test_a_shop_with_signals_off_records_nothing_and_old_signals_go(tmp_path: Pa
     database.dispose()
 
 
-def test_signals_hold_no_personal_data(tmp_path: Path) -> None:
+DEMAND_TABLES = [
+    ("signal", {"id", "product_id", "catalog_version", "session", "kind", "option", "value", "step", "at",
+                "selection", "rules"}),
+    ("demand_request", {"id", "product_id", "catalog_version", "option", "value", "selection", "rules", "note",
+                        "created_at", "answer", "answer_text", "answered_at"}),
+]
+
+
+@pytest.mark.parametrize(("table", "expected"), DEMAND_TABLES)
+def test_demand_tables_hold_no_personal_data(tmp_path: Path, table: str, expected: set[str]) -> None:
     database = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
     migrate(database)
-    columns = {column["name"] for column in inspect(database).get_columns("signal")}
-    assert columns == {"id", "product_id", "catalog_version", "session", "kind", "option", "value", "step", "at"}
+    columns = {column["name"] for column in inspect(database).get_columns(table)}
+    assert columns == expected
     assert not any(re.search(r"ip|addr|cookie|key|profile|agent|email|name", c) for c in columns - {"product_id"})
     database.dispose()
+
+
+def test_a_recorded_selection_leaves_the_shoppers_words_out() -> None:
+    product = load_catalog([BUNDLED]).products["coffee-gift-box"].product
+    texts = [o.id for o in product.options() if traits(o).expression == "text"]
+    assert texts  # the coffee box's label is the shopper's own words
+    before = {texts[0]: "Happy birthday, Ada Lovelace", "box_size": "trio"}
+    events = step_events(product, "v1", "s" * 16, "try:box_size=duo", before, before, True, "")
+    assert [e.kind for e in events] == ["blocked", "completed"]
+    assert all("Ada" not in (e.selection or "") and "box_size" in (e.selection or "") for e in events)
 
 
 def test_a_journey_in_the_shop_is_recorded_as_it_happened(tmp_path: Path) -> None:
