@@ -12,7 +12,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from configurator import errors
-from configurator.api import profiles, quotes
+from configurator.api import demand, profiles, quotes
 from configurator.api.problems import document_problems
 from configurator.api.products import router
 from configurator.deps import shop_language
@@ -32,7 +32,7 @@ from configurator.services.order_history import OrderHistories
 from configurator.services.reloader import watch_catalog
 from configurator.services.signals import Recorder
 from configurator.settings import FRONTEND, Settings
-from configurator.web import dialog, merchant, pages, preferences, render, saved
+from configurator.web import asks, dialog, merchant, pages, preferences, render, saved
 
 _log = logging.getLogger(__name__)
 GZIP_FROM_BYTES = 1_400  # about one packet: below that, compressing saves nothing a client would notice
@@ -89,8 +89,9 @@ def create_app(
     app.include_router(router)
     app.include_router(quotes.router)
     app.include_router(profiles.router)
+    app.include_router(demand.router)
     speaks = [Depends(shop_language)]  # every shop page speaks the shopper's language
-    for shop in (pages, saved, preferences, dialog, merchant):
+    for shop in (pages, saved, preferences, dialog, merchant, asks):
         app.include_router(shop.router, dependencies=speaks)
     app.mount("/static", StaticFiles(directory=FRONTEND / "static"), name="static")
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from catalog.wording import _
 from configurator.services.refusals import Refused
+from configurator.services.spreadsheet import text_cell
 from rules.bom import Bom, bill_of_materials
 from rules.engine import Engine
 from rules.selection import Selection
@@ -76,10 +77,8 @@ def bom_csv(record: dict[str, Any]) -> str:
 
 
 def _cells(row: dict[str, Any]) -> dict[str, Any]:
-    """A row whose text a spreadsheet shows as text: a cell starting like a formula is quoted with an apostrophe
-    (OWASP's advice against CSV injection); numbers are written as they are."""
-    return {key: f"'{value}" if isinstance(value, str) and key in _TEXT and value[:1] in ("=", "+", "-", "@")
-            else value for key, value in row.items()}
+    """A row whose text a spreadsheet shows as text (numbers are written as they are)."""
+    return {key: text_cell(value) if key in _TEXT else value for key, value in row.items()}
 
 
 _TEXT = frozenset({"assembly", "part", "description", "unit", "kind", "work_centre"})

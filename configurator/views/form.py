@@ -24,6 +24,7 @@ from rules.selection import plain
 NONE = "__none__"  # the multi-choice field value that means "none of these"
 HISTORY_FIELD = "h"
 SESSION_FIELD = "sid"  # the configuring session's random id (signals, issue 25): a form field, never a cookie
+WANT_FIELD = "want"  # the value a shopper asks for ("Ask for this"): <option id>=<value id>
 ANSWER_PREFIX = "answer."  # the fields of "help me choose" answers: answer.<question id>=<answer id>
 MAX_HISTORY = 30
 MAX_HISTORY_CHARS = 16_000

@@ -4,12 +4,19 @@ once and kept as a session in a secure, http-only cookie (only the token's hash 
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import Engine as Database
 from starlette.concurrency import run_in_threadpool
 
+from catalog.loader import Catalog
+from catalog.wording import _
 from configurator.deps import CatalogDep, DatabaseDep
-from configurator.services.demand import funnels, funnels_csv
+from configurator.services.asks import answer_ask, asks_csv, asks_of
+from configurator.services.catalogs import engine_of
+from configurator.services.demand import demand_report, funnels, funnels_csv, report_csv
 from configurator.services.making import bom_csv
 from configurator.services.merchandising import (
     SESSION_HOURS,
@@ -20,9 +27,11 @@ from configurator.services.merchandising import (
     signed_in,
 )
 from configurator.services.quoting import bill_of
+from configurator.services.refusals import Missing
+from configurator.views.demand import DemandView, demand_view
 from configurator.views.merchant import bill_view, merchant_view
 from configurator.web import csrf
-from configurator.web.render import MAX_FORM_FIELDS, render
+from configurator.web.render import MAX_FORM_FIELDS, form_text, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -73,6 +82,52 @@ async def merchant_demand_csv(request: Request, database: DatabaseDep) -> Respon
     rows = await run_in_threadpool(funnels, database)
     return Response(funnels_csv(rows), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="demand.csv"'})
+
+
+@router.get("/merchant/demand/{product_id}", response_class=HTMLResponse)
+async def merchant_demand(request: Request, database: DatabaseDep, catalog: CatalogDep, product_id: str) -> Response:
+    """One product's demand: funnel, trend, values chosen most, rules in the way, combinations asked for."""
+    if not await run_in_threadpool(signed_in, database, request.cookies.get(COOKIE)):
+        return RedirectResponse("/merchant", status_code=303)
+    token = csrf.csrf_token(request)
+    view = await run_in_threadpool(_demand, database, catalog, product_id, token)
+    response = render(request, "pages/demand.html", [], {"view": view})
+    csrf.remember(request, response, token)
+    return response
+
+
+def _demand(database: Database, catalog: Catalog, product_id: str, token: str) -> DemandView:
+    loaded = catalog.products.get(product_id)
+    report = demand_report(database, product_id)
+    engine = None if loaded is None else engine_of(loaded)
+    return demand_view(report, engine, asks_of(database, product_id), token)
+
+
+@router.get("/merchant/demand/{product_id}/{table}.csv")
+async def merchant_demand_table(request: Request, database: DatabaseDep, product_id: str, table: str) -> Response:
+    """One table of a product's demand as CSV (`funnel`, `values`, `rules`, `trend`, `asks`)."""
+    if not await run_in_threadpool(signed_in, database, request.cookies.get(COOKIE)):
+        return RedirectResponse("/merchant", status_code=303)
+    if table == "asks":
+        text: str | None = asks_csv(await run_in_threadpool(asks_of, database, product_id))
+    else:
+        text = report_csv(await run_in_threadpool(demand_report, database, product_id), table)
+    if text is None:
+        raise Missing(_("There is no table “%(table)s”.") % {"table": table})
+    disposition = f'attachment; filename="demand-{table}.csv"'
+    return Response(text, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": disposition})
+
+
+@router.post("/merchant/asks/{ask_id}", response_class=HTMLResponse)
+async def merchant_answer(request: Request, database: DatabaseDep, ask_id: str) -> Response:
+    """Answer a shopper's request ("we will offer this", or "not possible" with the reason); back to its product."""
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
+    csrf.check_csrf(request, str(form.get(csrf.FIELD) or ""))
+    if not await run_in_threadpool(signed_in, database, request.cookies.get(COOKIE)):
+        return RedirectResponse("/merchant", status_code=303)
+    answered = await run_in_threadpool(answer_ask, database, ask_id, form_text(form, "answer") or "",
+                                       form_text(form, "reason") or "")
+    return RedirectResponse(f"/merchant/demand/{quote(answered.product_id)}#ask-{answered.id}", status_code=303)
 
 
 @router.post("/merchant/login", response_class=HTMLResponse)
