@@ -153,7 +153,8 @@ def test_the_merchandiser_sees_the_funnel_the_journeys_made(database_url: str, t
     client.get("/merchant")
     client.post("/merchant/login", data={"csrf": client.cookies.get("csrftoken"), "key": admin})
     page = client.get("/merchant").text
-    row = '<tr id="demand-city-bike"><td>city-bike</td><td>3</td><td>2</td><td>1</td><td>1</td><td>frame: 1</td>'
+    row = ('<tr id="demand-city-bike"><td><a href="/merchant/demand/city-bike">city-bike</a></td><td>3</td>'
+           '<td>2</td><td>1</td><td>1</td><td>frame: 1</td>')
     assert row in page
     assert client.get("/merchant/demand.csv").text == funnels_csv([bike])
     app.state.db.dispose()
