@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy import Engine as Database
 
 from catalog.display import choice_phrase
 from catalog.errors import ConfiguratorError
@@ -21,8 +23,10 @@ from configurator.cli.common import (
     app,
     fail,
     product_of_file,
+    read_settings,
 )
 from configurator.services.catalogs import load_compiled
+from configurator.services.replay import replay
 from rules.classify import classify as classify_product
 from rules.engine import engine_for
 from rules.lint import coverage_findings
@@ -134,6 +138,9 @@ def diff(
     new: Annotated[Path, typer.Argument(help="The catalog after (file or folder).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     database: Annotated[str | None, typer.Option(help="Also list the saved configurations this breaks.")] = None,
+    demand: Annotated[bool, typer.Option(
+        "--demand", help="Also say how much recorded demand (values found blocked, requests) the change would meet "
+        "and how many quotes it would rule out (the --database, else DATABASE_URL).")] = False,
 ) -> None:
     """What changed between two catalog versions, and which configurations it makes invalid (counted exactly);
     exit 1 with their file:line:col errors where either catalog does not load."""
@@ -170,20 +177,26 @@ def diff(
             if pid == product_id and old_engine.validate(chosen).consistent
             and not new_engine.validate(chosen).consistent
         ]
+        if demand:
+            change["demand"] = vars(replay(_database(database), product_id, new_engine, old_engine))
         report["products"].append(change)
-        revisions.append((revision, change["saved_broken"]))
+        revisions.append((revision, change["saved_broken"], change.get("demand")))
     if as_json:
         typer.echo(json.dumps(report, indent=2, default=str))
         return
     for key in ("products_added", "products_removed"):
         if report[key]:
             typer.echo(f"{key.replace('_', ' ')}: {', '.join(report[key])}")
-    for revision, broken in revisions:
+    for revision, broken, met in revisions:
         typer.echo(f"{revision.product}:")
         for line in describe_revision(revision):
             typer.echo(f"  {line}")
         if broken:
             typer.echo(f"  saved configurations it breaks: {', '.join(broken)}")
+        if met is not None:
+            typer.echo(f"  demand it would meet: {met['attempts_met']} of {met['attempts']} values found blocked, "
+                       f"{met['asks_met']} of {met['asks']} requests")
+            typer.echo(f"  quotes it would rule out: {met['quotes_ruled_out']} of {met['quotes']}")
 
 
 def describe_revision(revision: Revision) -> list[str]:
@@ -212,6 +225,14 @@ def describe_revision(revision: Revision) -> list[str]:
 
 def _in_words(selection: Mapping[str, Any]) -> str:
     return ", ".join(choice_phrase(option, value) for option, value in selection.items())
+
+
+@functools.cache
+def _database(url: str | None) -> Database:
+    """The database a command reads demand from: the one named, else the server's (DATABASE_URL)."""
+    from configurator.persistence.db import make_engine
+
+    return make_engine(url or read_settings().database_url)
 
 
 def _saved_selections(database: str) -> dict[str, tuple[str, dict[str, Any]]]:

@@ -104,7 +104,7 @@ class DemandRequest(SQLModel, table=True):
     catalog_version: str = Field(max_length=64)
     option: str = Field(max_length=200)
     value: str = Field(max_length=200)
-    selection: str = Field(sa_column=Column(Text, nullable=False))  # the other choices, as the shop's query
+    selection: str = Field(sa_column=Column(Text, nullable=False))  # the choices it was asked with (JSON)
     rules: str | None = Field(default=None, max_length=400)
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(default_factory=_now)

@@ -34,7 +34,7 @@ class Ask:
     version: str
     option: str
     value: str
-    selection: dict[str, Any]  # the other choices
+    selection: dict[str, Any]  # the choices it was asked with
     note: str = ""
 
 
@@ -48,9 +48,8 @@ def make_ask(database: Database, engine: Engine, version: str, ask: Ask) -> Dema
     if not rules:
         raise NotPermitted(_("This is offered already: choose it in the form."))
     texts = [o.id for o in engine.model.options.values() if traits(o).expression == "text"]
-    others = {k: v for k, v in ask.selection.items() if k != ask.option}
     row = DemandRequest(product_id=ask.product_id, catalog_version=version, option=ask.option, value=ask.value,
-                        selection=recorded_selection(others, texts), rules=",".join(rules)[:400],
+                        selection=recorded_selection(ask.selection, texts), rules=",".join(rules)[:400],
                         note=ask.note.strip()[:NOTE_CHARS] or None)
     with Session(database) as db:
         db.add(row)

@@ -10,6 +10,7 @@ from catalog.kinds import traits, value_label
 from catalog.wording import N_, _
 from configurator.persistence.db import DemandRequest
 from configurator.services.demand import FUNNEL, TREND, DemandReport
+from configurator.services.replay import Replay
 from rules.engine import Engine
 
 BAR_WIDTH = 320  # the longest bar, in the funnel chart's units
@@ -79,9 +80,11 @@ class DemandView:
     rules: tuple[RuleRow, ...]
     asks: tuple[AskRow, ...]
     csrf: str
+    since: Replay | None = None  # what was recorded under earlier catalog versions, against the version served
 
 
-def demand_view(report: DemandReport, engine: Engine | None, asks: list[DemandRequest], csrf: str) -> DemandView:
+def demand_view(report: DemandReport, engine: Engine | None, asks: list[DemandRequest], csrf: str,
+                since: Replay | None = None) -> DemandView:
     """The page's data, in the catalog's words where the product is served (ids where it no longer is)."""
     counts = report.funnel.counts
     top = max(counts.values()) or 1
@@ -99,7 +102,7 @@ def demand_view(report: DemandReport, engine: Engine | None, asks: list[DemandRe
     name = engine.model.product.name if engine is not None else report.funnel.product_id
     values = tuple((*_words(engine, v.option, v.value), v.sessions) for v in report.values)
     return DemandView(report.funnel.product_id, name, funnel, ended, days, lines, peak, values, rules,
-                      tuple(_ask_row(engine, a) for a in asks), csrf)
+                      tuple(_ask_row(engine, a) for a in asks), csrf, since)
 
 
 def _points(counts: list[int], peak: int) -> str:

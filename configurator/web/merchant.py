@@ -28,6 +28,7 @@ from configurator.services.merchandising import (
 )
 from configurator.services.quoting import bill_of
 from configurator.services.refusals import Missing
+from configurator.services.replay import replay
 from configurator.views.demand import DemandView, demand_view
 from configurator.views.merchant import bill_view, merchant_view
 from configurator.web import csrf
@@ -100,7 +101,8 @@ def _demand(database: Database, catalog: Catalog, product_id: str, token: str) -
     loaded = catalog.products.get(product_id)
     report = demand_report(database, product_id)
     engine = None if loaded is None else engine_of(loaded)
-    return demand_view(report, engine, asks_of(database, product_id), token)
+    since = None if engine is None or loaded is None else replay(database, product_id, engine, version=loaded.version)
+    return demand_view(report, engine, asks_of(database, product_id), token, since)
 
 
 @router.get("/merchant/demand/{product_id}/{table}.csv")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+from sqlmodel import Session
 from typer.testing import CliRunner
 
 from catalog.loader import load_product
 from catalog.schema_export import schema_text
 from configurator.cli import app
+from configurator.persistence.db import DemandRequest, Quote, Signal, make_engine, migrate
 from rules.engine import engine_for
 from tests.conftest import BUNDLED
 
@@ -262,3 +266,39 @@ def test_diff_names_the_changes_and_counts_what_became_invalid(tmp_path: Path) -
     lost = engine_for(loaded.product, loaded.content_hash).count({"belt_drive": True, "gears": "hub11"})
     assert bike["became_invalid"] == lost > 0 and bike["became_valid"] == 0
     assert all(e["belt_drive"] is True and e["gears"] == "hub11" for e in bike["invalid_examples"])
+
+
+@pytest.mark.parametrize(("then", "attempts_met", "asks_met", "ruled_out"), [
+    ('gears in ["single", "hub8", "hub11"]', 2, 1, 0),  # relaxed: a belt with a single speed too
+    ('gears == "hub8"', 0, 0, 1),  # tightened: the belt on the 11-speed hub quoted is ruled out
+])
+def test_diff_with_demand_says_what_a_change_would_meet_and_rule_out(
+    tmp_path: Path, then: str, attempts_met: int, asks_met: int, ruled_out: int
+) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    text = (BUNDLED / "city-bike.yaml").read_text()
+    (old / "city-bike.yaml").write_text(text)
+    (new / "city-bike.yaml").write_text(text.replace("""then: 'gears in ["hub8", "hub11"]'""", f"then: '{then}'"))
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    database = make_engine(url)
+    migrate(database)
+    belt = {"belt_drive": True}
+    with Session(database) as db:
+        for session, value in (("a", "single"), ("b", "single"), ("c", "derailleur")):
+            db.add(Signal(product_id="city-bike", catalog_version="v0", session=session, kind="blocked",
+                          option="gears", value=value, selection=json.dumps(belt)))
+        db.add(DemandRequest(product_id="city-bike", catalog_version="v0", option="gears", value="single",
+                             selection=json.dumps(belt)))
+        db.add(Quote(product_id="city-bike", catalog_version="v0", selections={**belt, "gears": "hub11"},
+                     quantity=1, currency="EUR", total="1", breakdown={}, expires_at=datetime.now(UTC)))
+        db.commit()
+    database.dispose()
+    result = runner.invoke(app, ["diff", str(old), str(new), "--demand", "--database", url])
+    assert result.exit_code == 0, result.output
+    assert f"demand it would meet: {attempts_met} of 3 values found blocked, {asks_met} of 1 requests" in result.stdout
+    assert f"quotes it would rule out: {ruled_out} of 1" in result.stdout
+    as_json = json.loads(runner.invoke(app, ["diff", str(old), str(new), "--demand", "--database", url,
+                                             "--json"]).stdout)
+    assert as_json["products"][0]["demand"]["attempts_met"] == attempts_met

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from configurator.app import create_app
-from configurator.persistence.db import DemandRequest, create_api_key
+from configurator.persistence.db import DemandRequest, Signal, create_api_key
 from configurator.services.asks import Ask, make_ask
 from configurator.services.catalogs import engine_of
 from configurator.services.demand import TREND_DAYS, demand_report
@@ -79,9 +79,16 @@ def test_the_demand_page_csv_and_api_say_what_the_shoppers_did(app: FastAPI) -> 
     assert len(report.trend) == TREND_DAYS and report.trend[-1].counts == {"started": 2, "completed": 1, "quoted": 0}
     assert ("belt_drive", "true", 2) in {(v.option, v.value, v.sessions) for v in report.values}
 
+    with Session(app.state.db) as db:  # under an earlier version: a hub gear reached for, a quote
+        db.add(Signal(product_id="city-bike", catalog_version="earlier", session="e" * 16, kind="blocked",
+                      option="gears", value="hub8", selection='{"belt_drive": true}'))
+        db.add(Signal(product_id="city-bike", catalog_version="earlier", session="f" * 16, kind="blocked",
+                      option="gears", value="single", selection='{"belt_drive": true}'))
+        db.commit()
     client.get("/merchant")
     client.post("/merchant/login", data={"csrf": client.cookies.get("csrftoken"), "key": admin})
     page = unescape(client.get("/merchant/demand/city-bike").text)
+    assert "1 of 2 values found blocked are offered now" in page  # the hub gear is, the single speed is not
     assert f'<tr id="rule-{BELT}"><th scope="row"><code>{BELT}</code><br>A belt drive needs a hub gear.</th>' \
            "<td>2</td><td>2</td><td>1</td><td>1</td><td>1</td></tr>" in page
     assert "Gears: Single speed" in page and "Flat town, <b>no</b> hills" in page  # the note, as written
