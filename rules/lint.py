@@ -42,7 +42,7 @@ from rules.tables import Tabulator
 Kind = Literal[
     "void_product", "dead_value", "forced_value", "default_conflict", "redundant_rule", "idle_rule",
     "unreachable_step", "price_anomaly", "translation_coverage", "unused_part", "missing_part_kind",
-    "negative_quantity",
+    "negative_quantity", "blocks_demand",
 ]
 # Rules implied by the others are found by counting without each rule: a join tree apiece, so only this many.
 MAX_RULES_FOR_REDUNDANCY = 40
@@ -279,6 +279,23 @@ def _idle(engine: Engine) -> list[Finding]:
                                                         f"({rule.when}) holds in no valid configuration",
                                     rule=rule.id))
     return findings
+
+
+# A rule is flagged for the demand it blocks once it has stopped shoppers this often, none of whom ordered.
+BLOCKING_ATTEMPTS = 10
+
+
+def demand_findings(product: Product, blocking: Mapping[str, tuple[int, int]]) -> list[Finding]:
+    """Rules that block much demand and never an order: per rule id, (values reached for that it ruled out,
+    sessions it stopped that went on to a complete configuration, a save or a quote), from the shop's signals."""
+    found = []
+    for rule in product.rules:
+        attempts, went_on = blocking.get(rule.id, (0, 0))
+        if attempts >= BLOCKING_ATTEMPTS and went_on == 0:
+            message = (f"rule {rule.id} ruled out {attempts} values shoppers reached for, and not one of those "
+                       "shoppers went on to complete, save or quote: is it stricter than the product needs?")
+            found.append(Finding("blocks_demand", False, message, rule=rule.id))
+    return found
 
 
 def coverage_findings(product: Product, translations: Mapping[str, Translation]) -> list[Finding]:

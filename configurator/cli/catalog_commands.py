@@ -26,10 +26,11 @@ from configurator.cli.common import (
     read_settings,
 )
 from configurator.services.catalogs import load_compiled
+from configurator.services.demand import demand_report
 from configurator.services.replay import replay
 from rules.classify import classify as classify_product
 from rules.engine import engine_for
-from rules.lint import coverage_findings
+from rules.lint import coverage_findings, demand_findings
 from rules.lint import lint as lint_product
 from rules.revision import Revision, compare
 from rules.selection import plain
@@ -103,6 +104,10 @@ def import_model(
 def lint(
     paths: Annotated[list[Path], typer.Argument(help="Catalog files or folders.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as a JSON list.")] = False,
+    demand: Annotated[bool, typer.Option(
+        "--demand", help="Also flag rules that block much recorded demand and never an order (the --database, "
+        "else DATABASE_URL).")] = False,
+    database: Annotated[str | None, typer.Option(help="The database demand is read from.")] = None,
 ) -> None:
     """Find what the engine can tell is wrong: void products, dead and forced values, defaults that cannot hold,
     rules implied by the others, steps with nothing to choose, price anomalies; exit 1 if any is an error."""
@@ -110,6 +115,9 @@ def lint(
     findings = []
     for loaded in catalog.products.values():
         found = lint_product(engine_for(loaded.product, loaded.content_hash))
+        if demand:
+            rules = demand_report(_database(database), loaded.product.id).rules
+            found += demand_findings(loaded.product, {r.rule: (r.attempts, r.sessions - r.left) for r in rules})
         for finding in found + coverage_findings(loaded.product, loaded.translations):
             at = finding.rule or finding.option or (f"/step/{finding.step}" if finding.step else "/languages")
             line, col = loaded.positions.get(at, (1, 1))

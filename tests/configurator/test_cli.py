@@ -302,3 +302,31 @@ def test_diff_with_demand_says_what_a_change_would_meet_and_rule_out(
     as_json = json.loads(runner.invoke(app, ["diff", str(old), str(new), "--demand", "--database", url,
                                              "--json"]).stdout)
     assert as_json["products"][0]["demand"]["attempts_met"] == attempts_met
+
+
+@pytest.mark.parametrize(("sessions", "ordered", "flagged"), [
+    (10, 0, True),  # ten shoppers stopped, none went on to an order
+    (10, 1, False),  # one of them went on to complete: the rule does not only turn shoppers away
+    (9, 0, False),  # too few to say
+])
+def test_lint_with_demand_flags_a_rule_that_blocks_much_and_never_an_order(
+    tmp_path: Path, sessions: int, ordered: int, flagged: bool
+) -> None:
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    database = make_engine(url)
+    migrate(database)
+    with Session(database) as db:
+        for i in range(sessions):
+            db.add(Signal(product_id="city-bike", catalog_version="v0", session=f"s{i}", kind="blocked",
+                          option="gears", value="single", rules="belt-needs-hub", selection='{"belt_drive": true}'))
+        for i in range(ordered):
+            db.add(Signal(product_id="city-bike", catalog_version="v0", session=f"s{i}", kind="quoted"))
+        db.commit()
+    database.dispose()
+    result = runner.invoke(app, ["lint", str(BUNDLED / "city-bike.yaml"), "--demand", "--database", url])
+    line = next((x for x in result.stdout.splitlines() if "blocks_demand" in x), None)
+    assert (line is not None) == flagged, result.stdout
+    if line is not None:
+        position = load_product(BUNDLED / "city-bike.yaml").positions["belt-needs-hub"]
+        assert f"city-bike.yaml:{position[0]}:{position[1]}: warning: blocks_demand: rule belt-needs-hub ruled out " \
+               "10 values" in line
