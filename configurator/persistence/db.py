@@ -77,7 +77,8 @@ class Signal(SQLModel, table=True):
     address, cookie, key, profile or free text; `session` is a random id of one configuring session, never reused."""
 
     __tablename__ = "signal"
-    __table_args__ = (Index("ix_signal_product_version", "product_id", "catalog_version", "at"),)
+    __table_args__ = (Index("ix_signal_product_version", "product_id", "catalog_version", "at"),
+                      Index("ix_signal_product_kind", "product_id", "catalog_version", "kind", "id"))
     id: int | None = Field(default=None, primary_key=True)
     product_id: str = Field(max_length=200)
     catalog_version: str = Field(max_length=64)

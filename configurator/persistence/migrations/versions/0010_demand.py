@@ -21,6 +21,8 @@ def upgrade() -> None:
     with op.batch_alter_table("signal") as table:
         table.add_column(sa.Column("selection", sa.Text(), nullable=True))
         table.add_column(sa.Column("rules", sa.String(400), nullable=True))
+    # A version's latest completion (the order history's stamp) and its blocked values, by an index alone.
+    op.create_index("ix_signal_product_kind", "signal", ["product_id", "catalog_version", "kind", "id"])
     op.create_table(
         "demand_request",
         sa.Column("id", sa.String(32), primary_key=True),
@@ -42,6 +44,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Drop them again."""
     op.drop_table("demand_request")
+    op.drop_index("ix_signal_product_kind", "signal")
     with op.batch_alter_table("signal") as table:
         table.drop_column("rules")
         table.drop_column("selection")
