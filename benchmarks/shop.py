@@ -12,7 +12,11 @@ With `--browser N`, Chromium (Debian's, through Playwright) also drives N clicks
 server's page, as a shopper would: each click is timed from the click to the answer swapped in and painted, with
 the bytes it transferred, and "Complete it for me" likewise (the targets in issue 22: p50 <= 40 ms, p99 <= 120 ms,
 <= 25 KB per click, completing <= 150 ms).
-Run: `.venv/bin/python benchmarks/shop.py [--states 40] [--product renault-megane] [--baseline REV] [--browser 60]`.
+With `--signals`, this tree is served twice instead, signals on and off (issue 25: the page with signals on
+within 5 % of off), each post sending the session's previous state as the form does, so that its choices are
+recorded; the signals written are counted in the database afterwards.
+Run: `.venv/bin/python benchmarks/shop.py [--states 40] [--product renault-megane] [--baseline REV] [--browser 60]
+[--signals]`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import contextlib
 import os
 import random
 import re
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -72,10 +77,12 @@ def _quoted(engine: Any, states: list[dict[str, object]], count: int) -> list[di
     return finished
 
 
-def _server(root: Path, tmp: str, product: str, quotes: list[dict[str, object]]) -> tuple[Any, httpx.Client, str]:
-    """A server of the tree at `root` with its own database holding `quotes`; its client and CSRF token."""
+def _server(root: Path, tmp: str, product: str, quotes: list[dict[str, object]],
+            extra: dict[str, str]) -> tuple[Any, httpx.Client, str]:
+    """A server of the tree at `root` with its own database holding `quotes` (and `extra` in its environment);
+    its client and CSRF token."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "CONFIGURATOR_LIMITS": "off",
-           "CONFIGURATOR_WATCH": "0", "CONFIGURATOR_CACHE_DIR": f"{tmp}/cache"}
+           "CONFIGURATOR_WATCH": "0", "CONFIGURATOR_CACHE_DIR": f"{tmp}/cache", **extra}
     key = api_key(root, env)
     port = free_port()
     server = serve(["--factory", "configurator.app:create_app"], port, env, root)
@@ -170,6 +177,7 @@ def main() -> None:
     parser.add_argument("--quotes", type=int, default=300, help="quotes stored first (the order history)")
     parser.add_argument("--baseline", help="a git revision served beside this tree, requests interleaved")
     parser.add_argument("--browser", type=int, default=0, help="clicks driven in Chromium on each server's page")
+    parser.add_argument("--signals", action="store_true", help="this tree with signals on, and off, side by side")
     args = parser.parse_args()
     engine, states = _states(args.product, args.states, args.seed)
     in_process = []
@@ -180,17 +188,20 @@ def main() -> None:
     quotes = _quoted(engine, states, args.quotes)
     rows: list[tuple[str, list[float]]] = []
     with trees(args.baseline) as roots, contextlib.ExitStack() as stack:
-        servers = []
-        for name, root in roots:
+        servers, databases = [], []
+        served = [(f"signals {on}", ROOT, {"CONFIGURATOR_SIGNALS": on}) for on in ("on", "off")] if args.signals \
+            else [(name, root, {}) for name, root in roots]
+        for name, root, extra in served:
             tmp = stack.enter_context(tempfile.TemporaryDirectory())
-            server, http, token = _server(root, tmp, args.product, quotes)
+            server, http, token = _server(root, tmp, args.product, quotes, extra)
             stack.callback(server.wait, 30)
             stack.callback(server.terminate)
             stack.callback(http.close)
             servers.append((name, http, token, [], []))
-        for state in states:
+            databases.append((name, Path(tmp) / "bench.db"))
+        for previous, state in zip([{}, *states], states, strict=False):
             for _name, http, token, over_http, on_server in servers:  # interleaved: the same load on each
-                data = [*fields_of(state), ("csrf", token), ("was", query_of(state))]
+                data = [*fields_of(state), ("csrf", token), ("was", query_of(previous)), ("sid", "bench" * 3 + "0")]
                 headers = {"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"}
                 started = time.perf_counter()
                 answer = http.post(f"/products/{args.product}", content=urlencode(data), headers=headers)
@@ -202,13 +213,19 @@ def main() -> None:
         if args.browser:
             for name, http, *_ in servers:
                 _browse(name, str(http.base_url), args.product, args.browser, args.seed)
+        if args.signals:
+            time.sleep(2)  # a batch is written every second
+            for name, path in databases:
+                with sqlite3.connect(path) as db:
+                    print(f"{name}: {db.execute('select count(*) from signal').fetchone()[0]} signals written")
     rows.append(("view (engine) in process", in_process))
     for label, timings in rows:
         p50, p99 = statistics.median(timings) * 1000, _percentile(timings, 0.99) * 1000
         print(f"{label:<34} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms   ({len(timings)} states of {args.product})")
     if len(rows) == 5:
         ratio = statistics.median(rows[0][1]) / statistics.median(rows[2][1])
-        print(f"ratio: this tree's server time is {ratio:.0%} of the baseline's ({args.quotes} quotes stored)")
+        against = "with signals off" if args.signals else "the baseline's"
+        print(f"ratio: {rows[0][0].split(':')[0]}'s server time is {ratio:.0%} of {against} ({args.quotes} quotes)")
 
 
 if __name__ == "__main__":

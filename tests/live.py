@@ -1,16 +1,23 @@
-"""A real uvicorn server on loopback in a background thread, for tests that need real concurrency."""
+"""A real uvicorn server on loopback, in a background thread or as a process of its own, for tests that need real
+concurrency."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx2
 import uvicorn
 from fastapi import FastAPI
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
@@ -45,3 +52,32 @@ def shop_served(folder: Path) -> Iterator[str]:
     with serving(app) as base:
         yield base
     app.state.db.dispose()
+
+
+@contextmanager
+def app_process(folder: Path, database_url: str) -> Iterator[str]:
+    """One uvicorn process of the app on the catalog in `folder`, as `configurator serve --workers N` starts each of
+    its workers; stopped (its signals written) afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": database_url, "CONFIGURATOR_CATALOG": str(folder), "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "configurator.app:create_app", "--port", str(port),
+               "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx2.get(f"{base}/api/v1/products", timeout=5).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -19,8 +19,9 @@ from configurator.web.render import MAX_FORM_FIELDS, form_text, parse_query, ren
 
 router = APIRouter(include_in_schema=False)
 
-# A private link is read by its holder alone: never cached on the way, never sent on as a referrer, never indexed.
-PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+# A private link is read by its holder alone: never cached on the way, never sent to another site as a referrer
+# (the shop itself gets it, and the origin its forms are checked by), never indexed.
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin", "X-Robots-Tag": "noindex"}
 
 
 @router.get("/products/{product_id}/ask", response_class=HTMLResponse)

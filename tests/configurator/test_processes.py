@@ -4,12 +4,7 @@ converge on the same versions after an edit, and a quote made through one reads 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2
@@ -17,36 +12,7 @@ from sqlmodel import Session
 
 from configurator.persistence.db import create_api_key, make_engine
 from tests.conftest import BUNDLED, COMPLETE_BIKE
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@contextmanager
-def _server(folder: Path, database_url: str) -> Iterator[str]:
-    """One uvicorn process of the app, as `configurator serve --workers N` starts each of its workers."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": database_url, "CONFIGURATOR_CATALOG": str(folder), "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "configurator.app:create_app", "--port", str(port),
-               "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx2.get(f"{base}/api/v1/products", timeout=5).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+from tests.live import app_process
 
 
 def _versions(base: str) -> dict[str, str]:
@@ -58,7 +24,7 @@ def test_two_processes_share_quotes_and_converge_on_versions(fresh_postgres_url:
     folder.mkdir()
     bike = folder / "city-bike.yaml"
     bike.write_text((BUNDLED / "city-bike.yaml").read_text())
-    with _server(folder, fresh_postgres_url) as first, _server(folder, fresh_postgres_url) as second:
+    with app_process(folder, fresh_postgres_url) as first, app_process(folder, fresh_postgres_url) as second:
         database = make_engine(fresh_postgres_url)
         with Session(database) as db:
             key = create_api_key(db, "shop")
