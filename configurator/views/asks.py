@@ -81,4 +81,4 @@ def _wanted_words(engine: Engine, option_id: str, value: str) -> str:
 
 def _when(moment: datetime) -> str:
     at = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return format_datetime(at, "medium", tzinfo=UTC, locale=current_language())
+    return format_datetime(at, "medium", tzinfo=UTC, locale=current_language()) + " UTC"

@@ -24,6 +24,7 @@ PAGES = [
     "/products/city-bike?frame_size=S&rider_height=170",  # a value ruled out: its reason, its repair button
     f"/products/city-bike?{BIKE}&step=review",
     "/products/city-bike/help?answer.rider=short",
+    "/products/city-bike/ask?want=gears%3Dsingle&belt_drive=true",  # "Ask for this": what is in its way
     "/products/coffee-gift-box",
     "/products/eyeglasses",
     "/products/lighting-kit",
