@@ -31,6 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -162,6 +163,32 @@ def _browse(name: str, base: str, product: str, clicks: int, seed: int) -> None:
           f"of a click, the server's own time p50 {statistics.median(served):.1f} ms")
 
 
+def _burst(tmp: Path, events: int = 10_000, threads: int = 8) -> None:
+    """A burst of signals recorded from several threads at once, then written: how long, and how many rows."""
+    from configurator.persistence.db import make_engine, migrate
+    from configurator.services.signals import Event, Recorder
+
+    database = make_engine(f"sqlite:///{tmp / 'burst.db'}")
+    migrate(database)
+    recorder = Recorder(database)
+
+    def record(part: int) -> None:
+        for i in range(events // threads):
+            recorder.record(Event("renault-megane", "v", f"burst{part:03d}{i % 1000:08d}", "choice", "x", str(i)))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(record, range(threads)))
+    recorded = time.perf_counter() - started
+    written = recorder.flush()
+    flushed = time.perf_counter() - started - recorded
+    with sqlite3.connect(tmp / "burst.db") as db:
+        rows = db.execute("select count(*) from signal").fetchone()[0]
+    print(f"burst: {events} signals recorded from {threads} threads in {recorded * 1000:.0f} ms, {written} written "
+          f"in {flushed * 1000:.0f} ms; {rows} rows in the database")
+    database.dispose()
+
+
 def _server_ms(header: str) -> float:
     """The `app;dur=` figure of a Server-Timing header (0 where there is none)."""
     found = re.search(r"app;dur=([\d.]+)", header)
@@ -218,6 +245,7 @@ def main() -> None:
             for name, path in databases:
                 with sqlite3.connect(path) as db:
                     print(f"{name}: {db.execute('select count(*) from signal').fetchone()[0]} signals written")
+            _burst(Path(stack.enter_context(tempfile.TemporaryDirectory())))
     rows.append(("view (engine) in process", in_process))
     for label, timings in rows:
         p50, p99 = statistics.median(timings) * 1000, _percentile(timings, 0.99) * 1000
