@@ -112,6 +112,8 @@ class DemandRequest(SQLModel, table=True):
     answer: str | None = Field(default=None, max_length=16)  # "offer" (we will offer this) or "refuse"
     answer_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     answered_at: datetime | None = None
+    # The ask form's one-time value: the same form sent twice (a second click) is the same request.
+    form_nonce: str | None = Field(default=None, max_length=32, unique=True)
 
 
 class ApiKey(SQLModel, table=True):

@@ -5,11 +5,13 @@ or "not possible, because ..."), the shopper reads the answer there and may dele
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import Engine as Database
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from catalog.kinds import traits, value_set
@@ -36,6 +38,7 @@ class Ask:
     value: str
     selection: dict[str, Any]  # the choices it was asked with
     note: str = ""
+    nonce: str = ""  # the form's one-time value (none: every post is a request of its own)
 
 
 def make_ask(database: Database, engine: Engine, version: str, ask: Ask) -> DemandRequest:
@@ -48,14 +51,27 @@ def make_ask(database: Database, engine: Engine, version: str, ask: Ask) -> Dema
     if not rules:
         raise NotPermitted(_("This is offered already: choose it in the form."))
     texts = [o.id for o in engine.model.options.values() if traits(o).expression == "text"]
+    nonce = ask.nonce[:32] or None
     row = DemandRequest(product_id=ask.product_id, catalog_version=version, option=ask.option, value=ask.value,
                         selection=recorded_selection(ask.selection, texts), rules=",".join(rules)[:400],
-                        note=ask.note.strip()[:NOTE_CHARS] or None)
-    with Session(database) as db:
-        db.add(row)
-        db.commit()
-        db.refresh(row)
-        return row
+                        note=ask.note.strip()[:NOTE_CHARS] or None, form_nonce=nonce)
+    try:
+        with Session(database) as db:
+            db.add(row)
+            db.commit()
+            db.refresh(row)
+            return row
+    except IntegrityError:  # the same form sent again: the request it made the first time
+        with Session(database) as db:
+            first = db.exec(select(DemandRequest).where(col(DemandRequest.form_nonce) == nonce)).first()
+            if first is None:
+                raise
+            return first
+
+
+def form_nonce() -> str:
+    """A one-time value for an ask form."""
+    return secrets.token_urlsafe(16)
 
 
 def _askable(option: AnyOption) -> frozenset[str]:

@@ -12,7 +12,7 @@ from babel.dates import format_datetime
 from catalog.kinds import choice_words, traits, value_label
 from catalog.wording import current_language
 from configurator.persistence.db import DemandRequest
-from configurator.services.asks import asked_selection
+from configurator.services.asks import asked_selection, form_nonce
 from configurator.views.form import query_of
 from rules.engine import Engine
 
@@ -30,6 +30,7 @@ class AskView:
     reasons: tuple[str, ...]  # the rules' messages
     state: str  # the other choices, as the shop's query
     csrf: str
+    nonce: str  # the form's one-time value
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ def ask_view(engine: Engine, selection: dict[str, Any], option_id: str, value: s
     why = engine.advisor.explain(others, option_id, _wanted(engine, option_id, value))
     in_the_way = tuple(choice_words(engine.model.options.get(name), chosen, name) for name, chosen in why.choices)
     return AskView(engine.model.product.id, engine.model.product.name, option_id, value,
-                   _wanted_words(engine, option_id, value), in_the_way, why.messages, query_of(others), csrf)
+                   _wanted_words(engine, option_id, value), in_the_way, why.messages, query_of(others), csrf,
+                   form_nonce())
 
 
 def asked_view(row: DemandRequest, engine: Engine | None, csrf: str) -> AskedView:

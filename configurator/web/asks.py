@@ -48,7 +48,8 @@ async def ask_post(request: Request, loaded: ProductDep, database: DatabaseDep) 
     option_id, _sep, value = (form_text(form, WANT_FIELD) or "").partition("=")
     selection = shop_selection(loaded.product, parse_query(form_text(form, "state") or ""))
     engine = engine_of(loaded)
-    ask = Ask(loaded.product.id, loaded.version, option_id, value, selection, form_text(form, "note") or "")
+    ask = Ask(loaded.product.id, loaded.version, option_id, value, selection, form_text(form, "note") or "",
+              form_text(form, "nonce") or "")
     try:
         row = await run_in_threadpool(make_ask, database, engine, loaded.version, ask)
     except NotPermitted as exc:

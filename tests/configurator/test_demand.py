@@ -144,3 +144,19 @@ def test_a_request_for_nothing_is_refused_and_not_stored(
         make_ask(app.state.db, engine, "v1", Ask("city-bike", "v1", option, value, selection))
     with Session(app.state.db) as db:
         assert db.exec(select(func.count()).select_from(DemandRequest)).one() == 0
+
+
+def test_the_same_ask_form_sent_twice_is_one_request(app: FastAPI) -> None:
+    client = TestClient(app)
+    form = client.get("/products/city-bike/ask?want=gears%3Dsingle&belt_drive=true").text
+    found = re.search(r'name="nonce" value="([^"]+)"', form)
+    assert found is not None
+    data = {"csrf": client.cookies.get("csrftoken"), "state": "belt_drive=true", "want": "gears=single",
+            "nonce": found.group(1)}
+    first = client.post("/products/city-bike/ask", data=data, follow_redirects=False)
+    again = client.post("/products/city-bike/ask", data=data, follow_redirects=False)  # a second click
+    assert first.headers["location"] == again.headers["location"]
+    other = client.post("/products/city-bike/ask", data={**data, "nonce": "another form"}, follow_redirects=False)
+    assert other.headers["location"] != first.headers["location"]
+    with Session(app.state.db) as db:
+        assert db.exec(select(func.count()).select_from(DemandRequest)).one() == 2

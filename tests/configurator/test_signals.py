@@ -59,7 +59,7 @@ DEMAND_TABLES = [
     ("signal", {"id", "product_id", "catalog_version", "session", "kind", "option", "value", "step", "at",
                 "selection", "rules"}),
     ("demand_request", {"id", "product_id", "catalog_version", "option", "value", "selection", "rules", "note",
-                        "created_at", "answer", "answer_text", "answered_at"}),
+                        "created_at", "answer", "answer_text", "answered_at", "form_nonce"}),
 ]
 
 

@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("answer", sa.String(16), nullable=True),
         sa.Column("answer_text", sa.Text(), nullable=True),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("form_nonce", sa.String(32), nullable=True, unique=True),
     )
     op.create_index("ix_demand_request_product", "demand_request", ["product_id", "created_at"])
 
