@@ -12,7 +12,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from configurator import errors
-from configurator.api import demand, profiles, quotes
+from configurator.api import demand, profiles, quotes, signed
 from configurator.api.problems import document_problems
 from configurator.api.products import router
 from configurator.deps import shop_language
@@ -31,6 +31,7 @@ from configurator.services.catalogs import ServedCatalog, load_compiled
 from configurator.services.order_history import OrderHistories
 from configurator.services.reloader import watch_catalog
 from configurator.services.signals import Recorder
+from configurator.services.signing import Signer
 from configurator.settings import FRONTEND, Settings
 from configurator.web import asks, dialog, merchant, pages, preferences, render, saved
 
@@ -83,6 +84,7 @@ def create_app(
     migrate(app.state.db)
     app.state.histories = OrderHistories(app.state.db)
     app.state.suggest_from = settings.suggest_from
+    app.state.signer = Signer(app.state.db)
     app.state.signals = Recorder(app.state.db, settings.signals == "on", settings.signal_days)
     app.state.secret = settings.secret or server_secret(app.state.db, "csrf")
     errors.install(app, render.error_page)
@@ -90,6 +92,7 @@ def create_app(
     app.include_router(quotes.router)
     app.include_router(profiles.router)
     app.include_router(demand.router)
+    app.include_router(signed.router)
     speaks = [Depends(shop_language)]  # every shop page speaks the shopper's language
     for shop in (pages, saved, preferences, dialog, merchant, asks):
         app.include_router(shop.router, dependencies=speaks)

@@ -18,6 +18,7 @@ from configurator.limits import OverBudget, TooMany
 from configurator.services.idempotency import IdempotencyError
 from configurator.services.languages import LANGUAGE_COOKIE, chosen_language
 from configurator.services.refusals import KeyRequired, Missing, NotPermitted, Refused, violations_out
+from configurator.services.signing import SignatureRefused
 from rules.errors import EngineLimitError, PriceRangeError, RuleError
 from rules.selection import SelectionError
 
@@ -63,6 +64,7 @@ REGISTRY: list[tuple[type[Exception], int, str]] = [
     (RuleError, 422, N_("Rule cannot be applied")),
     (EngineLimitError, 422, N_("Too large for this operation")),
     (PriceRangeError, 422, N_("Price out of range")),
+    (SignatureRefused, 422, N_("Signed configuration refused")),
 ]
 
 

@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 
 from catalog.loader import Catalog, LoadedProduct
 from catalog.schema import MAX_UNITS, Product
-from catalog.wording import speaking
+from catalog.wording import _, speaking
 from configurator.api.body import ExactJSONRoute
 from configurator.api.problems import ERRORS
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
+from configurator.api.signed import SignerDep
 from configurator.deps import (
     LANGUAGE_QUERY,
     CatalogDep,
@@ -36,6 +37,7 @@ from configurator.services.making import bom_csv
 from configurator.services.profiles import preferences_of
 from configurator.services.quoting import make_quote, save_selection, store
 from configurator.services.refusals import violations_out
+from configurator.services.signing import SignatureRefused, Signer
 
 router = APIRouter(prefix="/api/v1", responses={**ERRORS, 401: {"description": "Missing or invalid X-API-Key"}},
                    route_class=ExactJSONRoute, dependencies=[Depends(interface_language)])
@@ -80,6 +82,16 @@ class QuoteRequest(BaseModel):
     price_list: Text | None = None
     market: Text | None = Field(None, description="A market the product names: priced by its price list, and "
                                 "recorded with the quote.")
+    profile_id: Text | None = Field(None, description="The customer's profile: fills the options it tells.")
+
+
+class SignedQuoteRequest(BaseModel):
+    """A configuration signed by `POST /api/v1/products/{id}/sign` to quote: what was signed is quoted (its
+    product, selections, quantity and price list), priced again, and refused if the price is no longer the one
+    signed."""
+
+    model_config = ConfigDict(extra="ignore")
+    signed: str = Field(min_length=1, max_length=8_000, description="The token the sign endpoint gave.")
     profile_id: Text | None = Field(None, description="The customer's profile: fills the options it tells.")
 
 
@@ -156,16 +168,18 @@ def create_quote(
     database: DatabaseDep,
     catalog: CatalogDep,
     key: KeyId,
-    body: QuoteRequest,
+    signer: SignerDep,
+    given: Annotated[SignedQuoteRequest | QuoteRequest, Field(union_mode="left_to_right")],
     idempotency_key: IDEMPOTENCY = None,
     lang: Annotated[str | None, LANGUAGE_QUERY] = None,
 ) -> Response:
-    """Price a complete configuration and freeze it as a quote, in the language asked for (its lines' words; the
-    quote is shown in it ever after)."""
-    tried = attempt(key, "quotes", idempotency_key, body)
+    """Price a complete configuration (or one signed by the sign endpoint) and freeze it as a quote, in the
+    language asked for (its lines' words; the quote is shown in it ever after)."""
+    tried = attempt(key, "quotes", idempotency_key, given)
     first = earlier_answer(database, tried)
     if first is not None:
         return _replayed(first)
+    body, signed_total = unsigned(signer, given) if isinstance(given, SignedQuoteRequest) else (given, None)
     loaded = product_of(catalog, body.product_id)
     chosen = answer_language(request, loaded.languages(), lang)
     with speaking(chosen):
@@ -173,7 +187,22 @@ def create_quote(
         market, price_list = named_market(loaded.product, body.market, body.price_list)
         quote = make_quote(loaded, body.selections, key, body.quantity, price_list, (body.profile_id, preferences),
                            market)
+        if signed_total is not None and (quote.total, quote.currency) != signed_total:
+            raise SignatureRefused(_("The price signed is no longer the price: sign the configuration again."))
     return _created(database, quote, _quote_out(quote), tried, said_in(chosen))
+
+
+def unsigned(signer: Signer, given: SignedQuoteRequest) -> tuple[QuoteRequest, tuple[str, str]]:
+    """The quote request a verified token stands for, and the total and currency it was signed with."""
+    claims = signer.verify(given.signed)
+    try:
+        body = QuoteRequest(product_id=claims["product"], selections=claims["selections"],
+                            quantity=claims.get("quantity"), price_list=claims.get("price_list"),
+                            profile_id=given.profile_id)
+        return body, (str(claims["total"]), str(claims["currency"]))
+    except (KeyError, ValueError, TypeError):
+        raise SignatureRefused(_("The signed configuration is not one this server signed, or was altered.")) \
+            from None
 
 
 @router.get("/quotes/{quote_id}", response_model=QuoteOut)

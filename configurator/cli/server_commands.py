@@ -56,3 +56,34 @@ def apikey_create(
         key = create_api_key(db, name, admin)
     typer.echo(f"API key for {name} (shown once; send it as the X-API-Key header):")
     typer.echo(key)
+
+
+keys_app = typer.Typer(help="Manage the keys signed configurations are signed with.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Sign with a new key from now on; the old ones verify what they signed until it expires (and stay published
+    at /.well-known/jwks.json until then). Prints the new key's id."""
+    from configurator.persistence.db import make_engine, migrate
+    from configurator.services.signing import rotate_keys
+
+    engine = make_engine(read_settings().database_url)
+    migrate(engine)
+    typer.echo(rotate_keys(engine))
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Every signing key: its id, when it was made, and when it was retired (the one not retired signs)."""
+    from sqlmodel import Session, col, select
+
+    from configurator.persistence.db import SigningKey, make_engine, migrate
+
+    engine = make_engine(read_settings().database_url)
+    migrate(engine)
+    with Session(engine) as db:
+        for key in db.exec(select(SigningKey).order_by(col(SigningKey.created_at))):
+            retired = f"retired {key.retired_at:%Y-%m-%d %H:%M}" if key.retired_at else "signing"
+            typer.echo(f"{key.kid}  made {key.created_at:%Y-%m-%d %H:%M}  {retired}")

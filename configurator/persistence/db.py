@@ -116,6 +116,17 @@ class DemandRequest(SQLModel, table=True):
     form_nonce: str | None = Field(default=None, max_length=32, unique=True)
 
 
+class SigningKey(SQLModel, table=True):
+    """A key the server signs priced configurations with (ES256); the newest one not retired signs, and every
+    key still within a token's lifetime is published to verify with."""
+
+    __tablename__ = "signing_key"
+    kid: str = Field(primary_key=True, max_length=32)
+    private_jwk: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=_now)
+    retired_at: datetime | None = None
+
+
 class ApiKey(SQLModel, table=True):
     """A storefront's key; only its SHA-256 is stored."""
 
