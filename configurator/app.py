@@ -12,7 +12,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from configurator import errors
-from configurator.api import demand, profiles, quotes, signed
+from configurator.api import demand, profiles, quotes, signed, webhooks
 from configurator.api.problems import document_problems
 from configurator.api.products import router
 from configurator.deps import shop_language
@@ -32,6 +32,7 @@ from configurator.services.order_history import OrderHistories
 from configurator.services.reloader import watch_catalog
 from configurator.services.signals import Recorder
 from configurator.services.signing import Signer
+from configurator.services.webhooks import Dispatcher
 from configurator.settings import FRONTEND, Settings
 from configurator.web import asks, dialog, merchant, pages, preferences, render, saved
 
@@ -61,11 +62,15 @@ def create_app(
         stop = asyncio.Event()
         watcher = asyncio.create_task(watch_catalog(served, Path(settings.catalog), stop)) if settings.watch else None
         writer = asyncio.create_task(app.state.signals.run(stop))  # signals written off the request path
+        hooks = Dispatcher(app.state.db, settings.webhook_backoff,
+                           lambda: {pid: loaded.version for pid, loaded in served.catalog.products.items()})
+        sender = asyncio.create_task(hooks.run(stop))  # webhook deliveries, from the rows that queue them
         yield
         stop.set()
         if watcher is not None:
             await watcher
         await writer  # and the last of them before the server stops
+        await sender
 
     catalog = load_compiled([settings.catalog])  # compiled and prepared: the first shopper pays nothing
     for error in catalog.errors:  # for the merchandiser, in the server's log; shoppers never see file paths
@@ -93,6 +98,7 @@ def create_app(
     app.include_router(profiles.router)
     app.include_router(demand.router)
     app.include_router(signed.router)
+    app.include_router(webhooks.router)
     speaks = [Depends(shop_language)]  # every shop page speaks the shopper's language
     for shop in (pages, saved, preferences, dialog, merchant, asks):
         app.include_router(shop.router, dependencies=speaks)

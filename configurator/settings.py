@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # What shoppers do in the shop, for the merchandiser (issue 25): "off" records nothing; kept this many days.
     signals: Literal["on", "off"] = Field("on", validation_alias="CONFIGURATOR_SIGNALS")
     signal_days: PositiveInt = Field(90, validation_alias="CONFIGURATOR_SIGNAL_DAYS")
+    # A webhook delivery that fails is tried again after this many seconds, doubling each time (8 attempts).
+    webhook_backoff: PositiveFloat = Field(30.0, validation_alias="CONFIGURATOR_WEBHOOK_BACKOFF")
 
     def request_limits(self) -> Limits:
         """The limits these settings give."""

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from catalog.loader import Catalog, LoadedProduct
 from catalog.schema import MAX_UNITS, Product
 from catalog.wording import _, speaking
-from configurator.api.body import ExactJSONRoute
+from configurator.api.body import ExactJSONRoute, loads_exact, parse_body
 from configurator.api.problems import ERRORS
 from configurator.api.schemas import EXAMPLE_SELECTIONS, Selections, Text
 from configurator.api.signed import SignerDep
@@ -162,14 +162,32 @@ def _quote_out(quote: Quote) -> QuoteOut:
     )
 
 
-@router.post("/quotes", status_code=201, response_model=QuoteOut)
+async def quote_body(request: Request) -> SignedQuoteRequest | QuoteRequest:
+    """The body of `POST /quotes`: a signed configuration where it has `signed`, else a configuration (whose
+    errors are reported as ever, field by field)."""
+    raw = await request.body()
+    try:
+        found = loads_exact(raw) if b'"signed"' in raw else None
+    except (ValueError, RecursionError):
+        found = None  # not JSON: parsed below, and refused as such
+    signed = isinstance(found, dict) and "signed" in found
+    return parse_body(SignedQuoteRequest, raw) if signed else parse_body(QuoteRequest, raw)
+
+
+_QUOTE_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [
+    QuoteRequest.model_json_schema(ref_template="#/components/schemas/{model}"),
+    SignedQuoteRequest.model_json_schema(ref_template="#/components/schemas/{model}"),
+]}}}}}
+
+
+@router.post("/quotes", status_code=201, response_model=QuoteOut, openapi_extra=_QUOTE_BODY)
 def create_quote(
     request: Request,
     database: DatabaseDep,
     catalog: CatalogDep,
     key: KeyId,
     signer: SignerDep,
-    given: Annotated[SignedQuoteRequest | QuoteRequest, Field(union_mode="left_to_right")],
+    given: Annotated[SignedQuoteRequest | QuoteRequest, Depends(quote_body)],
     idempotency_key: IDEMPOTENCY = None,
     lang: Annotated[str | None, LANGUAGE_QUERY] = None,
 ) -> Response:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, event, text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event, text
 from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -125,6 +125,39 @@ class SigningKey(SQLModel, table=True):
     private_jwk: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=_now)
     retired_at: datetime | None = None
+
+
+class Webhook(SQLModel, table=True):
+    """A URL a storefront registered for events, with the secret its deliveries are signed with."""
+
+    __tablename__ = "webhook"
+    id: str = Field(default_factory=short_id, primary_key=True, max_length=32)
+    api_key_id: int = Field(foreign_key="api_key.id")
+    url: str = Field(max_length=2000)
+    events: str = Field(max_length=400)  # comma-separated event names
+    secret: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=_now)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one webhook, until it is delivered or given up on (a process leases it while it tries)."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (UniqueConstraint("webhook_id", "event_key", name="uq_webhook_delivery_event"),
+                      Index("ix_webhook_delivery_due", "status", "next_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: str = Field(foreign_key="webhook.id", max_length=32, ondelete="CASCADE")
+    event: str = Field(max_length=64)
+    event_key: str = Field(max_length=400)  # the same event twice (from two processes) is delivered once
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=16)  # pending, delivered, failed
+    attempts: int = 0
+    next_at: datetime = Field(default_factory=_now)
+    lease_until: datetime | None = None
+    last_status: int | None = None
+    last_error: str | None = Field(default=None, max_length=400)
+    created_at: datetime = Field(default_factory=_now)
+    delivered_at: datetime | None = None
 
 
 class ApiKey(SQLModel, table=True):

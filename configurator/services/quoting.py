@@ -3,6 +3,7 @@ stored, and their storing (a domain service: plain inputs, domain errors, no HTT
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -21,11 +22,14 @@ from configurator.services.making import bom_record, has_making
 from configurator.services.prices import price_out
 from configurator.services.profiles import apply_profile
 from configurator.services.refusals import Missing, Refused
+from configurator.services.webhooks import EventName, emit
 from rules.bom import bill_of_materials
 from rules.cost import cost_for
 from rules.engine import Engine
 from rules.pricing import price_selection
 from rules.selection import Selection, parse_selection
+
+_log = logging.getLogger(__name__)
 
 
 def store(
@@ -51,6 +55,20 @@ def store(
             db.add(answer)
         db.commit()
         db.refresh(row)
+    announce(database, row)
+
+
+def announce(database: Database, row: Quote | SavedConfiguration) -> None:
+    """Queue the webhooks' event for a row just stored (a failure to queue is logged: the row stays stored)."""
+    data: dict[str, object] = {"id": row.id, "product_id": row.product_id, "catalog_version": row.catalog_version,
+                               "selections": row.selections}
+    if isinstance(row, Quote):
+        data |= {"total": row.total, "currency": row.currency, "quantity": row.quantity, "variant": row.variant}
+    event: EventName = "quote.created" if isinstance(row, Quote) else "configuration.saved"
+    try:
+        emit(database, event, data, row.api_key_id, row.id)
+    except Exception:  # the database refused the queue's rows just after taking the row: say so, lose no row
+        _log.exception("webhook event %s for %s could not be queued", event, row.id)
 
 
 def make_quote(

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from catalog.loader import Catalog
 from catalog.wording import _, current_language
-from configurator.persistence.db import Quote
+from configurator.persistence.db import Quote, Webhook, WebhookDelivery
 from configurator.services.demand import Funnel
 from configurator.views.matrix import FaceCell, faces_view
 from configurator.views.money import stored_money
@@ -43,6 +43,19 @@ class MerchantView:
     quotes: tuple[QuoteRow, ...]
     csrf: str
     demand: tuple[DemandRow, ...] = ()
+    deliveries: tuple[DeliveryRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    """One webhook delivery: what, where, how it went."""
+
+    event: str
+    url: str
+    status: str  # pending, delivered, failed
+    attempts: int
+    answer: str  # the receiver's last status code, or the error
+    made: str
 
 
 @dataclass(frozen=True)
@@ -76,7 +89,8 @@ def _lint(engine: Engine) -> tuple[Finding, ...]:
     return tuple(lint(engine))
 
 
-def merchant_view(catalog: Catalog, quotes: list[Quote], token: str, demand: Sequence[Funnel] = ()) -> MerchantView:
+def merchant_view(catalog: Catalog, quotes: list[Quote], token: str, demand: Sequence[Funnel] = (),
+                  deliveries: Sequence[tuple[WebhookDelivery, Webhook]] = ()) -> MerchantView:
     """The page's data."""
     rows = []
     for loaded in catalog.products.values():
@@ -88,7 +102,14 @@ def merchant_view(catalog: Catalog, quotes: list[Quote], token: str, demand: Seq
     recent = tuple(_quote_row(q) for q in quotes)
     products = (loaded.in_language(current_language()) for loaded in catalog.products.values())
     return MerchantView(tuple(rows), tuple(map(str, catalog.errors)), tuple(map(str, catalog.warnings)),
-                        faces_view(products), recent, token, tuple(_demand_row(f) for f in demand))
+                        faces_view(products), recent, token, tuple(_demand_row(f) for f in demand),
+                        tuple(_delivery_row(d, h) for d, h in deliveries))
+
+
+def _delivery_row(delivery: WebhookDelivery, hook: Webhook) -> DeliveryRow:
+    answer = str(delivery.last_status) if delivery.last_status is not None else (delivery.last_error or "")
+    return DeliveryRow(delivery.event, hook.url, delivery.status, delivery.attempts, answer,
+                       delivery.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"))
 
 
 def _when(moment: datetime) -> str:

@@ -29,6 +29,7 @@ from configurator.services.merchandising import (
 from configurator.services.quoting import bill_of
 from configurator.services.refusals import Missing
 from configurator.services.replay import replay
+from configurator.services.webhooks import recent_deliveries
 from configurator.views.demand import DemandView, demand_view
 from configurator.views.merchant import bill_view, merchant_view
 from configurator.web import csrf
@@ -48,7 +49,8 @@ async def merchant_page(request: Request, database: DatabaseDep, catalog: Catalo
     else:
         quotes = await run_in_threadpool(recent_quotes, database)
         demand = await run_in_threadpool(funnels, database)
-        view = await run_in_threadpool(merchant_view, catalog, quotes, token, demand)
+        deliveries = await run_in_threadpool(recent_deliveries, database)
+        view = await run_in_threadpool(merchant_view, catalog, quotes, token, demand, deliveries)
         response = render(request, "pages/merchant.html", [], {"view": view})
     csrf.remember(request, response, token)
     return response
