@@ -102,6 +102,11 @@ def test_a_quote_is_delivered_signed_to_its_keys_webhook_and_the_admins(app: Fas
             assert sent["event"] == "quote.created" and sent["data"]["id"] == quote["id"]
             assert sent["data"]["total"] == quote["total"]
         assert Dispatcher(app.state.db).deliver_due() == 0  # delivered once
+        client.get("/merchant")
+        client.post("/merchant/login", data={"csrf": client.cookies.get("csrftoken"), "key": admin})
+        log = client.get("/merchant").text
+        assert log.count("<td><code>quote.created</code></td>") == 2 and f"<code>{receivers[0].url}</code>" in log
+        assert "<td>delivered</td><td>1</td><td>204</td>" in log
         bad = client.post("/api/v1/webhooks", json={"url": "ftp://x.example/a", "events": ["quote.created"]},
                           headers={"X-API-Key": mine})
         assert bad.status_code == 422
