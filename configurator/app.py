@@ -22,6 +22,7 @@ from configurator.middleware import (
     BodyLimit,
     BodyTimeout,
     Compression,
+    Cors,
     RateLimit,
     SecurityHeaders,
     ServerTiming,
@@ -29,6 +30,7 @@ from configurator.middleware import (
 from configurator.persistence.db import make_engine, migrate, server_secret
 from configurator.services.catalogs import ServedCatalog, load_compiled
 from configurator.services.order_history import OrderHistories
+from configurator.services.origins import AllowedOrigins
 from configurator.services.reloader import watch_catalog
 from configurator.services.signals import Recorder
 from configurator.services.signing import Signer
@@ -110,6 +112,7 @@ def create_app(
     app.add_middleware(RateLimit, limits=limits, buckets=app.state.buckets, keys=KnownKeys(app.state.db),
                        refuse=render.refusal)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Cors, origins=AllowedOrigins(app.state.db))  # browsers on the origins keys list
     # Pages and fragments compress about tenfold (the Megane's page: 94 KB to 9 KB); small JSON answers, such as a
     # price, stay as they are.
     app.add_middleware(Compression, minimum_size=GZIP_FROM_BYTES, level=GZIP_LEVEL, skip=GZIP_SKIPS)

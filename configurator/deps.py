@@ -20,14 +20,15 @@ from sqlmodel import Session
 
 from catalog.loader import Catalog, LoadedProduct
 from catalog.schema import Market
-from catalog.wording import INTERFACE_LANGUAGES, speaking
+from catalog.wording import INTERFACE_LANGUAGES, _, speaking
 from configurator.limits import Buckets
-from configurator.persistence.db import find_api_key
+from configurator.persistence.db import ApiKey, find_api_key
 from configurator.services.catalogs import ServedCatalog, engine_of, product_of
 from configurator.services.languages import LANGUAGE_COOKIE, MARKET_COOKIE, chosen_language, market_of
 from configurator.services.order_history import OrderHistories
+from configurator.services.origins import check_origin
 from configurator.services.profiles import PROFILE_COOKIE
-from configurator.services.refusals import KeyRequired
+from configurator.services.refusals import KeyRequired, NotPermitted
 from configurator.services.signals import Recorder
 from rules.engine import Engine
 
@@ -169,23 +170,44 @@ API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="A storef
                        "create NAME`); what it makes is readable and changeable with it alone.")
 
 
-def api_key(the_database: DatabaseDep, x_api_key: Annotated[str | None, Security(API_KEY)] = None) -> int:
-    """The id of the caller's API key, or 401 (looked up in its own short read transaction)."""
+def _found_key(request: Request, the_database: Database, x_api_key: str | None) -> ApiKey:
+    """The caller's API key, or 401; 403 where a browser uses it from an origin it does not list."""
     with Session(the_database) as db:
         found = find_api_key(db, x_api_key) if x_api_key else None
-        if found is None or found.id is None:
-            raise KeyRequired("a valid X-API-Key header is required")
-        return found.id
+    if found is None or found.id is None:
+        raise KeyRequired("a valid X-API-Key header is required")
+    check_origin(found, request.headers.get("origin"), f"{request.url.scheme}://{request.url.netloc}")
+    return found
+
+
+def api_key(request: Request, the_database: DatabaseDep,
+            x_api_key: Annotated[str | None, Security(API_KEY)] = None) -> int:
+    """The id of the caller's API key, or 401 (looked up in its own short read transaction)."""
+    found = _found_key(request, the_database, x_api_key)
+    assert found.id is not None
+    return found.id
 
 
 KeyId = Annotated[int, Depends(api_key)]
 
 
+def secret_api_key(request: Request, the_database: DatabaseDep,
+                   x_api_key: Annotated[str | None, Security(API_KEY)] = None) -> int:
+    """The id of the caller's API key where it may read what is stored (not a publishable key: 403)."""
+    found = _found_key(request, the_database, x_api_key)
+    if found.publishable or found.id is None:
+        raise NotPermitted(_("A publishable key configures, prices and quotes; it reads nothing stored."))
+    return found.id
+
+
+SecretKeyId = Annotated[int, Depends(secret_api_key)]
+
+
 def optional_api_key(
-    the_database: DatabaseDep, x_api_key: Annotated[str | None, Security(API_KEY)] = None
+    request: Request, the_database: DatabaseDep, x_api_key: Annotated[str | None, Security(API_KEY)] = None
 ) -> int | None:
-    """The caller's API key id where one is sent (401 if it is not valid), else None."""
-    return None if x_api_key is None else api_key(the_database, x_api_key)
+    """The caller's API key id where one is sent (401 if it is not valid; 403 if publishable), else None."""
+    return None if x_api_key is None else secret_api_key(request, the_database, x_api_key)
 
 
 OptionalKeyId = Annotated[int | None, Depends(optional_api_key)]

@@ -8,12 +8,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from configurator import errors
 from configurator.limits import Buckets, KnownKeys, Limits, TooMany, identify, kind_of
+from configurator.services.origins import AllowedOrigins
 from configurator.settings import HTMX_CDN
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -223,3 +225,59 @@ class BodyTimeout:
             return messages.pop(0) if messages else await receive()
 
         await self.app(scope, replay, send)
+
+
+# What a browser on a listed origin may send and read (CORS).
+_CORS_METHODS = b"GET, POST, PUT, DELETE"
+_CORS_HEADERS = b"Content-Type, X-API-Key, Idempotency-Key, Accept-Language"
+_CORS_EXPOSED = b"Content-Language, Idempotent-Replayed, Retry-After"
+
+
+class Cors:
+    """CORS for the API and the published keys, for the origins some API key lists and no other: a preflight is
+    answered here; an answer to a listed origin says so (each key's own origins are checked with the key)."""
+
+    def __init__(self, app: ASGIApp, origins: AllowedOrigins) -> None:
+        self.app = app
+        self.origins = origins
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer a preflight, or pass the request on and mark the answer."""
+        path: str = scope.get("path", "")
+        origin = _header(scope, b"origin") if scope["type"] == "http" else None
+        if origin is None or not path.startswith(("/api/", "/.well-known/")):
+            await self.app(scope, receive, send)
+            return
+        if self.origins.stale():
+            await run_in_threadpool(self.origins.read)
+        allowed = self.origins.allows(origin)
+        if scope["method"] == "OPTIONS" and _header(scope, b"access-control-request-method") is not None:
+            headers = [(b"vary", b"Origin")]
+            if allowed:
+                headers += [(b"access-control-allow-origin", origin.encode("latin-1")),
+                            (b"access-control-allow-methods", _CORS_METHODS),
+                            (b"access-control-allow-headers", _CORS_HEADERS), (b"access-control-max-age", b"600")]
+            await send({"type": "http.response.start", "status": 204 if allowed else 403, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def send_marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                varies = [value for name, value in headers if name.lower() == b"vary"]
+                headers = [pair for pair in headers if pair[0].lower() != b"vary"]
+                headers.append((b"vary", b", ".join([*varies, b"Origin"])))
+                if allowed:
+                    headers += [(b"access-control-allow-origin", origin.encode("latin-1")),
+                                (b"access-control-expose-headers", _CORS_EXPOSED)]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_marked)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None

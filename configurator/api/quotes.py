@@ -23,6 +23,7 @@ from configurator.deps import (
     DatabaseDep,
     KeyId,
     OptionalKeyId,
+    SecretKeyId,
     answer_language,
     interface_language,
     said_in,
@@ -224,7 +225,7 @@ def unsigned(signer: Signer, given: SignedQuoteRequest) -> tuple[QuoteRequest, t
 
 
 @router.get("/quotes/{quote_id}", response_model=QuoteOut)
-def read_quote(database: DatabaseDep, key: KeyId, quote_id: str, response: Response) -> QuoteOut:
+def read_quote(database: DatabaseDep, key: SecretKeyId, quote_id: str, response: Response) -> QuoteOut:
     """A quote as it was given, in the language it was given in, whatever the catalog says today; only to the key
     that made it."""
     out = _quote_out(quoting.read_quote(database, quote_id, key))
@@ -282,7 +283,7 @@ BOM_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": 
 
 
 @router.get("/quotes/{quote_id}/bom", response_model=BomOut, responses=BOM_RESPONSES)
-def quote_bom(database: DatabaseDep, catalog: CatalogDep, key: KeyId, quote_id: str,
+def quote_bom(database: DatabaseDep, catalog: CatalogDep, key: SecretKeyId, quote_id: str,
               output: Annotated[Literal["json", "csv"], Query(alias="format")] = "json") -> Response:
     """The bill of materials and routing of a quote, as the catalog said them when it was quoted: JSON, or CSV
     for a spreadsheet or an ERP import (`format=csv`); only to the key that made the quote."""

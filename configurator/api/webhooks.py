@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from configurator.api.body import ExactJSONRoute
 from configurator.api.problems import ERRORS
-from configurator.deps import DatabaseDep, KeyId, interface_language
+from configurator.deps import DatabaseDep, SecretKeyId, interface_language
 from configurator.persistence.db import Webhook
 from configurator.services.webhooks import SIGNATURE_HEADER, hooks_of, register, unregister
 
@@ -45,20 +45,20 @@ def _out(hook: Webhook, secret: bool = False) -> WebhookOut:
 
 
 @router.post("/webhooks", status_code=201, response_model=WebhookOut)
-def create_webhook(database: DatabaseDep, key: KeyId, body: WebhookIn) -> WebhookOut:
+def create_webhook(database: DatabaseDep, key: SecretKeyId, body: WebhookIn) -> WebhookOut:
     """Register a URL for events; each delivery is signed with the secret answered here, retried with backoff
     until it is answered with a 2xx (at most 8 attempts), and kept until then across restarts."""
     return _out(register(database, key, body.url, list(body.events)), secret=True)
 
 
 @router.get("/webhooks", response_model=list[WebhookOut])
-def list_webhooks(database: DatabaseDep, key: KeyId) -> list[WebhookOut]:
+def list_webhooks(database: DatabaseDep, key: SecretKeyId) -> list[WebhookOut]:
     """The key's webhooks."""
     return [_out(hook) for hook in hooks_of(database, key)]
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=204)
-def delete_webhook(database: DatabaseDep, key: KeyId, webhook_id: str) -> Response:
+def delete_webhook(database: DatabaseDep, key: SecretKeyId, webhook_id: str) -> Response:
     """Delete one of the key's webhooks, with its deliveries still waiting."""
     unregister(database, key, webhook_id)
     return Response(status_code=204)

@@ -9,6 +9,7 @@ import typer
 
 from configurator.cli.common import (
     app,
+    fail,
     read_settings,
 )
 
@@ -46,14 +47,24 @@ app.add_typer(apikey_app, name="apikey")
 def apikey_create(
     name: Annotated[str, typer.Argument(help="Who the key is for.")],
     admin: Annotated[bool, typer.Option("--admin", help="A merchandiser's key: opens the merchant page.")] = False,
+    origin: Annotated[list[str] | None, typer.Option(
+        "--origin", help="A browser origin the key may be used from (https://shop.example); repeat for more.")] = None,
+    publishable: Annotated[bool, typer.Option(
+        "--publishable", help="A key for pages: configures, prices and quotes, reads nothing stored.")] = False,
 ) -> None:
     """Create an API key; it is printed once, alone on the last line, and stored hashed."""
 
     from configurator.persistence.db import create_api_key, make_engine, migrate, writing
+    from configurator.services.origins import checked_origin
+
+    try:
+        origins = tuple(checked_origin(o) for o in origin or ())
+    except ValueError as exc:
+        fail(str(exc))
     engine = make_engine(read_settings().database_url)
     migrate(engine)
     with writing(engine) as db:
-        key = create_api_key(db, name, admin)
+        key = create_api_key(db, name, admin, origins, publishable)
     typer.echo(f"API key for {name} (shown once; send it as the X-API-Key header):")
     typer.echo(key)
 

@@ -170,6 +170,10 @@ class ApiKey(SQLModel, table=True):
     key_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=_now)
     admin: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})  # may open the merchant page
+    # The browser origins it may be used from (space-separated; none: from servers only), and whether it is a
+    # publishable key, shown in pages: it configures, prices and quotes, but reads nothing stored.
+    origins: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    publishable: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class MerchantSession(SQLModel, table=True):
@@ -315,10 +319,13 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_api_key(session: Session, name: str, admin: bool = False) -> str:
-    """Make a key (an admin key opens the merchandiser page), store its hash, and return the key (shown once)."""
-    key = "ck_" + secrets.token_urlsafe(24)
-    session.add(ApiKey(name=name, prefix=key[:8], key_hash=hash_key(key), admin=admin))
+def create_api_key(session: Session, name: str, admin: bool = False, origins: tuple[str, ...] = (),
+                   publishable: bool = False) -> str:
+    """Make a key (an admin key opens the merchandiser page; `origins`, the browser origins it may be used from; a
+    publishable one reads nothing stored), store its hash, and return the key (shown once)."""
+    key = ("pk_" if publishable else "ck_") + secrets.token_urlsafe(24)
+    session.add(ApiKey(name=name, prefix=key[:8], key_hash=hash_key(key), admin=admin and not publishable,
+                       origins=" ".join(origins) or None, publishable=publishable))
     session.commit()
     return key
 
