@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import settings
 from sqlalchemy import func
@@ -166,6 +167,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'shop.db'}"
     else:
         yield request.getfixturevalue("fresh_postgres_url")
+
+
+@pytest.fixture
+def app_on_file(tmp_path: Path) -> Iterator[FastAPI]:
+    """The app on the bundled catalog with a SQLite file of its own (no catalog watcher, no lifespan), disposed
+    after: a test may open a second app on the same file, as another process would."""
+    app = create_app(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
+    yield app
+    app.state.db.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -7,16 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from html import unescape
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from configurator.app import create_app
 from configurator.persistence.db import DemandRequest, Signal, create_api_key
 from configurator.services.asks import Ask, make_ask
 from configurator.services.catalogs import engine_of
@@ -28,10 +25,8 @@ BELT = "belt-needs-hub"  # city-bike.yaml: "A belt drive needs a hub gear."
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[FastAPI]:
-    made = create_app(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
-    yield made
-    made.state.db.dispose()
+def app(app_on_file: FastAPI) -> FastAPI:
+    return app_on_file
 
 
 def _keys(app: FastAPI) -> tuple[str, str]:

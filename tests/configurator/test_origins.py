@@ -4,7 +4,6 @@ stored; `configurator apikey create` takes origins and refuses what is not one."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from configurator.app import create_app
 from configurator.cli import app as cli
 from configurator.persistence.db import create_api_key
 from tests.conftest import COMPLETE_BIKE
@@ -23,10 +21,8 @@ OTHER = "https://elsewhere.example"
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[FastAPI]:
-    made = create_app(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
-    yield made
-    made.state.db.dispose()
+def app(app_on_file: FastAPI) -> FastAPI:
+    return app_on_file
 
 
 def _keys(app: FastAPI) -> tuple[str, str, str]:

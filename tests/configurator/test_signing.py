@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -45,10 +44,8 @@ def _verified(token: str, jwks: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[FastAPI]:
-    made = create_app(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
-    yield made
-    made.state.db.dispose()
+def app(app_on_file: FastAPI) -> FastAPI:
+    return app_on_file
 
 
 def _key(app: FastAPI) -> str:

@@ -10,7 +10,6 @@ import hmac
 import json
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -61,10 +60,8 @@ class Receiver:
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[FastAPI]:
-    made = create_app(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", watch=False)
-    yield made
-    made.state.db.dispose()
+def app(app_on_file: FastAPI) -> FastAPI:
+    return app_on_file
 
 
 def _keys(app: FastAPI) -> tuple[str, str, str]:
