@@ -64,10 +64,9 @@ class Signer:
 
     def verify(self, token: str) -> dict[str, Any]:
         """The claims of a token this server signed and that has not expired; SignatureRefused otherwise."""
-        keys = self._key_set(refresh=False)
         try:
             try:
-                decoded = jwt.decode(token, keys, algorithms=[ALGORITHM])
+                decoded = jwt.decode(token, self._key_set(refresh=False), algorithms=[ALGORITHM])
             except JoseError:  # perhaps a key another process made since: read the keys again, once
                 decoded = jwt.decode(token, self._key_set(refresh=True), algorithms=[ALGORITHM])
             jwt.JWTClaimsRegistry(exp={"essential": True}).validate(decoded.claims)
