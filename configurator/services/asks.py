@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -54,7 +55,7 @@ def make_ask(database: Database, engine: Engine, version: str, ask: Ask) -> Dema
     nonce = ask.nonce[:32] or None
     row = DemandRequest(product_id=ask.product_id, catalog_version=version, option=ask.option, value=ask.value,
                         selection=recorded_selection(ask.selection, texts), rules=",".join(rules)[:400],
-                        note=ask.note.strip()[:NOTE_CHARS] or None, form_nonce=nonce)
+                        note=written(ask.note) or None, form_nonce=nonce)
     try:
         with Session(database) as db:
             db.add(row)
@@ -67,6 +68,13 @@ def make_ask(database: Database, engine: Engine, version: str, ask: Ask) -> Dema
             if first is None:
                 raise
             return first
+
+
+def written(text: str) -> str:
+    """A note or an answer as stored: control characters (a NUL, which PostgreSQL refuses in text) left out but
+    line breaks and tabs, at most NOTE_CHARS, trimmed."""
+    kept = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs"))
+    return kept.strip()[:NOTE_CHARS]
 
 
 def form_nonce() -> str:
@@ -106,13 +114,13 @@ def answer_ask(database: Database, ask_id: str, answer: str, reason: str) -> Dem
     """The merchandiser's answer to a request (a later answer replaces an earlier one)."""
     if answer not in ANSWERS:
         raise NotPermitted(_("An answer is either “we will offer this” or “not possible”."))
-    if answer == "refuse" and not reason.strip():
+    if answer == "refuse" and not written(reason):
         raise NotPermitted(_("Say why it is not possible: the shopper reads it."))
     with Session(database) as db:
         found = db.get(DemandRequest, ask_id[:32])
         if found is None:
             raise Missing(_("There is no such request (it may have been deleted)."))
-        found.answer, found.answer_text = answer, reason.strip()[:NOTE_CHARS] or None
+        found.answer, found.answer_text = answer, written(reason) or None
         found.answered_at = datetime.now(UTC)
         db.add(found)
         db.commit()
