@@ -23,7 +23,7 @@ Event = Literal["quote.created", "configuration.saved", "catalog.version_changed
 class WebhookIn(BaseModel):
     """A URL to send events to."""
 
-    url: str = Field(min_length=8, max_length=2000, pattern=r"^https?://[^\s]+$",
+    url: str = Field(min_length=8, max_length=2000, pattern=r"^https?://[!-~]+$",
                      examples=["https://shop.example/hooks/configurator"])
     events: list[Event] = Field(min_length=1, max_length=3)
 

@@ -137,7 +137,9 @@ def _row(event: Event) -> dict[str, object]:
 
 
 def _short(text: str | None) -> str | None:
-    return None if text is None else text[:200]
+    """A field as stored: at most 200 characters, control characters left out (a form is anyone's to make, and
+    PostgreSQL refuses a NUL in text: one such event would hold up every batch after it)."""
+    return None if text is None else "".join(c for c in text if c >= " " and c != "\x7f")[:200]
 
 
 def new_session() -> str:

@@ -104,9 +104,10 @@ def test_a_quote_is_delivered_signed_to_its_keys_webhook_and_the_admins(app: Fas
         log = client.get("/merchant").text
         assert log.count("<td><code>quote.created</code></td>") == 2 and f"<code>{receivers[0].url}</code>" in log
         assert "<td>delivered</td><td>1</td><td>204</td>" in log
-        bad = client.post("/api/v1/webhooks", json={"url": "ftp://x.example/a", "events": ["quote.created"]},
-                          headers={"X-API-Key": mine})
-        assert bad.status_code == 422
+        for url in ("ftp://x.example/a", "https://x.example/a\u0000b", "https://x.example/a b"):
+            bad = client.post("/api/v1/webhooks", json={"url": url, "events": ["quote.created"]},
+                              headers={"X-API-Key": mine})
+            assert bad.status_code == 422, url
     finally:
         for receiver in receivers:
             receiver.close()
