@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine as Database
 from sqlalchemy import delete, insert
+from sqlalchemy.exc import DataError, IntegrityError
 
 from catalog.errors import ConfiguratorError
 from catalog.kinds import traits
@@ -97,14 +98,31 @@ class Recorder:
                 return written
             rows = [_row(event) for event in batch]
             try:
-                with writing(self.database) as db:
-                    db.execute(insert(Signal), rows)
-                    db.commit()
+                self._insert(rows)
+            except (DataError, IntegrityError):  # a row the database refuses: the others are written all the same
+                written += self._one_by_one(rows)
+                continue
             except Exception:  # the database is away: keep the batch for the next time, in its order
                 with self._lock:
                     self._pending.extendleft(reversed(batch))
                 raise
             written += len(batch)
+
+    def _insert(self, rows: list[dict[str, object]]) -> None:
+        with writing(self.database) as db:
+            db.execute(insert(Signal), rows)
+            db.commit()
+
+    def _one_by_one(self, rows: list[dict[str, object]]) -> int:
+        """Write rows one at a time, dropping (and logging) each the database refuses; how many were written."""
+        written = 0
+        for row in rows:
+            try:
+                self._insert([row])
+                written += 1
+            except (DataError, IntegrityError):
+                _log.warning("a signal the database refuses was dropped: %r", row)
+        return written
 
     def purge(self, now: datetime | None = None) -> int:
         """Delete signals older than the retention; how many."""
