@@ -190,6 +190,8 @@ def step_events(
             add("repair_accepted", option, value)
         case "keep":
             add("repair_declined", target)
+        case "complete" | "cheapest":
+            pass  # the values it filled in are the engine's, not the shopper's: the completion says what they are
         case _:
             for name in after:
                 if after[name] != before.get(name):  # a text's words are the shopper's: only that it was filled

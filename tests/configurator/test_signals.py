@@ -158,3 +158,14 @@ def test_the_merchandiser_sees_the_funnel_the_journeys_made(database_url: str, t
     assert row in page
     assert client.get("/merchant/demand.csv").text == funnels_csv([bike])
     app.state.db.dispose()
+
+
+@pytest.mark.parametrize(("action", "kinds"), [
+    ("update", ["choice", "choice", "completed"]),  # the shopper chose both
+    ("complete", ["completed"]),  # "Complete it for me" filled them in: no choice of the shopper's
+    ("cheapest", ["completed"]),
+])
+def test_only_what_the_shopper_chose_is_a_choice(action: str, kinds: list[str]) -> None:
+    product = load_catalog([BUNDLED]).products["city-bike"].product
+    events = step_events(product, "v1", "s" * 16, action, {}, {"gears": "hub8", "belt_drive": True}, True, "")
+    assert [e.kind for e in events] == kinds
