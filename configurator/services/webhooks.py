@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
 
@@ -42,6 +43,7 @@ MAX_ATTEMPTS = 8
 POLL_SECONDS = 1.0
 LEASE_SECONDS = 60
 SEND_SECONDS = 10.0  # a receiver has this long to answer
+SENDERS = 8  # deliveries sent at once
 
 
 def register(database: Database, key: int, url: str, events: list[str]) -> Webhook:
@@ -144,7 +146,10 @@ class Dispatcher:
                 col(WebhookDelivery.status) == "pending", col(WebhookDelivery.next_at) <= moment,
                 or_(col(WebhookDelivery.lease_until).is_(None), col(WebhookDelivery.lease_until) < moment),
             ).order_by(col(WebhookDelivery.id)).limit(100)).all()
-        return sum(self._attempt(delivery_id, moment) for delivery_id in due if delivery_id is not None)
+        # Several at once: one receiver that is slow to answer (SEND_SECONDS at most) holds up no other.
+        with ThreadPoolExecutor(SENDERS) as pool:
+            return sum(pool.map(lambda delivery_id: self._attempt(delivery_id, moment),
+                                [d for d in due if d is not None]))
 
     def _attempt(self, delivery_id: int, now: datetime) -> bool:
         if not self._lease(delivery_id, now):
