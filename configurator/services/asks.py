@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from catalog.kinds import traits, value_set
 from catalog.schema import AnyOption
 from catalog.wording import _
-from configurator.persistence.db import DemandRequest
+from configurator.persistence.db import DemandRequest, writing
 from configurator.services.refusals import Missing, NotPermitted
 from configurator.services.signals import recorded_selection, rules_in_the_way
 from configurator.services.spreadsheet import csv_table
@@ -57,7 +57,7 @@ def make_ask(database: Database, engine: Engine, version: str, ask: Ask) -> Dema
                         selection=recorded_selection(ask.selection, texts), rules=",".join(rules)[:400],
                         note=written(ask.note) or None, form_nonce=nonce)
     try:
-        with Session(database) as db:
+        with writing(database) as db:
             db.add(row)
             db.commit()
             db.refresh(row)
@@ -102,7 +102,7 @@ def read_ask(database: Database, ask_id: str) -> DemandRequest:
 
 def delete_ask(database: Database, ask_id: str) -> None:
     """Delete a request for good (its holder's right); Missing if there is none."""
-    with Session(database) as db:
+    with writing(database) as db:
         found = db.get(DemandRequest, ask_id[:32])
         if found is None:
             raise Missing(_("There is no such request (it may have been deleted)."))
@@ -116,7 +116,7 @@ def answer_ask(database: Database, ask_id: str, answer: str, reason: str) -> Dem
         raise NotPermitted(_("An answer is either “we will offer this” or “not possible”."))
     if answer == "refuse" and not written(reason):
         raise NotPermitted(_("Say why it is not possible: the shopper reads it."))
-    with Session(database) as db:
+    with writing(database) as db:
         found = db.get(DemandRequest, ask_id[:32])
         if found is None:
             raise Missing(_("There is no such request (it may have been deleted)."))
