@@ -20,9 +20,9 @@
     var id = root && root.getAttribute("data-land");
     if (!id) { return; }
     root.removeAttribute("data-land");
-    if (movedOn()) { return; }
     var target = document.getElementById(id);
     if (!target) { return; }
+    if (movedOn() && !target.contains(document.activeElement)) { return; }  // (autofocus may be there already)
     var field = target;
     if (!target.matches(FOCUSABLE) && !target.hasAttribute("tabindex")) {
       field = target.querySelector("input:checked:not([disabled])") || target.querySelector(FOCUSABLE);
