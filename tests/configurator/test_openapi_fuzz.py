@@ -8,11 +8,17 @@ to valid data.
 
 from __future__ import annotations
 
+import sys
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 
 from configurator.app import create_app
 
+# Schemathesis builds its coverage cases at collection, recursing through the request schemas; once in a CI run it
+# came near Python's default limit of 1,000 frames there, and Hypothesis, describing the draw, failed in `ast`
+# ("AST constructor recursion depth mismatch"): a collection error that stopped the whole suite. Room to recurse.
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
 APP = create_app(database_url="sqlite://")
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 
